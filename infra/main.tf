@@ -1,0 +1,131 @@
+locals {
+  cluster_name = var.name
+  # stable-11146 moved the images to ghcr.io, made them rootless and moved web to port 8000.
+  # Fargate has no tmpfs and root-owned bind mounts, which the rootless line needs for /run
+  # (and prosody refuses to run as root): the default stays on stable-11031 (Docker Hub,
+  # root, port 80). See README "Image line".
+  image_build = tonumber(regex("^stable-([0-9]+)", var.jitsi.image.tag)[0])
+  rootless    = local.image_build >= 11146
+  image = {
+    tag      = var.jitsi.image.tag
+    registry = coalesce(var.jitsi.image.registry, local.rootless ? "ghcr.io/jitsi" : "docker.io/jitsi")
+  }
+  web_port = local.rootless ? 8000 : 80
+  # Services are fixed: one Jitsi shard is web + xmpp (prosody, jicofo) + jvb.
+  desired_counts = {
+    web  = var.jitsi.web.desired_count
+    xmpp = 1
+    jvb  = var.jitsi.jvb.desired_count
+  }
+}
+
+module "network" {
+  source = "./modules/network"
+
+  name              = var.name
+  cidr              = var.network.cidr
+  az_count          = var.network.az_count
+  vpc_id            = var.network.vpc_id
+  public_subnet_ids = var.network.public_subnet_ids
+}
+
+module "edge" {
+  source = "./modules/edge"
+
+  name            = var.name
+  vpc_id          = module.network.vpc_id
+  vpc_cidr        = coalesce(module.network.vpc_cidr, var.network.cidr)
+  subnet_ids      = module.network.public_subnet_ids
+  domain          = var.domain
+  certificate_arn = var.certificate_arn
+  route53_zone_id = var.route53_zone_id
+  ssl_policy      = var.ssl_policy
+  default_target = {
+    port        = local.web_port
+    health_path = var.health_check.target_group.path
+  }
+  health_check = {
+    interval            = var.health_check.target_group.interval
+    timeout             = var.health_check.target_group.timeout
+    healthy_threshold   = var.health_check.target_group.healthy_threshold
+    unhealthy_threshold = var.health_check.target_group.unhealthy_threshold
+  }
+  routes = var.routes
+}
+
+module "observability" {
+  source = "./modules/observability"
+
+  name               = var.name
+  region             = var.region
+  log_group_name     = var.observability.log_group_name
+  log_retention_days = var.observability.log_retention_days
+  adot_containers    = var.observability.adot_containers
+  metric_namespace   = var.observability.metric_namespace
+  transaction_search = var.observability.transaction_search
+  dashboard = {
+    alb_arn_suffix          = module.edge.alb_arn_suffix
+    target_group_arn_suffix = module.edge.web_target_group_arn_suffix
+    cluster_name            = local.cluster_name
+    service_names           = keys(local.desired_counts)
+  }
+}
+
+module "alarms" {
+  source = "./modules/alarms"
+
+  name                    = var.name
+  topic_name              = var.alarms.topic_name
+  emails                  = var.alarms.emails
+  alb_arn_suffix          = module.edge.alb_arn_suffix
+  target_group_arn_suffix = module.edge.web_target_group_arn_suffix
+  cluster_name            = local.cluster_name
+  desired_counts          = local.desired_counts
+  period                  = var.alarms.period
+  thresholds = {
+    target_5xx          = var.alarms.target_5xx_threshold
+    elb_5xx             = var.alarms.elb_5xx_threshold
+    p99_latency_seconds = var.alarms.p99_latency_seconds
+  }
+}
+
+module "jitsi" {
+  source = "./modules/jitsi"
+
+  name             = local.cluster_name
+  region           = var.region
+  domain           = var.domain
+  internal_domain  = var.jitsi.internal_domain
+  image            = local.image
+  web_port         = local.web_port
+  cpu_architecture = var.jitsi.cpu_architecture
+  auth_type        = var.jitsi.auth_type
+  jwt_app_id       = var.jitsi.jwt_app_id
+  web              = var.jitsi.web
+  xmpp             = var.jitsi.xmpp
+  jvb              = var.jitsi.jvb
+  container_health_check = {
+    interval     = var.health_check.container.interval
+    timeout      = var.health_check.container.timeout
+    retries      = var.health_check.container.retries
+    start_period = var.health_check.container.start_period
+  }
+  health_check_grace_period = var.health_check.grace_period
+  deployment_alarm_names    = module.alarms.deployment_alarm_names
+  vpc_id                    = module.network.vpc_id
+  subnet_ids                = module.network.public_subnet_ids
+  alb_security_group_id     = module.edge.alb_security_group_id
+  web_target_group_arn      = module.edge.web_target_group_arn
+  log_group_name            = module.observability.log_group_name
+  adot_env                  = module.observability.adot_env
+  adot_policy_arn           = length(var.observability.adot_containers) > 0 ? module.observability.adot_policy_arn : null
+}
+
+module "budgets" {
+  source = "./modules/budgets"
+
+  name       = var.name
+  limits     = var.budgets.limits
+  emails     = var.budgets.emails
+  topic_name = var.budgets.topic_name
+}

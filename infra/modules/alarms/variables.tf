@@ -1,0 +1,64 @@
+variable "name" {
+  description = "Prefix of every alarm name."
+  type        = string
+}
+
+variable "topic_name" {
+  description = "SNS topic every alarm notifies."
+  type        = string
+  default     = "deployment-alerts"
+}
+
+variable "emails" {
+  description = "Email addresses subscribed to the alarm topic (each must confirm)."
+  type        = list(string)
+  default     = []
+}
+
+variable "alb_arn_suffix" {
+  description = "LoadBalancer dimension of the ALB metrics."
+  type        = string
+}
+
+variable "target_group_arn_suffix" {
+  description = "TargetGroup dimension of the web target group metrics."
+  type        = string
+}
+
+variable "cluster_name" {
+  description = "ECS cluster whose services are watched."
+  type        = string
+}
+
+variable "desired_counts" {
+  description = "Service name => desired count; an alarm fires when fewer tasks run."
+  type        = map(number)
+}
+
+variable "period" {
+  description = "Alarm period in seconds."
+  type        = number
+  default     = 60
+}
+
+variable "running_tasks_evaluation_periods" {
+  description = "Periods running tasks may stay below desired before alarming (rolling deployments dip briefly)."
+  type        = number
+  default     = 5
+}
+
+variable "thresholds" {
+  description = "Alarm thresholds."
+  type = object({
+    target_5xx          = optional(number, 5)
+    elb_5xx             = optional(number, 5)
+    p99_latency_seconds = optional(number, 2)
+  })
+  default = {}
+}
+
+variable "tags" {
+  description = "Tags added to every resource."
+  type        = map(string)
+  default     = {}
+}

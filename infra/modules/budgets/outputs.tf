@@ -1,0 +1,9 @@
+output "topic_arn" {
+  description = "ARN of the budget-alerts SNS topic."
+  value       = aws_sns_topic.this.arn
+}
+
+output "budget_names" {
+  description = "Budget name by limit in USD."
+  value       = { for k, b in aws_budgets_budget.this : k => b.name }
+}

@@ -1,0 +1,196 @@
+locals {
+  create_certificate = var.certificate_arn == null
+  certificate_arn    = local.create_certificate ? aws_acm_certificate_validation.this[0].certificate_arn : var.certificate_arn
+  validation = local.create_certificate ? {
+    for o in aws_acm_certificate.this[0].domain_validation_options : o.domain_name => o
+  } : {}
+}
+
+resource "aws_security_group" "this" {
+  name        = "${var.name}-alb"
+  description = "Jitsi ALB: HTTPS from anywhere, HTTP only to redirect"
+  vpc_id      = var.vpc_id
+  tags        = var.tags
+}
+
+resource "aws_vpc_security_group_ingress_rule" "https" {
+  security_group_id = aws_security_group.this.id
+  description       = "HTTPS from users"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = "0.0.0.0/0"
+}
+
+#checkov:skip=CKV_AWS_260: port 80 only answers with a 301 to HTTPS (listener below); closing it breaks typed-in URLs
+resource "aws_vpc_security_group_ingress_rule" "http" {
+  security_group_id = aws_security_group.this.id
+  description       = "HTTP from users, redirected to HTTPS"
+  ip_protocol       = "tcp"
+  from_port         = 80
+  to_port           = 80
+  cidr_ipv4         = "0.0.0.0/0"
+}
+
+resource "aws_vpc_security_group_egress_rule" "targets" {
+  security_group_id = aws_security_group.this.id
+  description       = "To targets inside the VPC"
+  ip_protocol       = "tcp"
+  from_port         = 0
+  to_port           = 65535
+  cidr_ipv4         = var.vpc_cidr
+}
+
+resource "aws_lb" "this" {
+  #checkov:skip=CKV_AWS_91: access logs need an S3 bucket and cost per GB; enable with your own bucket if required
+  #checkov:skip=CKV2_AWS_28: WAF costs $5+/month per ACL; attach one with your own rules if required
+  #checkov:skip=CKV_AWS_150: `jitsi-ecs down` must remove everything in one step; set deletion_protection = true to guard production
+  name                       = var.name
+  load_balancer_type         = "application"
+  internal                   = false
+  security_groups            = [aws_security_group.this.id]
+  subnets                    = var.subnet_ids
+  drop_invalid_header_fields = true
+  enable_deletion_protection = var.deletion_protection
+  # BOSH long-polls hold a request ~60 s; keep the idle timeout above that.
+  idle_timeout = 120
+  tags         = var.tags
+}
+
+resource "aws_acm_certificate" "this" {
+  count = local.create_certificate ? 1 : 0
+
+  domain_name       = var.domain
+  validation_method = "DNS"
+  tags              = var.tags
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+# Keyed by the (known) domain, not by the validation options that are known only after apply.
+resource "aws_route53_record" "validation" {
+  for_each = local.create_certificate ? toset([var.domain]) : toset([])
+
+  zone_id         = var.route53_zone_id
+  name            = local.validation[each.key].resource_record_name
+  type            = local.validation[each.key].resource_record_type
+  records         = [local.validation[each.key].resource_record_value]
+  ttl             = 300
+  allow_overwrite = true
+}
+
+resource "aws_acm_certificate_validation" "this" {
+  count = local.create_certificate ? 1 : 0
+
+  certificate_arn         = aws_acm_certificate.this[0].arn
+  validation_record_fqdns = [for r in aws_route53_record.validation : r.fqdn]
+}
+
+resource "aws_route53_record" "alias" {
+  count = var.route53_zone_id == null ? 0 : 1
+
+  zone_id = var.route53_zone_id
+  name    = var.domain
+  type    = "A"
+
+  alias {
+    name                   = aws_lb.this.dns_name
+    zone_id                = aws_lb.this.zone_id
+    evaluate_target_health = true
+  }
+}
+
+# Jitsi (web) is the default action: it must live at the root path (see README).
+resource "aws_lb_target_group" "this" {
+  name                 = "${var.name}-web"
+  port                 = var.default_target.port
+  protocol             = "HTTP"
+  target_type          = "ip"
+  vpc_id               = var.vpc_id
+  deregistration_delay = 30
+  tags                 = var.tags
+
+  health_check {
+    enabled             = true
+    path                = var.default_target.health_path
+    matcher             = "200"
+    interval            = var.health_check.interval
+    timeout             = var.health_check.timeout
+    healthy_threshold   = var.health_check.healthy_threshold
+    unhealthy_threshold = var.health_check.unhealthy_threshold
+  }
+}
+
+resource "aws_lb_target_group" "route" {
+  for_each = var.routes
+
+  name                 = substr("${var.name}-${each.key}", 0, 32)
+  port                 = each.value.port
+  protocol             = "HTTP"
+  target_type          = "ip"
+  vpc_id               = var.vpc_id
+  deregistration_delay = 30
+  tags                 = merge(var.tags, { Route = each.key })
+
+  health_check {
+    enabled             = true
+    path                = each.value.health_path
+    matcher             = "200"
+    interval            = var.health_check.interval
+    timeout             = var.health_check.timeout
+    healthy_threshold   = var.health_check.healthy_threshold
+    unhealthy_threshold = var.health_check.unhealthy_threshold
+  }
+}
+
+resource "aws_lb_listener" "https" {
+  load_balancer_arn = aws_lb.this.arn
+  port              = 443
+  protocol          = "HTTPS"
+  ssl_policy        = var.ssl_policy
+  certificate_arn   = local.certificate_arn
+  tags              = var.tags
+
+  default_action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.this.arn
+  }
+}
+
+resource "aws_lb_listener" "http" {
+  load_balancer_arn = aws_lb.this.arn
+  port              = 80
+  protocol          = "HTTP"
+  tags              = var.tags
+
+  default_action {
+    type = "redirect"
+
+    redirect {
+      port        = "443"
+      protocol    = "HTTPS"
+      status_code = "HTTP_301"
+    }
+  }
+}
+
+resource "aws_lb_listener_rule" "route" {
+  for_each = var.routes
+
+  listener_arn = aws_lb_listener.https.arn
+  priority     = each.value.priority
+  tags         = merge(var.tags, { Route = each.key })
+
+  action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.route[each.key].arn
+  }
+
+  condition {
+    path_pattern {
+      values = each.value.path_patterns
+    }
+  }
+}

@@ -1,0 +1,49 @@
+output "alb_arn" {
+  description = "ARN of the application load balancer."
+  value       = aws_lb.this.arn
+}
+
+output "alb_arn_suffix" {
+  description = "ARN suffix of the ALB, the LoadBalancer dimension of its CloudWatch metrics."
+  value       = aws_lb.this.arn_suffix
+}
+
+output "alb_dns_name" {
+  description = "DNS name of the ALB."
+  value       = aws_lb.this.dns_name
+}
+
+output "alb_security_group_id" {
+  description = "Security group of the ALB, allowed into the web tasks."
+  value       = aws_security_group.this.id
+}
+
+output "https_listener_arn" {
+  description = "ARN of the HTTPS listener (more rules can join it)."
+  value       = aws_lb_listener.https.arn
+}
+
+output "http_listener_arn" {
+  description = "ARN of the HTTP listener that redirects to HTTPS."
+  value       = aws_lb_listener.http.arn
+}
+
+output "web_target_group_arn" {
+  description = "Target group of the Jitsi web service (default action)."
+  value       = aws_lb_target_group.this.arn
+}
+
+output "web_target_group_arn_suffix" {
+  description = "ARN suffix of the web target group, the TargetGroup dimension of its metrics."
+  value       = aws_lb_target_group.this.arn_suffix
+}
+
+output "route_target_group_arns" {
+  description = "Target group ARN of each configured route."
+  value       = { for k, tg in aws_lb_target_group.route : k => tg.arn }
+}
+
+output "certificate_arn" {
+  description = "Certificate served by the HTTPS listener."
+  value       = local.certificate_arn
+}

@@ -1,0 +1,49 @@
+output "cluster_name" {
+  description = "Name of the ECS cluster."
+  value       = aws_ecs_cluster.this.name
+}
+
+output "cluster_arn" {
+  description = "ARN of the ECS cluster."
+  value       = aws_ecs_cluster.this.arn
+}
+
+output "service_names" {
+  description = "ECS service name of each Jitsi service (web, xmpp, jvb)."
+  value       = { for k, s in aws_ecs_service.this : k => s.name }
+}
+
+output "desired_counts" {
+  description = "Desired task count of each service."
+  value       = { for k, s in local.services : k => s.desired_count }
+}
+
+output "task_definition_arns" {
+  description = "Task definition ARN of each service."
+  value       = { for k, t in aws_ecs_task_definition.this : k => t.arn }
+}
+
+output "secret_parameter_arns" {
+  description = "SSM SecureString parameters holding the generated secrets."
+  value       = { for k, p in aws_ssm_parameter.secret : k => p.arn }
+}
+
+output "web_port" {
+  description = "Port nginx listens on in the web image line chosen."
+  value       = local.web_port
+}
+
+output "image_registry" {
+  description = "Registry the images are pulled from."
+  value       = local.registry
+}
+
+output "task_role_arn" {
+  description = "Task role of every service."
+  value       = aws_iam_role.task.arn
+}
+
+output "namespace_name" {
+  description = "Cloud Map private DNS namespace."
+  value       = aws_service_discovery_private_dns_namespace.this.name
+}

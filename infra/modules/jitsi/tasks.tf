@@ -1,0 +1,159 @@
+locals {
+  log_options = {
+    "awslogs-group"  = var.log_group_name
+    "awslogs-region" = var.region
+  }
+
+  # JVM heaps default to 3 GB: keep them inside the task or it is OOM-killed.
+  jvb_heap    = "${max(var.jvb.memory - 512, 512)}m"
+  jicofo_heap = "${max(floor(var.xmpp.memory / 2), 256)}m"
+
+  web_container = {
+    name         = "web"
+    image        = "${local.registry}/web:${var.image.tag}"
+    essential    = true
+    portMappings = [{ containerPort = local.web_port, protocol = "tcp" }]
+    environment = [for k, v in merge(local.xmpp_env, local.auth_env, {
+      # TLS ends at the ALB; 1 here would loop behind it.
+      DISABLE_HTTPS        = "1"
+      ENABLE_HTTP_REDIRECT = "0"
+      ENABLE_LETSENCRYPT   = "0"
+      XMPP_BOSH_URL_BASE   = "http://${local.xmpp_host}:5280"
+    }, var.adot_env["web"]) : { name = k, value = v }]
+    secrets = []
+    # /health is a room page (always 200); GET / proves nginx serves the app.
+    healthCheck      = merge(local.health, { command = ["CMD-SHELL", "curl -fsS -o /dev/null http://127.0.0.1:${local.web_port}/ || exit 1"] })
+    logConfiguration = { logDriver = "awslogs", options = merge(local.log_options, { "awslogs-stream-prefix" = "web" }) }
+  }
+
+  prosody_container = {
+    name      = "prosody"
+    image     = "${local.registry}/prosody:${var.image.tag}"
+    essential = true
+    portMappings = [
+      { containerPort = 5222, protocol = "tcp" },
+      { containerPort = 5280, protocol = "tcp" },
+    ]
+    environment      = [for k, v in merge(local.xmpp_env, local.auth_env, var.adot_env["prosody"]) : { name = k, value = v }]
+    secrets          = values(local.secrets)
+    healthCheck      = merge(local.health, { command = ["CMD-SHELL", "curl -fsS -o /dev/null http://127.0.0.1:5280/health || exit 1"] })
+    logConfiguration = { logDriver = "awslogs", options = merge(local.log_options, { "awslogs-stream-prefix" = "prosody" }) }
+  }
+
+  jicofo_container = {
+    name      = "jicofo"
+    image     = "${local.registry}/jicofo:${var.image.tag}"
+    essential = true
+    environment = [for k, v in merge(local.xmpp_env, local.auth_env, {
+      XMPP_SERVER       = "127.0.0.1" # same task as prosody
+      JICOFO_MAX_MEMORY = local.jicofo_heap
+    }, var.adot_env["jicofo"]) : { name = k, value = v }]
+    secrets   = [local.secrets["JICOFO_AUTH_PASSWORD"]]
+    dependsOn = [{ containerName = "prosody", condition = "HEALTHY" }]
+    # /about/health needs JICOFO_ENABLE_HEALTH_CHECKS=1 and then fails while no bridge is
+    # connected, which would kill signaling whenever JVB restarts; /about/version proves the
+    # JVM and its REST API are up.
+    healthCheck      = merge(local.health, { command = ["CMD-SHELL", "curl -fsS -o /dev/null http://127.0.0.1:8888/about/version || exit 1"] })
+    logConfiguration = { logDriver = "awslogs", options = merge(local.log_options, { "awslogs-stream-prefix" = "jicofo" }) }
+  }
+
+  jvb_container = {
+    name         = "jvb"
+    image        = "${local.registry}/jvb:${var.image.tag}"
+    essential    = true
+    portMappings = [{ containerPort = var.jvb.udp_port, protocol = "udp" }]
+    environment = [for k, v in merge(local.xmpp_env, {
+      XMPP_SERVER            = local.xmpp_host
+      JVB_PORT               = tostring(var.jvb.udp_port)
+      JVB_STUN_SERVERS       = join(",", var.jvb.stun_servers)
+      VIDEOBRIDGE_MAX_MEMORY = local.jvb_heap
+      # Stats for telemetry on the private REST port (8080 is closed in the security group).
+      COLIBRI_REST_ENABLED = "true"
+    }, var.adot_env["jvb"]) : { name = k, value = v }]
+    secrets          = [local.secrets["JVB_AUTH_PASSWORD"]]
+    healthCheck      = merge(local.health, { command = ["CMD-SHELL", "curl -fsS -o /dev/null http://127.0.0.1:8080/about/health || exit 1"] })
+    logConfiguration = { logDriver = "awslogs", options = merge(local.log_options, { "awslogs-stream-prefix" = "jvb" }) }
+  }
+
+  containers = {
+    web  = [local.web_container]
+    xmpp = [local.prosody_container, local.jicofo_container]
+    jvb  = [local.jvb_container]
+  }
+}
+
+resource "aws_ecs_task_definition" "this" {
+  #checkov:skip=CKV_AWS_336: the Jitsi images render their config into /config at start; Fargate offers no tmpfs for a read-only root
+  for_each = local.services
+
+  family                   = "${var.name}-${each.key}"
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = each.value.cpu
+  memory                   = each.value.memory
+  execution_role_arn       = aws_iam_role.execution.arn
+  task_role_arn            = aws_iam_role.task.arn
+  container_definitions    = jsonencode(local.containers[each.key])
+  tags                     = var.tags
+
+  runtime_platform {
+    operating_system_family = "LINUX"
+    cpu_architecture        = var.cpu_architecture
+  }
+}
+
+resource "aws_ecs_service" "this" {
+  #checkov:skip=CKV_AWS_333: no NAT gateway by design; tasks need a public IP to pull images and reach AWS APIs, and JVB to carry media (STUN). Security groups keep them closed.
+  for_each = local.services
+
+  name                               = each.key
+  cluster                            = aws_ecs_cluster.this.id
+  task_definition                    = aws_ecs_task_definition.this[each.key].arn
+  desired_count                      = each.value.desired_count
+  launch_type                        = "FARGATE"
+  platform_version                   = "LATEST"
+  deployment_minimum_healthy_percent = each.value.min_percent
+  deployment_maximum_percent         = each.value.max_percent
+  health_check_grace_period_seconds  = var.health_check_grace_period
+  enable_ecs_managed_tags            = true
+  propagate_tags                     = "SERVICE"
+  wait_for_steady_state              = false
+  tags                               = merge(var.tags, { Service = each.key })
+
+  deployment_controller {
+    type = "ECS"
+  }
+
+  deployment_circuit_breaker {
+    enable   = true
+    rollback = true
+  }
+
+  alarms {
+    enable      = true
+    rollback    = true
+    alarm_names = var.deployment_alarm_names
+  }
+
+  network_configuration {
+    subnets          = var.subnet_ids
+    security_groups  = [each.value.sg]
+    assign_public_ip = true
+  }
+
+  dynamic "load_balancer" {
+    for_each = each.key == "web" ? [1] : []
+    content {
+      target_group_arn = var.web_target_group_arn
+      container_name   = "web"
+      container_port   = local.web_port
+    }
+  }
+
+  dynamic "service_registries" {
+    for_each = each.key == "xmpp" ? [1] : []
+    content {
+      registry_arn = aws_service_discovery_service.xmpp.arn
+    }
+  }
+}

@@ -1,0 +1,147 @@
+variable "name" {
+  description = "Name of the ECS cluster and prefix of every resource of this module."
+  type        = string
+}
+
+variable "region" {
+  description = "AWS region (for the awslogs driver)."
+  type        = string
+}
+
+variable "domain" {
+  description = "Public host name of the site; PUBLIC_URL is https://<domain>."
+  type        = string
+}
+
+variable "internal_domain" {
+  description = "Cloud Map private DNS namespace; prosody is xmpp.<internal_domain>."
+  type        = string
+  default     = "jitsi.internal"
+}
+
+variable "image" {
+  description = "Jitsi images: registry (docker.io/jitsi or ghcr.io/jitsi) and a pinned stable-NNNNN[-N] tag."
+  type = object({
+    registry = string
+    tag      = string
+  })
+}
+
+variable "web_port" {
+  description = "Port nginx listens on in the web image: 80 up to stable-11031, 8000 from stable-11146."
+  type        = number
+}
+
+variable "cpu_architecture" {
+  description = "CPU architecture of every task: X86_64 or ARM64 (the Jitsi images are multi-arch)."
+  type        = string
+  default     = "X86_64"
+}
+
+variable "auth_type" {
+  description = "jwt (stateless token auth, recommended) or none (open instance: anyone can start meetings)."
+  type        = string
+  default     = "jwt"
+}
+
+variable "jwt_app_id" {
+  description = "JWT_APP_ID, the issuer your token service signs as (auth_type = jwt)."
+  type        = string
+  default     = "jitsi"
+}
+
+variable "web" {
+  description = "web service (nginx + app): stateless, scales out."
+  type = object({
+    desired_count = optional(number, 3)
+    cpu           = optional(number, 256)
+    memory        = optional(number, 512)
+  })
+  default = {}
+}
+
+variable "xmpp" {
+  description = "xmpp service (prosody + jicofo): always exactly one task per shard."
+  type = object({
+    cpu    = optional(number, 512)
+    memory = optional(number, 1024)
+  })
+  default = {}
+}
+
+variable "jvb" {
+  description = "jvb service: bridges with a public IP each, media on udp_port, address found with STUN."
+  type = object({
+    desired_count = optional(number, 1)
+    cpu           = optional(number, 1024)
+    memory        = optional(number, 2048)
+    udp_port      = optional(number, 10000)
+    stun_servers  = optional(list(string), ["meet-jit-si-turnrelay.jitsi.net:443"])
+  })
+  default = {}
+}
+
+variable "container_health_check" {
+  description = "Container health check numbers for every container."
+  type = object({
+    interval     = optional(number, 30)
+    timeout      = optional(number, 5)
+    retries      = optional(number, 3)
+    start_period = optional(number, 60)
+  })
+  default = {}
+}
+
+variable "health_check_grace_period" {
+  description = "Seconds ECS ignores failing health checks of a new task (>= start period + 2 intervals)."
+  type        = number
+  default     = 120
+}
+
+variable "deployment_alarm_names" {
+  description = "CloudWatch alarms that fail (and roll back) a deployment of any service."
+  type        = list(string)
+}
+
+variable "vpc_id" {
+  description = "VPC of the services and the Cloud Map namespace."
+  type        = string
+}
+
+variable "subnet_ids" {
+  description = "Public subnets of the tasks."
+  type        = list(string)
+}
+
+variable "alb_security_group_id" {
+  description = "Security group of the ALB, let into web."
+  type        = string
+}
+
+variable "web_target_group_arn" {
+  description = "Target group the web service registers with."
+  type        = string
+}
+
+variable "log_group_name" {
+  description = "CloudWatch log group of every container."
+  type        = string
+}
+
+variable "adot_env" {
+  description = "Extra (ADOT) environment per container name: web, prosody, jicofo, jvb."
+  type        = map(map(string))
+  default     = { web = {}, prosody = {}, jicofo = {}, jvb = {} }
+}
+
+variable "adot_policy_arn" {
+  description = "IAM policy for ADOT export, attached to the task role when set."
+  type        = string
+  default     = null
+}
+
+variable "tags" {
+  description = "Tags added to every resource."
+  type        = map(string)
+  default     = {}
+}

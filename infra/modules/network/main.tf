@@ -1,0 +1,69 @@
+# Public subnets only: a NAT gateway ($0.045/h + $0.045/GB) would cost more than the
+# rest of a small stack, and JVB needs a public address per task anyway (STUN).
+locals {
+  create_vpc = var.vpc_id == null
+  azs        = slice(data.aws_availability_zones.available.names, 0, var.az_count)
+}
+
+data "aws_availability_zones" "available" {
+  state = "available"
+}
+
+resource "aws_vpc" "this" {
+  count = local.create_vpc ? 1 : 0
+
+  cidr_block           = var.cidr
+  enable_dns_support   = true
+  enable_dns_hostnames = true # Cloud Map private DNS needs both
+
+  tags = merge(var.tags, { Name = var.name })
+}
+
+# Lock down the default security group so nothing lands in it by accident.
+resource "aws_default_security_group" "this" {
+  count = local.create_vpc ? 1 : 0
+
+  vpc_id = aws_vpc.this[0].id
+  tags   = merge(var.tags, { Name = "${var.name}-default-closed" })
+}
+
+resource "aws_internet_gateway" "this" {
+  count = local.create_vpc ? 1 : 0
+
+  vpc_id = aws_vpc.this[0].id
+  tags   = merge(var.tags, { Name = var.name })
+}
+
+resource "aws_subnet" "public" {
+  count = local.create_vpc ? var.az_count : 0
+
+  vpc_id            = aws_vpc.this[0].id
+  availability_zone = local.azs[count.index]
+  cidr_block        = cidrsubnet(var.cidr, 4, count.index)
+  # Tasks ask for their public IP explicitly (assign_public_ip); nothing else should get one.
+  map_public_ip_on_launch = false
+
+  tags = merge(var.tags, { Name = "${var.name}-public-${local.azs[count.index]}", Tier = "public" })
+}
+
+resource "aws_route_table" "public" {
+  count = local.create_vpc ? 1 : 0
+
+  vpc_id = aws_vpc.this[0].id
+  tags   = merge(var.tags, { Name = "${var.name}-public" })
+}
+
+resource "aws_route" "internet" {
+  count = local.create_vpc ? 1 : 0
+
+  route_table_id         = aws_route_table.public[0].id
+  destination_cidr_block = "0.0.0.0/0"
+  gateway_id             = aws_internet_gateway.this[0].id
+}
+
+resource "aws_route_table_association" "public" {
+  count = local.create_vpc ? var.az_count : 0
+
+  subnet_id      = aws_subnet.public[count.index].id
+  route_table_id = aws_route_table.public[0].id
+}

@@ -1,0 +1,99 @@
+output "url" {
+  description = "Public URL of the Jitsi site."
+  value       = "https://${var.domain}"
+}
+
+output "alb_dns_name" {
+  description = "DNS name of the ALB (point domain here when Route 53 is not used)."
+  value       = module.edge.alb_dns_name
+}
+
+output "alb_arn" {
+  description = "ARN of the ALB."
+  value       = module.edge.alb_arn
+}
+
+output "https_listener_arn" {
+  description = "ARN of the HTTPS listener."
+  value       = module.edge.https_listener_arn
+}
+
+output "http_listener_arn" {
+  description = "ARN of the HTTP (redirect) listener."
+  value       = module.edge.http_listener_arn
+}
+
+output "web_target_group_arn" {
+  description = "Target group of the Jitsi web service."
+  value       = module.edge.web_target_group_arn
+}
+
+output "route_target_group_arns" {
+  description = "Target group ARN of each configured route."
+  value       = module.edge.route_target_group_arns
+}
+
+output "cluster_name" {
+  description = "Name of the ECS cluster."
+  value       = module.jitsi.cluster_name
+}
+
+output "service_names" {
+  description = "ECS service name of web, xmpp and jvb."
+  value       = module.jitsi.service_names
+}
+
+output "desired_counts" {
+  description = "Desired task count of each service."
+  value       = module.jitsi.desired_counts
+}
+
+output "task_definition_arns" {
+  description = "Task definition ARN of each service."
+  value       = module.jitsi.task_definition_arns
+}
+
+output "secret_parameter_arns" {
+  description = "SSM SecureString parameters of the generated secrets."
+  value       = module.jitsi.secret_parameter_arns
+}
+
+output "deployment_alerts_topic_arn" {
+  description = "SNS topic of the alarms (deployment-alerts)."
+  value       = module.alarms.topic_arn
+}
+
+output "budget_alerts_topic_arn" {
+  description = "SNS topic of the budgets (budget-alerts)."
+  value       = module.budgets.topic_arn
+}
+
+output "alarm_names" {
+  description = "Every alarm, by kind."
+  value       = module.alarms.alarm_names
+}
+
+output "deployment_alarm_names" {
+  description = "Alarms that roll back a deployment."
+  value       = module.alarms.deployment_alarm_names
+}
+
+output "budget_names" {
+  description = "Budget name by monthly limit in USD."
+  value       = module.budgets.budget_names
+}
+
+output "log_group_name" {
+  description = "Log group of every container."
+  value       = module.observability.log_group_name
+}
+
+output "dashboard_name" {
+  description = "CloudWatch dashboard of the stack."
+  value       = module.observability.dashboard_name
+}
+
+output "web_port" {
+  description = "Container port of nginx in the chosen image line."
+  value       = local.web_port
+}

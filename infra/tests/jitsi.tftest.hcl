@@ -1,0 +1,258 @@
+# Module jitsi: planned values for the plan's part and the FACTS.md corrections. Offline (mocked AWS).
+
+mock_provider "aws" {
+  mock_data "aws_availability_zones" {
+    defaults = { names = ["us-west-2a", "us-west-2b", "us-west-2c"] }
+  }
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_data "aws_iam_policy_document" {
+    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
+  }
+  mock_resource "aws_sns_topic" {
+    defaults = { arn = "arn:aws:sns:us-west-2:123456789012:mock-topic" }
+  }
+  mock_resource "aws_ssm_parameter" {
+    defaults = { arn = "arn:aws:ssm:us-west-2:123456789012:parameter/mock" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::123456789012:role/mock" }
+  }
+  mock_resource "aws_iam_policy" {
+    defaults = { arn = "arn:aws:iam::123456789012:policy/mock" }
+  }
+  mock_resource "aws_lb" {
+    defaults = { arn = "arn:aws:elasticloadbalancing:us-west-2:123456789012:loadbalancer/app/mock/0123456789abcdef" }
+  }
+  mock_resource "aws_lb_target_group" {
+    defaults = { arn = "arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/mock/0123456789abcdef" }
+  }
+  mock_resource "aws_lb_listener" {
+    defaults = { arn = "arn:aws:elasticloadbalancing:us-west-2:123456789012:listener/app/mock/0123456789abcdef/0123456789abcdef" }
+  }
+  mock_resource "aws_service_discovery_service" {
+    defaults = { arn = "arn:aws:servicediscovery:us-west-2:123456789012:service/srv-mock" }
+  }
+  mock_resource "aws_ecs_cluster" {
+    defaults = { arn = "arn:aws:ecs:us-west-2:123456789012:cluster/mock" }
+  }
+  mock_resource "aws_ecs_task_definition" {
+    defaults = { arn = "arn:aws:ecs:us-west-2:123456789012:task-definition/mock:1" }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:us-west-2:123456789012:log-group:mock" }
+  }
+  mock_resource "aws_acm_certificate" {
+    defaults = {
+      arn = "arn:aws:acm:us-west-2:123456789012:certificate/mock"
+      domain_validation_options = [{
+        domain_name           = "meet.example.com"
+        resource_record_name  = "_x.meet.example.com."
+        resource_record_type  = "CNAME"
+        resource_record_value = "_y.acm-validations.aws."
+      }]
+    }
+  }
+}
+
+variables {
+  name                   = "jitsi"
+  region                 = "us-west-2"
+  domain                 = "meet.example.com"
+  image                  = { registry = "docker.io/jitsi", tag = "stable-11031" }
+  web_port               = 80
+  deployment_alarm_names = ["jitsi-target-5xx", "jitsi-elb-5xx"]
+  vpc_id                 = "vpc-123"
+  subnet_ids             = ["subnet-a", "subnet-b"]
+  alb_security_group_id  = "sg-alb"
+  web_target_group_arn   = "arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/jitsi-web/0123456789abcdef"
+  log_group_name         = "/ecs/jitsi-app"
+}
+
+run "services_safety_nets" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  assert {
+    condition     = alltrue([for s in aws_ecs_service.this : s.deployment_circuit_breaker[0].enable && s.deployment_circuit_breaker[0].rollback])
+    error_message = "every service needs the circuit breaker with rollback"
+  }
+  assert {
+    condition     = alltrue([for s in aws_ecs_service.this : s.alarms[0].enable && s.alarms[0].rollback && length(s.alarms[0].alarm_names) == 2])
+    error_message = "every service needs deployment alarms with rollback"
+  }
+  assert {
+    condition     = alltrue([for s in aws_ecs_service.this : s.health_check_grace_period_seconds == 120])
+    error_message = "grace period must be 120 s (60 s start period + 2 x 30 s checks)"
+  }
+  assert {
+    condition     = alltrue([for s in aws_ecs_service.this : s.deployment_controller[0].type == "ECS"])
+    error_message = "circuit breaker and deployment alarms need the ECS (rolling) controller"
+  }
+  assert {
+    condition     = aws_ecs_service.this["web"].desired_count == 3 && aws_ecs_service.this["jvb"].desired_count == 1
+    error_message = "web 3 and jvb 1 by default"
+  }
+  assert {
+    condition = (aws_ecs_service.this["xmpp"].desired_count == 1 &&
+      aws_ecs_service.this["xmpp"].deployment_minimum_healthy_percent == 0 &&
+    aws_ecs_service.this["xmpp"].deployment_maximum_percent == 100)
+    error_message = "xmpp: one shard, deployed 0%/100% so two signaling stacks never run at once"
+  }
+  assert {
+    condition     = contains([for st in aws_ecs_cluster.this.setting : "${st.name}=${st.value}"], "containerInsights=enabled")
+    error_message = "Container Insights must be on"
+  }
+}
+
+run "containers_checks_secrets_env" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  assert {
+    condition = alltrue(flatten([for t in aws_ecs_task_definition.this : [
+      for c in jsondecode(t.container_definitions) :
+      c.healthCheck.interval == 30 && c.healthCheck.timeout == 5 && c.healthCheck.retries == 3 && c.healthCheck.startPeriod == 60
+    ]]))
+    error_message = "every container check must be 30 s / 5 s / 3 retries / 60 s start"
+  }
+  assert {
+    condition     = strcontains(jsondecode(aws_ecs_task_definition.this["web"].container_definitions)[0].healthCheck.command[1], "http://127.0.0.1:80/ ")
+    error_message = "web check must GET / on the nginx port (not /health)"
+  }
+  assert {
+    condition     = strcontains(jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].healthCheck.command[1], "8080/about/health")
+    error_message = "jvb check must use :8080/about/health"
+  }
+  assert {
+    condition = alltrue(flatten([for t in aws_ecs_task_definition.this : [
+      for c in jsondecode(t.container_definitions) : [
+        for e in c.environment : !can(regex("PASSWORD|SECRET", e.name))
+      ]
+    ]]))
+    error_message = "no password or secret may be in plain environment"
+  }
+  assert {
+    condition     = toset([for s in jsondecode(aws_ecs_task_definition.this["xmpp"].container_definitions)[0].secrets : s.name]) == toset(["JICOFO_AUTH_PASSWORD", "JVB_AUTH_PASSWORD", "JWT_APP_SECRET"])
+    error_message = "prosody gets both component passwords and the JWT secret through ECS secrets"
+  }
+  assert {
+    condition     = alltrue([for p in aws_ssm_parameter.secret : p.type == "SecureString"])
+    error_message = "secrets must be SSM SecureString parameters"
+  }
+  assert {
+    condition = alltrue(flatten([for t in aws_ecs_task_definition.this : [
+      for c in jsondecode(t.container_definitions) : [
+        for e in c.environment : !contains(["ENABLE_COLIBRI_WEBSOCKET", "ENABLE_SCTP", "JICOFO_COMPONENT_SECRET"], e.name) && !can(regex("^(JVB_WS_|COLIBRI_WEBSOCKET_|JVB_TCP_)", e.name))
+      ]
+    ]]))
+    error_message = "dead Jitsi variables must not be set"
+  }
+  assert {
+    condition     = { for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].environment : e.name => e.value }["XMPP_SERVER"] == "xmpp.jitsi.internal"
+    error_message = "jvb reaches prosody through its Cloud Map name (awsvpc has no links)"
+  }
+  assert {
+    condition     = { for e in jsondecode(aws_ecs_task_definition.this["xmpp"].container_definitions)[1].environment : e.name => e.value }["XMPP_SERVER"] == "127.0.0.1"
+    error_message = "jicofo reaches prosody on localhost (same task)"
+  }
+  assert {
+    condition = (
+      { for e in jsondecode(aws_ecs_task_definition.this["web"].container_definitions)[0].environment : e.name => e.value }["DISABLE_HTTPS"] == "1" &&
+      { for e in jsondecode(aws_ecs_task_definition.this["web"].container_definitions)[0].environment : e.name => e.value }["ENABLE_HTTP_REDIRECT"] == "0" &&
+      { for e in jsondecode(aws_ecs_task_definition.this["web"].container_definitions)[0].environment : e.name => e.value }["PUBLIC_URL"] == "https://meet.example.com" &&
+      { for e in jsondecode(aws_ecs_task_definition.this["web"].container_definitions)[0].environment : e.name => e.value }["XMPP_BOSH_URL_BASE"] == "http://xmpp.jitsi.internal:5280"
+    )
+    error_message = "web: TLS ends at the ALB, no redirect loop, PUBLIC_URL without path, BOSH to prosody's Cloud Map name"
+  }
+  assert {
+    condition     = jsondecode(aws_ecs_task_definition.this["web"].container_definitions)[0].image == "docker.io/jitsi/web:stable-11031"
+    error_message = "default image line: docker.io/jitsi at stable-11031"
+  }
+  assert {
+    condition     = { for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].environment : e.name => e.value }["VIDEOBRIDGE_MAX_MEMORY"] == "1536m"
+    error_message = "the JVB heap must stay below the 2048 MiB task (3 GB default OOMs)"
+  }
+  assert {
+    condition     = jsondecode(aws_ecs_task_definition.this["xmpp"].container_definitions)[1].dependsOn[0].condition == "HEALTHY"
+    error_message = "jicofo waits for prosody HEALTHY"
+  }
+}
+
+run "jvb_media_path" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  assert {
+    condition = (aws_vpc_security_group_ingress_rule.media.ip_protocol == "udp" &&
+      aws_vpc_security_group_ingress_rule.media.from_port == 10000 &&
+    aws_vpc_security_group_ingress_rule.media.cidr_ipv4 == "0.0.0.0/0")
+    error_message = "UDP 10000 must be open to participants"
+  }
+  assert {
+    condition     = aws_ecs_service.this["jvb"].network_configuration[0].assign_public_ip
+    error_message = "each bridge needs its own public IP (STUN discovery)"
+  }
+  assert {
+    condition     = aws_vpc_security_group_ingress_rule.media.security_group_id == aws_security_group.jvb.id && !contains([aws_vpc_security_group_ingress_rule.xmpp_from_jvb.security_group_id, aws_vpc_security_group_ingress_rule.bosh_from_web.security_group_id, aws_vpc_security_group_ingress_rule.web_from_alb.security_group_id], aws_security_group.jvb.id)
+    error_message = "the only ingress rule of the jvb group is media: REST 8080 is never reachable"
+  }
+}
+
+run "logs_per_container_and_adot_wiring" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  variables {
+    adot_env        = { web = { OTEL_TRACES_EXPORTER = "otlp" }, prosody = {}, jicofo = {}, jvb = {} }
+    adot_policy_arn = "arn:aws:iam::123456789012:policy/jitsi-adot-export"
+  }
+
+  assert {
+    condition = alltrue(flatten([for t in aws_ecs_task_definition.this : [
+      for c in jsondecode(t.container_definitions) : c.logConfiguration.logDriver == "awslogs" && c.logConfiguration.options["awslogs-stream-prefix"] == c.name && c.logConfiguration.options["awslogs-group"] == "/ecs/jitsi-app"
+    ]]))
+    error_message = "every container logs to /ecs/jitsi-app with its own stream prefix"
+  }
+  assert {
+    condition     = contains([for e in jsondecode(aws_ecs_task_definition.this["web"].container_definitions)[0].environment : e.name], "OTEL_TRACES_EXPORTER") && !contains([for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].environment : e.name], "OTEL_TRACES_EXPORTER")
+    error_message = "ADOT variables reach only the containers they are given for"
+  }
+  assert {
+    condition     = length(aws_iam_role_policy_attachment.task_adot) == 1 && aws_iam_role_policy_attachment.task_adot[0].policy_arn == "arn:aws:iam::123456789012:policy/jitsi-adot-export"
+    error_message = "the ADOT policy is attached to the task role"
+  }
+}
+
+run "no_adot_by_default" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  assert {
+    condition     = alltrue(flatten([for t in aws_ecs_task_definition.this : [for c in jsondecode(t.container_definitions) : [for e in c.environment : !startswith(e.name, "OTEL_")]]]))
+    error_message = "no ADOT variables unless asked for (nginx, prosody and the Java bridges ignore them)"
+  }
+  assert {
+    condition     = length(aws_iam_role_policy_attachment.task_adot) == 0
+    error_message = "no ADOT policy unless asked for"
+  }
+}
