@@ -1,0 +1,3 @@
+from jitsi_ecs.cli import main
+
+main()

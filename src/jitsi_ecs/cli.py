@@ -1,0 +1,148 @@
+"""The `jitsi-ecs` command line. Errors become exit codes here and only here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+
+from jitsi_ecs.commands import Globals
+from jitsi_ecs.config import DEFAULT_CONFIG_FILE
+from jitsi_ecs.errors import EXIT_INTERRUPTED, JitsiEcsError
+from jitsi_ecs.ui import err
+
+app = typer.Typer(
+    name="jitsi-ecs",
+    help="Jitsi Meet on ECS Fargate: plan, deploy, verify and operate, on a local emulator or AWS.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+TargetOpt = Annotated[
+    Literal["local", "aws"] | None,
+    typer.Option("--target", help="local (embedded emulator, default) or aws (credential chain)."),
+]
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option("--config", help=f"Config file (default ./{DEFAULT_CONFIG_FILE}, else built-in defaults)."),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
+
+
+@app.callback()
+def main_options(ctx: typer.Context, config: ConfigOpt = None, target: TargetOpt = None) -> None:
+    ctx.obj = Globals(config_path=config, target=target or "local")
+
+
+def _globals(ctx: typer.Context, config: Path | None, target: str | None, yes: bool = False) -> Globals:
+    base: Globals = ctx.obj
+    return Globals(
+        config_path=config or base.config_path,
+        target=(target or base.target),  # type: ignore[arg-type]
+        assume_yes=yes,
+    )
+
+
+def _invoke(action: Callable[[], int]) -> None:
+    """Run a command; turn domain errors and Ctrl-C into a message and an exit code."""
+    try:
+        code = action()
+    except JitsiEcsError as exc:
+        err.print(f"[bold red]error:[/] {exc.message}")
+        if exc.hint:
+            err.print(f"[yellow]hint:[/] {exc.hint}")
+        if exc.log_path:
+            err.print(f"log: {exc.log_path}")
+        raise typer.Exit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        err.print("[yellow]interrupted[/]")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    raise typer.Exit(code)
+
+
+@app.command()
+def init(
+    path: Annotated[Path, typer.Option("--path", help="Where to write the file.")] = Path(DEFAULT_CONFIG_FILE),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a commented jitsi-ecs.toml with every option and its default."""
+    from jitsi_ecs.commands import init as cmd
+
+    _invoke(lambda: cmd.run(path, force))
+
+
+@app.command()
+def plan(ctx: typer.Context, as_json: JsonOpt = False, config: ConfigOpt = None, target: TargetOpt = None) -> None:
+    """Validate the config, render Terraform variables and show what would change."""
+    from jitsi_ecs.commands import plan as cmd
+
+    _invoke(lambda: cmd.run(_globals(ctx, config, target), as_json))
+
+
+@app.command()
+def up(
+    ctx: typer.Context,
+    config: ConfigOpt = None,
+    target: TargetOpt = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Create the S3 state bucket without asking.")] = False,
+) -> None:
+    """Plan and apply with progress, then verify; exit 0 only if every check passes."""
+    from jitsi_ecs.commands import up as cmd
+
+    _invoke(lambda: cmd.run(_globals(ctx, config, target, yes)))
+
+
+@app.command()
+def verify(
+    ctx: typer.Context,
+    as_json: JsonOpt = False,
+    junit: Annotated[Path | None, typer.Option("--junit", help="Also write JUnit XML here.")] = None,
+    config: ConfigOpt = None,
+    target: TargetOpt = None,
+) -> None:
+    """Check the live deployment against the config; exit 1 on any failed check."""
+    from jitsi_ecs.commands import verify as cmd
+
+    _invoke(lambda: cmd.run(_globals(ctx, config, target), as_json, junit))
+
+
+@app.command()
+def status(ctx: typer.Context, as_json: JsonOpt = False, config: ConfigOpt = None, target: TargetOpt = None) -> None:
+    """Services and deployments, alarm states, budget spend against limits."""
+    from jitsi_ecs.commands import status as cmd
+
+    _invoke(lambda: cmd.run(_globals(ctx, config, target), as_json))
+
+
+@app.command()
+def down(
+    ctx: typer.Context,
+    config: ConfigOpt = None,
+    target: TargetOpt = None,
+    keep_emulator: Annotated[
+        bool, typer.Option("--keep-emulator", help="local: leave the emulator running to inspect it.")
+    ] = False,
+) -> None:
+    """Destroy everything; on the local target also stop the emulator."""
+    from jitsi_ecs.commands import down as cmd
+
+    _invoke(lambda: cmd.run(_globals(ctx, config, target), keep_emulator))
+
+
+@app.command()
+def env(ctx: typer.Context, config: ConfigOpt = None, target: TargetOpt = None) -> None:
+    """Print shell exports (endpoint, region, credentials) for the AWS CLI or boto3."""
+    from jitsi_ecs.commands import env as cmd
+
+    _invoke(lambda: cmd.run(_globals(ctx, config, target)))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

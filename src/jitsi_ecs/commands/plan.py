@@ -1,0 +1,45 @@
+"""`jitsi-ecs plan [--json]`: validate, render variables, plan, show what would change."""
+
+from __future__ import annotations
+
+from rich.table import Table
+
+from jitsi_ecs.commands import Globals
+from jitsi_ecs.commands.common import deployment
+from jitsi_ecs.errors import EXIT_OK
+from jitsi_ecs.terraform import PlanSummary
+from jitsi_ecs.ui import err, out, print_json
+
+
+def plan_json(summary: PlanSummary) -> dict[str, object]:
+    return {
+        "add": summary.add,
+        "change": summary.change,
+        "destroy": summary.destroy,
+        "changes": [{"action": a, "address": addr} for a, addr in summary.changes],
+    }
+
+
+def print_plan(summary: PlanSummary) -> None:
+    if summary.empty:
+        out.print("No changes: the deployment matches the config.")
+        return
+    table = Table(title="Planned changes")
+    table.add_column("action")
+    table.add_column("resource")
+    style = {"create": "green", "update": "yellow", "delete": "red", "replace": "magenta"}
+    for action, address in summary.changes:
+        table.add_row(f"[{style.get(action, '')}]{action}[/]", address)
+    out.print(table)
+    out.print(f"Plan: {summary.add} to add, {summary.change} to change, {summary.destroy} to destroy.")
+
+
+def run(g: Globals, as_json: bool) -> int:
+    _, dep = deployment(g, "plan")
+    with err.status("terraform plan..."):
+        summary = dep.terraform.plan()
+    if as_json:
+        print_json(plan_json(summary))
+    else:
+        print_plan(summary)
+    return EXIT_OK

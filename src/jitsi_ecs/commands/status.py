@@ -1,0 +1,111 @@
+"""`jitsi-ecs status [--json]`: services and deployments, alarm states, budget spend."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.table import Table
+
+from jitsi_ecs.aws import AwsContext
+from jitsi_ecs.commands import Globals
+from jitsi_ecs.commands.common import deployed_outputs, deployment
+from jitsi_ecs.config import Config
+from jitsi_ecs.errors import EXIT_OK
+from jitsi_ecs.ui import out, print_json
+from jitsi_ecs.verify.alerting import budget_key
+
+
+def collect(config: Config, aws: AwsContext, outputs: dict[str, Any]) -> dict[str, Any]:
+    ecs = aws.client("ecs")
+    names = list(outputs.get("service_names", {}).values())
+    services = ecs.describe_services(cluster=config.name, services=names)["services"] if names else []
+    alarm_names = list(outputs.get("alarm_names", {}).values())
+    alarms = aws.client("cloudwatch").describe_alarms(AlarmNames=alarm_names)["MetricAlarms"] if alarm_names else []
+    return {
+        "services": [_service(s) for s in services],
+        "alarms": [{"name": a["AlarmName"], "state": a["StateValue"], "reason": a.get("StateReason", "")}
+                   for a in alarms],  # fmt: skip
+        "budgets": _budgets(config, aws),
+    }
+
+
+def _service(s: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name": s["serviceName"],
+        "running": s.get("runningCount", 0),
+        "desired": s.get("desiredCount", 0),
+        "pending": s.get("pendingCount", 0),
+        "task_definition": s.get("taskDefinition"),
+        "deployments": [
+            {
+                "id": d.get("id"),
+                "status": d.get("status"),
+                "rollout_state": d.get("rolloutState"),
+                "reason": d.get("rolloutStateReason", ""),
+                "task_definition": d.get("taskDefinition"),
+                "running": d.get("runningCount", 0),
+                "failed_tasks": d.get("failedTasks", 0),
+            }
+            for d in s.get("deployments", [])
+        ],
+    }
+
+
+def _budgets(config: Config, aws: AwsContext) -> list[dict[str, Any]]:
+    budgets = aws.client("budgets")
+    account = aws.account_id()
+    rows = []
+    for limit in config.budgets.limits:
+        name = f"{config.name}-monthly-{budget_key(limit)}usd"
+        try:
+            b = budgets.describe_budget(AccountId=account, BudgetName=name)["Budget"]
+        except Exception:
+            rows.append({"name": name, "limit": limit, "actual": None, "forecast": None, "missing": True})
+            continue
+        spend = b.get("CalculatedSpend", {})
+        rows.append({
+            "name": name,
+            "limit": float(b["BudgetLimit"]["Amount"]),
+            "actual": float(spend.get("ActualSpend", {}).get("Amount", 0)),
+            "forecast": float(spend.get("ForecastedSpend", {}).get("Amount", 0)),
+        })  # fmt: skip
+    return rows
+
+
+def print_status(data: dict[str, Any]) -> None:
+    services = Table(title="Services")
+    for col in ("service", "running/desired", "deployment", "rollout", "reason"):
+        services.add_column(col, overflow="fold")
+    for s in data["services"]:
+        for i, d in enumerate(s["deployments"] or [{}]):
+            services.add_row(
+                s["name"] if i == 0 else "",
+                f"{s['running']}/{s['desired']}" if i == 0 else "",
+                f"{d.get('status', '')} {str(d.get('task_definition', '')).rsplit('/', 1)[-1]}",
+                d.get("rollout_state") or "",
+                d.get("reason") or "",
+            )
+    out.print(services)
+    alarms = Table(title="Alarms")
+    alarms.add_column("alarm")
+    alarms.add_column("state")
+    style = {"OK": "green", "ALARM": "bold red", "INSUFFICIENT_DATA": "yellow"}
+    for a in data["alarms"]:
+        alarms.add_row(a["name"], f"[{style.get(a['state'], '')}]{a['state']}[/]")
+    out.print(alarms)
+    budgets = Table(title="Budgets (USD this month)")
+    for col in ("budget", "limit", "actual", "forecast"):
+        budgets.add_column(col)
+    for b in data["budgets"]:
+        budgets.add_row(b["name"], str(b["limit"]), str(b["actual"]), str(b["forecast"]))
+    out.print(budgets)
+
+
+def run(g: Globals, as_json: bool) -> int:
+    config, dep = deployment(g, "status", start_emulator=False)
+    data = collect(config, dep.aws, deployed_outputs(dep))
+    if as_json:
+        print_json(data)
+    else:
+        print_status(data)
+    return EXIT_OK

@@ -1,0 +1,1 @@
+"""The embedded local AWS: moto server plus the project's extensions to it."""

@@ -1,0 +1,222 @@
+"""Behaviour moto 5.2 lacks and this stack needs, registered on moto's own classes.
+
+Each patch fills one measured gap (FACTS.md, "Local AWS") with what the AWS API documents,
+so the product's checks never have to be weakened for the emulator:
+
+- budgets: UpdateBudget, DescribeSubscribersForNotification and resource tagging are missing
+  (the AWS provider reads subscribers and tags after every create).
+- ec2: a rule that references another security group reports no description (the pair's
+  Description is kept, the rule's property only reads CIDR ranges): a perpetual diff.
+- ecs: CreateService drops deploymentConfiguration (circuit breaker, alarms), the health check
+  grace period and a few flags, which would make every plan show a diff and `verify` fail.
+  moto also runs no tasks: a new service reaches steady state at once (running = desired,
+  deployment COMPLETED), as MOTO_ECS_SERVICE_RUNNING would, but per service.
+- servicediscovery: DeleteNamespace leaves the private namespace's Route 53 zone behind, so
+  `down` could never prove that nothing is left.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from moto.budgets.models import Budget, BudgetsBackend, budgets_backends
+from moto.budgets.responses import BudgetsResponse
+from moto.core.utils import camelcase_to_underscores
+from moto.ec2.models.security_groups import SecurityGroupRule
+from moto.ecs.responses import EC2ContainerServiceResponse
+from moto.route53 import route53_backends
+from moto.utilities.utils import get_partition
+from moto.servicediscovery.models import ServiceDiscoveryBackend
+
+_installed = False
+
+# CreateService parameters moto's handler ignores; UpdateService already stores them.
+_ECS_CREATE_EXTRAS = (
+    "deploymentConfiguration",
+    "healthCheckGracePeriodSeconds",
+    "enableECSManagedTags",
+    "enableExecuteCommand",
+    "availabilityZoneRebalancing",
+)
+
+# The attribute name moto's serializer reads for each of those parameters.
+_ECS_ATTRIBUTE = {
+    "enableECSManagedTags": "enable_ecs_managed_tags",
+}
+
+
+def install() -> None:
+    """Register every extension once (idempotent)."""
+    global _installed
+    if _installed:
+        return
+    _install_budgets()
+    _install_ec2()
+    _install_ecs()
+    _install_servicediscovery()
+    _installed = True
+
+
+# ---------------------------------------------------------------- budgets
+
+
+def _budget(backend: BudgetsBackend, account_id: str, name: str) -> Budget:
+    from moto.budgets.exceptions import NotFoundException
+
+    budget = backend.budgets[account_id].get(name)
+    if budget is None:
+        raise NotFoundException(f"Unable to get budget: {name} - the budget doesn't exist.")
+    return budget
+
+
+def _same_notification(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    keys = ("NotificationType", "ComparisonOperator", "ThresholdType")
+    return all(a.get(k) == b.get(k) for k in keys) and float(a.get("Threshold", 0)) == float(
+        b.get("Threshold", 0)
+    )
+
+
+def _tags_store(backend: BudgetsBackend) -> dict[str, dict[str, str]]:
+    store: dict[str, dict[str, str]] | None = getattr(backend, "jitsi_ecs_tags", None)
+    if store is None:
+        store = {}
+        backend.jitsi_ecs_tags = store  # type: ignore[attr-defined]
+    return store
+
+
+def _budget_arn(account_id: str, name: str) -> str:
+    return f"arn:aws:budgets::{account_id}:budget/{name}"
+
+
+def _budgets_create_budget(self: BudgetsResponse) -> str:
+    result = _ORIGINAL_CREATE_BUDGET(self)
+    account_id = self._get_param("AccountId")
+    name = self._get_param("Budget")["BudgetName"]
+    tags = _tags_store(self.backend).setdefault(_budget_arn(account_id, name), {})
+    for tag in self._get_param("ResourceTags") or []:
+        tags[tag["Key"]] = tag["Value"]
+    return result
+
+
+def _budgets_update_budget(self: BudgetsResponse) -> str:
+    new = self._get_param("NewBudget")
+    budget = _budget(self.backend, self._get_param("AccountId"), new["BudgetName"])
+    budget.budget.update(new)
+    return json.dumps({})
+
+
+def _budgets_describe_subscribers(self: BudgetsResponse) -> str:
+    budget = _budget(self.backend, self._get_param("AccountId"), self._get_param("BudgetName"))
+    wanted = self._get_param("Notification")
+    for notification in budget.notifications:
+        if _same_notification(notification.details, wanted):
+            return json.dumps({"Subscribers": notification.subscribers})
+    from moto.budgets.exceptions import NotFoundException
+
+    raise NotFoundException("Unable to find the notification on this budget.")
+
+
+def _budgets_tag_resource(self: BudgetsResponse) -> str:
+    tags = _tags_store(self.backend).setdefault(self._get_param("ResourceARN"), {})
+    for tag in self._get_param("ResourceTags", []):
+        tags[tag["Key"]] = tag["Value"]
+    return json.dumps({})
+
+
+def _budgets_untag_resource(self: BudgetsResponse) -> str:
+    tags = _tags_store(self.backend).setdefault(self._get_param("ResourceARN"), {})
+    for key in self._get_param("ResourceTagKeys", []):
+        tags.pop(key, None)
+    return json.dumps({})
+
+
+def _budgets_list_tags(self: BudgetsResponse) -> str:
+    tags = _tags_store(self.backend).get(self._get_param("ResourceARN"), {})
+    return json.dumps({"ResourceTags": [{"Key": k, "Value": v} for k, v in tags.items()]})
+
+
+def _install_budgets() -> None:
+    handlers = {
+        "create_budget": _budgets_create_budget,
+        "update_budget": _budgets_update_budget,
+        "describe_subscribers_for_notification": _budgets_describe_subscribers,
+        "tag_resource": _budgets_tag_resource,
+        "untag_resource": _budgets_untag_resource,
+        "list_tags_for_resource": _budgets_list_tags,
+    }
+    for name, handler in handlers.items():
+        setattr(BudgetsResponse, name, handler)
+    # Reset the per-account tag store together with moto's own state.
+    _ = budgets_backends
+
+
+_ORIGINAL_CREATE_BUDGET = BudgetsResponse.create_budget
+
+
+# ---------------------------------------------------------------- ec2
+
+
+def _rule_description(self: SecurityGroupRule) -> str | None:
+    description = self.ip_range.get("Description")
+    if description is None and self.source_group:
+        description = self.source_group.get("Description")
+    return description  # type: ignore[no-any-return]
+
+
+def _install_ec2() -> None:
+    SecurityGroupRule.description = property(_rule_description)  # type: ignore[assignment,method-assign]
+
+
+# ---------------------------------------------------------------- ecs
+
+
+def _reach_steady_state(service: Any) -> None:
+    service.running_count = service.desired_count
+    service.pending_count = 0
+    for deployment in service.deployments:
+        deployment.update(
+            runningCount=service.desired_count,
+            pendingCount=0,
+            rolloutState="COMPLETED",
+            rolloutStateReason=f"ECS deployment {deployment['id']} completed.",
+        )
+
+
+def _install_ecs() -> None:
+    original = EC2ContainerServiceResponse.create_service
+
+    def create_service(self: EC2ContainerServiceResponse) -> Any:
+        result = original(self)
+        service = self.ecs_backend._get_service(
+            self._get_param("cluster", "default"), self._get_param("serviceName")
+        )
+        for param in _ECS_CREATE_EXTRAS:
+            value = self._get_param(param)
+            if value is not None:
+                attribute = _ECS_ATTRIBUTE.get(param, camelcase_to_underscores(param))
+                setattr(service, attribute, value)
+        _reach_steady_state(service)
+        return result
+
+    EC2ContainerServiceResponse.create_service = create_service  # type: ignore[method-assign]
+
+
+# ---------------------------------------------------------------- servicediscovery
+
+
+def _install_servicediscovery() -> None:
+    original = ServiceDiscoveryBackend.delete_namespace
+
+    def delete_namespace(self: ServiceDiscoveryBackend, namespace_id: str) -> str:
+        namespace = self.namespaces.get(namespace_id)
+        zone_ref = (getattr(namespace, "dns_properties", None) or {}).get("HostedZoneId", "")
+        zone_id = str(zone_ref).split("/")[-1]
+        operation: str = original(self, namespace_id)
+        if zone_id:
+            route53 = route53_backends[self.account_id][get_partition(self.region_name)]
+            if zone_id in route53.zones:
+                route53.delete_hosted_zone(zone_id)
+        return operation
+
+    ServiceDiscoveryBackend.delete_namespace = delete_namespace  # type: ignore[method-assign]

@@ -1,0 +1,34 @@
+"""`verify`: check the live account against the config, one check per requirement."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from jitsi_ecs.verify import alerting, ecs, edge, observability
+from jitsi_ecs.verify.result import Check, VerifyContext
+
+GROUPS: dict[str, Callable[[VerifyContext], Iterator[Check]]] = {
+    "edge": edge.checks,
+    "ecs": ecs.checks,
+    "alerting": alerting.checks,
+    "observability": observability.checks,
+}
+
+
+def run_checks(ctx: VerifyContext) -> list[Check]:
+    results: list[Check] = []
+    for group, produce in GROUPS.items():
+        try:
+            results.extend(produce(ctx))
+        except Exception as exc:  # an API error fails the group's remaining checks, visibly
+            results.append(Check(f"{group}.api", "fail", "AWS API answers", None, f"{type(exc).__name__}: {exc}"))
+    return results
+
+
+def summary(results: list[Check]) -> dict[str, int]:
+    return {s: sum(1 for r in results if r.status == s) for s in ("pass", "fail", "skip")}
+
+
+def as_json(results: list[Check]) -> dict[str, Any]:
+    return {"checks": [r.as_dict() for r in results], "summary": summary(results)}

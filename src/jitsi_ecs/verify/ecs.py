@@ -1,0 +1,156 @@
+"""ECS services (safety nets, counts) and their task definitions (checks, secrets, logs, ADOT)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from jitsi_ecs.config import Config
+from jitsi_ecs.verify.result import Check, VerifyContext, compare, missing
+
+SERVICES = ("web", "xmpp", "jvb")
+CONTAINERS = {"web": ("web",), "xmpp": ("prosody", "jicofo"), "jvb": ("jvb",)}
+# A plain environment variable with one of these in its name is a leaked secret.
+SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN|PRIVATE_KEY")
+
+
+def expected_secrets(config: Config) -> dict[str, list[str]]:
+    prosody = ["JICOFO_AUTH_PASSWORD", "JVB_AUTH_PASSWORD"]
+    if config.jitsi.auth_type == "jwt":
+        prosody.append("JWT_APP_SECRET")
+    return {
+        "web": [],
+        "prosody": sorted(prosody),
+        "jicofo": ["JICOFO_AUTH_PASSWORD"],
+        "jvb": ["JVB_AUTH_PASSWORD"],
+    }
+
+
+def health_probe(container: str, web_port: int) -> str:
+    """What each container's check must call: something real, never web's /health page."""
+    return {
+        "web": f"http://127.0.0.1:{web_port}/ ",
+        "prosody": "127.0.0.1:5280/health",
+        "jicofo": "127.0.0.1:8888/about/",
+        "jvb": "127.0.0.1:8080/about/health",
+    }[container]
+
+
+def adot_expected(config: Config, container: str) -> dict[str, str]:
+    if container not in config.observability.adot_containers:
+        return {}
+    region, obs = config.region, config.observability
+    return {
+        "OTEL_TRACES_EXPORTER": "otlp",
+        "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": f"https://xray.{region}.amazonaws.com/v1/traces",
+        "OTEL_LOGS_EXPORTER": "otlp",
+        "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT": f"https://logs.{region}.amazonaws.com/v1/logs",
+        "OTEL_EXPORTER_OTLP_LOGS_HEADERS": (
+            f"x-aws-log-group={obs.log_group_name},x-aws-log-stream=otel/{container},"
+            f"x-aws-metric-namespace={obs.metric_namespace}"
+        ),
+        "OTEL_METRICS_EXPORTER": "awsemf",
+    }
+
+
+def _service(ctx: VerifyContext, name: str) -> dict[str, Any] | None:
+    ecs = ctx.aws.client("ecs")
+    found = ecs.describe_services(cluster=ctx.config.name, services=[name])["services"]
+    active = [s for s in found if s.get("status") == "ACTIVE"]
+    return active[0] if active else None
+
+
+def checks(ctx: VerifyContext) -> Iterator[Check]:
+    for name in SERVICES:
+        service = _service(ctx, name)
+        if service is None:
+            yield missing(f"service.{name}", "ACTIVE", f"ECS service {name}")
+            continue
+        yield from _service_checks(ctx, name, service)
+        task_def = ctx.aws.client("ecs").describe_task_definition(
+            taskDefinition=service["taskDefinition"]
+        )["taskDefinition"]
+        yield from _task_checks(ctx, name, task_def)
+
+
+def _service_checks(ctx: VerifyContext, name: str, service: dict[str, Any]) -> Iterator[Check]:
+    config = ctx.config
+    deploy = service.get("deploymentConfiguration", {})
+    breaker = deploy.get("deploymentCircuitBreaker", {})
+    yield compare(
+        f"service.{name}.circuit-breaker",
+        {"enable": True, "rollback": True},
+        {"enable": breaker.get("enable"), "rollback": breaker.get("rollback")},
+    )
+    alarms = deploy.get("alarms", {})
+    yield compare(
+        f"service.{name}.deployment-alarms",
+        {"enable": True, "rollback": True, "alarms": [f"{config.name}-elb-5xx", f"{config.name}-target-5xx"]},
+        {
+            "enable": alarms.get("enable"),
+            "rollback": alarms.get("rollback"),
+            "alarms": sorted(alarms.get("alarmNames", [])),
+        },
+    )
+    yield compare(
+        f"service.{name}.grace-period",
+        config.health_check.grace_period,
+        service.get("healthCheckGracePeriodSeconds", 0),
+    )
+    desired = {"web": config.jitsi.web.desired_count, "xmpp": 1, "jvb": config.jitsi.jvb.desired_count}
+    yield compare(f"service.{name}.desired-count", desired[name], service.get("desiredCount"))
+    percent = {"min": 0, "max": 100} if name == "xmpp" else {"min": 100, "max": 200}
+    yield compare(
+        f"service.{name}.deployment-percent",
+        percent,
+        {"min": deploy.get("minimumHealthyPercent"), "max": deploy.get("maximumPercent")},
+        "xmpp never runs two signaling stacks at once" if name == "xmpp" else "",
+    )
+
+
+def _task_checks(ctx: VerifyContext, service: str, task_def: dict[str, Any]) -> Iterator[Check]:
+    containers = {c["name"]: c for c in task_def.get("containerDefinitions", [])}
+    secrets_wanted = expected_secrets(ctx.config)
+    web_port = int(ctx.outputs.get("web_port", 80))
+    hc = ctx.config.health_check.container
+    observed_secrets: dict[str, Any] = {}
+    leaked: list[str] = []
+    for name in CONTAINERS[service]:
+        container = containers.get(name)
+        prefix = f"task.{service}.{name}"
+        if container is None:
+            yield missing(f"{prefix}.health-check", name, f"container {name}")
+            continue
+        env = {e["name"]: e.get("value", "") for e in container.get("environment", [])}
+        observed_secrets[name] = sorted(s["name"] for s in container.get("secrets", []))
+        leaked += [f"{name}:{k}" for k in env if SECRET_NAME.search(k)]
+
+        check = container.get("healthCheck", {})
+        command = " ".join(check.get("command", []))
+        probe = health_probe(name, web_port)
+        yield compare(
+            f"{prefix}.health-check",
+            {"interval": hc.interval, "timeout": hc.timeout, "retries": hc.retries,
+             "start_period": hc.start_period, "probe": probe},
+            {"interval": check.get("interval"), "timeout": check.get("timeout"),
+             "retries": check.get("retries"), "start_period": check.get("startPeriod"),
+             "probe": probe if probe in command else command},
+        )  # fmt: skip
+        log = container.get("logConfiguration", {})
+        options = log.get("options", {})
+        yield compare(
+            f"{prefix}.logs",
+            {"driver": "awslogs", "group": ctx.config.observability.log_group_name, "stream_prefix": name},
+            {"driver": log.get("logDriver"), "group": options.get("awslogs-group"),
+             "stream_prefix": options.get("awslogs-stream-prefix")},
+        )  # fmt: skip
+        wanted = adot_expected(ctx.config, name)
+        seen = {k: env.get(k) for k in wanted} if wanted else {k: v for k, v in env.items() if k.startswith("OTEL_")}
+        yield compare(f"{prefix}.adot", wanted, seen, "collector-less ADOT variables (FACTS.md)")
+    yield compare(
+        f"task.{service}.secrets",
+        {"secrets": {n: secrets_wanted[n] for n in CONTAINERS[service]}, "plain_env_secrets": []},
+        {"secrets": observed_secrets, "plain_env_secrets": sorted(leaked)},
+        "secrets only through ECS `secrets`, never plain environment",
+    )

@@ -1,0 +1,116 @@
+"""ALB: listeners, redirect, TLS policy, routes and target group health checks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from jitsi_ecs.verify.result import Check, VerifyContext, compare, missing
+
+
+def _listeners(ctx: VerifyContext) -> dict[int, dict[str, Any]]:
+    elb = ctx.aws.client("elbv2")
+    found = elb.describe_listeners(LoadBalancerArn=ctx.outputs["alb_arn"])["Listeners"]
+    return {int(listener["Port"]): listener for listener in found}
+
+
+def _health(tg: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "path": tg.get("HealthCheckPath"),
+        "interval": tg.get("HealthCheckIntervalSeconds"),
+        "timeout": tg.get("HealthCheckTimeoutSeconds"),
+        "healthy_threshold": tg.get("HealthyThresholdCount"),
+        "unhealthy_threshold": tg.get("UnhealthyThresholdCount"),
+    }
+
+
+def checks(ctx: VerifyContext) -> Iterator[Check]:
+    listeners = _listeners(ctx)
+    https, http = listeners.get(443), listeners.get(80)
+
+    if https is None:
+        yield missing("edge.https-listener", {"port": 443, "protocol": "HTTPS"}, "listener 443")
+    else:
+        yield compare(
+            "edge.https-listener",
+            {"port": 443, "protocol": "HTTPS", "certificate": True},
+            {"port": 443, "protocol": https["Protocol"], "certificate": bool(https.get("Certificates"))},
+        )
+        yield compare("edge.tls-policy", ctx.config.ssl_policy, https.get("SslPolicy"))
+        default = https["DefaultActions"][0]
+        yield compare(
+            "edge.default-route",
+            {"type": "forward", "target_group": ctx.outputs["web_target_group_arn"]},
+            {"type": default["Type"], "target_group": default.get("TargetGroupArn")},
+            "Jitsi web is the default action (it must live at the root path)",
+        )
+        yield from _routes(ctx, https["ListenerArn"])
+
+    if http is None:
+        yield missing("edge.http-redirect", {"port": 80}, "listener 80")
+    else:
+        action = http["DefaultActions"][0]
+        redirect = action.get("RedirectConfig", {})
+        yield compare(
+            "edge.http-redirect",
+            {"type": "redirect", "protocol": "HTTPS", "port": "443", "status": "HTTP_301"},
+            {
+                "type": action["Type"],
+                "protocol": redirect.get("Protocol"),
+                "port": redirect.get("Port"),
+                "status": redirect.get("StatusCode"),
+            },
+        )
+
+    yield from _target_groups(ctx)
+
+
+def _routes(ctx: VerifyContext, listener_arn: str) -> Iterator[Check]:
+    elb = ctx.aws.client("elbv2")
+    rules = elb.describe_rules(ListenerArn=listener_arn)["Rules"]
+    by_tg = {}
+    for rule in rules:
+        for action in rule.get("Actions", []):
+            if action.get("TargetGroupArn"):
+                by_tg[action["TargetGroupArn"]] = rule
+    route_tgs = ctx.outputs.get("route_target_group_arns", {})
+    for name, route in ctx.config.routes.items():
+        check_id = f"edge.route.{name}"
+        expected = {"priority": str(route.priority), "paths": sorted(route.path_patterns)}
+        rule = by_tg.get(route_tgs.get(name, ""))
+        if rule is None:
+            yield missing(check_id, expected, f"listener rule for route {name}")
+            continue
+        paths = [
+            v
+            for cond in rule.get("Conditions", [])
+            if cond.get("Field") == "path-pattern"
+            for v in cond.get("PathPatternConfig", {}).get("Values", cond.get("Values", []))
+        ]
+        yield compare(check_id, expected, {"priority": rule["Priority"], "paths": sorted(paths)})
+
+
+def _target_groups(ctx: VerifyContext) -> Iterator[Check]:
+    elb = ctx.aws.client("elbv2")
+    tg_check = ctx.config.health_check.target_group
+    wanted = {
+        "tg.web.health-check": (ctx.outputs["web_target_group_arn"], tg_check.path),
+    }
+    for name, arn in ctx.outputs.get("route_target_group_arns", {}).items():
+        route = ctx.config.routes.get(name)
+        if route is not None:
+            wanted[f"tg.route.{name}.health-check"] = (arn, route.health_path)
+    for check_id, (arn, path) in wanted.items():
+        expected = {
+            "path": path,
+            "interval": tg_check.interval,
+            "timeout": tg_check.timeout,
+            "healthy_threshold": tg_check.healthy_threshold,
+            "unhealthy_threshold": tg_check.unhealthy_threshold,
+        }
+        try:
+            tg = elb.describe_target_groups(TargetGroupArns=[arn])["TargetGroups"][0]
+        except Exception:
+            yield missing(check_id, expected, f"target group {arn}")
+            continue
+        yield compare(check_id, expected, _health(tg))

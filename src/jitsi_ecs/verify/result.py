@@ -1,0 +1,43 @@
+"""One check result, and the context every check group reads from."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+from jitsi_ecs.aws import AwsContext
+from jitsi_ecs.config import Config
+
+Status = Literal["pass", "fail", "skip"]
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    status: Status
+    expected: Any
+    observed: Any
+    detail: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def compare(check_id: str, expected: Any, observed: Any, detail: str = "") -> Check:
+    """pass when observed equals expected."""
+    return Check(check_id, "pass" if expected == observed else "fail", expected, observed, detail)
+
+
+def missing(check_id: str, expected: Any, what: str) -> Check:
+    return Check(check_id, "fail", expected, None, f"{what} not found")
+
+
+def skip(check_id: str, reason: str) -> Check:
+    return Check(check_id, "skip", None, None, reason)
+
+
+@dataclass(frozen=True)
+class VerifyContext:
+    config: Config
+    aws: AwsContext
+    outputs: dict[str, Any]  # terraform outputs of the deployment

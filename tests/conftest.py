@@ -1,0 +1,57 @@
+"""Shared test tooling.
+
+Terraform needs its AWS provider. Real users get it from the registry; this machine has no
+internet but a filesystem mirror (a `tf-plugins` directory). The tooling, not the product,
+writes a CLI config that points at it, unless TF_CLI_CONFIG_FILE already names a file.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+INFRA = REPO / "infra"
+MIRROR_CANDIDATES = (Path("/opt/tf-plugins"), Path("/usr/local/share/tf-plugins"), Path.home() / "tf-plugins")
+
+
+def find_mirror() -> Path | None:
+    env = os.environ.get("JITSI_ECS_TF_MIRROR")
+    for candidate in ([Path(env)] if env else []) + list(MIRROR_CANDIDATES):
+        if (candidate / "registry.terraform.io").is_dir():
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def terraform_cli_config(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    current = os.environ.get("TF_CLI_CONFIG_FILE")
+    mirror = find_mirror()
+    if (current and Path(current).is_file()) or mirror is None:
+        yield
+        return
+    rc = tmp_path_factory.mktemp("terraform") / "terraformrc"
+    rc.write_text(
+        "provider_installation {\n"
+        f'  filesystem_mirror {{\n    path    = "{mirror}"\n'
+        '    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n'
+        '  direct {\n    exclude = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n'
+    )
+    os.environ["TF_CLI_CONFIG_FILE"] = str(rc)
+    yield
+    if current is None:
+        os.environ.pop("TF_CLI_CONFIG_FILE", None)
+    else:
+        os.environ["TF_CLI_CONFIG_FILE"] = current
+
+
+@pytest.fixture
+def terraform_bin() -> str:
+    found = shutil.which("terraform")
+    if not found:  # fail loudly: a skipped infra test would hide a broken stack
+        pytest.fail("terraform is not on PATH; the infra and integration tests need it")
+    return found

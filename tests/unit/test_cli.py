@@ -1,0 +1,79 @@
+"""The CLI never shows a traceback for bad input: exit 2 and one message naming the cause."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from jitsi_ecs.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_bad_config_exits_2_with_the_key(in_tmp: Path) -> None:
+    (in_tmp / "jitsi-ecs.toml").write_text("[budgets]\nlimits = [10, 5]\n")
+    result = runner.invoke(app, ["plan"])
+    assert result.exit_code == 2
+    assert "budgets.limits" in result.output and "ascending" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_unknown_key_exits_2(in_tmp: Path) -> None:
+    (in_tmp / "c.toml").write_text("[jitsi]\nwebb = 1\n")
+    result = runner.invoke(app, ["--config", "c.toml", "verify"])
+    assert result.exit_code == 2
+    assert "jitsi.webb: unknown key" in result.output
+
+
+def test_missing_config_file_exits_2() -> None:
+    result = runner.invoke(app, ["up", "--config", "missing.toml"])
+    assert result.exit_code == 2
+    assert "missing.toml does not exist" in result.output
+
+
+def test_missing_terraform_binary_exits_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")
+    monkeypatch.setattr("jitsi_ecs.emulator.manager.ensure_running", lambda ws: _FakeEmulator())
+    result = runner.invoke(app, ["plan"])
+    assert result.exit_code == 2
+    assert "terraform was not found on PATH" in result.output
+
+
+def test_missing_aws_credentials_exit_2(monkeypatch: pytest.MonkeyPatch, in_tmp: Path) -> None:
+    for var in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(in_tmp / "none"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(in_tmp / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    result = runner.invoke(app, ["plan", "--target", "aws"])
+    assert result.exit_code == 2
+    assert "no AWS credentials found" in result.output
+
+
+def test_env_without_emulator_says_what_to_do() -> None:
+    result = runner.invoke(app, ["env"])
+    assert result.exit_code == 1
+    assert "not running" in result.output and "jitsi-ecs up" in result.output
+
+
+def test_bad_target_is_refused() -> None:
+    result = runner.invoke(app, ["plan", "--target", "gcp"])
+    assert result.exit_code == 2
+
+
+def test_init_writes_the_file(in_tmp: Path) -> None:
+    result = runner.invoke(app, ["init"])
+    assert result.exit_code == 0
+    assert (in_tmp / "jitsi-ecs.toml").is_file()
+
+
+class _FakeEmulator:
+    endpoint = "http://127.0.0.1:9"
