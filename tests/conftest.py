@@ -16,7 +16,11 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 INFRA = REPO / "infra"
-MIRROR_CANDIDATES = (Path("/opt/tf-plugins"), Path("/usr/local/share/tf-plugins"), Path.home() / "tf-plugins")
+MIRROR_CANDIDATES = (
+    Path("/opt/tf-plugins"),
+    Path("/usr/local/share/tf-plugins"),
+    Path.home() / "tf-plugins",
+)
 
 
 def find_mirror() -> Path | None:

@@ -36,8 +36,14 @@ class AwsContext:
     @property
     def session(self) -> boto3.Session:
         if self._session is None:
-            creds = EMULATOR_CREDENTIALS if self.is_emulator else {}
-            self._session = boto3.Session(region_name=self.region, **creds)
+            if self.is_emulator:
+                self._session = boto3.Session(
+                    region_name=self.region,
+                    aws_access_key_id=EMULATOR_CREDENTIALS["aws_access_key_id"],
+                    aws_secret_access_key=EMULATOR_CREDENTIALS["aws_secret_access_key"],
+                )
+            else:
+                self._session = boto3.Session(region_name=self.region)
         return self._session
 
     def client(self, service: str) -> Any:

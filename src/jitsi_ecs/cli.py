@@ -27,7 +27,9 @@ TargetOpt = Annotated[
 ]
 ConfigOpt = Annotated[
     Path | None,
-    typer.Option("--config", help=f"Config file (default ./{DEFAULT_CONFIG_FILE}, else built-in defaults)."),
+    typer.Option(
+        "--config", help=f"Config file (default ./{DEFAULT_CONFIG_FILE}, else built-in defaults)."
+    ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
 
@@ -37,7 +39,9 @@ def main_options(ctx: typer.Context, config: ConfigOpt = None, target: TargetOpt
     ctx.obj = Globals(config_path=config, target=target or "local")
 
 
-def _globals(ctx: typer.Context, config: Path | None, target: str | None, yes: bool = False) -> Globals:
+def _globals(
+    ctx: typer.Context, config: Path | None, target: str | None, yes: bool = False
+) -> Globals:
     base: Globals = ctx.obj
     return Globals(
         config_path=config or base.config_path,
@@ -65,7 +69,9 @@ def _invoke(action: Callable[[], int]) -> None:
 
 @app.command()
 def init(
-    path: Annotated[Path, typer.Option("--path", help="Where to write the file.")] = Path(DEFAULT_CONFIG_FILE),
+    path: Annotated[Path, typer.Option("--path", help="Where to write the file.")] = Path(
+        DEFAULT_CONFIG_FILE
+    ),
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a commented jitsi-ecs.toml with every option and its default."""
@@ -75,7 +81,9 @@ def init(
 
 
 @app.command()
-def plan(ctx: typer.Context, as_json: JsonOpt = False, config: ConfigOpt = None, target: TargetOpt = None) -> None:
+def plan(
+    ctx: typer.Context, as_json: JsonOpt = False, config: ConfigOpt = None, target: TargetOpt = None
+) -> None:
     """Validate the config, render Terraform variables and show what would change."""
     from jitsi_ecs.commands import plan as cmd
 
@@ -87,7 +95,9 @@ def up(
     ctx: typer.Context,
     config: ConfigOpt = None,
     target: TargetOpt = None,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Create the S3 state bucket without asking.")] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Create the S3 state bucket without asking.")
+    ] = False,
 ) -> None:
     """Plan and apply with progress, then verify; exit 0 only if every check passes."""
     from jitsi_ecs.commands import up as cmd
@@ -99,7 +109,9 @@ def up(
 def verify(
     ctx: typer.Context,
     as_json: JsonOpt = False,
-    junit: Annotated[Path | None, typer.Option("--junit", help="Also write JUnit XML here.")] = None,
+    junit: Annotated[
+        Path | None, typer.Option("--junit", help="Also write JUnit XML here.")
+    ] = None,
     config: ConfigOpt = None,
     target: TargetOpt = None,
 ) -> None:
@@ -110,7 +122,9 @@ def verify(
 
 
 @app.command()
-def status(ctx: typer.Context, as_json: JsonOpt = False, config: ConfigOpt = None, target: TargetOpt = None) -> None:
+def status(
+    ctx: typer.Context, as_json: JsonOpt = False, config: ConfigOpt = None, target: TargetOpt = None
+) -> None:
     """Services and deployments, alarm states, budget spend against limits."""
     from jitsi_ecs.commands import status as cmd
 
@@ -123,7 +137,8 @@ def down(
     config: ConfigOpt = None,
     target: TargetOpt = None,
     keep_emulator: Annotated[
-        bool, typer.Option("--keep-emulator", help="local: leave the emulator running to inspect it.")
+        bool,
+        typer.Option("--keep-emulator", help="local: leave the emulator running to inspect it."),
     ] = False,
 ) -> None:
     """Destroy everything; on the local target also stop the emulator."""

@@ -7,6 +7,7 @@ rejected before Terraform runs, with the key named.
 
 from __future__ import annotations
 
+import itertools
 import re
 import tomllib
 from pathlib import Path
@@ -23,8 +24,30 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _TAG = re.compile(r"^stable-[0-9]{4,}(-[0-9]+)?$")
 _ROUTE_NAME = re.compile(r"^[a-z][a-z0-9-]{0,20}$")
 FARGATE_CPU = (256, 512, 1024, 2048, 4096, 8192, 16384)
-LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096,
-                      1827, 2192, 2557, 2922, 3288, 3653)  # fmt: skip
+LOG_RETENTION_DAYS = (
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
+)
 CONTAINERS = ("web", "prosody", "jicofo", "jvb")
 
 
@@ -48,7 +71,9 @@ class Network(_Model):
     @model_validator(mode="after")
     def _existing_vpc(self) -> Network:
         if self.vpc_id and len(self.public_subnet_ids) < 2:
-            raise ValueError("vpc_id needs public_subnet_ids with at least 2 subnets in different AZs")
+            raise ValueError(
+                "vpc_id needs public_subnet_ids with at least 2 subnets in different AZs"
+            )
         return self
 
 
@@ -74,10 +99,14 @@ class _Size(_Model):
     @model_validator(mode="after")
     def _fargate_size(self) -> _Size:
         if self.cpu not in FARGATE_CPU:
-            raise ValueError(f"cpu {self.cpu} is not a Fargate size: {', '.join(map(str, FARGATE_CPU))}")
+            raise ValueError(
+                f"cpu {self.cpu} is not a Fargate size: {', '.join(map(str, FARGATE_CPU))}"
+            )
         low, high = max(512, self.cpu * 2), min(self.cpu * 8, 122880)
         if not low <= self.memory <= high:
-            raise ValueError(f"memory {self.memory} MiB must be {low}-{high} MiB for cpu {self.cpu}")
+            raise ValueError(
+                f"memory {self.memory} MiB must be {low}-{high} MiB for cpu {self.cpu}"
+            )
         return self
 
 
@@ -192,7 +221,8 @@ class Observability(_Model):
     def _cloudwatch_value(cls, days: int) -> int:
         if days not in LOG_RETENTION_DAYS:
             raise ValueError(
-                f"{days} is not a CloudWatch retention value: {', '.join(map(str, LOG_RETENTION_DAYS))}"
+                f"{days} is not a CloudWatch retention value: "
+                + ", ".join(map(str, LOG_RETENTION_DAYS))
             )
         return days
 
@@ -226,7 +256,7 @@ class Budgets(_Model):
     def _ascending(cls, limits: list[float]) -> list[float]:
         if any(x <= 0 for x in limits):
             raise ValueError("every limit must be a positive amount in USD")
-        if any(b <= a for a, b in zip(limits, limits[1:], strict=False)):
+        if any(b <= a for a, b in itertools.pairwise(limits)):
             raise ValueError(
                 f"{limits} is not in strictly ascending order, such as [5, 10, 20, 40, 60]"
             )
@@ -274,7 +304,8 @@ class Config(_Model):
     def _domain(cls, domain: str) -> str:
         if not _DOMAIN.match(domain):
             raise ValueError(
-                f"{domain!r} is not a lowercase DNS name such as meet.example.com (no scheme, no path)"
+                f"{domain!r} is not a lowercase DNS name such as meet.example.com "
+                "(no scheme, no path)"
             )
         return domain
 
@@ -301,7 +332,9 @@ class Config(_Model):
         priorities = [r.priority for r in routes.values()]
         dup = {p for p in priorities if priorities.count(p) > 1}
         if dup:
-            raise ValueError(f"two routes have the same priority {sorted(dup)}; each rule needs its own")
+            raise ValueError(
+                f"two routes have the same priority {sorted(dup)}; each rule needs its own"
+            )
         paths = [p for r in routes.values() for p in r.path_patterns]
         dup_paths = {p for p in paths if paths.count(p) > 1}
         if dup_paths:
@@ -339,7 +372,7 @@ def parse_config(data: dict[str, Any], source: str = DEFAULT_CONFIG_FILE) -> Con
     except ValidationError as exc:
         raise ConfigError(
             format_validation_error(exc, source),
-            hint="Fix the key(s) named above; `jitsi-ecs init` writes a commented file with every option.",
+            hint="Fix the key(s) named above; `jitsi-ecs init` writes every option, commented.",
         ) from None
 
 
@@ -351,7 +384,9 @@ def load_config(path: Path | None) -> Config:
             return Config()
         path = default
     if not path.exists():
-        raise ConfigError(f"config file {path} does not exist", hint="Create one with `jitsi-ecs init`.")
+        raise ConfigError(
+            f"config file {path} does not exist", hint="Create one with `jitsi-ecs init`."
+        )
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:

@@ -113,10 +113,15 @@ def delete_local_zone(aws: AwsContext, domain: str) -> None:
         if zone["Name"] == name and zone.get("CallerReference") == f"jitsi-ecs-{name}":
             zone_id = zone["Id"]
             records = route53.list_resource_record_sets(HostedZoneId=zone_id)["ResourceRecordSets"]
-            changes = [{"Action": "DELETE", "ResourceRecordSet": r}
-                       for r in records if r["Type"] not in ("SOA", "NS")]  # fmt: skip
+            changes = [
+                {"Action": "DELETE", "ResourceRecordSet": r}
+                for r in records
+                if r["Type"] not in ("SOA", "NS")
+            ]
             if changes:
-                route53.change_resource_record_sets(HostedZoneId=zone_id, ChangeBatch={"Changes": changes})
+                route53.change_resource_record_sets(
+                    HostedZoneId=zone_id, ChangeBatch={"Changes": changes}
+                )
             route53.delete_hosted_zone(Id=zone_id)
 
 
@@ -140,7 +145,7 @@ def ensure_state_bucket(aws: AwsContext, config: Config, confirm: Confirm) -> di
             raise UsageError(
                 "no state bucket: refusing to keep a real account's state on this disk",
                 hint="Answer yes, or pass --yes, to create it.",
-            )
+            ) from None
         create_state_bucket(s3, bucket, config.region)
     return {
         "bucket": bucket,

@@ -6,6 +6,7 @@ progress from it, and turns a non-zero exit into a TerraformError that names the
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -120,10 +121,8 @@ class Terraform:
                 self._log(line)
                 out.append(line)
                 if on_event and line.startswith("{"):
-                    try:
+                    with contextlib.suppress(json.JSONDecodeError):
                         on_event(json.loads(line))
-                    except json.JSONDecodeError:
-                        pass
             code = proc.wait()
         if code != 0:
             raise TerraformError(

@@ -12,4 +12,6 @@ out = Console(highlight=False, soft_wrap=True)
 
 
 def print_json(data: Any) -> None:
-    out.print_json(json.dumps(data, default=str)) if out.is_terminal else print(json.dumps(data, indent=2, default=str))
+    out.print_json(json.dumps(data, default=str)) if out.is_terminal else print(
+        json.dumps(data, indent=2, default=str)
+    )

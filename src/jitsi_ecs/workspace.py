@@ -1,8 +1,8 @@
 """Where the tool keeps its files: .jitsi-ecs/<target>/ next to the config.
 
-    .jitsi-ecs/<target>/stack/      the Terraform working copy (and local state for `local`)
-    .jitsi-ecs/<target>/logs/       one log per command: terraform output, emulator output
-    .jitsi-ecs/local/emulator.json  pid and port of the running moto server
+.jitsi-ecs/<target>/stack/      the Terraform working copy (and local state for `local`)
+.jitsi-ecs/<target>/logs/       one log per command: terraform output, emulator output
+.jitsi-ecs/local/emulator.json  pid and port of the running moto server
 """
 
 from __future__ import annotations

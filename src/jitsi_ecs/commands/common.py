@@ -17,7 +17,9 @@ def confirm(question: str) -> bool:
     return typer.confirm(question, default=False, err=True)
 
 
-def deployment(g: Globals, command: str, *, start_emulator: bool = True) -> tuple[Config, Deployment]:
+def deployment(
+    g: Globals, command: str, *, start_emulator: bool = True
+) -> tuple[Config, Deployment]:
     config = load_config(g.config_path)
     with err.status(f"Preparing {g.target} target..."):
         dep = open_deployment(config, g.target, command, start_emulator=start_emulator)

@@ -18,11 +18,13 @@ def run(g: Globals) -> int:
     if g.target == "local":
         emulator = manager.running(Workspace.for_target("local"))
         if emulator is None:
-            raise JitsiEcsError("the local emulator is not running", hint="Run `jitsi-ecs up` first.")
+            raise JitsiEcsError(
+                "the local emulator is not running", hint="Run `jitsi-ecs up` first."
+            )
         exports["AWS_ENDPOINT_URL"] = emulator.endpoint
         exports["AWS_ACCESS_KEY_ID"] = EMULATOR_CREDENTIALS["aws_access_key_id"]
         exports["AWS_SECRET_ACCESS_KEY"] = EMULATOR_CREDENTIALS["aws_secret_access_key"]
-    print("# eval \"$(jitsi-ecs env)\" to point the AWS CLI and boto3 at this deployment")
+    print('# eval "$(jitsi-ecs env)" to point the AWS CLI and boto3 at this deployment')
     for key, value in exports.items():
         print(f"export {key}={shlex.quote(value)}")
     return EXIT_OK

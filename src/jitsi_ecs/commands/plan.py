@@ -31,7 +31,9 @@ def print_plan(summary: PlanSummary) -> None:
     for action, address in summary.changes:
         table.add_row(f"[{style.get(action, '')}]{action}[/]", address)
     out.print(table)
-    out.print(f"Plan: {summary.add} to add, {summary.change} to change, {summary.destroy} to destroy.")
+    out.print(
+        f"Plan: {summary.add} to add, {summary.change} to change, {summary.destroy} to destroy."
+    )
 
 
 def run(g: Globals, as_json: bool) -> int:

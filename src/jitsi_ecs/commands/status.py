@@ -18,13 +18,21 @@ from jitsi_ecs.verify.alerting import budget_key
 def collect(config: Config, aws: AwsContext, outputs: dict[str, Any]) -> dict[str, Any]:
     ecs = aws.client("ecs")
     names = list(outputs.get("service_names", {}).values())
-    services = ecs.describe_services(cluster=config.name, services=names)["services"] if names else []
+    services = (
+        ecs.describe_services(cluster=config.name, services=names)["services"] if names else []
+    )
     alarm_names = list(outputs.get("alarm_names", {}).values())
-    alarms = aws.client("cloudwatch").describe_alarms(AlarmNames=alarm_names)["MetricAlarms"] if alarm_names else []
+    alarms = (
+        aws.client("cloudwatch").describe_alarms(AlarmNames=alarm_names)["MetricAlarms"]
+        if alarm_names
+        else []
+    )
     return {
         "services": [_service(s) for s in services],
-        "alarms": [{"name": a["AlarmName"], "state": a["StateValue"], "reason": a.get("StateReason", "")}
-                   for a in alarms],  # fmt: skip
+        "alarms": [
+            {"name": a["AlarmName"], "state": a["StateValue"], "reason": a.get("StateReason", "")}
+            for a in alarms
+        ],
         "budgets": _budgets(config, aws),
     }
 
@@ -60,15 +68,19 @@ def _budgets(config: Config, aws: AwsContext) -> list[dict[str, Any]]:
         try:
             b = budgets.describe_budget(AccountId=account, BudgetName=name)["Budget"]
         except Exception:
-            rows.append({"name": name, "limit": limit, "actual": None, "forecast": None, "missing": True})
+            rows.append(
+                {"name": name, "limit": limit, "actual": None, "forecast": None, "missing": True}
+            )
             continue
         spend = b.get("CalculatedSpend", {})
-        rows.append({
-            "name": name,
-            "limit": float(b["BudgetLimit"]["Amount"]),
-            "actual": float(spend.get("ActualSpend", {}).get("Amount", 0)),
-            "forecast": float(spend.get("ForecastedSpend", {}).get("Amount", 0)),
-        })  # fmt: skip
+        rows.append(
+            {
+                "name": name,
+                "limit": float(b["BudgetLimit"]["Amount"]),
+                "actual": float(spend.get("ActualSpend", {}).get("Amount", 0)),
+                "forecast": float(spend.get("ForecastedSpend", {}).get("Amount", 0)),
+            }
+        )
     return rows
 
 

@@ -26,7 +26,12 @@ def run(g: Globals) -> int:
 
 
 def _apply(terraform: Terraform, total: int) -> None:
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=err, transient=False) as bar:
         task = bar.add_task("Applying", total=total)
 

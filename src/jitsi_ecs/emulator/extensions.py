@@ -25,9 +25,9 @@ from moto.budgets.responses import BudgetsResponse
 from moto.core.utils import camelcase_to_underscores
 from moto.ec2.models.security_groups import SecurityGroupRule
 from moto.ecs.responses import EC2ContainerServiceResponse
-from moto.route53 import route53_backends
-from moto.utilities.utils import get_partition
+from moto.route53.models import route53_backends
 from moto.servicediscovery.models import ServiceDiscoveryBackend
+from moto.utilities.utils import get_partition
 
 _installed = False
 
@@ -161,7 +161,7 @@ def _rule_description(self: SecurityGroupRule) -> str | None:
     description = self.ip_range.get("Description")
     if description is None and self.source_group:
         description = self.source_group.get("Description")
-    return description  # type: ignore[no-any-return]
+    return description
 
 
 def _install_ec2() -> None:

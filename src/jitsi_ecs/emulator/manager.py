@@ -6,6 +6,7 @@ stopped by `down`. Its pid and port live in .jitsi-ecs/local/emulator.json.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -79,7 +80,15 @@ def ensure_running(ws: Workspace) -> Emulator:
     log_path = ws.new_log("emulator")
     with log_path.open("ab") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "jitsi_ecs.emulator.server", "--host", HOST, "--port", str(port)],
+            [
+                sys.executable,
+                "-m",
+                "jitsi_ecs.emulator.server",
+                "--host",
+                HOST,
+                "--port",
+                str(port),
+            ],
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
@@ -117,10 +126,8 @@ def stop(ws: Workspace) -> bool:
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and _alive(pid):
         time.sleep(0.1)
-        try:  # reap it if it is our child (tests start it in-process)
+        with contextlib.suppress(ChildProcessError):  # reap it if it is our child (tests)
             os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:
-            pass
     if _alive(pid):
         os.kill(pid, signal.SIGKILL)
     return True

@@ -22,7 +22,11 @@ def run_checks(ctx: VerifyContext) -> list[Check]:
         try:
             results.extend(produce(ctx))
         except Exception as exc:  # an API error fails the group's remaining checks, visibly
-            results.append(Check(f"{group}.api", "fail", "AWS API answers", None, f"{type(exc).__name__}: {exc}"))
+            results.append(
+                Check(
+                    f"{group}.api", "fail", "AWS API answers", None, f"{type(exc).__name__}: {exc}"
+                )
+            )
     return results
 
 

@@ -13,25 +13,53 @@ from jitsi_ecs.verify.result import Check, VerifyContext, compare, missing
 def expected_alarms(config: Config) -> dict[str, dict[str, Any]]:
     """Alarm name -> what it must watch, from the config."""
     name, alarms = config.name, config.alarms
-    alb = {"namespace": "AWS/ApplicationELB", "period": alarms.period,
-           "comparison": "GreaterThanThreshold", "missing_data": "notBreaching"}  # fmt: skip
+    alb = {
+        "namespace": "AWS/ApplicationELB",
+        "period": alarms.period,
+        "comparison": "GreaterThanThreshold",
+        "missing_data": "notBreaching",
+    }
     wanted: dict[str, dict[str, Any]] = {
-        f"{name}-target-5xx": {**alb, "metric": "HTTPCode_Target_5XX_Count", "statistic": "Sum",
-                               "threshold": float(alarms.target_5xx_threshold)},
-        f"{name}-elb-5xx": {**alb, "metric": "HTTPCode_ELB_5XX_Count", "statistic": "Sum",
-                            "threshold": float(alarms.elb_5xx_threshold)},
-        f"{name}-unhealthy-hosts": {**alb, "metric": "UnHealthyHostCount", "statistic": "Maximum",
-                                    "threshold": 0.0},
-        f"{name}-p99-latency": {**alb, "metric": "TargetResponseTime", "statistic": "p99",
-                                "threshold": float(alarms.p99_latency_seconds)},
-    }  # fmt: skip
-    desired = {"web": config.jitsi.web.desired_count, "xmpp": 1, "jvb": config.jitsi.jvb.desired_count}
+        f"{name}-target-5xx": {
+            **alb,
+            "metric": "HTTPCode_Target_5XX_Count",
+            "statistic": "Sum",
+            "threshold": float(alarms.target_5xx_threshold),
+        },
+        f"{name}-elb-5xx": {
+            **alb,
+            "metric": "HTTPCode_ELB_5XX_Count",
+            "statistic": "Sum",
+            "threshold": float(alarms.elb_5xx_threshold),
+        },
+        f"{name}-unhealthy-hosts": {
+            **alb,
+            "metric": "UnHealthyHostCount",
+            "statistic": "Maximum",
+            "threshold": 0.0,
+        },
+        f"{name}-p99-latency": {
+            **alb,
+            "metric": "TargetResponseTime",
+            "statistic": "p99",
+            "threshold": float(alarms.p99_latency_seconds),
+        },
+    }
+    desired = {
+        "web": config.jitsi.web.desired_count,
+        "xmpp": 1,
+        "jvb": config.jitsi.jvb.desired_count,
+    }
     for service, count in desired.items():
         wanted[f"{name}-{service}-running-tasks"] = {
-            "namespace": "ECS/ContainerInsights", "period": alarms.period,
-            "comparison": "LessThanThreshold", "missing_data": "breaching",
-            "metric": "RunningTaskCount", "statistic": "Minimum", "threshold": float(count),
-        }  # fmt: skip
+            "namespace": "ECS/ContainerInsights",
+            "period": alarms.period,
+            "comparison": "LessThanThreshold",
+            "missing_data": "breaching",
+            "metric": "RunningTaskCount",
+            "statistic": "Minimum",
+            "threshold": float(count),
+        }
     return wanted
 
 
@@ -49,10 +77,16 @@ def _observed_alarm(alarm: dict[str, Any]) -> dict[str, Any]:
 
 def checks(ctx: VerifyContext) -> Iterator[Check]:
     yield from _alarms(ctx)
-    yield from _topic(ctx, "deployment_alerts_topic_arn", ctx.config.alarms.topic_name,
-                      "cloudwatch.amazonaws.com", ctx.config.alarms.emails)  # fmt: skip
-    yield from _topic(ctx, "budget_alerts_topic_arn", ctx.config.budgets.topic_name,
-                      "budgets.amazonaws.com", [])  # fmt: skip
+    yield from _topic(
+        ctx,
+        "deployment_alerts_topic_arn",
+        ctx.config.alarms.topic_name,
+        "cloudwatch.amazonaws.com",
+        ctx.config.alarms.emails,
+    )
+    yield from _topic(
+        ctx, "budget_alerts_topic_arn", ctx.config.budgets.topic_name, "budgets.amazonaws.com", []
+    )
     yield from _budgets(ctx)
 
 
@@ -72,7 +106,9 @@ def _alarms(ctx: VerifyContext) -> Iterator[Check]:
             yield missing(check_id, expected, f"alarm {name}")
             continue
         observed = _observed_alarm(alarm)
-        observed["notifies"] = topic if topic in alarm.get("AlarmActions", []) else alarm.get("AlarmActions")
+        observed["notifies"] = (
+            topic if topic in alarm.get("AlarmActions", []) else alarm.get("AlarmActions")
+        )
         yield compare(check_id, expected, observed)
 
 
@@ -84,8 +120,11 @@ def _allows(policy_text: str, principal: str) -> bool:
         services = [services] if isinstance(services, str) else services
         actions = statement.get("Action", [])
         actions = [actions] if isinstance(actions, str) else actions
-        if (statement.get("Effect") == "Allow" and principal in services
-                and any(a.lower() in ("sns:publish", "sns:*") for a in actions)):  # fmt: skip
+        if (
+            statement.get("Effect") == "Allow"
+            and principal in services
+            and any(a.lower() in ("sns:publish", "sns:*") for a in actions)
+        ):
             return True
     return False
 
@@ -104,9 +143,13 @@ def _topic(
     yield compare(
         f"{check_id}.policy",
         {"name": topic_name, "publisher_allowed": publisher},
-        {"name": arn.rsplit(":", 1)[-1],
-         "publisher_allowed": publisher if _allows(attributes.get("Policy", ""), publisher) else None},
-    )  # fmt: skip
+        {
+            "name": arn.rsplit(":", 1)[-1],
+            "publisher_allowed": publisher
+            if _allows(attributes.get("Policy", ""), publisher)
+            else None,
+        },
+    )
     subs = sns.list_subscriptions_by_topic(TopicArn=arn)["Subscriptions"]
     yield compare(
         f"{check_id}.subscriptions",
@@ -146,7 +189,9 @@ def _budgets(ctx: VerifyContext) -> Iterator[Check]:
             subs = budgets.describe_subscribers_for_notification(
                 AccountId=account, BudgetName=name, Notification=note
             )["Subscribers"]
-            sns_targets.append(next((s["Address"] for s in subs if s["SubscriptionType"] == "SNS"), None))
+            sns_targets.append(
+                next((s["Address"] for s in subs if s["SubscriptionType"] == "SNS"), None)
+            )
             mail.append(sorted(s["Address"] for s in subs if s["SubscriptionType"] == "EMAIL"))
         amount = float(budget["BudgetLimit"]["Amount"])
         yield compare(

@@ -86,7 +86,11 @@ def _service_checks(ctx: VerifyContext, name: str, service: dict[str, Any]) -> I
     alarms = deploy.get("alarms", {})
     yield compare(
         f"service.{name}.deployment-alarms",
-        {"enable": True, "rollback": True, "alarms": [f"{config.name}-elb-5xx", f"{config.name}-target-5xx"]},
+        {
+            "enable": True,
+            "rollback": True,
+            "alarms": [f"{config.name}-elb-5xx", f"{config.name}-target-5xx"],
+        },
         {
             "enable": alarms.get("enable"),
             "rollback": alarms.get("rollback"),
@@ -98,7 +102,11 @@ def _service_checks(ctx: VerifyContext, name: str, service: dict[str, Any]) -> I
         config.health_check.grace_period,
         service.get("healthCheckGracePeriodSeconds", 0),
     )
-    desired = {"web": config.jitsi.web.desired_count, "xmpp": 1, "jvb": config.jitsi.jvb.desired_count}
+    desired = {
+        "web": config.jitsi.web.desired_count,
+        "xmpp": 1,
+        "jvb": config.jitsi.jvb.desired_count,
+    }
     yield compare(f"service.{name}.desired-count", desired[name], service.get("desiredCount"))
     percent = {"min": 0, "max": 100} if name == "xmpp" else {"min": 100, "max": 200}
     yield compare(
@@ -131,22 +139,42 @@ def _task_checks(ctx: VerifyContext, service: str, task_def: dict[str, Any]) -> 
         probe = health_probe(name, web_port)
         yield compare(
             f"{prefix}.health-check",
-            {"interval": hc.interval, "timeout": hc.timeout, "retries": hc.retries,
-             "start_period": hc.start_period, "probe": probe},
-            {"interval": check.get("interval"), "timeout": check.get("timeout"),
-             "retries": check.get("retries"), "start_period": check.get("startPeriod"),
-             "probe": probe if probe in command else command},
-        )  # fmt: skip
+            {
+                "interval": hc.interval,
+                "timeout": hc.timeout,
+                "retries": hc.retries,
+                "start_period": hc.start_period,
+                "probe": probe,
+            },
+            {
+                "interval": check.get("interval"),
+                "timeout": check.get("timeout"),
+                "retries": check.get("retries"),
+                "start_period": check.get("startPeriod"),
+                "probe": probe if probe in command else command,
+            },
+        )
         log = container.get("logConfiguration", {})
         options = log.get("options", {})
         yield compare(
             f"{prefix}.logs",
-            {"driver": "awslogs", "group": ctx.config.observability.log_group_name, "stream_prefix": name},
-            {"driver": log.get("logDriver"), "group": options.get("awslogs-group"),
-             "stream_prefix": options.get("awslogs-stream-prefix")},
-        )  # fmt: skip
+            {
+                "driver": "awslogs",
+                "group": ctx.config.observability.log_group_name,
+                "stream_prefix": name,
+            },
+            {
+                "driver": log.get("logDriver"),
+                "group": options.get("awslogs-group"),
+                "stream_prefix": options.get("awslogs-stream-prefix"),
+            },
+        )
         wanted = adot_expected(ctx.config, name)
-        seen = {k: env.get(k) for k in wanted} if wanted else {k: v for k, v in env.items() if k.startswith("OTEL_")}
+        seen = (
+            {k: env.get(k) for k in wanted}
+            if wanted
+            else {k: v for k, v in env.items() if k.startswith("OTEL_")}
+        )
         yield compare(f"{prefix}.adot", wanted, seen, "collector-less ADOT variables (FACTS.md)")
     yield compare(
         f"task.{service}.secrets",

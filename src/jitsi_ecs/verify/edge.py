@@ -34,7 +34,11 @@ def checks(ctx: VerifyContext) -> Iterator[Check]:
         yield compare(
             "edge.https-listener",
             {"port": 443, "protocol": "HTTPS", "certificate": True},
-            {"port": 443, "protocol": https["Protocol"], "certificate": bool(https.get("Certificates"))},
+            {
+                "port": 443,
+                "protocol": https["Protocol"],
+                "certificate": bool(https.get("Certificates")),
+            },
         )
         yield compare("edge.tls-policy", ctx.config.ssl_policy, https.get("SslPolicy"))
         default = https["DefaultActions"][0]

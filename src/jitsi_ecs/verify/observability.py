@@ -29,8 +29,11 @@ def checks(ctx: VerifyContext) -> Iterator[Check]:
     if group is None:
         yield missing("logs.group", expected, f"log group {obs.log_group_name}")
     else:
-        yield compare("logs.group", expected,
-                      {"name": group["logGroupName"], "retention_days": group.get("retentionInDays")})  # fmt: skip
+        yield compare(
+            "logs.group",
+            expected,
+            {"name": group["logGroupName"], "retention_days": group.get("retentionInDays")},
+        )
 
     name = ctx.outputs.get("dashboard_name", ctx.config.name)
     try:
@@ -45,4 +48,6 @@ def checks(ctx: VerifyContext) -> Iterator[Check]:
         for part in line
         if isinstance(part, str)
     }
-    yield compare("dashboard", list(DASHBOARD_METRICS), [m for m in DASHBOARD_METRICS if m in metrics])
+    yield compare(
+        "dashboard", list(DASHBOARD_METRICS), [m for m in DASHBOARD_METRICS if m in metrics]
+    )

@@ -27,9 +27,7 @@ def print_table(console: Console, results: list[Check], verbose: bool = False) -
     table.add_column("check")
     table.add_column("expected / observed / detail", overflow="fold")
     for r in results:
-        if r.status == "pass" and not verbose:
-            info = r.detail
-        elif r.status == "skip":
+        if (r.status == "pass" and not verbose) or r.status == "skip":
             info = r.detail
         else:
             info = f"expected {_short(r.expected)}\nobserved {_short(r.observed)}"

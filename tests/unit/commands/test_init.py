@@ -15,9 +15,21 @@ def test_template_is_exactly_the_defaults() -> None:
 
 
 def test_template_shows_every_section() -> None:
-    for section in ("[network]", "[jitsi.web]", "[jitsi.xmpp]", "[jitsi.jvb]", "[health_check.container]",
-                    "[health_check.target_group]", "[routes]", "[observability]", "[alarms]", "[budgets]",
-                    "[usage]", "certificate_arn", "route53_zone_id"):  # fmt: skip
+    for section in (
+        "[network]",
+        "[jitsi.web]",
+        "[jitsi.xmpp]",
+        "[jitsi.jvb]",
+        "[health_check.container]",
+        "[health_check.target_group]",
+        "[routes]",
+        "[observability]",
+        "[alarms]",
+        "[budgets]",
+        "[usage]",
+        "certificate_arn",
+        "route53_zone_id",
+    ):
         assert section in init.TEMPLATE, section
 
 

@@ -12,8 +12,12 @@ from moto import mock_aws
 from jitsi_ecs.emulator.extensions import install
 
 ACCOUNT = "123456789012"
-NOTE = {"NotificationType": "ACTUAL", "ComparisonOperator": "GREATER_THAN", "Threshold": 100.0,
-        "ThresholdType": "PERCENTAGE"}  # fmt: skip
+NOTE = {
+    "NotificationType": "ACTUAL",
+    "ComparisonOperator": "GREATER_THAN",
+    "Threshold": 100.0,
+    "ThresholdType": "PERCENTAGE",
+}
 
 
 @pytest.fixture
@@ -24,28 +28,46 @@ def aws() -> Iterator[None]:
 
 
 def _client(name: str) -> Any:
-    return boto3.client(name, region_name="us-west-2", aws_access_key_id="t", aws_secret_access_key="t")
+    return boto3.client(
+        name, region_name="us-west-2", aws_access_key_id="t", aws_secret_access_key="t"
+    )
 
 
 def _budget(budgets: Any) -> None:
     budgets.create_budget(
         AccountId=ACCOUNT,
-        Budget={"BudgetName": "b", "BudgetLimit": {"Amount": "5.00", "Unit": "USD"},
-                "TimeUnit": "MONTHLY", "BudgetType": "COST"},
-        NotificationsWithSubscribers=[{"Notification": NOTE, "Subscribers": [
-            {"SubscriptionType": "SNS", "Address": "arn:aws:sns:us-west-2:123456789012:t"}]}],
+        Budget={
+            "BudgetName": "b",
+            "BudgetLimit": {"Amount": "5.00", "Unit": "USD"},
+            "TimeUnit": "MONTHLY",
+            "BudgetType": "COST",
+        },
+        NotificationsWithSubscribers=[
+            {
+                "Notification": NOTE,
+                "Subscribers": [
+                    {"SubscriptionType": "SNS", "Address": "arn:aws:sns:us-west-2:123456789012:t"}
+                ],
+            }
+        ],
         ResourceTags=[{"Key": "Project", "Value": "jitsi-ecs"}],
-    )  # fmt: skip
+    )
 
 
 def test_budget_subscribers_are_described(aws: None) -> None:
     budgets = _client("budgets")
     _budget(budgets)
-    subs = budgets.describe_subscribers_for_notification(AccountId=ACCOUNT, BudgetName="b", Notification=NOTE)
-    assert subs["Subscribers"] == [{"SubscriptionType": "SNS", "Address": "arn:aws:sns:us-west-2:123456789012:t"}]
+    subs = budgets.describe_subscribers_for_notification(
+        AccountId=ACCOUNT, BudgetName="b", Notification=NOTE
+    )
+    assert subs["Subscribers"] == [
+        {"SubscriptionType": "SNS", "Address": "arn:aws:sns:us-west-2:123456789012:t"}
+    ]
     other = {**NOTE, "NotificationType": "FORECASTED"}
     with pytest.raises(budgets.exceptions.NotFoundException):
-        budgets.describe_subscribers_for_notification(AccountId=ACCOUNT, BudgetName="b", Notification=other)
+        budgets.describe_subscribers_for_notification(
+            AccountId=ACCOUNT, BudgetName="b", Notification=other
+        )
 
 
 def test_budget_update_changes_the_amount(aws: None) -> None:
@@ -55,29 +77,49 @@ def test_budget_update_changes_the_amount(aws: None) -> None:
     budget["BudgetLimit"] = {"Amount": "7.00", "Unit": "USD"}
     budget.pop("CalculatedSpend")
     budgets.update_budget(AccountId=ACCOUNT, NewBudget=budget)
-    assert budgets.describe_budget(AccountId=ACCOUNT, BudgetName="b")["Budget"]["BudgetLimit"]["Amount"] == "7.00"
+    assert (
+        budgets.describe_budget(AccountId=ACCOUNT, BudgetName="b")["Budget"]["BudgetLimit"][
+            "Amount"
+        ]
+        == "7.00"
+    )
 
 
 def test_budget_tags_from_create_and_tag_resource(aws: None) -> None:
     budgets = _client("budgets")
     _budget(budgets)
     arn = f"arn:aws:budgets::{ACCOUNT}:budget/b"
-    assert budgets.list_tags_for_resource(ResourceARN=arn)["ResourceTags"] == [{"Key": "Project", "Value": "jitsi-ecs"}]
+    assert budgets.list_tags_for_resource(ResourceARN=arn)["ResourceTags"] == [
+        {"Key": "Project", "Value": "jitsi-ecs"}
+    ]
     budgets.tag_resource(ResourceARN=arn, ResourceTags=[{"Key": "Stack", "Value": "jitsi"}])
     budgets.untag_resource(ResourceARN=arn, ResourceTagKeys=["Project"])
-    assert budgets.list_tags_for_resource(ResourceARN=arn)["ResourceTags"] == [{"Key": "Stack", "Value": "jitsi"}]
+    assert budgets.list_tags_for_resource(ResourceARN=arn)["ResourceTags"] == [
+        {"Key": "Stack", "Value": "jitsi"}
+    ]
 
 
 def test_create_service_keeps_deployment_configuration(aws: None) -> None:
     ecs = _client("ecs")
     ecs.create_cluster(clusterName="c")
-    ecs.register_task_definition(family="f", containerDefinitions=[{"name": "x", "image": "i", "memory": 128}])
-    config = {"deploymentCircuitBreaker": {"enable": True, "rollback": True}, "maximumPercent": 100,
-              "minimumHealthyPercent": 0,
-              "alarms": {"alarmNames": ["a"], "enable": True, "rollback": True}}  # fmt: skip
-    ecs.create_service(cluster="c", serviceName="s", taskDefinition="f", desiredCount=2,
-                       deploymentConfiguration=config, healthCheckGracePeriodSeconds=120,
-                       enableECSManagedTags=True)  # fmt: skip
+    ecs.register_task_definition(
+        family="f", containerDefinitions=[{"name": "x", "image": "i", "memory": 128}]
+    )
+    config = {
+        "deploymentCircuitBreaker": {"enable": True, "rollback": True},
+        "maximumPercent": 100,
+        "minimumHealthyPercent": 0,
+        "alarms": {"alarmNames": ["a"], "enable": True, "rollback": True},
+    }
+    ecs.create_service(
+        cluster="c",
+        serviceName="s",
+        taskDefinition="f",
+        desiredCount=2,
+        deploymentConfiguration=config,
+        healthCheckGracePeriodSeconds=120,
+        enableECSManagedTags=True,
+    )
     service = ecs.describe_services(cluster="c", services=["s"])["services"][0]
     assert service["deploymentConfiguration"] == config
     assert service["healthCheckGracePeriodSeconds"] == 120
@@ -91,10 +133,20 @@ def test_security_group_rule_keeps_description_of_group_pair(aws: None) -> None:
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     a = ec2.create_security_group(GroupName="a", Description="a", VpcId=vpc)["GroupId"]
     b = ec2.create_security_group(GroupName="b", Description="b", VpcId=vpc)["GroupId"]
-    ec2.authorize_security_group_ingress(GroupId=a, IpPermissions=[{
-        "IpProtocol": "tcp", "FromPort": 5280, "ToPort": 5280,
-        "UserIdGroupPairs": [{"GroupId": b, "Description": "BOSH from web"}]}])  # fmt: skip
-    rules = ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [a]}])["SecurityGroupRules"]
+    ec2.authorize_security_group_ingress(
+        GroupId=a,
+        IpPermissions=[
+            {
+                "IpProtocol": "tcp",
+                "FromPort": 5280,
+                "ToPort": 5280,
+                "UserIdGroupPairs": [{"GroupId": b, "Description": "BOSH from web"}],
+            }
+        ],
+    )
+    rules = ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [a]}])[
+        "SecurityGroupRules"
+    ]
     assert [r.get("Description") for r in rules if not r["IsEgress"]] == ["BOSH from web"]
 
 

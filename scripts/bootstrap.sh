@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Set up a checkout: .venv with jitsi-ecs (editable) and, with --dev, the test tools and a
+# separate .venv-checkov (checkov pins an old boto3 that would clash with moto).
+# Sourced by demo.sh and test.sh; safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+dev=0
+[ "${1:-}" = "--dev" ] && dev=1
+
+command -v terraform >/dev/null || { echo "error: terraform (>= 1.9) is not on PATH" >&2; exit 2; }
+python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "error: Python >= 3.11 needed" >&2; exit 2; }
+
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+if [ "$dev" = 1 ]; then
+  .venv/bin/pip install --quiet --disable-pip-version-check -e '.[dev]'
+  if [ ! -x .venv-checkov/bin/checkov ]; then
+    python3 -m venv .venv-checkov
+    .venv-checkov/bin/pip install --quiet --disable-pip-version-check checkov
+  fi
+else
+  .venv/bin/pip install --quiet --disable-pip-version-check -e .
+fi
+
+# Terraform's AWS provider: from the registry, or (machines without internet) from a
+# filesystem mirror directory named tf-plugins. The product never points at a mirror;
+# only this tooling does, through TF_CLI_CONFIG_FILE.
+if [ -z "${TF_CLI_CONFIG_FILE:-}" ] || [ ! -f "${TF_CLI_CONFIG_FILE}" ]; then
+  mirror="${JITSI_ECS_TF_MIRROR:-}"
+  if [ -z "$mirror" ]; then
+    mirror=$(find / -maxdepth 3 -type d -name tf-plugins 2>/dev/null | head -n 1 || true)
+  fi
+  if [ -n "$mirror" ] && [ -d "$mirror/registry.terraform.io" ]; then
+    mkdir -p .jitsi-ecs
+    cat > .jitsi-ecs/terraformrc <<RC
+provider_installation {
+  filesystem_mirror {
+    path    = "$mirror"
+    include = ["registry.terraform.io/hashicorp/aws"]
+  }
+  direct {
+    exclude = ["registry.terraform.io/hashicorp/aws"]
+  }
+}
+RC
+    export TF_CLI_CONFIG_FILE="$PWD/.jitsi-ecs/terraformrc"
+  else
+    unset TF_CLI_CONFIG_FILE
+  fi
+fi

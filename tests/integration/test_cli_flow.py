@@ -1,0 +1,122 @@
+"""The whole CLI flow on the embedded emulator: up -> verify -> tamper -> verify -> down."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from jitsi_ecs.aws import AwsContext
+from jitsi_ecs.cli import app
+from jitsi_ecs.emulator import manager
+from jitsi_ecs.workspace import Workspace
+from tests.integration.leftovers import leftovers
+
+pytestmark = pytest.mark.integration
+runner = CliRunner()
+
+
+def _verify(*extra: str) -> tuple[int, dict[str, Any]]:
+    result = runner.invoke(app, ["verify", "--json", *extra])
+    start = result.stdout.index("{")
+    return result.exit_code, json.loads(result.stdout[start:])
+
+
+def _failed(report: dict[str, Any]) -> set[str]:
+    return {c["id"] for c in report["checks"] if c["status"] == "fail"}
+
+
+def _tamper(aws: AwsContext) -> str:
+    """Break four things behind the tool's back; return the task definition it registered."""
+    ecs, cloudwatch, budgets = aws.client("ecs"), aws.client("cloudwatch"), aws.client("budgets")
+    web = ecs.describe_services(cluster="jitsi", services=["web"])["services"][0]
+    deployment = web["deploymentConfiguration"]
+    deployment["deploymentCircuitBreaker"] = {"enable": False, "rollback": False}
+    ecs.update_service(cluster="jitsi", service="web", deploymentConfiguration=deployment)
+
+    cloudwatch.delete_alarms(AlarmNames=["jitsi-p99-latency"])
+
+    account = aws.account_id()
+    budget = budgets.describe_budget(AccountId=account, BudgetName="jitsi-monthly-20usd")["Budget"]
+    budget["BudgetLimit"] = {"Amount": "25.00", "Unit": "USD"}
+    budget.pop("CalculatedSpend", None)
+    budgets.update_budget(AccountId=account, NewBudget=budget)
+
+    jvb = ecs.describe_services(cluster="jitsi", services=["jvb"])["services"][0]
+    task = ecs.describe_task_definition(taskDefinition=jvb["taskDefinition"])["taskDefinition"]
+    task["containerDefinitions"][0]["environment"].append(
+        {"name": "JVB_AUTH_PASSWORD", "value": "leaked"}
+    )
+    keys = (
+        "family",
+        "taskRoleArn",
+        "executionRoleArn",
+        "networkMode",
+        "containerDefinitions",
+        "requiresCompatibilities",
+        "cpu",
+        "memory",
+        "runtimePlatform",
+    )
+    arn = ecs.register_task_definition(**{k: task[k] for k in keys if k in task})["taskDefinition"][
+        "taskDefinitionArn"
+    ]
+    ecs.update_service(cluster="jitsi", service="jvb", taskDefinition=arn)
+    return str(arn)
+
+
+def test_up_verify_tamper_down(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, terraform_bin: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    ws = Workspace.for_target("local")
+    try:
+        up = runner.invoke(app, ["up"])
+        assert up.exit_code == 0, up.output[-5000:]
+        assert "0 failed" in up.output
+
+        code, report = _verify("--junit", "verify.xml")
+        assert code == 0 and report["summary"]["fail"] == 0 and report["summary"]["pass"] >= 50
+        assert set(report["checks"][0]) == {"id", "status", "expected", "observed", "detail"}
+        assert set(report["summary"]) == {"pass", "fail", "skip"}
+        assert "<testsuite" in (tmp_path / "verify.xml").read_text()
+
+        emulator = manager.running(ws)
+        assert emulator is not None
+        aws = AwsContext(region="us-west-2", endpoint_url=emulator.endpoint)
+        tampered_task = _tamper(aws)
+
+        code, report = _verify()
+        assert code == 1
+        assert _failed(report) == {
+            "service.web.circuit-breaker",
+            "alarm.p99-latency",
+            "budget.20",
+            "task.jvb.secrets",
+        }
+
+        status = runner.invoke(app, ["status", "--json"])
+        assert status.exit_code == 0
+        services = {
+            s["name"]: s for s in json.loads(status.stdout[status.stdout.index("{") :])["services"]
+        }
+        assert (
+            services["web"]["desired"] == 3 and services["web"]["deployments"][0]["rollout_state"]
+        )
+
+        env = runner.invoke(app, ["env"])
+        assert f"export AWS_ENDPOINT_URL={emulator.endpoint}" in env.stdout
+
+        down = runner.invoke(app, ["down", "--keep-emulator"])
+        assert down.exit_code == 0, down.output[-3000:]
+        # The tool destroys what it manages; the test removes the revision it registered itself.
+        aws.client("ecs").deregister_task_definition(taskDefinition=tampered_task)
+        assert leftovers(aws) == {}
+
+        assert runner.invoke(app, ["down"]).exit_code == 0
+        assert manager.running(ws) is None
+    finally:
+        manager.stop(ws)
