@@ -104,6 +104,7 @@ module "jitsi" {
   web              = var.jitsi.web
   xmpp             = var.jitsi.xmpp
   jvb              = var.jitsi.jvb
+  schedule         = var.jitsi.schedule
   container_health_check = {
     interval     = var.health_check.container.interval
     timeout      = var.health_check.container.timeout

@@ -84,6 +84,7 @@ variable "jitsi" {
       desired_count = optional(number, 3)
       cpu           = optional(number, 256)
       memory        = optional(number, 512)
+      spot          = optional(bool, false)
     }), {})
     xmpp = optional(object({
       cpu    = optional(number, 512)
@@ -95,9 +96,24 @@ variable "jitsi" {
       memory        = optional(number, 2048)
       udp_port      = optional(number, 10000)
       stun_servers  = optional(list(string), ["meet-jit-si-turnrelay.jitsi.net:443"])
+      spot          = optional(bool, false)
     }), {})
+    schedule = optional(object({
+      days       = optional(string, "MON-FRI")
+      start_hour = optional(number, 7)
+      stop_hour  = optional(number, 19)
+    }))
   })
   default = {}
+
+  validation {
+    condition = var.jitsi.schedule == null ? true : (
+      var.jitsi.schedule.start_hour >= 0 && var.jitsi.schedule.stop_hour <= 24 &&
+      var.jitsi.schedule.start_hour < var.jitsi.schedule.stop_hour &&
+      can(regex("^(\\*|(MON|TUE|WED|THU|FRI|SAT|SUN)(-(MON|TUE|WED|THU|FRI|SAT|SUN))?(,(MON|TUE|WED|THU|FRI|SAT|SUN)(-(MON|TUE|WED|THU|FRI|SAT|SUN))?)*)$", var.jitsi.schedule.days))
+    )
+    error_message = "jitsi.schedule: start_hour must be before stop_hour (0-24, UTC) and days a cron day list such as MON-FRI or MON,WED,FRI."
+  }
 
   validation {
     condition     = can(regex("^stable-[0-9]{4,}(-[0-9]+)?$", var.jitsi.image.tag))

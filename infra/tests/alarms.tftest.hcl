@@ -104,8 +104,12 @@ run "alarms_to_deployment_alerts" {
     error_message = "ALB metrics exist only with traffic: missing data is notBreaching"
   }
   assert {
-    condition     = length(aws_cloudwatch_metric_alarm.running_tasks) == 3 && aws_cloudwatch_metric_alarm.running_tasks["web"].threshold == 3 && aws_cloudwatch_metric_alarm.running_tasks["web"].comparison_operator == "LessThanThreshold"
-    error_message = "one running-tasks-below-desired alarm per service"
+    condition = (length(aws_cloudwatch_metric_alarm.running_tasks) == 3 &&
+      aws_cloudwatch_metric_alarm.running_tasks["web"].threshold == 0 &&
+      aws_cloudwatch_metric_alarm.running_tasks["web"].comparison_operator == "GreaterThanThreshold" &&
+      contains([for q in aws_cloudwatch_metric_alarm.running_tasks["web"].metric_query : q.expression], "desired - running") &&
+    aws_cloudwatch_metric_alarm.running_tasks["web"].treat_missing_data == "breaching")
+    error_message = "one alarm per service when running tasks fall below desired (desired - running > 0)"
   }
   assert {
     condition     = alltrue(concat([for a in aws_cloudwatch_metric_alarm.this : contains(a.alarm_actions, aws_sns_topic.this.arn)], [contains(aws_cloudwatch_metric_alarm.latency.alarm_actions, aws_sns_topic.this.arn)]))

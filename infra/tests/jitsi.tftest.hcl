@@ -256,3 +256,44 @@ run "no_adot_by_default" {
     error_message = "no ADOT policy unless asked for"
   }
 }
+
+run "spot_and_schedule_levers" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  variables {
+    web      = { spot = true }
+    schedule = { days = "MON-FRI", start_hour = 7, stop_hour = 19 }
+  }
+
+  assert {
+    condition = (
+      toset([for s in aws_ecs_service.this["web"].capacity_provider_strategy : "${s.capacity_provider}:${s.base}:${s.weight}"]) == toset(["FARGATE:1:0", "FARGATE_SPOT:0:1"]) &&
+    length(aws_ecs_service.this["xmpp"].capacity_provider_strategy) == 0 && aws_ecs_service.this["xmpp"].launch_type == "FARGATE")
+    error_message = "web on Spot keeps one on-demand task; signaling never runs on Spot"
+  }
+  assert {
+    condition     = aws_appautoscaling_scheduled_action.stop["web"].schedule == "cron(0 19 ? * MON-FRI *)" && aws_appautoscaling_scheduled_action.stop["web"].scalable_target_action[0].max_capacity == "0"
+    error_message = "services scale to zero at the stop hour"
+  }
+  assert {
+    condition     = aws_appautoscaling_scheduled_action.start["web"].schedule == "cron(0 7 ? * MON-FRI *)" && aws_appautoscaling_scheduled_action.start["web"].scalable_target_action[0].max_capacity == "3"
+    error_message = "services come back to their desired count at the start hour"
+  }
+}
+
+run "no_levers_by_default" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  assert {
+    condition     = length(aws_appautoscaling_target.this) == 0 && alltrue([for s in aws_ecs_service.this : s.launch_type == "FARGATE"])
+    error_message = "always on, on-demand Fargate by default"
+  }
+}

@@ -98,11 +98,39 @@ def up(
     yes: Annotated[
         bool, typer.Option("--yes", "-y", help="Create the S3 state bucket without asking.")
     ] = False,
+    accept_cost: Annotated[
+        bool,
+        typer.Option(
+            "--accept-cost", help="aws: deploy even if the estimate is above every budget."
+        ),
+    ] = False,
 ) -> None:
-    """Plan and apply with progress, then verify; exit 0 only if every check passes."""
+    """Plan (with a cost estimate), apply with progress, then verify; exit 0 only if all pass."""
     from jitsi_ecs.commands import up as cmd
 
-    _invoke(lambda: cmd.run(_globals(ctx, config, target, yes)))
+    _invoke(lambda: cmd.run(_globals(ctx, config, target, yes), accept_cost))
+
+
+@app.command()
+def cost(
+    ctx: typer.Context,
+    as_json: JsonOpt = False,
+    with_compare: Annotated[
+        bool, typer.Option("--compare", help="Show the saving of each cost lever.")
+    ] = False,
+    refresh_prices: Annotated[
+        bool,
+        typer.Option(
+            "--refresh-prices", help="Rebuild the price snapshot from the Price List API."
+        ),
+    ] = False,
+    config: ConfigOpt = None,
+    target: TargetOpt = None,
+) -> None:
+    """Itemised monthly estimate of the planned stack, checked against the budgets."""
+    from jitsi_ecs.commands import cost as cmd
+
+    _invoke(lambda: cmd.run(_globals(ctx, config, target), as_json, with_compare, refresh_prices))
 
 
 @app.command()

@@ -114,6 +114,7 @@ class Web(_Size):
     desired_count: Annotated[int, Field(ge=1, le=100)] = 3
     cpu: int = 256
     memory: int = 512
+    spot: bool = False
 
 
 class Xmpp(_Size):
@@ -127,6 +128,36 @@ class Jvb(_Size):
     memory: int = 2048
     udp_port: Annotated[int, Field(ge=1024, le=65535)] = 10000
     stun_servers: list[str] = ["meet-jit-si-turnrelay.jitsi.net:443"]
+    spot: bool = False
+
+
+_CRON_DAYS = re.compile(
+    r"^(\*|(MON|TUE|WED|THU|FRI|SAT|SUN)(-(MON|TUE|WED|THU|FRI|SAT|SUN))?"
+    r"(,(MON|TUE|WED|THU|FRI|SAT|SUN)(-(MON|TUE|WED|THU|FRI|SAT|SUN))?)*)$"
+)
+
+
+class Schedule(_Model):
+    """Scale every service to zero outside these hours (UTC)."""
+
+    days: str = "MON-FRI"
+    start_hour: Annotated[int, Field(ge=0, le=23)] = 7
+    stop_hour: Annotated[int, Field(ge=1, le=24)] = 19
+
+    @field_validator("days")
+    @classmethod
+    def _cron_days(cls, days: str) -> str:
+        if not _CRON_DAYS.match(days):
+            raise ValueError(f"{days!r} is not a cron day list such as MON-FRI or MON,WED,FRI")
+        return days
+
+    @model_validator(mode="after")
+    def _order(self) -> Schedule:
+        if self.start_hour >= self.stop_hour:
+            raise ValueError(
+                f"start_hour ({self.start_hour}) must be before stop_hour ({self.stop_hour})"
+            )
+        return self
 
 
 class Jitsi(_Model):
@@ -138,6 +169,7 @@ class Jitsi(_Model):
     web: Web = Web()
     xmpp: Xmpp = Xmpp()
     jvb: Jvb = Jvb()
+    schedule: Schedule | None = None
 
 
 class ContainerCheck(_Model):
@@ -271,6 +303,8 @@ class Usage(_Model):
     meeting_hours: Annotated[float, Field(ge=0)] = 1.0
     video_kbps_per_stream: Annotated[float, Field(ge=0)] = 500.0  # 360p (FACTS.md)
     log_gb_per_month: Annotated[float, Field(ge=0)] = 1.0
+    alb_average_lcu: Annotated[float, Field(ge=0)] = 0.5
+    traces_per_month: Annotated[float, Field(ge=0)] = 0.0
 
 
 class Config(_Model):

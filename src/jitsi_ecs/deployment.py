@@ -56,6 +56,11 @@ def open_deployment(
                 hint="Run `jitsi-ecs up` first.",
             )
         aws = AwsContext(region=config.region, endpoint_url=emulator.endpoint)
+        if emulator.fresh:
+            # A new emulator starts empty: state left by an earlier one describes resources
+            # that vanished with it, and would make terraform refresh ghosts.
+            (ws.stack_dir / "terraform.tfstate").unlink(missing_ok=True)
+            (ws.stack_dir / "terraform.tfstate.backup").unlink(missing_ok=True)
     else:
         aws = AwsContext(region=config.region)
         aws.account_id()  # fails early, with a clear message, when credentials are missing

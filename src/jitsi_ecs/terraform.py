@@ -143,12 +143,11 @@ class Terraform:
     def write_vars(self, variables: dict[str, Any]) -> None:
         (self.workdir / VARS_FILE).write_text(json.dumps(variables, indent=2))
 
-    def plan(self, destroy: bool = False) -> PlanSummary:
-        args = ["plan", "-input=false", "-no-color", "-json", f"-out={PLAN_FILE}"]
-        if destroy:
-            args.append("-destroy")
-        self.run(args)
-        return self.summarize(self.show_plan())
+    def plan(self) -> tuple[PlanSummary, dict[str, Any]]:
+        """Plan into PLAN_FILE; return the summary and the plan JSON (terraform show -json)."""
+        self.run(["plan", "-input=false", "-no-color", "-json", f"-out={PLAN_FILE}"])
+        plan = self.show_plan()
+        return self.summarize(plan), plan
 
     def show_plan(self) -> dict[str, Any]:
         return dict(json.loads(self.run(["show", "-json", PLAN_FILE])))

@@ -105,23 +105,48 @@ resource "aws_cloudwatch_metric_alarm" "latency" {
   tags                                  = var.tags
 }
 
-# Container Insights publishes task counts every minute while the service exists, so
-# missing data means something is wrong: breaching.
+# Running compared with *desired* (not a fixed number), so a scheduled scale to zero or a
+# desired-count change never pages anyone. Container Insights publishes both every minute
+# while the service exists: missing data means something is wrong, so it is breaching.
 resource "aws_cloudwatch_metric_alarm" "running_tasks" {
   for_each = var.desired_counts
 
   alarm_name          = "${var.name}-${each.key}-running-tasks"
-  alarm_description   = "${each.key}: fewer running tasks than the desired ${each.value}"
-  namespace           = "ECS/ContainerInsights"
-  metric_name         = "RunningTaskCount"
-  statistic           = "Minimum"
-  dimensions          = { ClusterName = var.cluster_name, ServiceName = each.key }
-  period              = var.period
+  alarm_description   = "${each.key}: fewer running tasks than desired for ${var.running_tasks_evaluation_periods} periods"
   evaluation_periods  = var.running_tasks_evaluation_periods
-  comparison_operator = "LessThanThreshold"
-  threshold           = each.value
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
   treat_missing_data  = "breaching"
   alarm_actions       = [aws_sns_topic.this.arn]
   ok_actions          = [aws_sns_topic.this.arn]
   tags                = var.tags
+
+  metric_query {
+    id          = "missing"
+    expression  = "desired - running"
+    label       = "Tasks missing"
+    return_data = true
+  }
+
+  metric_query {
+    id = "running"
+    metric {
+      namespace   = "ECS/ContainerInsights"
+      metric_name = "RunningTaskCount"
+      dimensions  = { ClusterName = var.cluster_name, ServiceName = each.key }
+      period      = var.period
+      stat        = "Minimum"
+    }
+  }
+
+  metric_query {
+    id = "desired"
+    metric {
+      namespace   = "ECS/ContainerInsights"
+      metric_name = "DesiredTaskCount"
+      dimensions  = { ClusterName = var.cluster_name, ServiceName = each.key }
+      period      = var.period
+      stat        = "Maximum"
+    }
+  }
 }

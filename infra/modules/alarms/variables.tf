@@ -31,7 +31,7 @@ variable "cluster_name" {
 }
 
 variable "desired_counts" {
-  description = "Service name => desired count; an alarm fires when fewer tasks run."
+  description = "Service name => desired count; one alarm each fires when fewer tasks run than desired."
   type        = map(number)
 }
 

@@ -34,6 +34,7 @@ locals {
       cpu           = var.web.cpu
       memory        = var.web.memory
       sg            = aws_security_group.web.id
+      spot          = var.web.spot
     }
     # One prosody + one jicofo per shard: never two at once, or rooms split (min 0 / max 100).
     xmpp = {
@@ -43,6 +44,7 @@ locals {
       cpu           = var.xmpp.cpu
       memory        = var.xmpp.memory
       sg            = aws_security_group.xmpp.id
+      spot          = false # an interruption would end every meeting of the shard
     }
     jvb = {
       desired_count = var.jvb.desired_count
@@ -51,6 +53,7 @@ locals {
       cpu           = var.jvb.cpu
       memory        = var.jvb.memory
       sg            = aws_security_group.jvb.id
+      spot          = var.jvb.spot
     }
   }
 

@@ -110,7 +110,7 @@ resource "aws_ecs_service" "this" {
   cluster                            = aws_ecs_cluster.this.id
   task_definition                    = aws_ecs_task_definition.this[each.key].arn
   desired_count                      = each.value.desired_count
-  launch_type                        = "FARGATE"
+  launch_type                        = each.value.spot ? null : "FARGATE"
   platform_version                   = "LATEST"
   deployment_minimum_healthy_percent = each.value.min_percent
   deployment_maximum_percent         = each.value.max_percent
@@ -122,6 +122,20 @@ resource "aws_ecs_service" "this" {
 
   deployment_controller {
     type = "ECS"
+  }
+
+  # Spot: one task always on demand (base), the rest on Spot (up to 70% cheaper; AWS may
+  # reclaim a Spot task with two minutes' notice).
+  dynamic "capacity_provider_strategy" {
+    for_each = each.value.spot ? [
+      { provider = "FARGATE", base = 1, weight = 0 },
+      { provider = "FARGATE_SPOT", base = 0, weight = 1 },
+    ] : []
+    content {
+      capacity_provider = capacity_provider_strategy.value.provider
+      base              = capacity_provider_strategy.value.base
+      weight            = capacity_provider_strategy.value.weight
+    }
   }
 
   deployment_circuit_breaker {

@@ -51,11 +51,12 @@ variable "jwt_app_id" {
 }
 
 variable "web" {
-  description = "web service (nginx + app): stateless, scales out."
+  description = "web service (nginx + app): stateless, scales out; spot = true runs all but one task on Fargate Spot."
   type = object({
     desired_count = optional(number, 3)
     cpu           = optional(number, 256)
     memory        = optional(number, 512)
+    spot          = optional(bool, false)
   })
   default = {}
 }
@@ -77,8 +78,19 @@ variable "jvb" {
     memory        = optional(number, 2048)
     udp_port      = optional(number, 10000)
     stun_servers  = optional(list(string), ["meet-jit-si-turnrelay.jitsi.net:443"])
+    spot          = optional(bool, false)
   })
   default = {}
+}
+
+variable "schedule" {
+  description = "Scale every service to zero outside these hours (UTC cron days such as MON-FRI); null = always on."
+  type = object({
+    days       = optional(string, "MON-FRI")
+    start_hour = optional(number, 7)
+    stop_hour  = optional(number, 19)
+  })
+  default = null
 }
 
 variable "container_health_check" {

@@ -45,6 +45,7 @@ tag = "stable-11031"          # pinned; stable-11146+ is rootless/ghcr.io (see R
 desired_count = 3
 cpu           = 256
 memory        = 512
+spot          = false         # true: all but one task on Fargate Spot (up to 70% cheaper)
 
 [jitsi.xmpp]                  # prosody + jicofo: always one task (one shard)
 cpu    = 512
@@ -56,6 +57,12 @@ cpu           = 1024
 memory        = 2048
 udp_port      = 10000
 stun_servers  = ["meet-jit-si-turnrelay.jitsi.net:443"]
+spot          = false         # a reclaimed Spot bridge ends the meetings on it
+
+# [jitsi.schedule]            # scale everything to zero outside these hours (UTC)
+# days       = "MON-FRI"
+# start_hour = 7
+# stop_hour  = 19
 
 [health_check]
 grace_period = 120            # >= start_period + 2 x interval
@@ -106,6 +113,8 @@ participants_per_meeting = 4
 meeting_hours            = 1.0
 video_kbps_per_stream    = 500.0   # 360p; 180p ~200, 720p ~2500
 log_gb_per_month         = 1.0
+alb_average_lcu          = 0.5     # load balancer capacity units in use, on average
+traces_per_month         = 0.0     # X-Ray traces (only processes with ADOT send any)
 
 [tags]
 """

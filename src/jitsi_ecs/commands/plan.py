@@ -6,6 +6,9 @@ from rich.table import Table
 
 from jitsi_ecs.commands import Globals
 from jitsi_ecs.commands.common import deployment
+from jitsi_ecs.cost.estimate import estimate
+from jitsi_ecs.cost.prices import price_book
+from jitsi_ecs.cost.report import print_budgets
 from jitsi_ecs.errors import EXIT_OK
 from jitsi_ecs.terraform import PlanSummary
 from jitsi_ecs.ui import err, out, print_json
@@ -37,11 +40,18 @@ def print_plan(summary: PlanSummary) -> None:
 
 
 def run(g: Globals, as_json: bool) -> int:
-    _, dep = deployment(g, "plan")
+    config, dep = deployment(g, "plan")
+    book = price_book(config.region)
     with err.status("terraform plan..."):
-        summary = dep.terraform.plan()
+        summary, plan = dep.terraform.plan()
+    est = estimate(plan, config.usage, book)
     if as_json:
-        print_json(plan_json(summary))
+        print_json({**plan_json(summary), "cost": est.as_json()})
     else:
         print_plan(summary)
+        out.print(
+            f"Estimated cost: [bold]${est.monthly_total:,.2f}[/] per month "
+            "(`jitsi-ecs cost` itemises it)."
+        )
+        print_budgets(out, est)
     return EXIT_OK

@@ -11,6 +11,8 @@ so the product's checks never have to be weakened for the emulator:
   grace period and a few flags, which would make every plan show a diff and `verify` fail.
   moto also runs no tasks: a new service reaches steady state at once (running = desired,
   deployment COMPLETED), as MOTO_ECS_SERVICE_RUNNING would, but per service.
+- application-autoscaling: TagResource, UntagResource and ListTagsForResource are missing
+  (the provider lists a scalable target's tags after creating it: the schedule lever).
 - servicediscovery: DeleteNamespace leaves the private namespace's Route 53 zone behind, so
   `down` could never prove that nothing is left.
 """
@@ -20,6 +22,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
 from moto.budgets.models import Budget, BudgetsBackend, budgets_backends
 from moto.budgets.responses import BudgetsResponse
 from moto.core.utils import camelcase_to_underscores
@@ -55,6 +58,7 @@ def install() -> None:
     _install_ec2()
     _install_ecs()
     _install_servicediscovery()
+    _install_autoscaling()
     _installed = True
 
 
@@ -77,11 +81,12 @@ def _same_notification(a: dict[str, Any], b: dict[str, Any]) -> bool:
     )
 
 
-def _tags_store(backend: BudgetsBackend) -> dict[str, dict[str, str]]:
+def _tags_store(backend: Any) -> dict[str, dict[str, str]]:
+    """A tag map per resource ARN, kept on the moto backend (so a reset clears it)."""
     store: dict[str, dict[str, str]] | None = getattr(backend, "jitsi_ecs_tags", None)
     if store is None:
         store = {}
-        backend.jitsi_ecs_tags = store  # type: ignore[attr-defined]
+        backend.jitsi_ecs_tags = store
     return store
 
 
@@ -220,3 +225,39 @@ def _install_servicediscovery() -> None:
         return operation
 
     ServiceDiscoveryBackend.delete_namespace = delete_namespace  # type: ignore[method-assign]
+
+
+# ---------------------------------------------------------------- application-autoscaling
+
+
+def _install_autoscaling() -> None:
+    original = ApplicationAutoScalingResponse.register_scalable_target
+
+    def register_scalable_target(self: ApplicationAutoScalingResponse) -> str:
+        result: str = original(self)
+        arn = json.loads(result)["ScalableTargetARN"]
+        backend = self.applicationautoscaling_backend
+        _tags_store(backend).setdefault(arn, {}).update(self._get_param("Tags") or {})
+        return result
+
+    def tag_resource(self: ApplicationAutoScalingResponse) -> str:
+        store = _tags_store(self.applicationautoscaling_backend)
+        store.setdefault(self._get_param("ResourceARN"), {}).update(self._get_param("Tags") or {})
+        return json.dumps({})
+
+    def untag_resource(self: ApplicationAutoScalingResponse) -> str:
+        tags = _tags_store(self.applicationautoscaling_backend).setdefault(
+            self._get_param("ResourceARN"), {}
+        )
+        for key in self._get_param("TagKeys") or []:
+            tags.pop(key, None)
+        return json.dumps({})
+
+    def list_tags_for_resource(self: ApplicationAutoScalingResponse) -> str:
+        store = _tags_store(self.applicationautoscaling_backend)
+        return json.dumps({"Tags": store.get(self._get_param("ResourceARN"), {})})
+
+    ApplicationAutoScalingResponse.register_scalable_target = register_scalable_target  # type: ignore[method-assign]
+    ApplicationAutoScalingResponse.tag_resource = tag_resource  # type: ignore[attr-defined]
+    ApplicationAutoScalingResponse.untag_resource = untag_resource  # type: ignore[attr-defined]
+    ApplicationAutoScalingResponse.list_tags_for_resource = list_tags_for_resource  # type: ignore[attr-defined]

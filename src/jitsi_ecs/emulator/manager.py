@@ -29,6 +29,7 @@ START_TIMEOUT_S = 30.0
 class Emulator:
     pid: int
     port: int
+    fresh: bool = False  # started by this call: it holds no resources yet
 
     @property
     def endpoint(self) -> str:
@@ -94,7 +95,7 @@ def ensure_running(ws: Workspace) -> Emulator:
             stdin=subprocess.DEVNULL,
             start_new_session=True,  # survives this command; Ctrl-C here does not kill it
         )
-    emulator = Emulator(pid=proc.pid, port=port)
+    emulator = Emulator(pid=proc.pid, port=port, fresh=True)
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if proc.poll() is not None:

@@ -45,25 +45,35 @@ def expected_alarms(config: Config) -> dict[str, dict[str, Any]]:
             "threshold": float(alarms.p99_latency_seconds),
         },
     }
-    desired = {
-        "web": config.jitsi.web.desired_count,
-        "xmpp": 1,
-        "jvb": config.jitsi.jvb.desired_count,
-    }
-    for service, count in desired.items():
+    desired = ("web", "xmpp", "jvb")
+    for service in desired:
         wanted[f"{name}-{service}-running-tasks"] = {
             "namespace": "ECS/ContainerInsights",
             "period": alarms.period,
-            "comparison": "LessThanThreshold",
+            "comparison": "GreaterThanThreshold",
             "missing_data": "breaching",
-            "metric": "RunningTaskCount",
-            "statistic": "Minimum",
-            "threshold": float(count),
+            "metric": "desired - running (DesiredTaskCount, RunningTaskCount)",
+            "statistic": None,
+            "threshold": 0.0,
         }
     return wanted
 
 
 def _observed_alarm(alarm: dict[str, Any]) -> dict[str, Any]:
+    if alarm.get("Metrics"):  # metric math: describe the expression and what it reads
+        queries = alarm["Metrics"]
+        stats = [q["MetricStat"] for q in queries if "MetricStat" in q]
+        expression = next((q.get("Expression") for q in queries if q.get("ReturnData")), None)
+        names = sorted(s["Metric"]["MetricName"] for s in stats)
+        return {
+            "namespace": stats[0]["Metric"]["Namespace"] if stats else None,
+            "period": stats[0]["Period"] if stats else None,
+            "comparison": alarm.get("ComparisonOperator"),
+            "missing_data": alarm.get("TreatMissingData"),
+            "metric": f"{expression} ({', '.join(names)})",
+            "statistic": None,
+            "threshold": alarm.get("Threshold"),
+        }
     return {
         "namespace": alarm.get("Namespace"),
         "period": alarm.get("Period"),

@@ -158,3 +158,28 @@ def test_deleting_a_namespace_removes_its_hosted_zone(aws: None) -> None:
     assert len(route53.list_hosted_zones()["HostedZones"]) == 1
     sd.delete_namespace(Id=ns)
     assert route53.list_hosted_zones()["HostedZones"] == []
+
+
+def test_scalable_target_tags(aws: None) -> None:
+    ecs = _client("ecs")
+    ecs.create_cluster(clusterName="c")
+    ecs.register_task_definition(
+        family="f", containerDefinitions=[{"name": "x", "image": "i", "memory": 128}]
+    )
+    ecs.create_service(cluster="c", serviceName="s", taskDefinition="f", desiredCount=1)
+    autoscaling = _client("application-autoscaling")
+    autoscaling.register_scalable_target(
+        ServiceNamespace="ecs",
+        ResourceId="service/c/s",
+        ScalableDimension="ecs:service:DesiredCount",
+        MinCapacity=1,
+        MaxCapacity=1,
+        Tags={"Project": "jitsi-ecs"},
+    )
+    arn = autoscaling.describe_scalable_targets(ServiceNamespace="ecs")["ScalableTargets"][0][
+        "ScalableTargetARN"
+    ]
+    assert autoscaling.list_tags_for_resource(ResourceARN=arn)["Tags"] == {"Project": "jitsi-ecs"}
+    autoscaling.tag_resource(ResourceARN=arn, Tags={"Stack": "jitsi"})
+    autoscaling.untag_resource(ResourceARN=arn, TagKeys=["Project"])
+    assert autoscaling.list_tags_for_resource(ResourceARN=arn)["Tags"] == {"Stack": "jitsi"}

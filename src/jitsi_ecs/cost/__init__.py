@@ -1,0 +1,1 @@
+"""Monthly cost estimates from the Terraform plan, priced from a shipped snapshot."""

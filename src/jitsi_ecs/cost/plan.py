@@ -1,0 +1,63 @@
+"""Read what a Terraform plan will run: resources and their planned values, nothing else.
+
+The estimate is computed from `terraform show -json` output alone (never from a second copy
+of the config), so it prices what would really be deployed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Planned:
+    address: str
+    type: str
+    module: str  # "module.jitsi", "" for the root
+    index: str | int | None
+    values: dict[str, Any]
+
+
+def _walk(module: dict[str, Any]) -> Iterator[Planned]:
+    for res in module.get("resources", []):
+        if res.get("mode") != "managed":
+            continue
+        address = res["address"]
+        prefix = address.rsplit(res["type"] + ".", 1)[0].rstrip(".")
+        yield Planned(address, res["type"], prefix, res.get("index"), res.get("values") or {})
+    for child in module.get("child_modules", []):
+        yield from _walk(child)
+
+
+class PlanView:
+    """The planned resources of a plan JSON, by type."""
+
+    def __init__(self, plan: dict[str, Any]) -> None:
+        root = plan.get("planned_values", {}).get("root_module", {})
+        self.resources = list(_walk(root))
+        self.region = _region(plan)
+
+    def of_type(self, type_: str) -> list[Planned]:
+        return [r for r in self.resources if r.type == type_]
+
+    def sibling(self, resource: Planned, type_: str) -> Planned | None:
+        """The resource of type_ in the same module with the same for_each/count index."""
+        for r in self.of_type(type_):
+            if r.module == resource.module and r.index == resource.index:
+                return r
+        return None
+
+
+def _region(plan: dict[str, Any]) -> str | None:
+    config = plan.get("configuration", {}).get("provider_config", {}).get("aws", {})
+    region = config.get("expressions", {}).get("region", {})
+    if "constant_value" in region:
+        return str(region["constant_value"])
+    references = region.get("references", [])
+    if references and references[0].startswith("var."):
+        name = references[0].split(".")[1]
+        value = plan.get("variables", {}).get(name, {}).get("value")
+        return str(value) if value else None
+    return None
