@@ -133,6 +133,34 @@ def cost(
     _invoke(lambda: cmd.run(_globals(ctx, config, target), as_json, with_compare, refresh_prices))
 
 
+drill_app = typer.Typer(help="Prove the safety nets: a bad release rolls back, alarms reach SNS.")
+app.add_typer(drill_app, name="drill")
+
+
+@drill_app.command("rollback")
+def drill_rollback(
+    ctx: typer.Context,
+    service: Annotated[str, typer.Option("--service", help="web, xmpp or jvb.")] = "web",
+    as_json: JsonOpt = False,
+    config: ConfigOpt = None,
+    target: TargetOpt = None,
+) -> None:
+    """Deploy a revision whose health check fails; watch ECS roll it back; restore anyway."""
+    from jitsi_ecs.commands import drill as cmd
+
+    _invoke(lambda: cmd.run_rollback(_globals(ctx, config, target), service, as_json))
+
+
+@drill_app.command("alarm")
+def drill_alarm(
+    ctx: typer.Context, as_json: JsonOpt = False, config: ConfigOpt = None, target: TargetOpt = None
+) -> None:
+    """Set each alarm to ALARM, wait for its SNS message, reset it; check budget wiring."""
+    from jitsi_ecs.commands import drill as cmd
+
+    _invoke(lambda: cmd.run_alarm(_globals(ctx, config, target), as_json))
+
+
 @app.command()
 def verify(
     ctx: typer.Context,

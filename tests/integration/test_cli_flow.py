@@ -25,6 +25,10 @@ def _verify(*extra: str) -> tuple[int, dict[str, Any]]:
     return result.exit_code, json.loads(result.stdout[start:])
 
 
+def _json(stdout: str) -> dict[str, Any]:
+    return dict(json.loads(stdout[stdout.index("{") :]))
+
+
 def _failed(report: dict[str, Any]) -> set[str]:
     return {c["id"] for c in report["checks"] if c["status"] == "fail"}
 
@@ -87,6 +91,43 @@ def test_up_verify_tamper_down(
         emulator = manager.running(ws)
         assert emulator is not None
         aws = AwsContext(region="us-west-2", endpoint_url=emulator.endpoint)
+        ecs = aws.client("ecs")
+        web_task = ecs.describe_services(cluster="jitsi", services=["web"])["services"][0][
+            "taskDefinition"
+        ]
+
+        # The safety nets hold: a broken web release rolls back by itself ...
+        drill = runner.invoke(app, ["drill", "rollback", "--service", "web", "--json"])
+        assert drill.exit_code == 0, drill.output[-3000:]
+        rollback = _json(drill.stdout)
+        assert rollback["drill"] == "rollback" and rollback["passed"] is True
+        assert set(rollback["timings"]) == {
+            "first_failed_task_s",
+            "rollback_started_s",
+            "steady_state_s",
+        }
+        assert all(rollback["timings"][k] is not None for k in rollback["timings"])
+        web = ecs.describe_services(cluster="jitsi", services=["web"])["services"][0]
+        assert web["taskDefinition"] == web_task
+        assert ecs.list_task_definitions(familyPrefix="jitsi-web", status="ACTIVE")[
+            "taskDefinitionArns"
+        ] == [web_task]
+        events = _json(runner.invoke(app, ["status", "--json"]).stdout)
+        web_events = next(s for s in events["services"] if s["name"] == "web")["events"]
+        assert any("circuit breaker" in e for e in web_events)
+
+        # ... and every alarm reaches the on-call topic, leaving nothing behind.
+        drill = runner.invoke(app, ["drill", "alarm", "--json"])
+        assert drill.exit_code == 0, drill.output[-3000:]
+        alarm = _json(drill.stdout)
+        assert alarm["passed"] is True and len(alarm["timings"]) == 7
+        assert aws.client("sqs").list_queues().get("QueueUrls", []) == []
+        assert [
+            s
+            for s in aws.client("sns").list_subscriptions()["Subscriptions"]
+            if s["Protocol"] == "sqs"
+        ] == []
+
         tampered_task = _tamper(aws)
 
         code, report = _verify()
@@ -97,6 +138,19 @@ def test_up_verify_tamper_down(
             "budget.20",
             "task.jvb.secrets",
         }
+
+        # With web's circuit breaker switched off, the rollback drill must fail, not pass.
+        drill = runner.invoke(app, ["drill", "rollback", "--service", "web", "--json"])
+        assert drill.exit_code == 1, drill.output[-3000:]
+        broken = _json(drill.stdout)
+        assert broken["passed"] is False
+        assert any(s["step"] == "no rollback" and s["status"] == "fail" for s in broken["steps"])
+        assert (
+            ecs.describe_services(cluster="jitsi", services=["web"])["services"][0][
+                "taskDefinition"
+            ]
+            == web_task
+        )
 
         status = runner.invoke(app, ["status", "--json"])
         assert status.exit_code == 0

@@ -77,3 +77,4 @@ def test_init_writes_the_file(in_tmp: Path) -> None:
 
 class _FakeEmulator:
     endpoint = "http://127.0.0.1:9"
+    fresh = False

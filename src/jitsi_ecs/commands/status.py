@@ -44,6 +44,7 @@ def _service(s: dict[str, Any]) -> dict[str, Any]:
         "desired": s.get("desiredCount", 0),
         "pending": s.get("pendingCount", 0),
         "task_definition": s.get("taskDefinition"),
+        "events": [str(e.get("message", "")) for e in s.get("events", [])[:5]],
         "deployments": [
             {
                 "id": d.get("id"),
@@ -98,6 +99,14 @@ def print_status(data: dict[str, Any]) -> None:
                 d.get("reason") or "",
             )
     out.print(services)
+    events = [(s["name"], e) for s in data["services"] for e in s["events"]]
+    if events:
+        recent = Table(title="Recent service events (drills and rollbacks show here)")
+        recent.add_column("service")
+        recent.add_column("event", overflow="fold")
+        for name, event in events:
+            recent.add_row(name, event)
+        out.print(recent)
     alarms = Table(title="Alarms")
     alarms.add_column("alarm")
     alarms.add_column("state")

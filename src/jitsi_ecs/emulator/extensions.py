@@ -13,6 +13,8 @@ so the product's checks never have to be weakened for the emulator:
   deployment COMPLETED), as MOTO_ECS_SERVICE_RUNNING would, but per service.
 - application-autoscaling: TagResource, UntagResource and ListTagsForResource are missing
   (the provider lists a scalable target's tags after creating it: the schedule lever).
+- ecs deployments progress and fail (ecs_deployments.py) and alarm state changes reach their
+  SNS actions (alarm_actions.py): moto does neither.
 - servicediscovery: DeleteNamespace leaves the private namespace's Route 53 zone behind, so
   `down` could never prove that nothing is left.
 """
@@ -31,6 +33,8 @@ from moto.ecs.responses import EC2ContainerServiceResponse
 from moto.route53.models import route53_backends
 from moto.servicediscovery.models import ServiceDiscoveryBackend
 from moto.utilities.utils import get_partition
+
+from jitsi_ecs.emulator import alarm_actions, ecs_deployments
 
 _installed = False
 
@@ -59,6 +63,8 @@ def install() -> None:
     _install_ecs()
     _install_servicediscovery()
     _install_autoscaling()
+    ecs_deployments.install()
+    alarm_actions.install()
     _installed = True
 
 
@@ -177,6 +183,7 @@ def _install_ec2() -> None:
 
 
 def _reach_steady_state(service: Any) -> None:
+    service.jitsi_ecs_last_completed = service.task_definition
     service.running_count = service.desired_count
     service.pending_count = 0
     for deployment in service.deployments:

@@ -122,7 +122,7 @@ def _alarms(ctx: VerifyContext) -> Iterator[Check]:
         yield compare(check_id, expected, observed)
 
 
-def _allows(policy_text: str, principal: str) -> bool:
+def allows(policy_text: str, principal: str) -> bool:
     policy = json.loads(policy_text or "{}")
     for statement in policy.get("Statement", []):
         principals = statement.get("Principal", {})
@@ -156,7 +156,7 @@ def _topic(
         {
             "name": arn.rsplit(":", 1)[-1],
             "publisher_allowed": publisher
-            if _allows(attributes.get("Policy", ""), publisher)
+            if allows(attributes.get("Policy", ""), publisher)
             else None,
         },
     )

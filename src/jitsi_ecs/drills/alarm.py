@@ -1,0 +1,203 @@
+"""`drill alarm`: prove each alarm reaches its SNS topic, and that budgets can publish.
+
+A temporary SQS queue subscribes to every topic the alarms notify; each alarm is set to
+ALARM, the drill waits for its notification on the queue and records the latency, then puts
+the alarm back in its previous state. The queue and its subscriptions are removed whatever
+happens. A budget cannot be triggered on demand, so its wiring is checked instead: the topic
+policy lets AWS Budgets publish, and every notification has the topic as a subscriber.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from jitsi_ecs.aws import AwsContext
+from jitsi_ecs.drills import Clock, DrillResult
+from jitsi_ecs.verify.alerting import allows
+
+REASON = "jitsi-ecs alarm drill: checking that this alarm reaches its SNS topic"
+
+
+@dataclass(frozen=True)
+class AlarmWatch:
+    timeout_s: float
+    poll_s: float
+
+
+@dataclass(frozen=True)
+class BudgetWiring:
+    topic_arn: str
+    budget_names: list[str]
+
+
+def run(
+    aws: AwsContext,
+    alarm_names: list[str],
+    budgets: BudgetWiring,
+    watch: AlarmWatch,
+    result: DrillResult,
+    clock: Clock | None = None,
+) -> DrillResult:
+    clock = clock or Clock()
+    alarms = aws.client("cloudwatch").describe_alarms(AlarmNames=alarm_names)["MetricAlarms"]
+    missing = sorted(set(alarm_names) - {a["AlarmName"] for a in alarms})
+    for name in missing:
+        result.step(f"alarm {name}", False, "alarm not found")
+    topics = sorted({arn for a in alarms for arn in a.get("AlarmActions", []) if ":sns:" in arn})
+    queue = _TempQueue(aws, topics)
+    delivered: dict[str, float | None] = {}
+    try:
+        queue.create()
+        result.step("temporary queue", True, f"{queue.name} subscribed to {len(topics)} topic(s)")
+        for alarm in alarms:
+            delivered[alarm["AlarmName"]] = _trigger(aws, alarm, queue, watch, result, clock)
+    finally:
+        queue.delete()
+        result.step("clean up", queue.deleted, f"removed {queue.name} and its subscriptions")
+    budgets_ok = _budget_wiring(aws, budgets, result)
+    result.timings = {f"{name}_s": latency for name, latency in delivered.items()}
+    result.passed = (
+        not missing
+        and queue.deleted
+        and budgets_ok
+        and all(v is not None for v in delivered.values())
+    )
+    return result
+
+
+def _trigger(
+    aws: AwsContext,
+    alarm: dict[str, Any],
+    queue: _TempQueue,
+    watch: AlarmWatch,
+    result: DrillResult,
+    clock: Clock,
+) -> float | None:
+    cloudwatch, name = aws.client("cloudwatch"), alarm["AlarmName"]
+    actions = [a for a in alarm.get("AlarmActions", []) if ":sns:" in a]
+    if not actions:
+        result.step(f"alarm {name}", False, "no SNS action: nobody would be told")
+        return None
+    previous = alarm.get("StateValue", "OK")
+    if previous == "ALARM":  # a notification needs a state change
+        cloudwatch.set_alarm_state(AlarmName=name, StateValue="OK", StateReason=REASON)
+        queue.drain()
+    start = clock.now()
+    cloudwatch.set_alarm_state(AlarmName=name, StateValue="ALARM", StateReason=REASON)
+    latency = None
+    try:
+        while clock.now() - start < watch.timeout_s:
+            if any(
+                m.get("AlarmName") == name and m.get("NewStateValue") == "ALARM"
+                for m in queue.receive()
+            ):
+                latency = round(clock.now() - start, 2)
+                break
+            clock.sleep(watch.poll_s)
+    finally:
+        cloudwatch.set_alarm_state(
+            AlarmName=name, StateValue=previous, StateReason=f"{REASON} (reset)"
+        )
+    ok = latency is not None
+    detail = (
+        f"notification on {actions[0].rsplit(':', 1)[-1]} after {latency:.2f} s"
+        if ok
+        else (f"no notification within {watch.timeout_s:.0f} s")
+    )
+    result.step(f"alarm {name}", ok, detail + f"; reset to {previous}")
+    return latency
+
+
+def _budget_wiring(aws: AwsContext, budgets: BudgetWiring, result: DrillResult) -> bool:
+    sns = aws.client("sns")
+    try:
+        policy = sns.get_topic_attributes(TopicArn=budgets.topic_arn)["Attributes"].get(
+            "Policy", ""
+        )
+    except Exception as exc:
+        result.step("budget topic", False, f"{budgets.topic_arn}: {exc}")
+        return False
+    ok = allows(policy, "budgets.amazonaws.com")
+    result.step(
+        "budget topic policy",
+        ok,
+        "AWS Budgets may publish" if ok else "budgets.amazonaws.com may not publish",
+    )
+    client, account = aws.client("budgets"), aws.account_id()
+    for name in budgets.budget_names:
+        notes = client.describe_notifications_for_budget(AccountId=account, BudgetName=name)[
+            "Notifications"
+        ]
+        wired = []
+        for note in notes:
+            subs = client.describe_subscribers_for_notification(
+                AccountId=account, BudgetName=name, Notification=note
+            )
+            wired.append(any(s["Address"] == budgets.topic_arn for s in subs["Subscribers"]))
+        good = len(notes) >= 2 and all(wired)
+        ok = ok and good
+        result.step(
+            f"budget {name}", good, f"{sum(wired)}/{len(notes)} notifications publish to the topic"
+        )
+    return ok
+
+
+class _TempQueue:
+    def __init__(self, aws: AwsContext, topics: list[str]) -> None:
+        self.aws, self.topics = aws, topics
+        self.name = f"jitsi-ecs-drill-{uuid.uuid4().hex[:12]}"
+        self.url: str | None = None
+        self.subscriptions: list[str] = []
+        self.deleted = False
+
+    def create(self) -> None:
+        sqs, sns = self.aws.client("sqs"), self.aws.client("sns")
+        self.url = sqs.create_queue(QueueName=self.name)["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=self.url, AttributeNames=["QueueArn"])[
+            "Attributes"
+        ]["QueueArn"]
+        policy = {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Service": "sns.amazonaws.com"},
+                    "Action": "sqs:SendMessage",
+                    "Resource": arn,
+                    "Condition": {"ArnEquals": {"aws:SourceArn": self.topics}},
+                }
+            ],
+        }
+        sqs.set_queue_attributes(QueueUrl=self.url, Attributes={"Policy": json.dumps(policy)})
+        for topic in self.topics:
+            sub = sns.subscribe(
+                TopicArn=topic, Protocol="sqs", Endpoint=arn, ReturnSubscriptionArn=True
+            )
+            self.subscriptions.append(sub["SubscriptionArn"])
+
+    def receive(self) -> list[dict[str, Any]]:
+        sqs = self.aws.client("sqs")
+        messages = sqs.receive_message(QueueUrl=self.url, MaxNumberOfMessages=10, WaitTimeSeconds=1)
+        found = []
+        for message in messages.get("Messages", []):
+            sqs.delete_message(QueueUrl=self.url, ReceiptHandle=message["ReceiptHandle"])
+            try:
+                found.append(json.loads(json.loads(message["Body"])["Message"]))
+            except (KeyError, ValueError):
+                continue
+        return found
+
+    def drain(self) -> None:
+        while self.receive():
+            pass
+
+    def delete(self) -> None:
+        sns, sqs = self.aws.client("sns"), self.aws.client("sqs")
+        for sub in self.subscriptions:
+            sns.unsubscribe(SubscriptionArn=sub)
+        if self.url:
+            sqs.delete_queue(QueueUrl=self.url)
+        self.deleted = True

@@ -1,0 +1,192 @@
+"""The rollback drill on the in-process emulator: the threshold path, a broken safety net,
+and restore on interrupt, driven by a fake clock (no real waiting)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from moto import mock_aws
+
+from jitsi_ecs.aws import AwsContext
+from jitsi_ecs.drills import Clock, DrillResult
+from jitsi_ecs.drills.rollback import BROKEN_CHECK, DrillInterrupted, Watch, broken_revision, run
+from jitsi_ecs.emulator.extensions import install
+
+CHECK = {
+    "command": ["CMD-SHELL", "curl -f http://127.0.0.1/ || exit 1"],
+    "interval": 30,
+    "timeout": 5,
+    "retries": 3,
+    "startPeriod": 60,
+}
+
+
+class FakeClock(Clock):
+    """Each sleep moves a shared offset that the emulator's clock also reads."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        import time as real_time
+
+        self.offset = 0.0
+        base = real_time.time
+        monkeypatch.setattr(
+            "jitsi_ecs.emulator.ecs_deployments.time.time", lambda: base() + self.offset
+        )
+        super().__init__(now=lambda: base() + self.offset, sleep=self._sleep)
+
+    def _sleep(self, seconds: float) -> None:
+        self.offset += seconds
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[AwsContext]:
+    install()
+    monkeypatch.setenv("JITSI_ECS_EMULATOR_SPEED", "1")
+    with mock_aws():
+        ctx = AwsContext(region="us-west-2")
+        ctx._session = None
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", "t")
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "t")
+        yield ctx
+
+
+def _service(aws: AwsContext, breaker: bool) -> str:
+    ecs = aws.client("ecs")
+    ecs.create_cluster(clusterName="jitsi")
+    arn = ecs.register_task_definition(
+        family="jitsi-web",
+        containerDefinitions=[
+            {"name": "web", "image": "jitsi/web", "memory": 512, "healthCheck": CHECK}
+        ],
+    )["taskDefinition"]["taskDefinitionArn"]
+    ecs.create_service(
+        cluster="jitsi",
+        serviceName="web",
+        taskDefinition="jitsi-web",
+        desiredCount=3,
+        deploymentConfiguration={
+            "deploymentCircuitBreaker": {"enable": breaker, "rollback": breaker},
+            "maximumPercent": 200,
+            "minimumHealthyPercent": 100,
+        },
+    )
+    return str(arn)
+
+
+def _active_revisions(aws: AwsContext) -> list[str]:
+    return list(
+        aws.client("ecs").list_task_definitions(familyPrefix="jitsi-web", status="ACTIVE")[
+            "taskDefinitionArns"
+        ]
+    )
+
+
+def test_broken_revision_only_changes_health_checks() -> None:
+    task = {
+        "family": "f",
+        "containerDefinitions": [{"name": "a", "image": "i", "healthCheck": CHECK}],
+        "cpu": "256",
+        "taskDefinitionArn": "x",
+        "revision": 1,
+    }
+    args = broken_revision(task)
+    assert args["containerDefinitions"][0]["healthCheck"]["command"] == BROKEN_CHECK
+    assert args["containerDefinitions"][0]["healthCheck"]["interval"] == 30
+    assert (
+        "taskDefinitionArn" not in args and task["containerDefinitions"][0]["healthCheck"] is CHECK
+    )
+
+
+def test_breaker_rolls_back_after_threshold_failures(
+    aws: AwsContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = _service(aws, breaker=True)
+    clock = FakeClock(monkeypatch)
+    result = run(
+        aws, "jitsi", "web", Watch(timeout_s=3600, poll_s=10), DrillResult("rollback"), clock
+    )
+    assert result.passed
+    # 60 s start + 3 x 30 s checks = 150 s until the first batch of 3 fails: threshold 3
+    assert result.timings["first_failed_task_s"] == pytest.approx(150, abs=10)
+    assert result.timings["rollback_started_s"] == result.timings["first_failed_task_s"]
+    assert result.timings["steady_state_s"] == pytest.approx(150 + 90, abs=20)
+    steps = {s["step"]: s for s in result.steps}
+    assert "3 failed task(s) counted; threshold 3" in steps["failures vs threshold"]["detail"]
+    assert (
+        aws.client("ecs").describe_services(cluster="jitsi", services=["web"])["services"][0][
+            "taskDefinition"
+        ]
+        == original
+    )
+    assert _active_revisions(aws) == [original]
+
+
+def test_breaker_off_is_reported_as_a_failure(
+    aws: AwsContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = _service(aws, breaker=False)
+    result = run(
+        aws,
+        "jitsi",
+        "web",
+        Watch(timeout_s=3600, poll_s=10),
+        DrillResult("rollback"),
+        FakeClock(monkeypatch),
+    )
+    assert not result.passed
+    steps = {s["step"]: s for s in result.steps}
+    assert steps["no rollback"]["status"] == "fail"
+    assert "circuit breaker" in steps["no rollback"]["detail"]
+    assert steps["restore"]["status"] == "ok"
+    assert (
+        aws.client("ecs").describe_services(cluster="jitsi", services=["web"])["services"][0][
+            "taskDefinition"
+        ]
+        == original
+    )
+    assert _active_revisions(aws) == [original]
+
+
+def test_interrupt_restores_the_original_revision(
+    aws: AwsContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = _service(aws, breaker=True)
+    clock = FakeClock(monkeypatch)
+
+    def ctrl_c(_: float) -> None:
+        raise KeyboardInterrupt
+
+    clock.sleep = ctrl_c
+    result = DrillResult("rollback")
+    with pytest.raises(DrillInterrupted, match="restored to jitsi-web:1"):
+        run(aws, "jitsi", "web", Watch(timeout_s=3600, poll_s=10), result, clock)
+    names = [s["step"] for s in result.steps]
+    assert names[-4:] == ["interrupted", "restore", "final task definition", "clean up"]
+    assert (
+        aws.client("ecs").describe_services(cluster="jitsi", services=["web"])["services"][0][
+            "taskDefinition"
+        ]
+        == original
+    )
+    assert _active_revisions(aws) == [original]
+
+
+def test_timeout_restores_too(aws: AwsContext, monkeypatch: pytest.MonkeyPatch) -> None:
+    original = _service(aws, breaker=True)
+    result = run(
+        aws,
+        "jitsi",
+        "web",
+        Watch(timeout_s=20, poll_s=10),
+        DrillResult("rollback"),
+        FakeClock(monkeypatch),
+    )
+    assert not result.passed
+    assert any(s["step"] == "timeout" for s in result.steps)
+    assert (
+        aws.client("ecs").describe_services(cluster="jitsi", services=["web"])["services"][0][
+            "taskDefinition"
+        ]
+        == original
+    )
