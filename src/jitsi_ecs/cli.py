@@ -161,6 +161,36 @@ def drill_alarm(
     _invoke(lambda: cmd.run_alarm(_globals(ctx, config, target), as_json))
 
 
+telemetry_app = typer.Typer(help="Jitsi telemetry: JVB and jicofo stats as CloudWatch EMF.")
+app.add_typer(telemetry_app, name="telemetry")
+
+
+@telemetry_app.command("collect")
+def telemetry_collect(
+    once: Annotated[
+        bool, typer.Option("--once", help="Collect once and exit (else every minute).")
+    ] = False,
+    jvb: Annotated[
+        list[str] | None, typer.Option("--jvb", help="Bridge base URL, e.g. http://10.0.1.5:8080.")
+    ] = None,
+    jicofo: Annotated[
+        str | None, typer.Option("--jicofo", help="jicofo base URL (port 8888).")
+    ] = None,
+    jvb_dns: Annotated[
+        str | None, typer.Option("--jvb-dns", help="DNS name whose A records are the bridges.")
+    ] = None,
+    namespace: Annotated[str, typer.Option("--namespace", help="CloudWatch namespace.")] = "Jitsi",
+) -> None:
+    """Fetch JVB and jicofo stats; print one EMF document per line (exit 0 if a source fails)."""
+    import logging
+    import sys
+
+    from jitsi_ecs.telemetry.__main__ import run
+
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(message)s")
+    _invoke(lambda: run(jvb or [], jicofo, once, jvb_dns=jvb_dns, namespace=namespace))
+
+
 @app.command()
 def verify(
     ctx: typer.Context,
