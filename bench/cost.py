@@ -37,35 +37,68 @@ def hand(config: Config) -> float:
     share = 1.0
     if j.schedule:
         share = (j.schedule.stop_hour - j.schedule.start_hour) * 5 / 168  # MON-FRI only here
-    tasks = [(j.web.desired_count, j.web.cpu, j.web.memory), (1, j.xmpp.cpu, j.xmpp.memory),
-             (j.jvb.desired_count, j.jvb.cpu, j.jvb.memory)]
+    tasks = [
+        (j.web.desired_count, j.web.cpu, j.web.memory),
+        (1, j.xmpp.cpu, j.xmpp.memory),
+        (j.jvb.desired_count, j.jvb.cpu, j.jvb.memory),
+    ]
     fargate = sum(n * (c / 1024 * cpu_price + m / 1024 * gb_price) * H * share for n, c, m in tasks)
     ips = sum(n for n, _, _ in tasks) * H * share * IPV4 + 2 * H * IPV4  # tasks + 2 ALB nodes
     alb = H * ALB_H + u.alb_average_lcu * H * LCU_H
     insights = (8 + 11 * 3 + 8 * 3) * METRIC  # the estimator's documented assumption
-    logs = u.log_gb_per_month * LOG_IN + u.log_gb_per_month * config.observability.log_retention_days / 30.4 * LOG_GB_M
+    logs = (
+        u.log_gb_per_month * LOG_IN
+        + u.log_gb_per_month * config.observability.log_retention_days / 30.4 * LOG_GB_M
+    )
     n = u.participants_per_meeting
-    egress_gb = u.meetings_per_month * u.meeting_hours * 3600 * n * (n - 1) * u.video_kbps_per_stream * 125 / 1e9
+    egress_gb = (
+        u.meetings_per_month
+        * u.meeting_hours
+        * 3600
+        * n
+        * (n - 1)
+        * u.video_kbps_per_stream
+        * 125
+        / 1e9
+    )
     egress = max(0.0, egress_gb - 100) * EGRESS
-    return fargate + ips + alb + insights + logs + egress  # 7 alarms, 1 dashboard: free tier
+    telemetry = (10 * j.jvb.desired_count + 21) * METRIC if config.telemetry.enabled else 0.0
+    # 10 alarms, 1 dashboard, 43,800 Lambda runs of 1 s at 128 MB: all within the free tiers
+    return fargate + ips + alb + insights + logs + egress + telemetry
 
 
 def replan(name: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ}
         config = HERE / "configs" / f"{name}.toml"
-        run = lambda *a: subprocess.run(["jitsi-ecs", *a, "--config", str(config)], cwd=tmp, env=env, check=True,
-                                        capture_output=True, text=True)  # noqa: E731
+        run = lambda *a: subprocess.run(
+            ["jitsi-ecs", *a, "--config", str(config)],
+            cwd=tmp,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )  # noqa: E731
         run("plan")
-        show = subprocess.run(["terraform", "show", "-json", "jitsi-ecs.tfplan"], check=True, text=True,
-                              capture_output=True, cwd=Path(tmp) / ".jitsi-ecs" / "local" / "stack", env=env)
+        show = subprocess.run(
+            ["terraform", "show", "-json", "jitsi-ecs.tfplan"],
+            check=True,
+            text=True,
+            capture_output=True,
+            cwd=Path(tmp) / ".jitsi-ecs" / "local" / "stack",
+            env=env,
+        )
         (HERE / "plans" / f"{name}.json").write_text(show.stdout)
         subprocess.run(["jitsi-ecs", "down"], cwd=tmp, env=env, capture_output=True)
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--replan", action="store_true", help="re-plan both configs on the emulator first")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--replan", action="store_true", help="re-plan both configs on the emulator first"
+    )
     args = parser.parse_args()
     worst = 0.0
     print(f"{'config':<10} {'estimator':>12} {'by hand':>12} {'diff':>8}")

@@ -63,6 +63,7 @@ module "observability" {
   adot_containers    = var.observability.adot_containers
   metric_namespace   = var.observability.metric_namespace
   transaction_search = var.observability.transaction_search
+  jitsi_metrics      = var.telemetry.enabled
   dashboard = {
     alb_arn_suffix          = module.edge.alb_arn_suffix
     target_group_arn_suffix = module.edge.web_target_group_arn_suffix
@@ -120,6 +121,24 @@ module "jitsi" {
   log_group_name            = module.observability.log_group_name
   adot_env                  = module.observability.adot_env
   adot_policy_arn           = length(var.observability.adot_containers) > 0 ? module.observability.adot_policy_arn : null
+}
+
+module "telemetry" {
+  source = "./modules/telemetry"
+  count  = var.telemetry.enabled ? 1 : 0
+
+  name                   = var.name
+  vpc_id                 = module.network.vpc_id
+  subnet_ids             = module.network.public_subnet_ids
+  jvb_security_group_id  = module.jitsi.jvb_security_group_id
+  xmpp_security_group_id = module.jitsi.xmpp_security_group_id
+  jvb_dns_name           = module.jitsi.jvb_dns_name
+  jicofo_url             = module.jitsi.jicofo_url
+  package                = var.telemetry_package
+  namespace              = var.observability.metric_namespace
+  schedule_expression    = var.telemetry.schedule_expression
+  stress_threshold       = var.telemetry.stress_threshold
+  alarm_topic_arn        = module.alarms.topic_arn
 }
 
 module "budgets" {

@@ -69,8 +69,18 @@ output "budget_alerts_topic_arn" {
 }
 
 output "alarm_names" {
-  description = "Every alarm, by kind."
-  value       = module.alarms.alarm_names
+  description = "Every alarm, by kind (Jitsi telemetry alarms included when enabled)."
+  value       = merge(module.alarms.alarm_names, try(module.telemetry[0].alarm_names, {}))
+}
+
+output "telemetry_function_name" {
+  description = "Name of the telemetry function (null when telemetry is off)."
+  value       = try(module.telemetry[0].function_name, null)
+}
+
+output "telemetry_schedule_rule_name" {
+  description = "EventBridge rule that runs the telemetry function (null when off)."
+  value       = try(module.telemetry[0].schedule_rule_name, null)
 }
 
 output "deployment_alarm_names" {

@@ -292,6 +292,35 @@ variable "budgets" {
   }
 }
 
+variable "telemetry" {
+  description = "Jitsi telemetry: a scheduled Lambda turns JVB and jicofo stats into CloudWatch metrics (EMF)."
+  type = object({
+    enabled             = optional(bool, true)
+    schedule_expression = optional(string, "rate(1 minute)")
+    stress_threshold    = optional(number, 0.8)
+  })
+  default = {}
+
+  validation {
+    condition     = can(regex("^(rate|cron)\\(.+\\)$", var.telemetry.schedule_expression)) && var.telemetry.stress_threshold > 0
+    error_message = "telemetry.schedule_expression must be rate(...) or cron(...), and stress_threshold above 0."
+  }
+}
+
+variable "telemetry_package" {
+  description = "The telemetry function's zip: path (relative to this directory) and base64 SHA-256. jitsi-ecs builds it; by hand: python -m jitsi_ecs.telemetry.package."
+  type = object({
+    path = string
+    hash = string
+  })
+  default = null
+
+  validation {
+    condition     = var.telemetry_package != null || !var.telemetry.enabled
+    error_message = "telemetry is enabled but telemetry_package is not set: build it with `python -m jitsi_ecs.telemetry.package telemetry.zip` (jitsi-ecs does this itself), or set telemetry.enabled = false."
+  }
+}
+
 variable "aws_provider" {
   description = "Provider switches. Keep the defaults for a real account; the emulator target changes them."
   type = object({

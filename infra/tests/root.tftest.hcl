@@ -46,6 +46,12 @@ mock_provider "aws" {
   mock_resource "aws_cloudwatch_log_group" {
     defaults = { arn = "arn:aws:logs:us-west-2:123456789012:log-group:mock" }
   }
+  mock_resource "aws_lambda_function" {
+    defaults = { arn = "arn:aws:lambda:us-west-2:123456789012:function:jitsi-telemetry" }
+  }
+  mock_resource "aws_cloudwatch_event_rule" {
+    defaults = { arn = "arn:aws:events:us-west-2:123456789012:rule/jitsi-telemetry" }
+  }
   mock_resource "aws_acm_certificate" {
     defaults = {
       arn = "arn:aws:acm:us-west-2:123456789012:certificate/mock"
@@ -60,8 +66,9 @@ mock_provider "aws" {
 }
 
 variables {
-  domain          = "meet.example.com"
-  route53_zone_id = "Z0123456789"
+  domain            = "meet.example.com"
+  route53_zone_id   = "Z0123456789"
+  telemetry_package = { path = "telemetry.zip", hash = "bW9jaw==" }
 }
 
 run "composition_defaults" {
@@ -84,8 +91,8 @@ run "composition_defaults" {
     error_message = "one budget per default limit"
   }
   assert {
-    condition     = toset(values(output.alarm_names)) == toset(["jitsi-target-5xx", "jitsi-elb-5xx", "jitsi-unhealthy-hosts", "jitsi-p99-latency", "jitsi-web-running-tasks", "jitsi-xmpp-running-tasks", "jitsi-jvb-running-tasks"])
-    error_message = "the seven alarms of the stack"
+    condition     = toset(values(output.alarm_names)) == toset(["jitsi-target-5xx", "jitsi-elb-5xx", "jitsi-unhealthy-hosts", "jitsi-p99-latency", "jitsi-web-running-tasks", "jitsi-xmpp-running-tasks", "jitsi-jvb-running-tasks", "jitsi-bridge-stress", "jitsi-no-bridge", "jitsi-jicofo-unhealthy"])
+    error_message = "the seven stack alarms and the three Jitsi telemetry alarms"
   }
 }
 
@@ -99,5 +106,19 @@ run "rootless_image_line" {
   assert {
     condition     = output.web_port == 8000 && module.jitsi.image_registry == "ghcr.io/jitsi"
     error_message = "stable-11146+ pulls from ghcr.io and serves web on 8000"
+  }
+}
+
+run "telemetry_can_be_turned_off" {
+  command = apply
+
+  variables {
+    telemetry         = { enabled = false }
+    telemetry_package = null
+  }
+
+  assert {
+    condition     = output.telemetry_function_name == null && length(output.alarm_names) == 7
+    error_message = "no telemetry function or Jitsi alarms when telemetry is off"
   }
 }

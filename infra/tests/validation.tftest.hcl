@@ -47,6 +47,12 @@ mock_provider "aws" {
   mock_resource "aws_cloudwatch_log_group" {
     defaults = { arn = "arn:aws:logs:us-west-2:123456789012:log-group:mock" }
   }
+  mock_resource "aws_lambda_function" {
+    defaults = { arn = "arn:aws:lambda:us-west-2:123456789012:function:jitsi-telemetry" }
+  }
+  mock_resource "aws_cloudwatch_event_rule" {
+    defaults = { arn = "arn:aws:events:us-west-2:123456789012:rule/jitsi-telemetry" }
+  }
   mock_resource "aws_acm_certificate" {
     defaults = {
       arn = "arn:aws:acm:us-west-2:123456789012:certificate/mock"
@@ -61,8 +67,9 @@ mock_provider "aws" {
 }
 
 variables {
-  domain          = "meet.example.com"
-  route53_zone_id = "Z0123456789"
+  domain            = "meet.example.com"
+  route53_zone_id   = "Z0123456789"
+  telemetry_package = { path = "telemetry.zip", hash = "bW9jaw==" }
 }
 
 run "unhealthy_threshold_of_one" {
@@ -141,4 +148,12 @@ run "no_certificate_source" {
     route53_zone_id = null
   }
   expect_failures = [var.route53_zone_id]
+}
+
+run "telemetry_without_package" {
+  command = plan
+  variables {
+    telemetry_package = null
+  }
+  expect_failures = [var.telemetry_package]
 }

@@ -295,6 +295,21 @@ class Budgets(_Model):
         return limits
 
 
+class Telemetry(_Model):
+    """Jitsi stats to CloudWatch: a scheduled Lambda in the VPC, EMF on stdout."""
+
+    enabled: bool = True
+    schedule_expression: str = "rate(1 minute)"
+    stress_threshold: Annotated[float, Field(gt=0)] = 0.8
+
+    @field_validator("schedule_expression")
+    @classmethod
+    def _schedule(cls, expression: str) -> str:
+        if not re.match(r"^(rate|cron)\(.+\)$", expression):
+            raise ValueError(f"{expression!r} is not rate(...) or cron(...), e.g. rate(1 minute)")
+        return expression
+
+
 class Usage(_Model):
     """Assumptions behind the usage-driven part of the cost estimate."""
 
@@ -321,6 +336,7 @@ class Config(_Model):
     observability: Observability = Observability()
     alarms: Alarms = Alarms()
     budgets: Budgets = Budgets()
+    telemetry: Telemetry = Telemetry()
     usage: Usage = Usage()
     tags: dict[str, str] = {}
 

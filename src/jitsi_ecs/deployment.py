@@ -17,6 +17,7 @@ from jitsi_ecs.aws import AwsContext, error_code
 from jitsi_ecs.config import Config
 from jitsi_ecs.emulator import manager
 from jitsi_ecs.errors import JitsiEcsError, UsageError
+from jitsi_ecs.telemetry.package import build as build_telemetry_package
 from jitsi_ecs.terraform import BACKEND_FILE, Terraform, sync_working_copy
 from jitsi_ecs.workspace import Target, Workspace, infra_source
 
@@ -73,9 +74,15 @@ def open_deployment(
     return Deployment(config, ws, aws, tf)
 
 
+TELEMETRY_ZIP = "telemetry.zip"
+
+
 def prepare(dep: Deployment, confirm: Confirm) -> None:
     """Write the variables and initialise terraform for the deployment's target."""
     variables = dep.config.terraform_vars()
+    if dep.config.telemetry.enabled:
+        digest = build_telemetry_package(dep.workspace.stack_dir / TELEMETRY_ZIP)
+        variables["telemetry_package"] = {"path": TELEMETRY_ZIP, "hash": digest}
     if dep.target == "local":
         variables["aws_provider"] = EMULATOR_PROVIDER
         if not dep.config.certificate_arn and not dep.config.route53_zone_id:

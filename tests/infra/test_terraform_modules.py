@@ -110,7 +110,8 @@ def test_bad_inputs_are_refused_with_their_message(terraform_bin: str, initialis
     for name, (assignment, _) in BAD_INPUTS.items():
         (cases / f"{name}.tftest.hcl").write_text(
             f"{mock.group(0)}\n"
-            'variables {\n  domain = "meet.example.com"\n  route53_zone_id = "Z1"\n}\n'
+            'variables {\n  domain = "meet.example.com"\n  route53_zone_id = "Z1"\n'
+            '  telemetry_package = { path = "t.zip", hash = "aA==" }\n}\n'
             f'run "{name}" {{\n  command = plan\n  variables {{\n    {assignment}\n  }}\n}}\n'
         )
     result = _tf(

@@ -65,6 +65,21 @@ def _tamper(aws: AwsContext) -> str:
         "memory",
         "runtimePlatform",
     )
+    # JVB's stats port opened to the world.
+    jvb_group = ecs.describe_services(cluster="jitsi", services=["jvb"])["services"][0]
+    group_id = jvb_group["networkConfiguration"]["awsvpcConfiguration"]["securityGroups"][0]
+    aws.client("ec2").authorize_security_group_ingress(
+        GroupId=group_id,
+        IpPermissions=[
+            {
+                "IpProtocol": "tcp",
+                "FromPort": 8080,
+                "ToPort": 8080,
+                "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
+            }
+        ],
+    )
+
     arn = ecs.register_task_definition(**{k: task[k] for k in keys if k in task})["taskDefinition"][
         "taskDefinitionArn"
     ]
@@ -120,7 +135,7 @@ def test_up_verify_tamper_down(
         drill = runner.invoke(app, ["drill", "alarm", "--json"])
         assert drill.exit_code == 0, drill.output[-3000:]
         alarm = _json(drill.stdout)
-        assert alarm["passed"] is True and len(alarm["timings"]) == 7
+        assert alarm["passed"] is True and len(alarm["timings"]) == 10
         assert aws.client("sqs").list_queues().get("QueueUrls", []) == []
         assert [
             s
@@ -137,6 +152,7 @@ def test_up_verify_tamper_down(
             "alarm.p99-latency",
             "budget.20",
             "task.jvb.secrets",
+            "telemetry.stats-access",
         }
 
         # With web's circuit breaker switched off, the rollback drill must fail, not pass.
@@ -152,8 +168,31 @@ def test_up_verify_tamper_down(
             == web_task
         )
 
+        # What the collector's EMF lines become in CloudWatch shows in status.
+        aws.client("cloudwatch").put_metric_data(
+            Namespace="Jitsi",
+            MetricData=[
+                {
+                    "MetricName": name,
+                    "Dimensions": [{"Name": "Service", "Value": "jicofo"}],
+                    "Value": value,
+                    "Unit": "Count",
+                }
+                for name, value in (
+                    ("Conferences", 2.0),
+                    ("Participants", 7.0),
+                    ("OperationalBridges", 1.0),
+                )
+            ],
+        )
         status = runner.invoke(app, ["status", "--json"])
         assert status.exit_code == 0
+        jitsi = json.loads(status.stdout[status.stdout.index("{") :])["jitsi"]
+        assert (jitsi["conferences"], jitsi["participants"], jitsi["operational_bridges"]) == (
+            2.0,
+            7.0,
+            1.0,
+        )
         services = {
             s["name"]: s for s in json.loads(status.stdout[status.stdout.index("{") :])["services"]
         }

@@ -14,6 +14,7 @@ import pytest
 from jitsi_ecs.aws import AwsContext
 from jitsi_ecs.deployment import EMULATOR_PROVIDER
 from jitsi_ecs.emulator import manager
+from jitsi_ecs.telemetry.package import build as build_package
 from jitsi_ecs.workspace import Workspace
 from tests.conftest import INFRA
 from tests.integration.leftovers import leftovers
@@ -44,6 +45,10 @@ def test_root_module_applies_replans_clean_and_destroys(
         "routes": {"auth": {"path_patterns": ["/auth/*"], "priority": 10, "port": 8001}},
         "alarms": {"emails": ["ops@example.com"]},
         "budgets": {"emails": ["finance@example.com"]},
+    }
+    variables["telemetry_package"] = {
+        "path": "telemetry.zip",
+        "hash": build_package(root / "telemetry.zip"),
     }
     (root / "terraform.tfvars.json").write_text(json.dumps(variables))
     env = {**os.environ, **emulator.terraform_env(), "TF_IN_AUTOMATION": "1"}

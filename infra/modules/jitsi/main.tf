@@ -239,6 +239,27 @@ resource "aws_service_discovery_private_dns_namespace" "this" {
   tags        = var.tags
 }
 
+# One A record per bridge task: the telemetry collector finds every bridge by this name.
+resource "aws_service_discovery_service" "jvb" {
+  name = "jvb"
+
+  dns_config {
+    namespace_id   = aws_service_discovery_private_dns_namespace.this.id
+    routing_policy = "MULTIVALUE"
+
+    dns_records {
+      ttl  = 10
+      type = "A"
+    }
+  }
+
+  health_check_custom_config {
+    failure_threshold = 1
+  }
+
+  tags = var.tags
+}
+
 resource "aws_service_discovery_service" "xmpp" {
   name = "xmpp"
 

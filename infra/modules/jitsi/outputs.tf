@@ -47,3 +47,23 @@ output "namespace_name" {
   description = "Cloud Map private DNS namespace."
   value       = aws_service_discovery_private_dns_namespace.this.name
 }
+
+output "jvb_security_group_id" {
+  description = "Security group of the bridges."
+  value       = aws_security_group.jvb.id
+}
+
+output "xmpp_security_group_id" {
+  description = "Security group of prosody + jicofo."
+  value       = aws_security_group.xmpp.id
+}
+
+output "jvb_dns_name" {
+  description = "Cloud Map name with one A record per bridge."
+  value       = "jvb.${aws_service_discovery_private_dns_namespace.this.name}"
+}
+
+output "jicofo_url" {
+  description = "jicofo's REST API inside the VPC."
+  value       = "http://xmpp.${aws_service_discovery_private_dns_namespace.this.name}:8888"
+}

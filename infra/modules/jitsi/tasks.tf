@@ -47,6 +47,9 @@ locals {
     environment = [for k, v in merge(local.xmpp_env, local.auth_env, {
       XMPP_SERVER       = "127.0.0.1" # same task as prosody
       JICOFO_MAX_MEMORY = local.jicofo_heap
+      # REST (and /stats) on 0.0.0.0:8888 for the telemetry collector; the security group
+      # lets only the collector's group in.
+      JICOFO_ENABLE_REST = "1"
     }, var.adot_env["jicofo"]) : { name = k, value = v }]
     secrets   = [local.secrets["JICOFO_AUTH_PASSWORD"]]
     dependsOn = [{ containerName = "prosody", condition = "HEALTHY" }]
@@ -165,9 +168,9 @@ resource "aws_ecs_service" "this" {
   }
 
   dynamic "service_registries" {
-    for_each = each.key == "xmpp" ? [1] : []
+    for_each = each.key == "xmpp" ? [aws_service_discovery_service.xmpp.arn] : each.key == "jvb" ? [aws_service_discovery_service.jvb.arn] : []
     content {
-      registry_arn = aws_service_discovery_service.xmpp.arn
+      registry_arn = service_registries.value
     }
   }
 }

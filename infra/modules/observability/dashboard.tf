@@ -23,12 +23,35 @@ locals {
       for s in var.dashboard.service_names : ["ECS/ContainerInsights", "RunningTaskCount", "ClusterName", var.dashboard.cluster_name, "ServiceName", s]
     ] },
   ]
+
+  jitsi_widget_defs = [
+    { title = "Conferences and participants (jicofo)", stat = "Maximum", metrics = [
+      [var.metric_namespace, "Conferences", "Service", "jicofo"],
+      [var.metric_namespace, "Participants", "Service", "jicofo"],
+    ] },
+    { title = "Bridge stress (max over bridges; alarm at 0.8)", stat = "Maximum", metrics = [
+      [var.metric_namespace, "Stress", "Service", "jvb"],
+    ] },
+    { title = "Operational bridges (jicofo)", stat = "Minimum", metrics = [
+      [var.metric_namespace, "OperationalBridges", "Service", "jicofo"],
+      [var.metric_namespace, "BridgesUp", "Service", "summary"],
+    ] },
+    { title = "Bridge bitrate (kbit/s)", stat = "Sum", metrics = [
+      [var.metric_namespace, "BitrateDownloadKbps", "Service", "jvb"],
+      [var.metric_namespace, "BitrateUploadKbps", "Service", "jvb"],
+    ] },
+    { title = "ICE failures (cumulative)", stat = "Maximum", metrics = [
+      [var.metric_namespace, "IceFailedTotal", "Service", "jvb"],
+      [var.metric_namespace, "ParticipantsIceFailedTotal", "Service", "jicofo"],
+    ] },
+  ]
+  all_widgets = concat(local.widget_defs, var.jitsi_metrics ? local.jitsi_widget_defs : [])
 }
 
 resource "aws_cloudwatch_dashboard" "this" {
   dashboard_name = var.name
   dashboard_body = jsonencode({
-    widgets = [for i, w in local.widget_defs : {
+    widgets = [for i, w in local.all_widgets : {
       type   = "metric"
       x      = (i % 2) * 12
       y      = floor(i / 2) * 6

@@ -48,6 +48,12 @@ variable "dashboard" {
   })
 }
 
+variable "jitsi_metrics" {
+  description = "Add widgets for the Jitsi telemetry metrics (conferences, participants, stress, bridges)."
+  type        = bool
+  default     = false
+}
+
 variable "tags" {
   description = "Tags added to every resource."
   type        = map(string)

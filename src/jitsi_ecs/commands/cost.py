@@ -54,7 +54,8 @@ def estimate_plan(dep: Deployment, config: Config) -> Estimate:
 def _vars(dep: Deployment, config: Config) -> dict[str, Any]:
     # Keep the target-specific variables prepare() wrote (emulator switches, local zone).
     current = json.loads((dep.workspace.stack_dir / "terraform.tfvars.json").read_text())
-    extra = {k: v for k, v in current.items() if k in ("aws_provider", "route53_zone_id")}
+    keep = ("aws_provider", "route53_zone_id", "telemetry_package")
+    extra = {k: v for k, v in current.items() if k in keep}
     return {**config.terraform_vars(), **extra}
 
 

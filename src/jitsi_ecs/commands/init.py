@@ -107,6 +107,11 @@ limits     = [5, 10, 20, 40, 60]
 emails     = []               # at most 10
 topic_name = "budget-alerts"
 
+[telemetry]                   # JVB + jicofo stats to CloudWatch (scheduled Lambda, EMF)
+enabled             = true
+schedule_expression = "rate(1 minute)"
+stress_threshold    = 0.8     # bridge-stress alarm (FACTS.md: operators watch 0.8)
+
 [usage]                       # assumptions behind the cost estimate
 meetings_per_month       = 60
 participants_per_meeting = 4

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from rich.table import Table
@@ -34,7 +35,33 @@ def collect(config: Config, aws: AwsContext, outputs: dict[str, Any]) -> dict[st
             for a in alarms
         ],
         "budgets": _budgets(config, aws),
+        "jitsi": _jitsi(config, aws) if config.telemetry.enabled else None,
     }
+
+
+def _jitsi(config: Config, aws: AwsContext) -> dict[str, Any] | None:
+    """Latest conferences, participants and operational bridges from the telemetry metrics."""
+    end = datetime.now(UTC)
+    values: dict[str, Any] = {}
+    for metric, key in (
+        ("Conferences", "conferences"),
+        ("Participants", "participants"),
+        ("OperationalBridges", "operational_bridges"),
+    ):
+        points = aws.client("cloudwatch").get_metric_statistics(
+            Namespace=config.observability.metric_namespace,
+            MetricName=metric,
+            Dimensions=[{"Name": "Service", "Value": "jicofo"}],
+            StartTime=end - timedelta(minutes=15),
+            EndTime=end,
+            Period=60,
+            Statistics=["Maximum"],
+        )["Datapoints"]
+        if points:
+            latest = max(points, key=lambda p: p["Timestamp"])
+            values[key] = latest["Maximum"]
+            values["as_of"] = str(latest["Timestamp"])
+    return values or None
 
 
 def _service(s: dict[str, Any]) -> dict[str, Any]:
@@ -114,6 +141,17 @@ def print_status(data: dict[str, Any]) -> None:
     for a in data["alarms"]:
         alarms.add_row(a["name"], f"[{style.get(a['state'], '')}]{a['state']}[/]")
     out.print(alarms)
+    jitsi = data.get("jitsi")
+    if jitsi:
+        counts = {k: (f"{v:g}" if isinstance(v, float) else "?") for k, v in jitsi.items()}
+        out.print(
+            f"Jitsi now: {counts.get('conferences', '?')} conference(s), "
+            f"{counts.get('participants', '?')} participant(s), "
+            f"{counts.get('operational_bridges', '?')} operational bridge(s), "
+            f"as of {jitsi.get('as_of')}"
+        )
+    else:
+        out.print("Jitsi now: no telemetry data yet (the collector publishes every minute).")
     budgets = Table(title="Budgets (USD this month)")
     for col in ("budget", "limit", "actual", "forecast"):
         budgets.add_column(col)

@@ -318,6 +318,62 @@ def tracing_and_secrets(view: PlanView, usage: Usage, book: PriceBook) -> Iterat
         )
 
 
+# EMF metrics the telemetry collector publishes (telemetry/sources.py): per bridge with the
+# Bridge dimension, the same again per service, plus jicofo's and the summary's.
+TELEMETRY_METRICS_PER_BRIDGE = 10
+TELEMETRY_METRICS_FIXED = 10 + 6 + 5
+_RATE = re.compile(r"rate\((\d+) (minute|minutes|hour|hours)\)")
+
+
+def telemetry(view: PlanView, usage: Usage, book: PriceBook) -> Iterator[Item]:
+    functions = [
+        f
+        for f in view.of_type("aws_lambda_function")
+        if "METRIC_NAMESPACE" in ((f.values.get("environment") or [{}])[0].get("variables") or {})
+    ]
+    if not functions:
+        return
+    fn = functions[0]
+    rules = view.of_type("aws_cloudwatch_event_rule")
+    match = _RATE.match(str(rules[0].values.get("schedule_expression", ""))) if rules else None
+    minutes = (
+        (int(match.group(1)) * (60 if match.group(2).startswith("hour") else 1)) if match else 1
+    )
+    runs = book.hours_per_month * 60 / minutes
+    memory_gb = float(fn.values.get("memory_size") or 128) / 1024
+    yield _item(
+        fn.address,
+        "Lambda requests",
+        runs,
+        book["lambda_request"],
+        f"one run every {minutes} min; first {book['lambda_request'].free:,.0f} free per account",
+    )
+    yield _item(
+        fn.address,
+        "Lambda compute",
+        runs * memory_gb * 1.0,
+        book["lambda_gb_second"],
+        "about 1 s per run; first 400,000 GB-s free per account",
+    )
+    bridges = (
+        sum(
+            float(s.values.get("desired_count") or 0)
+            for s in view.of_type("aws_ecs_service")
+            if s.values.get("name") == "jvb"
+        )
+        or 1.0
+    )
+    count = TELEMETRY_METRICS_PER_BRIDGE * bridges + TELEMETRY_METRICS_FIXED
+    yield _item(
+        fn.address,
+        "Jitsi metrics (EMF)",
+        count,
+        book["custom_metric_month"],
+        f"{TELEMETRY_METRICS_PER_BRIDGE} per bridge x {bridges:g} + {TELEMETRY_METRICS_FIXED} "
+        "(per service, jicofo, summary)",
+    )
+
+
 def media_egress_gb(usage: Usage) -> float:
     """Each participant receives every other participant's stream for the meeting's length."""
     streams = usage.participants_per_meeting * max(0, usage.participants_per_meeting - 1)
@@ -347,6 +403,7 @@ RULES: tuple[Callable[[PlanView, Usage, PriceBook], Iterator[Item]], ...] = (
     metrics,
     alarms_and_dashboards,
     tracing_and_secrets,
+    telemetry,
     data_transfer,
 )
 

@@ -9,6 +9,7 @@ serialising keeps the emulator honest; Terraform's waits happen client-side, so 
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import signal
 import sys
@@ -26,13 +27,38 @@ EMULATOR_ENV = {
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
-def serialised(app: WsgiApp) -> WsgiApp:
+def _action(environ: dict[str, Any], body: bytes) -> str:
+    target = environ.get("HTTP_X_AMZ_TARGET")
+    if target:
+        return str(target).rsplit(".", 1)[-1]
+    for part in body.split(b"&"):
+        if part.startswith(b"Action="):
+            return part[7:].decode("ascii", "replace")
+    return f"{environ.get('REQUEST_METHOD')} {environ.get('PATH_INFO')}"
+
+
+def serialised(app: WsgiApp, log: Callable[[str], None] | None = None) -> WsgiApp:
     lock = threading.Lock()
 
     def handle(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        body = b""
+        if log is not None:
+            # Read the body once to name the action, then hand moto an identical stream.
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            body = environ["wsgi.input"].read(length) if length else b""
+            environ["wsgi.input"] = io.BytesIO(body)
+        status: list[str] = []
+
+        def recording_start_response(code: str, headers: Any, *rest: Any) -> Any:
+            status.append(code)
+            return start_response(code, headers, *rest)
+
         with lock:
             # Materialise the body inside the lock: moto may build it lazily.
-            return list(app(environ, start_response))
+            result = list(app(environ, recording_start_response))
+            if log is not None:  # inside the lock too, so lines never interleave
+                log(f"{_action(environ, body)} -> {status[0] if status else '?'}")
+        return result
 
     return handle
 
@@ -62,7 +88,7 @@ def main(argv: list[str] | None = None) -> None:
     run_simple(
         args.host,
         args.port,
-        serialised(app),
+        serialised(app, log=lambda line: print(line, file=sys.stderr, flush=True)),
         threaded=True,
         request_handler=MotoRequestHandler,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from jitsi_ecs.verify import alerting, ecs, edge, observability
+from jitsi_ecs.verify import alerting, ecs, edge, observability, telemetry
 from jitsi_ecs.verify.result import Check, VerifyContext
 
 GROUPS: dict[str, Callable[[VerifyContext], Iterator[Check]]] = {
@@ -13,6 +13,7 @@ GROUPS: dict[str, Callable[[VerifyContext], Iterator[Check]]] = {
     "ecs": ecs.checks,
     "alerting": alerting.checks,
     "observability": observability.checks,
+    "telemetry": telemetry.checks,
 }
 
 

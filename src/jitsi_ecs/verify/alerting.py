@@ -56,6 +56,32 @@ def expected_alarms(config: Config) -> dict[str, dict[str, Any]]:
             "statistic": None,
             "threshold": 0.0,
         }
+    if config.telemetry.enabled:
+        jitsi = {"namespace": config.observability.metric_namespace, "period": 60}
+        wanted[f"{name}-bridge-stress"] = {
+            **jitsi,
+            "comparison": "GreaterThanThreshold",
+            "missing_data": "notBreaching",
+            "metric": "Stress",
+            "statistic": "Maximum",
+            "threshold": float(config.telemetry.stress_threshold),
+        }
+        wanted[f"{name}-no-bridge"] = {
+            **jitsi,
+            "comparison": "LessThanThreshold",
+            "missing_data": "breaching",
+            "metric": "OperationalBridges",
+            "statistic": "Minimum",
+            "threshold": 1.0,
+        }
+        wanted[f"{name}-jicofo-unhealthy"] = {
+            **jitsi,
+            "comparison": "LessThanThreshold",
+            "missing_data": "breaching",
+            "metric": "SourceUp",
+            "statistic": "Minimum",
+            "threshold": 1.0,
+        }
     return wanted
 
 

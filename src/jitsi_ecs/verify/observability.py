@@ -20,6 +20,16 @@ DASHBOARD_METRICS = (
 )
 
 
+# Jitsi's own numbers, from the telemetry collector.
+JITSI_METRICS = (
+    "Conferences",
+    "Participants",
+    "Stress",
+    "OperationalBridges",
+    "BitrateDownloadKbps",
+)
+
+
 def checks(ctx: VerifyContext) -> Iterator[Check]:
     obs = ctx.config.observability
     logs = ctx.aws.client("logs")
@@ -35,11 +45,12 @@ def checks(ctx: VerifyContext) -> Iterator[Check]:
             {"name": group["logGroupName"], "retention_days": group.get("retentionInDays")},
         )
 
+    wanted = list(DASHBOARD_METRICS) + (list(JITSI_METRICS) if ctx.config.telemetry.enabled else [])
     name = ctx.outputs.get("dashboard_name", ctx.config.name)
     try:
         body = ctx.aws.client("cloudwatch").get_dashboard(DashboardName=name)["DashboardBody"]
     except Exception:
-        yield missing("dashboard", list(DASHBOARD_METRICS), f"dashboard {name}")
+        yield missing("dashboard", wanted, f"dashboard {name}")
         return
     metrics = {
         part
@@ -48,6 +59,4 @@ def checks(ctx: VerifyContext) -> Iterator[Check]:
         for part in line
         if isinstance(part, str)
     }
-    yield compare(
-        "dashboard", list(DASHBOARD_METRICS), [m for m in DASHBOARD_METRICS if m in metrics]
-    )
+    yield compare("dashboard", wanted, [m for m in wanted if m in metrics])

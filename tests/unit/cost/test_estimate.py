@@ -241,8 +241,9 @@ def test_default_stack_from_the_saved_plan_alone() -> None:
         + 1 * 0.50
         + 1 * 30 / 30.4 * 0.03  # logs
         + (162 - 100) * 0.09  # media egress
+        + (10 * 1 + 21) * 0.30  # Jitsi telemetry metrics (EMF): one bridge
     )
-    assert est.monthly_total == pytest.approx(by_hand, abs=0.01)  # 151.59
+    assert est.monthly_total == pytest.approx(by_hand, abs=0.01)  # 160.89
     assert est.budgets == [5.0, 10.0, 20.0, 40.0, 60.0]
     shape = est.as_json()
     assert (
@@ -277,3 +278,21 @@ def test_snapshot_names_its_date_and_sources() -> None:
         snap["regions"]["us-west-2"]["fargate_vcpu_hour"]["usage_type"]
         == "USW2-Fargate-vCPU-Hours:perCPU"
     )
+
+
+def test_telemetry_collector() -> None:
+    fn = res(
+        "aws_lambda_function",
+        {"memory_size": 128, "environment": [{"variables": {"METRIC_NAMESPACE": "Jitsi"}}]},
+        module="module.telemetry[0]",
+    )
+    rule = res(
+        "aws_cloudwatch_event_rule",
+        {"schedule_expression": "rate(1 minute)"},
+        module="module.telemetry[0]",
+    )
+    est = estimate(plan(fn, rule, service("jvb", 2), task("jvb", 1024, 2048)), NO_TRAFFIC, BOOK)
+    assert total(est, "Jitsi metrics") == approx((10 * 2 + 21) * 0.30)  # 12.30
+    requests = next(i for i in est.items if i.component == "Lambda requests")
+    assert requests.quantity == 730 * 60 and requests.monthly == 0  # 43,800 runs: free tier
+    assert total(est, "Lambda compute") == 0  # 5,475 GB-s: free tier

@@ -1,0 +1,19 @@
+output "function_name" {
+  description = "Name of the telemetry function."
+  value       = aws_lambda_function.this.function_name
+}
+
+output "schedule_rule_name" {
+  description = "EventBridge rule that runs the function."
+  value       = aws_cloudwatch_event_rule.this.name
+}
+
+output "alarm_names" {
+  description = "The Jitsi alarms, by kind."
+  value       = { for k, a in aws_cloudwatch_metric_alarm.this : k => a.alarm_name }
+}
+
+output "security_group_id" {
+  description = "Security group of the function."
+  value       = aws_security_group.this.id
+}

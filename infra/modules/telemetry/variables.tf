@@ -1,0 +1,77 @@
+variable "name" {
+  description = "Stack name; the function is <name>-telemetry."
+  type        = string
+}
+
+variable "vpc_id" {
+  description = "VPC of the Jitsi services."
+  type        = string
+}
+
+variable "subnet_ids" {
+  description = "Subnets the function's ENIs live in."
+  type        = list(string)
+}
+
+variable "jvb_security_group_id" {
+  description = "Security group of the bridges (8080 is opened to the function only)."
+  type        = string
+}
+
+variable "xmpp_security_group_id" {
+  description = "Security group of prosody + jicofo (8888 is opened to the function only)."
+  type        = string
+}
+
+variable "jvb_dns_name" {
+  description = "Cloud Map name with one A record per bridge."
+  type        = string
+}
+
+variable "jicofo_url" {
+  description = "Base URL of jicofo's REST API."
+  type        = string
+}
+
+variable "package" {
+  description = "The function's zip (path) and its base64 SHA-256 (hash); built by jitsi-ecs."
+  type = object({
+    path = string
+    hash = string
+  })
+}
+
+variable "namespace" {
+  description = "CloudWatch namespace of the Jitsi metrics."
+  type        = string
+  default     = "Jitsi"
+}
+
+variable "schedule_expression" {
+  description = "How often the stats are collected."
+  type        = string
+  default     = "rate(1 minute)"
+}
+
+variable "stress_threshold" {
+  description = "JVB stress that raises the bridge-stress alarm."
+  type        = number
+  default     = 0.8
+}
+
+variable "log_retention_days" {
+  description = "Retention of the function's log group."
+  type        = number
+  default     = 7
+}
+
+variable "alarm_topic_arn" {
+  description = "SNS topic the Jitsi alarms notify."
+  type        = string
+}
+
+variable "tags" {
+  description = "Tags added to every resource."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,98 @@
+"""The telemetry wiring: the collector function, its schedule, and how narrow its access is."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from jitsi_ecs.verify.result import Check, VerifyContext, compare, missing, skip
+
+IDS = ("telemetry.function", "telemetry.schedule", "telemetry.stats-access")
+
+
+def checks(ctx: VerifyContext) -> Iterator[Check]:
+    config = ctx.config
+    if not config.telemetry.enabled:
+        for check_id in IDS:
+            yield skip(check_id, "telemetry.enabled = false in the config")
+        return
+    name = ctx.outputs.get("telemetry_function_name") or f"{config.name}-telemetry"
+    internal = config.jitsi.internal_domain
+    expected = {
+        "runtime": "python3.12",
+        "handler": "jitsi_ecs.telemetry.lambda_handler.handler",
+        "in_vpc": True,
+        "JVB_DNS_NAME": f"jvb.{internal}",
+        "JICOFO_URL": f"http://xmpp.{internal}:8888",
+        "METRIC_NAMESPACE": config.observability.metric_namespace,
+    }
+    try:
+        fn = ctx.aws.client("lambda").get_function(FunctionName=name)["Configuration"]
+    except Exception:
+        yield missing("telemetry.function", expected, f"function {name}")
+        return
+    env = fn.get("Environment", {}).get("Variables", {})
+    vpc = fn.get("VpcConfig", {})
+    yield compare(
+        "telemetry.function",
+        expected,
+        {
+            "runtime": fn.get("Runtime"),
+            "handler": fn.get("Handler"),
+            "in_vpc": bool(vpc.get("SubnetIds")) and bool(vpc.get("SecurityGroupIds")),
+            **{k: env.get(k) for k in ("JVB_DNS_NAME", "JICOFO_URL", "METRIC_NAMESPACE")},
+        },
+        "collector-less: a scheduled function in the VPC prints EMF; no agent, no sidecar",
+    )
+    yield from _schedule(ctx, fn["FunctionArn"])
+    yield from _access(ctx, vpc.get("SecurityGroupIds", []))
+
+
+def _schedule(ctx: VerifyContext, function_arn: str) -> Iterator[Check]:
+    events = ctx.aws.client("events")
+    rule_name = ctx.outputs.get("telemetry_schedule_rule_name") or f"{ctx.config.name}-telemetry"
+    expected = {
+        "schedule": ctx.config.telemetry.schedule_expression,
+        "state": "ENABLED",
+        "target": function_arn,
+    }
+    try:
+        rule = events.describe_rule(Name=rule_name)
+    except Exception:
+        yield missing("telemetry.schedule", expected, f"EventBridge rule {rule_name}")
+        return
+    targets = [t["Arn"] for t in events.list_targets_by_rule(Rule=rule_name)["Targets"]]
+    yield compare(
+        "telemetry.schedule",
+        expected,
+        {
+            "schedule": rule.get("ScheduleExpression"),
+            "state": rule.get("State"),
+            "target": function_arn if function_arn in targets else targets,
+        },
+    )
+
+
+def _access(ctx: VerifyContext, collector_groups: list[str]) -> Iterator[Check]:
+    """8080 (JVB) and 8888 (jicofo) may be reached from the collector's group, nothing else."""
+    ec2 = ctx.aws.client("ec2")
+    rules = ec2.describe_security_group_rules()["SecurityGroupRules"]
+    open_stats = []
+    for rule in rules:
+        if rule.get("IsEgress") or rule.get("FromPort") not in (8080, 8888):
+            continue
+        source = (
+            rule.get("ReferencedGroupInfo", {}).get("GroupId")
+            or rule.get("CidrIpv4")
+            or rule.get("CidrIpv6")
+        )
+        open_stats.append({"port": rule["FromPort"], "from_collector": source in collector_groups})
+    yield compare(
+        "telemetry.stats-access",
+        {"ports": [8080, 8888], "only_from_collector": True},
+        {
+            "ports": sorted({r["port"] for r in open_stats}),
+            "only_from_collector": bool(open_stats)
+            and all(r["from_collector"] for r in open_stats),
+        },
+        "JVB's REST (with /debug and /colibri/drain) must never be reachable from anywhere else",
+    )
