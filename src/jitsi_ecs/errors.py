@@ -41,3 +41,9 @@ class EmulatorError(JitsiEcsError):
 
 class AwsError(JitsiEcsError):
     """An AWS API call failed."""
+
+
+class Interrupted(JitsiEcsError):
+    """Ctrl-C: the work stopped cleanly (state saved, originals restored); the message says how."""
+
+    exit_code = EXIT_INTERRUPTED

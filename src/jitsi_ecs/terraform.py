@@ -18,17 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jitsi_ecs.errors import EXIT_INTERRUPTED, JitsiEcsError, TerraformError, UsageError
+from jitsi_ecs.errors import Interrupted, TerraformError, UsageError
 
 VARS_FILE = "terraform.tfvars.json"
 PLAN_FILE = "jitsi-ecs.tfplan"
 BACKEND_FILE = "backend_s3.tf"
 
 Progress = Callable[[str], None]
-
-
-class Interrupted(JitsiEcsError):
-    exit_code = EXIT_INTERRUPTED
 
 
 @dataclass(frozen=True)

@@ -239,9 +239,12 @@ resource "aws_service_discovery_private_dns_namespace" "this" {
   tags        = var.tags
 }
 
-# One A record per bridge task: the telemetry collector finds every bridge by this name.
-resource "aws_service_discovery_service" "jvb" {
-  name = "jvb"
+# Private names, one A record per task: web and the bridges reach prosody at xmpp.<namespace>;
+# the telemetry collector finds every bridge at jvb.<namespace>.
+resource "aws_service_discovery_service" "this" {
+  for_each = toset(["xmpp", "jvb"])
+
+  name = each.key
 
   dns_config {
     namespace_id   = aws_service_discovery_private_dns_namespace.this.id
@@ -260,22 +263,7 @@ resource "aws_service_discovery_service" "jvb" {
   tags = var.tags
 }
 
-resource "aws_service_discovery_service" "xmpp" {
-  name = "xmpp"
-
-  dns_config {
-    namespace_id   = aws_service_discovery_private_dns_namespace.this.id
-    routing_policy = "MULTIVALUE"
-
-    dns_records {
-      ttl  = 10
-      type = "A"
-    }
-  }
-
-  health_check_custom_config {
-    failure_threshold = 1
-  }
-
-  tags = var.tags
+moved {
+  from = aws_service_discovery_service.xmpp
+  to   = aws_service_discovery_service.this["xmpp"]
 }

@@ -168,7 +168,7 @@ resource "aws_ecs_service" "this" {
   }
 
   dynamic "service_registries" {
-    for_each = each.key == "xmpp" ? [aws_service_discovery_service.xmpp.arn] : each.key == "jvb" ? [aws_service_discovery_service.jvb.arn] : []
+    for_each = contains(["xmpp", "jvb"], each.key) ? [aws_service_discovery_service.this[each.key].arn] : []
     content {
       registry_arn = service_registries.value
     }

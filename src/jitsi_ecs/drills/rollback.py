@@ -16,7 +16,7 @@ from typing import Any
 from jitsi_ecs.aws import AwsContext
 from jitsi_ecs.drills import Clock, DrillResult
 from jitsi_ecs.ecs_rules import circuit_breaker_threshold
-from jitsi_ecs.errors import EXIT_INTERRUPTED, JitsiEcsError
+from jitsi_ecs.errors import Interrupted, JitsiEcsError
 
 BROKEN_CHECK = ["CMD-SHELL", "exit 1"]
 _REGISTER_KEYS = (
@@ -36,10 +36,6 @@ _REGISTER_KEYS = (
     "ipcMode",
     "proxyConfiguration",
 )
-
-
-class DrillInterrupted(JitsiEcsError):
-    exit_code = EXIT_INTERRUPTED
 
 
 @dataclass(frozen=True)
@@ -124,9 +120,7 @@ def run(
     finally:
         _restore(aws, cluster, name, original, broken, result)
     if interrupted:
-        raise DrillInterrupted(
-            f"drill interrupted; {name} restored to {original.rsplit('/', 1)[-1]}"
-        )
+        raise Interrupted(f"drill interrupted; {name} restored to {original.rsplit('/', 1)[-1]}")
     return result
 
 

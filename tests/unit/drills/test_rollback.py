@@ -10,8 +10,9 @@ from moto import mock_aws
 
 from jitsi_ecs.aws import AwsContext
 from jitsi_ecs.drills import Clock, DrillResult
-from jitsi_ecs.drills.rollback import BROKEN_CHECK, DrillInterrupted, Watch, broken_revision, run
+from jitsi_ecs.drills.rollback import BROKEN_CHECK, Watch, broken_revision, run
 from jitsi_ecs.emulator.extensions import install
+from jitsi_ecs.errors import EXIT_INTERRUPTED, Interrupted
 
 CHECK = {
     "command": ["CMD-SHELL", "curl -f http://127.0.0.1/ || exit 1"],
@@ -159,8 +160,9 @@ def test_interrupt_restores_the_original_revision(
 
     clock.sleep = ctrl_c
     result = DrillResult("rollback")
-    with pytest.raises(DrillInterrupted, match="restored to jitsi-web:1"):
+    with pytest.raises(Interrupted, match="restored to jitsi-web:1") as info:
         run(aws, "jitsi", "web", Watch(timeout_s=3600, poll_s=10), result, clock)
+    assert info.value.exit_code == EXIT_INTERRUPTED
     names = [s["step"] for s in result.steps]
     assert names[-4:] == ["interrupted", "restore", "final task definition", "clean up"]
     assert (
