@@ -242,3 +242,30 @@ run "no_levers_by_default" {
     error_message = "always on, on-demand Fargate by default"
   }
 }
+
+# tests/jitsi-env-stable-11031.json lists the variables each image reads (docker-jitsi-meet
+# templates and s6 scripts at stable-11031; the JVM heaps are read by the Debian start scripts).
+run "only_variables_the_images_read" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  assert {
+    condition = alltrue(flatten([for t in aws_ecs_task_definition.this : [
+      for c in jsondecode(t.container_definitions) : [
+        for e in c.environment : contains(concat(
+          jsondecode(file("${path.cwd}/tests/jitsi-env-stable-11031.json")).read[c.name],
+          lookup(jsondecode(file("${path.cwd}/tests/jitsi-env-stable-11031.json")).extra, c.name, []),
+          jsondecode(file("${path.cwd}/tests/jitsi-env-stable-11031.json")).extra["*"],
+        ), e.name)
+      ]
+    ]]))
+    error_message = "a container sets an environment variable its Jitsi image never reads"
+  }
+  assert {
+    condition     = !contains([for e in jsondecode(aws_ecs_task_definition.this["web"].container_definitions)[0].environment : e.name], "JWT_APP_ID") && contains([for e in jsondecode(aws_ecs_task_definition.this["xmpp"].container_definitions)[0].environment : e.name], "JWT_APP_ID")
+    error_message = "JWT_APP_ID goes to prosody (which reads it), not to web (which does not)"
+  }
+}

@@ -111,6 +111,16 @@ def test_up_verify_tamper_down(
             "taskDefinition"
         ]
 
+        # Each cost lever saves money on this stack, and comparing leaves the config untouched.
+        compare = runner.invoke(app, ["cost", "--compare", "--json"])
+        assert compare.exit_code == 0, compare.output[-3000:]
+        rows = {r["lever"]: r for r in json.loads(compare.stdout[compare.stdout.index("[") :])}
+        assert rows["current config"]["saving"] == 0
+        assert all(rows[lever]["saving"] > 1 for lever in ("arm64", "web-spot", "office-hours"))
+        assert rows["logs-7-days"]["saving"] >= 0
+        replan = runner.invoke(app, ["plan", "--json"])
+        assert _json(replan.stdout)["add"] == 0 and _json(replan.stdout)["change"] == 0
+
         # The safety nets hold: a broken web release rolls back by itself ...
         drill = runner.invoke(app, ["drill", "rollback", "--service", "web", "--json"])
         assert drill.exit_code == 0, drill.output[-3000:]

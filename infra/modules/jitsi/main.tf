@@ -4,8 +4,9 @@ locals {
   public_url = "https://${var.domain}"
   xmpp_host  = "xmpp.${var.internal_domain}"
 
-  # Logical XMPP names: they never resolve, but must match in every container.
-  xmpp_env = {
+  # Settings several containers share. The logical XMPP names never resolve, but must match
+  # everywhere they are read.
+  shared = merge({
     XMPP_DOMAIN              = "meet.jitsi"
     XMPP_AUTH_DOMAIN         = "auth.meet.jitsi"
     XMPP_MUC_DOMAIN          = "muc.meet.jitsi"
@@ -13,13 +14,21 @@ locals {
     XMPP_GUEST_DOMAIN        = "guest.meet.jitsi"
     PUBLIC_URL               = local.public_url
     TZ                       = "UTC"
-  }
-  auth_env = var.auth_type == "jwt" ? {
+    }, var.auth_type == "jwt" ? {
     ENABLE_AUTH   = "1"
     ENABLE_GUESTS = "0"
     AUTH_TYPE     = "jwt"
     JWT_APP_ID    = var.jwt_app_id
-  } : { ENABLE_AUTH = "0" }
+  } : { ENABLE_AUTH = "0" })
+  # Which shared names each image reads (docker-jitsi-meet templates at stable-11031; a test
+  # checks every variable set against them): set nothing an image ignores.
+  reads = {
+    web     = ["XMPP_DOMAIN", "XMPP_MUC_DOMAIN", "XMPP_GUEST_DOMAIN", "PUBLIC_URL", "TZ", "ENABLE_AUTH", "ENABLE_GUESTS"]
+    prosody = ["XMPP_DOMAIN", "XMPP_AUTH_DOMAIN", "XMPP_MUC_DOMAIN", "XMPP_INTERNAL_MUC_DOMAIN", "XMPP_GUEST_DOMAIN", "PUBLIC_URL", "TZ", "ENABLE_AUTH", "ENABLE_GUESTS", "AUTH_TYPE", "JWT_APP_ID"]
+    jicofo  = ["XMPP_DOMAIN", "XMPP_AUTH_DOMAIN", "XMPP_MUC_DOMAIN", "XMPP_INTERNAL_MUC_DOMAIN", "TZ", "ENABLE_AUTH", "AUTH_TYPE"]
+    jvb     = ["XMPP_AUTH_DOMAIN", "XMPP_INTERNAL_MUC_DOMAIN", "PUBLIC_URL", "TZ"]
+  }
+  shared_env = { for c, names in local.reads : c => { for n in names : n => local.shared[n] if contains(keys(local.shared), n) } }
 
   secret_names = concat(["JICOFO_AUTH_PASSWORD", "JVB_AUTH_PASSWORD"], var.auth_type == "jwt" ? ["JWT_APP_SECRET"] : [])
   secrets = {

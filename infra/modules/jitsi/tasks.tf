@@ -13,7 +13,7 @@ locals {
     image        = "${local.registry}/web:${var.image.tag}"
     essential    = true
     portMappings = [{ containerPort = local.web_port, protocol = "tcp" }]
-    environment = [for k, v in merge(local.xmpp_env, local.auth_env, {
+    environment = [for k, v in merge(local.shared_env["web"], {
       # TLS ends at the ALB; 1 here would loop behind it.
       DISABLE_HTTPS        = "1"
       ENABLE_HTTP_REDIRECT = "0"
@@ -34,7 +34,7 @@ locals {
       { containerPort = 5222, protocol = "tcp" },
       { containerPort = 5280, protocol = "tcp" },
     ]
-    environment      = [for k, v in merge(local.xmpp_env, local.auth_env, var.adot_env["prosody"]) : { name = k, value = v }]
+    environment      = [for k, v in merge(local.shared_env["prosody"], var.adot_env["prosody"]) : { name = k, value = v }]
     secrets          = values(local.secrets)
     healthCheck      = merge(local.health, { command = ["CMD-SHELL", "curl -fsS -o /dev/null http://127.0.0.1:5280/health || exit 1"] })
     logConfiguration = { logDriver = "awslogs", options = merge(local.log_options, { "awslogs-stream-prefix" = "prosody" }) }
@@ -44,7 +44,7 @@ locals {
     name      = "jicofo"
     image     = "${local.registry}/jicofo:${var.image.tag}"
     essential = true
-    environment = [for k, v in merge(local.xmpp_env, local.auth_env, {
+    environment = [for k, v in merge(local.shared_env["jicofo"], {
       XMPP_SERVER       = "127.0.0.1" # same task as prosody
       JICOFO_MAX_MEMORY = local.jicofo_heap
       # REST (and /stats) on 0.0.0.0:8888 for the telemetry collector; the security group
@@ -65,7 +65,7 @@ locals {
     image        = "${local.registry}/jvb:${var.image.tag}"
     essential    = true
     portMappings = [{ containerPort = var.jvb.udp_port, protocol = "udp" }]
-    environment = [for k, v in merge(local.xmpp_env, {
+    environment = [for k, v in merge(local.shared_env["jvb"], {
       XMPP_SERVER            = local.xmpp_host
       JVB_PORT               = tostring(var.jvb.udp_port)
       JVB_STUN_SERVERS       = join(",", var.jvb.stun_servers)
