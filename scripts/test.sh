@@ -19,6 +19,5 @@ step "checkov"
 step "pytest: unit and terraform"
 .venv/bin/pytest -n 3 -m "not integration" "$@"
 step "pytest: emulator integration"
-# One at a time: two emulators applying at once on 2 cores made moto lose a security-group
-# rule twice (a revoke answered NotFound); alone it has not happened in a dozen runs.
+# One at a time: keeps the 2 cores free for each emulator's apply and destroy.
 .venv/bin/pytest -m integration "$@"

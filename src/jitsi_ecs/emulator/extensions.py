@@ -6,7 +6,9 @@ so the product's checks never have to be weakened for the emulator:
 - budgets: UpdateBudget, DescribeSubscribersForNotification and resource tagging are missing
   (the AWS provider reads subscribers and tags after every create).
 - ec2: a rule that references another security group reports no description (the pair's
-  Description is kept, the rule's property only reads CIDR ranges): a perpetual diff.
+  Description is kept, the rule's property only reads CIDR ranges): a perpetual diff. And
+  revoking by an unknown rule ID answers InvalidPermission.NotFound where AWS answers
+  InvalidSecurityGroupRuleId.NotFound, the code the provider takes as "already deleted".
 - ecs: CreateService drops deploymentConfiguration (circuit breaker, alarms), the health check
   grace period and a few flags, which would make every plan show a diff and `verify` fail.
   moto also runs no tasks: a new service reaches steady state at once (running = desired,
@@ -28,7 +30,8 @@ from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
 from moto.budgets.models import Budget, BudgetsBackend, budgets_backends
 from moto.budgets.responses import BudgetsResponse
 from moto.core.utils import camelcase_to_underscores
-from moto.ec2.models.security_groups import SecurityGroupRule
+from moto.ec2.exceptions import InvalidSecurityGroupRuleIdNotFoundError
+from moto.ec2.models.security_groups import SecurityGroupBackend, SecurityGroupRule
 from moto.ecs.responses import EC2ContainerServiceResponse
 from moto.route53.models import route53_backends
 from moto.servicediscovery.models import ServiceDiscoveryBackend
@@ -175,8 +178,33 @@ def _rule_description(self: SecurityGroupRule) -> str | None:
     return description
 
 
+def _check_rule_ids(backend: Any, group_id: str, rule_ids: list[str] | None, egress: bool) -> None:
+    if not rule_ids:
+        return
+    group = backend.get_security_group_by_name_or_id(group_id)
+    if group is None:
+        return  # moto's own InvalidGroup.NotFound follows
+    known = {r.id for r in (group.egress_rules if egress else group.ingress_rules)}
+    for rule_id in rule_ids:
+        if rule_id not in known:
+            raise InvalidSecurityGroupRuleIdNotFoundError(rule_id)
+
+
 def _install_ec2() -> None:
     SecurityGroupRule.description = property(_rule_description)  # type: ignore[assignment,method-assign]
+    revoke_in = SecurityGroupBackend.revoke_security_group_ingress
+    revoke_out = SecurityGroupBackend.revoke_security_group_egress
+
+    def revoke_ingress(self: Any, group_name_or_id: str, *args: Any, **kwargs: Any) -> None:
+        _check_rule_ids(self, group_name_or_id, kwargs.get("security_rule_ids"), egress=False)
+        revoke_in(self, group_name_or_id, *args, **kwargs)
+
+    def revoke_egress(self: Any, group_name_or_id: str, *args: Any, **kwargs: Any) -> None:
+        _check_rule_ids(self, group_name_or_id, kwargs.get("security_rule_ids"), egress=True)
+        revoke_out(self, group_name_or_id, *args, **kwargs)
+
+    SecurityGroupBackend.revoke_security_group_ingress = revoke_ingress  # type: ignore[method-assign]
+    SecurityGroupBackend.revoke_security_group_egress = revoke_egress  # type: ignore[method-assign]
 
 
 # ---------------------------------------------------------------- ecs

@@ -31,9 +31,14 @@ def _action(environ: dict[str, Any], body: bytes) -> str:
     target = environ.get("HTTP_X_AMZ_TARGET")
     if target:
         return str(target).rsplit(".", 1)[-1]
+    action, ids = "", []
     for part in body.split(b"&"):
         if part.startswith(b"Action="):
-            return part[7:].decode("ascii", "replace")
+            action = part[7:].decode("ascii", "replace")
+        elif part.startswith((b"GroupId=", b"SecurityGroupRuleId.")):
+            ids.append(part.split(b"=", 1)[1].decode("ascii", "replace"))
+    if action:  # EC2 ids make a lost-rule report traceable
+        return f"{action} {' '.join(ids)}".strip()
     return f"{environ.get('REQUEST_METHOD')} {environ.get('PATH_INFO')}"
 
 

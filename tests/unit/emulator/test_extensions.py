@@ -183,3 +183,34 @@ def test_scalable_target_tags(aws: None) -> None:
     autoscaling.tag_resource(ResourceARN=arn, Tags={"Stack": "jitsi"})
     autoscaling.untag_resource(ResourceARN=arn, TagKeys=["Project"])
     assert autoscaling.list_tags_for_resource(ResourceARN=arn)["Tags"] == {"Stack": "jitsi"}
+
+
+def test_revoking_an_unknown_rule_id_answers_like_aws(aws: None) -> None:
+    ec2 = _client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    group = ec2.create_security_group(GroupName="a", Description="a", VpcId=vpc)["GroupId"]
+    with pytest.raises(ec2.exceptions.ClientError) as info:
+        ec2.revoke_security_group_egress(
+            GroupId=group, SecurityGroupRuleIds=["sgr-0123456789abcdef0"]
+        )
+    # the code the AWS provider takes as "already deleted"
+    assert info.value.response["Error"]["Code"] == "InvalidSecurityGroupRuleId.NotFound"
+    rule = ec2.authorize_security_group_egress(
+        GroupId=group,
+        IpPermissions=[
+            {
+                "IpProtocol": "tcp",
+                "FromPort": 1,
+                "ToPort": 2,
+                "IpRanges": [{"CidrIp": "10.0.0.0/8"}],
+            }
+        ],
+    )["SecurityGroupRules"][0]["SecurityGroupRuleId"]
+    ec2.revoke_security_group_egress(GroupId=group, SecurityGroupRuleIds=[rule])
+    ids = [
+        r["SecurityGroupRuleId"]
+        for r in ec2.describe_security_group_rules(
+            Filters=[{"Name": "group-id", "Values": [group]}]
+        )["SecurityGroupRules"]
+    ]
+    assert rule not in ids
