@@ -13,7 +13,7 @@ from jitsi_ecs.commands.common import deployed_outputs, deployment
 from jitsi_ecs.config import Config
 from jitsi_ecs.errors import EXIT_OK
 from jitsi_ecs.ui import out, print_json
-from jitsi_ecs.verify.alerting import budget_key
+from jitsi_ecs.verify.alerting import budget_name
 
 
 def collect(config: Config, aws: AwsContext, outputs: dict[str, Any]) -> dict[str, Any]:
@@ -92,7 +92,7 @@ def _budgets(config: Config, aws: AwsContext) -> list[dict[str, Any]]:
     account = aws.account_id()
     rows = []
     for limit in config.budgets.limits:
-        name = f"{config.name}-monthly-{budget_key(limit)}usd"
+        name = budget_name(config.name, limit)
         try:
             b = budgets.describe_budget(AccountId=account, BudgetName=name)["Budget"]
         except Exception:

@@ -199,6 +199,11 @@ def budget_key(limit: float) -> str:
     return str(int(limit)) if float(limit).is_integer() else str(limit)
 
 
+def budget_name(stack: str, limit: float) -> str:
+    """The name infra/modules/budgets gives the budget of this limit."""
+    return f"{stack}-monthly-{budget_key(limit)}usd"
+
+
 def _budgets(ctx: VerifyContext) -> Iterator[Check]:
     budgets = ctx.aws.client("budgets")
     account = ctx.aws.account_id()
@@ -206,7 +211,7 @@ def _budgets(ctx: VerifyContext) -> Iterator[Check]:
     emails = sorted(ctx.config.budgets.emails)
     for limit in ctx.config.budgets.limits:
         key = budget_key(limit)
-        name = f"{ctx.config.name}-monthly-{key}usd"
+        name = budget_name(ctx.config.name, limit)
         expected = {
             "limit": f"{limit:.2f}",
             "notifications": ["ACTUAL>100.0%", "FORECASTED>100.0%"],
