@@ -1,11 +1,16 @@
+# GENERATED from src/jitsi_ecs/config.py by `python -m jitsi_ecs.schema`: do not edit.
+# Every key of jitsi-ecs.toml is a variable here, with the same defaults and the same rules,
+# so the module protects a Terraform user without the CLI just as the CLI does.
+# (Variables the tool itself supplies live in tool_variables.tf.)
+
 variable "name" {
-  description = "Name of the stack: ECS cluster, ALB and prefix of every resource."
+  description = "Stack name: cluster, ALB and prefix of every resource."
   type        = string
   default     = "jitsi"
 
   validation {
     condition     = can(regex("^[a-z][a-z0-9-]{1,19}$", var.name))
-    error_message = "name must be 2-20 characters of lowercase letters, digits and dashes, starting with a letter (it prefixes ALB and target group names, max 32)."
+    error_message = "name must be 2-20 lowercase letters, digits and dashes, starting with a letter."
   }
 }
 
@@ -13,11 +18,17 @@ variable "region" {
   description = "AWS region of the whole stack."
   type        = string
   default     = "us-west-2"
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", var.region))
+    error_message = "region must be an AWS region such as us-west-2."
+  }
 }
 
 variable "domain" {
-  description = "Public host name of the Jitsi site, e.g. meet.example.com."
+  description = "Public host name; PUBLIC_URL is https://<domain>."
   type        = string
+  default     = "meet.example.com"
 
   validation {
     condition     = can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", var.domain))
@@ -26,35 +37,35 @@ variable "domain" {
 }
 
 variable "certificate_arn" {
-  description = "Existing ACM certificate for domain. Leave null to have one DNS-validated in route53_zone_id."
+  description = "Existing ACM certificate for domain (or route53_zone_id; the local target needs neither)."
   type        = string
   default     = null
 }
 
 variable "route53_zone_id" {
-  description = "Route 53 hosted zone of domain: validates the certificate and receives an alias to the ALB."
+  description = "Hosted zone of domain: a DNS-validated certificate and an alias record are made."
   type        = string
   default     = null
 
   validation {
     condition     = var.route53_zone_id != null || var.certificate_arn != null
-    error_message = "Give certificate_arn (an existing ACM certificate) or route53_zone_id (to create a DNS-validated one): HTTPS needs one of them."
+    error_message = "HTTPS needs a certificate: set certificate_arn (an ACM certificate for the domain) or route53_zone_id (its hosted zone, for a DNS-validated one)"
   }
 }
 
 variable "ssl_policy" {
-  description = "TLS policy of the HTTPS listener (TLS 1.2 minimum, TLS 1.3 preferred)."
+  description = "TLS policy: TLS 1.2 minimum, 1.3 preferred."
   type        = string
   default     = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 
   validation {
-    condition     = can(regex("TLS13|TLS-1-2", var.ssl_policy))
-    error_message = "ssl_policy must be a TLS 1.2+ policy (ELBSecurityPolicy-TLS13-* or *-TLS-1-2-*)."
+    condition     = contains(["ELBSecurityPolicy-TLS13-1-2-2021-06", "ELBSecurityPolicy-TLS13-1-2-Res-2021-06", "ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06", "ELBSecurityPolicy-TLS13-1-2-Ext2-2021-06", "ELBSecurityPolicy-TLS13-1-3-2021-06", "ELBSecurityPolicy-TLS-1-2-2017-01", "ELBSecurityPolicy-TLS-1-2-Ext-2018-06", "ELBSecurityPolicy-FS-1-2-2019-08", "ELBSecurityPolicy-FS-1-2-Res-2019-08", "ELBSecurityPolicy-FS-1-2-Res-2020-10"], var.ssl_policy)
+    error_message = "ssl_policy must be one of ELBSecurityPolicy-TLS13-1-2-2021-06, ELBSecurityPolicy-TLS13-1-2-Res-2021-06, ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06, ELBSecurityPolicy-TLS13-1-2-Ext2-2021-06, ELBSecurityPolicy-TLS13-1-3-2021-06, ELBSecurityPolicy-TLS-1-2-2017-01, ELBSecurityPolicy-TLS-1-2-Ext-2018-06, ELBSecurityPolicy-FS-1-2-2019-08, ELBSecurityPolicy-FS-1-2-Res-2019-08, ELBSecurityPolicy-FS-1-2-Res-2020-10."
   }
 }
 
 variable "network" {
-  description = "A new VPC with public subnets (cidr, az_count) or an existing one (vpc_id + public_subnet_ids). No NAT gateway."
+  description = "A new VPC with public subnets (cidr, az_count) or an existing one. No NAT gateway."
   type = object({
     cidr              = optional(string, "10.42.0.0/16")
     az_count          = optional(number, 2)
@@ -64,8 +75,18 @@ variable "network" {
   default = {}
 
   validation {
-    condition     = var.network.vpc_id == null || length(var.network.public_subnet_ids) >= 2
-    error_message = "network.vpc_id needs network.public_subnet_ids with at least 2 subnets in different AZs."
+    condition     = var.network.az_count >= 2 && var.network.az_count <= 4
+    error_message = "network.az_count must be at least 2 and at most 4."
+  }
+
+  validation {
+    condition     = can(cidrsubnet(var.network.cidr, 0, 0)) ? (cidrsubnet(var.network.cidr, 0, 0) == var.network.cidr && tonumber(split("/", var.network.cidr)[1]) >= 16 && tonumber(split("/", var.network.cidr)[1]) <= 24) : false
+    error_message = "network: cidr ${try(jsonencode(var.network.cidr), "")} is not a canonical IPv4 CIDR block from /16 to /24 such as 10.42.0.0/16"
+  }
+
+  validation {
+    condition     = var.network.vpc_id == null ? true : length(var.network.public_subnet_ids) >= 2
+    error_message = "network: vpc_id needs public_subnet_ids with at least 2 subnets in different AZs"
   }
 }
 
@@ -107,41 +128,88 @@ variable "jitsi" {
   default = {}
 
   validation {
-    condition = var.jitsi.schedule == null ? true : (
-      var.jitsi.schedule.start_hour >= 0 && var.jitsi.schedule.stop_hour <= 24 &&
-      var.jitsi.schedule.start_hour < var.jitsi.schedule.stop_hour &&
-      can(regex("^(\\*|(MON|TUE|WED|THU|FRI|SAT|SUN)(-(MON|TUE|WED|THU|FRI|SAT|SUN))?(,(MON|TUE|WED|THU|FRI|SAT|SUN)(-(MON|TUE|WED|THU|FRI|SAT|SUN))?)*)$", var.jitsi.schedule.days))
-    )
-    error_message = "jitsi.schedule: start_hour must be before stop_hour (0-24, UTC) and days a cron day list such as MON-FRI or MON,WED,FRI."
+    condition     = can(regex("^stable-[0-9]{4,}(-[0-9]+)?$", var.jitsi.image.tag))
+    error_message = "jitsi.image.tag must be a pinned stable-NNNNN[-N] tag (for example stable-11031); moving tags such as stable or latest are refused."
   }
 
   validation {
-    condition     = can(regex("^stable-[0-9]{4,}(-[0-9]+)?$", var.jitsi.image.tag))
-    error_message = "jitsi.image.tag must be a pinned stable-NNNNN[-N] tag (for example stable-11031), never a moving tag such as stable or latest."
-  }
-  validation {
     condition     = contains(["X86_64", "ARM64"], var.jitsi.cpu_architecture)
-    error_message = "jitsi.cpu_architecture must be X86_64 or ARM64."
+    error_message = "jitsi.cpu_architecture must be one of X86_64, ARM64."
   }
+
   validation {
     condition     = contains(["jwt", "none"], var.jitsi.auth_type)
-    error_message = "jitsi.auth_type must be jwt (token auth) or none (open instance)."
+    error_message = "jitsi.auth_type must be one of jwt, none."
   }
+
   validation {
-    condition     = var.jitsi.web.desired_count >= 1 && var.jitsi.jvb.desired_count >= 1
-    error_message = "jitsi.web.desired_count and jitsi.jvb.desired_count must be at least 1."
+    condition     = var.jitsi.web.desired_count >= 1 && var.jitsi.web.desired_count <= 100
+    error_message = "jitsi.web.desired_count must be at least 1 and at most 100."
   }
+
   validation {
-    condition = alltrue([for s in [var.jitsi.web, var.jitsi.xmpp, var.jitsi.jvb] :
-      contains([256, 512, 1024, 2048, 4096, 8192, 16384], s.cpu) &&
-      s.memory >= max(512, s.cpu * 2) && s.memory <= min(s.cpu * 8, 122880)
-    ])
-    error_message = "Each service's cpu must be a Fargate size (256, 512, 1024, 2048, 4096, 8192, 16384) with memory between 2x and 8x the cpu units (at least 512 MiB)."
+    condition     = contains([256, 512, 1024, 2048, 4096, 8192, 16384], var.jitsi.web.cpu)
+    error_message = "jitsi.web.cpu must be one of 256, 512, 1024, 2048, 4096, 8192, 16384."
+  }
+
+  validation {
+    condition     = contains(lookup({ 256 = [512, 1024, 2048], 512 = [1024, 2048, 3072, 4096], 1024 = [2048, 3072, 4096, 5120, 6144, 7168, 8192], 2048 = [4096, 5120, 6144, 7168, 8192, 9216, 10240, 11264, 12288, 13312, 14336, 15360, 16384], 4096 = [8192, 9216, 10240, 11264, 12288, 13312, 14336, 15360, 16384, 17408, 18432, 19456, 20480, 21504, 22528, 23552, 24576, 25600, 26624, 27648, 28672, 29696, 30720], 8192 = [16384, 20480, 24576, 28672, 32768, 36864, 40960, 45056, 49152, 53248, 57344, 61440], 16384 = [32768, 40960, 49152, 57344, 65536, 73728, 81920, 90112, 98304, 106496, 114688, 122880] }, tostring(var.jitsi.web.cpu), []), var.jitsi.web.memory)
+    error_message = "jitsi.web: cpu ${try(jsonencode(var.jitsi.web.cpu), "")} with memory ${try(jsonencode(var.jitsi.web.memory), "")} MiB is not a Fargate task size (cpu 256: 512, 1024 or 2048 MiB; 512: 1-4 GiB; 1024: 2-8 GiB; 2048: 4-16 GiB; 4096: 8-30 GiB, in 1 GiB steps)"
+  }
+
+  validation {
+    condition     = contains([256, 512, 1024, 2048, 4096, 8192, 16384], var.jitsi.xmpp.cpu)
+    error_message = "jitsi.xmpp.cpu must be one of 256, 512, 1024, 2048, 4096, 8192, 16384."
+  }
+
+  validation {
+    condition     = contains(lookup({ 256 = [512, 1024, 2048], 512 = [1024, 2048, 3072, 4096], 1024 = [2048, 3072, 4096, 5120, 6144, 7168, 8192], 2048 = [4096, 5120, 6144, 7168, 8192, 9216, 10240, 11264, 12288, 13312, 14336, 15360, 16384], 4096 = [8192, 9216, 10240, 11264, 12288, 13312, 14336, 15360, 16384, 17408, 18432, 19456, 20480, 21504, 22528, 23552, 24576, 25600, 26624, 27648, 28672, 29696, 30720], 8192 = [16384, 20480, 24576, 28672, 32768, 36864, 40960, 45056, 49152, 53248, 57344, 61440], 16384 = [32768, 40960, 49152, 57344, 65536, 73728, 81920, 90112, 98304, 106496, 114688, 122880] }, tostring(var.jitsi.xmpp.cpu), []), var.jitsi.xmpp.memory)
+    error_message = "jitsi.xmpp: cpu ${try(jsonencode(var.jitsi.xmpp.cpu), "")} with memory ${try(jsonencode(var.jitsi.xmpp.memory), "")} MiB is not a Fargate task size (cpu 256: 512, 1024 or 2048 MiB; 512: 1-4 GiB; 1024: 2-8 GiB; 2048: 4-16 GiB; 4096: 8-30 GiB, in 1 GiB steps)"
+  }
+
+  validation {
+    condition     = var.jitsi.jvb.desired_count >= 1 && var.jitsi.jvb.desired_count <= 50
+    error_message = "jitsi.jvb.desired_count must be at least 1 and at most 50."
+  }
+
+  validation {
+    condition     = contains([256, 512, 1024, 2048, 4096, 8192, 16384], var.jitsi.jvb.cpu)
+    error_message = "jitsi.jvb.cpu must be one of 256, 512, 1024, 2048, 4096, 8192, 16384."
+  }
+
+  validation {
+    condition     = var.jitsi.jvb.udp_port >= 1024 && var.jitsi.jvb.udp_port <= 65535
+    error_message = "jitsi.jvb.udp_port must be at least 1024 and at most 65535."
+  }
+
+  validation {
+    condition     = contains(lookup({ 256 = [512, 1024, 2048], 512 = [1024, 2048, 3072, 4096], 1024 = [2048, 3072, 4096, 5120, 6144, 7168, 8192], 2048 = [4096, 5120, 6144, 7168, 8192, 9216, 10240, 11264, 12288, 13312, 14336, 15360, 16384], 4096 = [8192, 9216, 10240, 11264, 12288, 13312, 14336, 15360, 16384, 17408, 18432, 19456, 20480, 21504, 22528, 23552, 24576, 25600, 26624, 27648, 28672, 29696, 30720], 8192 = [16384, 20480, 24576, 28672, 32768, 36864, 40960, 45056, 49152, 53248, 57344, 61440], 16384 = [32768, 40960, 49152, 57344, 65536, 73728, 81920, 90112, 98304, 106496, 114688, 122880] }, tostring(var.jitsi.jvb.cpu), []), var.jitsi.jvb.memory)
+    error_message = "jitsi.jvb: cpu ${try(jsonencode(var.jitsi.jvb.cpu), "")} with memory ${try(jsonencode(var.jitsi.jvb.memory), "")} MiB is not a Fargate task size (cpu 256: 512, 1024 or 2048 MiB; 512: 1-4 GiB; 1024: 2-8 GiB; 2048: 4-16 GiB; 4096: 8-30 GiB, in 1 GiB steps)"
+  }
+
+  validation {
+    condition     = var.jitsi.schedule == null ? true : (can(regex("^(\\*|(MON|TUE|WED|THU|FRI|SAT|SUN)(-(MON|TUE|WED|THU|FRI|SAT|SUN))?(,(MON|TUE|WED|THU|FRI|SAT|SUN)(-(MON|TUE|WED|THU|FRI|SAT|SUN))?)*)$", var.jitsi.schedule.days)))
+    error_message = "jitsi.schedule.days must be a cron day list such as MON-FRI or MON,WED,FRI."
+  }
+
+  validation {
+    condition     = var.jitsi.schedule == null ? true : (var.jitsi.schedule.start_hour >= 0 && var.jitsi.schedule.start_hour <= 23)
+    error_message = "jitsi.schedule.start_hour must be at least 0 and at most 23."
+  }
+
+  validation {
+    condition     = var.jitsi.schedule == null ? true : (var.jitsi.schedule.stop_hour >= 1 && var.jitsi.schedule.stop_hour <= 23)
+    error_message = "jitsi.schedule.stop_hour must be at least 1 and at most 23."
+  }
+
+  validation {
+    condition     = var.jitsi.schedule == null ? true : (var.jitsi.schedule.start_hour < var.jitsi.schedule.stop_hour)
+    error_message = "jitsi.schedule: start_hour (${try(jsonencode(var.jitsi.schedule.start_hour), "")}) must be before stop_hour (${try(jsonencode(var.jitsi.schedule.stop_hour), "")})"
   }
 }
 
 variable "health_check" {
-  description = "Container and target group health checks and the ECS grace period (defaults from the plan)."
+  description = "Container and target group health checks and the ECS grace period."
   type = object({
     container = optional(object({
       interval     = optional(number, 30)
@@ -161,42 +229,78 @@ variable "health_check" {
   default = {}
 
   validation {
-    condition = (var.health_check.container.interval >= 5 && var.health_check.container.interval <= 300 &&
-      var.health_check.container.timeout >= 2 && var.health_check.container.timeout <= 60 &&
-      var.health_check.container.retries >= 1 && var.health_check.container.retries <= 10 &&
-    var.health_check.container.start_period >= 0 && var.health_check.container.start_period <= 300)
-    error_message = "health_check.container: interval 5-300 s, timeout 2-60 s, retries 1-10, start_period 0-300 s (ECS limits)."
+    condition     = var.health_check.container.interval >= 5 && var.health_check.container.interval <= 300
+    error_message = "health_check.container.interval must be at least 5 and at most 300."
   }
+
+  validation {
+    condition     = var.health_check.container.timeout >= 2 && var.health_check.container.timeout <= 60
+    error_message = "health_check.container.timeout must be at least 2 and at most 60."
+  }
+
+  validation {
+    condition     = var.health_check.container.retries >= 1 && var.health_check.container.retries <= 10
+    error_message = "health_check.container.retries must be at least 1 and at most 10."
+  }
+
+  validation {
+    condition     = var.health_check.container.start_period >= 0 && var.health_check.container.start_period <= 300
+    error_message = "health_check.container.start_period must be at least 0 and at most 300."
+  }
+
   validation {
     condition     = var.health_check.container.timeout < var.health_check.container.interval
-    error_message = "health_check.container.timeout must be below health_check.container.interval."
+    error_message = "health_check.container: timeout (${try(jsonencode(var.health_check.container.timeout), "")}) must be below interval (${try(jsonencode(var.health_check.container.interval), "")})"
   }
+
   validation {
-    condition = (var.health_check.target_group.interval >= 5 && var.health_check.target_group.interval <= 300 &&
-    var.health_check.target_group.timeout >= 2 && var.health_check.target_group.timeout <= 120)
-    error_message = "health_check.target_group: interval 5-300 s and timeout 2-120 s (ELB limits)."
+    condition     = can(regex("^/", var.health_check.target_group.path))
+    error_message = "health_check.target_group.path must be a path starting with /."
   }
+
+  validation {
+    condition     = var.health_check.target_group.interval >= 5 && var.health_check.target_group.interval <= 300
+    error_message = "health_check.target_group.interval must be at least 5 and at most 300."
+  }
+
+  validation {
+    condition     = var.health_check.target_group.timeout >= 2 && var.health_check.target_group.timeout <= 120
+    error_message = "health_check.target_group.timeout must be at least 2 and at most 120."
+  }
+
+  validation {
+    condition     = var.health_check.target_group.healthy_threshold >= 2 && var.health_check.target_group.healthy_threshold <= 10
+    error_message = "health_check.target_group.healthy_threshold must be at least 2 and at most 10."
+  }
+
+  validation {
+    condition     = var.health_check.target_group.unhealthy_threshold >= 2 && var.health_check.target_group.unhealthy_threshold <= 10
+    error_message = "health_check.target_group.unhealthy_threshold must be at least 2 and at most 10."
+  }
+
+  validation {
+    condition     = var.health_check.target_group.path != "/health"
+    error_message = "health_check.target_group: /health is a Jitsi room page that always answers 200; use / or /http-bind"
+  }
+
   validation {
     condition     = var.health_check.target_group.timeout < var.health_check.target_group.interval
-    error_message = "health_check.target_group.timeout must be below health_check.target_group.interval."
+    error_message = "health_check.target_group: timeout (${try(jsonencode(var.health_check.target_group.timeout), "")}) must be below interval (${try(jsonencode(var.health_check.target_group.interval), "")})"
   }
+
   validation {
-    condition = (var.health_check.target_group.healthy_threshold >= 2 && var.health_check.target_group.healthy_threshold <= 10 &&
-    var.health_check.target_group.unhealthy_threshold >= 2 && var.health_check.target_group.unhealthy_threshold <= 10)
-    error_message = "health_check.target_group.healthy_threshold and unhealthy_threshold must be 2-10 (ELB limits)."
+    condition     = var.health_check.grace_period >= 0 && var.health_check.grace_period <= 2147483647
+    error_message = "health_check.grace_period must be at least 0 and at most 2147483647."
   }
+
   validation {
-    condition     = startswith(var.health_check.target_group.path, "/") && var.health_check.target_group.path != "/health"
-    error_message = "health_check.target_group.path must start with / and must not be /health (a Jitsi room page that always answers 200): use / or /http-bind."
-  }
-  validation {
-    condition     = var.health_check.grace_period >= var.health_check.container.start_period + 2 * var.health_check.container.interval && var.health_check.grace_period <= 2147483647
-    error_message = "health_check.grace_period must be at least start_period + 2 x interval of the container check (120 s with the defaults), or new tasks are killed before they can pass."
+    condition     = var.health_check.grace_period >= var.health_check.container.start_period + 2 * var.health_check.container.interval
+    error_message = "health_check: grace_period (${try(jsonencode(var.health_check.grace_period), "")}) must be at least start_period + 2 x interval of the container check, or new tasks are killed before they can pass"
   }
 }
 
 variable "routes" {
-  description = "More services on the HTTPS listener: name => path patterns, listener rule priority, target port (e.g. auth = /auth/* on 8001)."
+  description = "More services behind the same ALB, one listener rule each."
   type = map(object({
     path_patterns = list(string)
     priority      = number
@@ -206,23 +310,43 @@ variable "routes" {
   default = {}
 
   validation {
-    condition     = length(distinct([for r in values(var.routes) : r.priority])) == length(var.routes)
-    error_message = "routes: two routes have the same priority; each listener rule needs its own."
+    condition     = alltrue([for key in keys(var.routes) : can(regex("^[a-z][a-z0-9-]{0,20}$", key))])
+    error_message = "every key of routes must be lowercase letters, digits and dashes (max 21)."
   }
+
+  validation {
+    condition     = alltrue([for v_key, v in var.routes : length(v.path_patterns) >= 1 && length(v.path_patterns) <= 5])
+    error_message = "routes.<name>.path_patterns must have 1 to 5 item(s)."
+  }
+
+  validation {
+    condition     = alltrue([for v_key, v in var.routes : alltrue([for item in v.path_patterns : can(regex("^/", item))])])
+    error_message = "every item of routes.<name>.path_patterns must be a path starting with /."
+  }
+
+  validation {
+    condition     = alltrue([for v_key, v in var.routes : v.priority >= 1 && v.priority <= 50000])
+    error_message = "routes.<name>.priority must be at least 1 and at most 50000."
+  }
+
+  validation {
+    condition     = alltrue([for v_key, v in var.routes : v.port >= 1 && v.port <= 65535])
+    error_message = "routes.<name>.port must be at least 1 and at most 65535."
+  }
+
+  validation {
+    condition     = alltrue([for v_key, v in var.routes : can(regex("^/", v.health_path))])
+    error_message = "routes.<name>.health_path must be a path starting with /."
+  }
+
+  validation {
+    condition     = length(distinct([for r in values(var.routes) : r.priority])) == length(var.routes)
+    error_message = "routes: each listener rule needs its own priority"
+  }
+
   validation {
     condition     = length(distinct(flatten([for r in values(var.routes) : r.path_patterns]))) == length(flatten([for r in values(var.routes) : r.path_patterns]))
-    error_message = "routes: a path pattern appears in two routes; each path may go to one service only."
-  }
-  validation {
-    condition = alltrue([for r in values(var.routes) :
-      r.priority >= 1 && r.priority <= 50000 && r.port >= 1 && r.port <= 65535 &&
-      length(r.path_patterns) >= 1 && length(r.path_patterns) <= 5 && alltrue([for p in r.path_patterns : startswith(p, "/")])
-    ])
-    error_message = "routes: priority must be 1-50000, port 1-65535, and 1-5 path patterns each starting with /."
-  }
-  validation {
-    condition     = alltrue([for k in keys(var.routes) : can(regex("^[a-z][a-z0-9-]{0,20}$", k))])
-    error_message = "routes: names must be lowercase letters, digits and dashes (max 21), as they name target groups."
+    error_message = "routes: a path pattern may go to one route only"
   }
 }
 
@@ -239,11 +363,12 @@ variable "observability" {
 
   validation {
     condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.observability.log_retention_days)
-    error_message = "observability.log_retention_days must be a CloudWatch retention value: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653."
+    error_message = "observability.log_retention_days must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
   }
+
   validation {
-    condition     = alltrue([for c in var.observability.adot_containers : contains(["web", "prosody", "jicofo", "jvb"], c)])
-    error_message = "observability.adot_containers may only name web, prosody, jicofo and jvb."
+    condition     = alltrue([for item in var.observability.adot_containers : contains(["web", "prosody", "jicofo", "jvb"], item)])
+    error_message = "every item of observability.adot_containers must be one of web, prosody, jicofo, jvb."
   }
 }
 
@@ -260,21 +385,33 @@ variable "alarms" {
   default = {}
 
   validation {
+    condition     = alltrue([for item in var.alarms.emails : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", item))])
+    error_message = "every item of alarms.emails must be an email address such as ops@example.com."
+  }
+
+  validation {
     condition     = contains([10, 30, 60, 120, 300, 600, 900, 3600], var.alarms.period)
-    error_message = "alarms.period must be 10, 30 or a multiple of 60 seconds such as 60 or 300."
+    error_message = "alarms.period must be one of 10, 30, 60, 120, 300, 600, 900, 3600."
   }
+
   validation {
-    condition     = var.alarms.target_5xx_threshold >= 0 && var.alarms.elb_5xx_threshold >= 0 && var.alarms.p99_latency_seconds > 0
-    error_message = "alarms: 5xx thresholds must be >= 0 and p99_latency_seconds > 0."
+    condition     = var.alarms.target_5xx_threshold >= 0
+    error_message = "alarms.target_5xx_threshold must be at least 0."
   }
+
   validation {
-    condition     = alltrue([for e in var.alarms.emails : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", e))])
-    error_message = "alarms.emails must be email addresses such as ops@example.com."
+    condition     = var.alarms.elb_5xx_threshold >= 0
+    error_message = "alarms.elb_5xx_threshold must be at least 0."
+  }
+
+  validation {
+    condition     = var.alarms.p99_latency_seconds > 0
+    error_message = "alarms.p99_latency_seconds must be above 0."
   }
 }
 
 variable "budgets" {
-  description = "Monthly cost budgets (USD, ascending), each with FORECASTED and ACTUAL 100% notifications."
+  description = "Monthly cost budgets (USD, ascending), each with FORECASTED and ACTUAL notifications."
   type = object({
     limits     = optional(list(number), [5, 10, 20, 40, 60])
     emails     = optional(list(string), [])
@@ -283,17 +420,28 @@ variable "budgets" {
   default = {}
 
   validation {
-    condition     = length(var.budgets.limits) >= 1 && alltrue([for i, l in var.budgets.limits : l > 0 && (i == 0 || l > try(var.budgets.limits[i - 1], 0))])
-    error_message = "budgets.limits must be a non-empty list of positive amounts in strictly ascending order, such as [5, 10, 20, 40, 60]."
+    condition     = length(var.budgets.limits) >= 1
+    error_message = "budgets.limits must have at least 1 item(s)."
   }
+
   validation {
-    condition     = length(var.budgets.emails) <= 10 && alltrue([for e in var.budgets.emails : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", e))])
-    error_message = "budgets.emails takes at most 10 email addresses (an AWS Budgets limit) such as ops@example.com."
+    condition     = length(var.budgets.emails) <= 10
+    error_message = "budgets.emails must have at most 10 item(s)."
+  }
+
+  validation {
+    condition     = alltrue([for item in var.budgets.emails : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", item))])
+    error_message = "every item of budgets.emails must be an email address such as ops@example.com."
+  }
+
+  validation {
+    condition     = alltrue([for i, l in var.budgets.limits : l > 0 && (i == 0 ? true : l > var.budgets.limits[max(i - 1, 0)])])
+    error_message = "budgets: limits ${try(jsonencode(var.budgets.limits), "")} must be positive amounts in strictly ascending order, such as [5, 10, 20, 40, 60]"
   }
 }
 
 variable "telemetry" {
-  description = "Jitsi telemetry: a scheduled Lambda turns JVB and jicofo stats into CloudWatch metrics (EMF)."
+  description = "Jitsi stats to CloudWatch: a scheduled Lambda in the VPC, EMF on stdout."
   type = object({
     enabled             = optional(bool, true)
     schedule_expression = optional(string, "rate(1 minute)")
@@ -302,34 +450,14 @@ variable "telemetry" {
   default = {}
 
   validation {
-    condition     = can(regex("^(rate|cron)\\(.+\\)$", var.telemetry.schedule_expression)) && var.telemetry.stress_threshold > 0
-    error_message = "telemetry.schedule_expression must be rate(...) or cron(...), and stress_threshold above 0."
+    condition     = can(regex("^(rate|cron)\\(.+\\)$", var.telemetry.schedule_expression))
+    error_message = "telemetry.schedule_expression must be rate(...) or cron(...), e.g. rate(1 minute)."
   }
-}
-
-variable "telemetry_package" {
-  description = "The telemetry function's zip: path (relative to this directory) and base64 SHA-256. jitsi-ecs builds it; by hand: python -m jitsi_ecs.telemetry.package."
-  type = object({
-    path = string
-    hash = string
-  })
-  default = null
 
   validation {
-    condition     = var.telemetry_package != null || !var.telemetry.enabled
-    error_message = "telemetry is enabled but telemetry_package is not set: build it with `python -m jitsi_ecs.telemetry.package telemetry.zip` (jitsi-ecs does this itself), or set telemetry.enabled = false."
+    condition     = var.telemetry.stress_threshold > 0
+    error_message = "telemetry.stress_threshold must be above 0."
   }
-}
-
-variable "aws_provider" {
-  description = "Provider switches. Keep the defaults for a real account; the emulator target changes them."
-  type = object({
-    max_retries                 = optional(number, 25)
-    skip_credentials_validation = optional(bool, false)
-    skip_metadata_api_check     = optional(bool, false)
-    s3_use_path_style           = optional(bool, false)
-  })
-  default = {}
 }
 
 variable "tags" {

@@ -1,4 +1,4 @@
-"""Print the Inputs/Outputs tables of infra/README.md from infra/variables.tf and outputs.tf.
+"""Print the Inputs/Outputs tables of infra/README.md from infra/*variables.tf and outputs.tf.
 
     python scripts/infra_docs.py > /tmp/tables.md   # paste between the README markers
 tests/infra/test_docs.py fails when the README no longer matches.
@@ -22,9 +22,8 @@ def blocks(kind: str, text: str) -> list[tuple[str, str]]:
 
 def tables() -> str:
     lines = ["| input | description |", "|---|---|"]
-    lines += [
-        f"| `{n}` | {d} |" for n, d in blocks("variable", (INFRA / "variables.tf").read_text())
-    ]
+    for source in ("variables.tf", "tool_variables.tf"):
+        lines += [f"| `{n}` | {d} |" for n, d in blocks("variable", (INFRA / source).read_text())]
     lines += ["", "| output | description |", "|---|---|"]
     lines += [f"| `{n}` | {d} |" for n, d in blocks("output", (INFRA / "outputs.tf").read_text())]
     return "\n".join(lines)

@@ -10,6 +10,10 @@ variables {
   target_group_arn_suffix = "targetgroup/jitsi-web/0123456789abcdef"
   cluster_name            = "jitsi"
   desired_counts          = { web = 3, xmpp = 1, jvb = 1 }
+  topic_name              = "deployment-alerts"
+  emails                  = []
+  period                  = 60
+  thresholds              = { target_5xx = 5, elb_5xx = 5, p99_latency_seconds = 2 }
 }
 
 run "alarms_to_deployment_alerts" {

@@ -5,7 +5,10 @@ mock_provider "aws" {
 }
 
 variables {
-  name = "jitsi"
+  name       = "jitsi"
+  limits     = [5, 10, 20, 40, 60]
+  emails     = []
+  topic_name = "budget-alerts"
 }
 
 run "budgets_forecast_and_actual" {

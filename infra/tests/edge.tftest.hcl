@@ -11,7 +11,10 @@ variables {
   subnet_ids      = ["subnet-a", "subnet-b"]
   domain          = "meet.example.com"
   route53_zone_id = "Z0123456789"
-  default_target  = { port = 80 }
+  default_target  = { port = 80, health_path = "/" }
+  ssl_policy      = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+  health_check    = { interval = 30, timeout = 5, healthy_threshold = 2, unhealthy_threshold = 3 }
+  routes          = {}
 }
 
 run "edge_https_redirect_and_default_route" {
@@ -89,10 +92,10 @@ run "planned_routes_join_by_configuration" {
     route53_zone_id = null
     certificate_arn = "arn:aws:acm:us-west-2:123456789012:certificate/abc"
     routes = {
-      auth   = { path_patterns = ["/auth/*"], priority = 10, port = 8001 }
-      stream = { path_patterns = ["/stream/*"], priority = 20, port = 8002 }
-      ingest = { path_patterns = ["/ingest/*"], priority = 30, port = 8003 }
-      api    = { path_patterns = ["/api/v1/*"], priority = 40, port = 8004 }
+      auth   = { path_patterns = ["/auth/*"], priority = 10, port = 8001, health_path = "/health" }
+      stream = { path_patterns = ["/stream/*"], priority = 20, port = 8002, health_path = "/health" }
+      ingest = { path_patterns = ["/ingest/*"], priority = 30, port = 8003, health_path = "/health" }
+      api    = { path_patterns = ["/api/v1/*"], priority = 40, port = 8004, health_path = "/health" }
     }
   }
 
@@ -127,7 +130,7 @@ run "public_route_stays_possible" {
 
   variables {
     routes = {
-      public = { path_patterns = ["/public/*"], priority = 5, port = 8005 }
+      public = { path_patterns = ["/public/*"], priority = 5, port = 8005, health_path = "/health" }
     }
   }
 

@@ -5,17 +5,27 @@ mock_provider "aws" {
 }
 
 variables {
-  name                   = "jitsi"
-  region                 = "us-west-2"
-  domain                 = "meet.example.com"
-  image                  = { registry = "docker.io/jitsi", tag = "stable-11031" }
-  web_port               = 80
-  deployment_alarm_names = ["jitsi-target-5xx", "jitsi-elb-5xx"]
-  vpc_id                 = "vpc-123"
-  subnet_ids             = ["subnet-a", "subnet-b"]
-  alb_security_group_id  = "sg-alb"
-  web_target_group_arn   = "arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/jitsi-web/0123456789abcdef"
-  log_group_name         = "/ecs/jitsi-app"
+  name                      = "jitsi"
+  region                    = "us-west-2"
+  domain                    = "meet.example.com"
+  image                     = { registry = "docker.io/jitsi", tag = "stable-11031" }
+  web_port                  = 80
+  deployment_alarm_names    = ["jitsi-target-5xx", "jitsi-elb-5xx"]
+  vpc_id                    = "vpc-123"
+  subnet_ids                = ["subnet-a", "subnet-b"]
+  alb_security_group_id     = "sg-alb"
+  web_target_group_arn      = "arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/jitsi-web/0123456789abcdef"
+  log_group_name            = "/ecs/jitsi-app"
+  internal_domain           = "jitsi.internal"
+  cpu_architecture          = "X86_64"
+  auth_type                 = "jwt"
+  jwt_app_id                = "jitsi"
+  web                       = { desired_count = 3, cpu = 256, memory = 512, spot = false }
+  xmpp                      = { cpu = 512, memory = 1024 }
+  jvb                       = { desired_count = 1, cpu = 1024, memory = 2048, udp_port = 10000, stun_servers = ["meet-jit-si-turnrelay.jitsi.net:443"], spot = false }
+  schedule                  = null
+  container_health_check    = { interval = 30, timeout = 5, retries = 3, start_period = 60 }
+  health_check_grace_period = 120
 }
 
 run "services_safety_nets" {
@@ -210,7 +220,7 @@ run "spot_and_schedule_levers" {
   }
 
   variables {
-    web      = { spot = true }
+    web      = { desired_count = 3, cpu = 256, memory = 512, spot = true }
     schedule = { days = "MON-FRI", start_hour = 7, stop_hour = 19 }
   }
 

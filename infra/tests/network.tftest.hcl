@@ -5,7 +5,11 @@ mock_provider "aws" {
 }
 
 variables {
-  name = "jitsi"
+  name              = "jitsi"
+  cidr              = "10.42.0.0/16"
+  az_count          = 2
+  vpc_id            = null
+  public_subnet_ids = []
 }
 
 run "network_public_subnets_no_nat" {

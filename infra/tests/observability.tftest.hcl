@@ -13,6 +13,11 @@ variables {
     cluster_name            = "jitsi"
     service_names           = ["web", "xmpp", "jvb"]
   }
+  log_group_name     = "/ecs/jitsi-app"
+  log_retention_days = 30
+  adot_containers    = []
+  metric_namespace   = "Jitsi"
+  transaction_search = true
 }
 
 run "observability_logs_dashboard" {

@@ -14,6 +14,9 @@ variables {
   jicofo_url             = "http://xmpp.jitsi.internal:8888"
   package                = { path = "telemetry.zip", hash = "bW9jaw==" }
   alarm_topic_arn        = "arn:aws:sns:us-west-2:123456789012:deployment-alerts"
+  namespace              = "Jitsi"
+  schedule_expression    = "rate(1 minute)"
+  stress_threshold       = 0.8
 }
 
 run "collector_lambda_in_the_vpc" {

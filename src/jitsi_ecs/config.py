@@ -1,398 +1,481 @@
-"""jitsi-ecs.toml: one file describes one deployment.
+"""jitsi-ecs.toml: one file describes one deployment, and this module is its only definition.
 
-The model mirrors the Terraform root variables key for key, so rendering is a dump and the
-rules here are the same as the `validation` blocks in infra/variables.tf: a bad value is
-rejected before Terraform runs, with the key named.
+Every key, type, default, description and rule is written here once. `jitsi_ecs.schema`
+renders the same model as infra/variables.tf (the Terraform root variables, with the same
+defaults and validations) and as the commented file `jitsi-ecs init` writes, so the CLI, a
+Terraform user and the docs cannot disagree. Rules that span fields are `Rule`s: a Python
+check and its HCL condition side by side, with one message.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import itertools
-import re
 import tomllib
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from jitsi_ecs.errors import ConfigError
+from jitsi_ecs.schema import Matches, Rule, hcl_value, rule_message
 
 DEFAULT_CONFIG_FILE = "jitsi-ecs.toml"
 
-_DOMAIN = re.compile(r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_TAG = re.compile(r"^stable-[0-9]{4,}(-[0-9]+)?$")
-_ROUTE_NAME = re.compile(r"^[a-z][a-z0-9-]{0,20}$")
-FARGATE_CPU = (256, 512, 1024, 2048, 4096, 8192, 16384)
-LOG_RETENTION_DAYS = (
-    1,
-    3,
-    5,
-    7,
-    14,
-    30,
-    60,
-    90,
-    120,
-    150,
-    180,
-    365,
-    400,
-    545,
-    731,
-    1096,
-    1827,
-    2192,
-    2557,
-    2922,
-    3288,
-    3653,
-)
-CONTAINERS = ("web", "prosody", "jicofo", "jvb")
+# ---------------------------------------------------------------- shared vocabulary
+
+DomainName = Annotated[
+    str,
+    Matches(
+        r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$",
+        "a lowercase DNS name such as meet.example.com (no scheme, no path)",
+    ),
+]
+Email = Annotated[
+    str, Matches(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", "an email address such as ops@example.com")
+]
+ImageTag = Annotated[
+    str,
+    Matches(
+        r"^stable-[0-9]{4,}(-[0-9]+)?$",
+        "a pinned stable-NNNNN[-N] tag (for example stable-11031); moving tags such as "
+        "stable or latest are refused",
+    ),
+]
+AbsolutePath = Annotated[str, Matches(r"^/", "a path starting with /")]
+RouteName = Annotated[
+    str, Matches(r"^[a-z][a-z0-9-]{0,20}$", "lowercase letters, digits and dashes (max 21)")
+]
+CronDays = Annotated[
+    str,
+    Matches(
+        r"^(\*|(MON|TUE|WED|THU|FRI|SAT|SUN)(-(MON|TUE|WED|THU|FRI|SAT|SUN))?"
+        r"(,(MON|TUE|WED|THU|FRI|SAT|SUN)(-(MON|TUE|WED|THU|FRI|SAT|SUN))?)*)$",
+        "a cron day list such as MON-FRI or MON,WED,FRI",
+    ),
+]
+
+# Fargate task sizes AWS accepts: cpu units -> memory MiB (Amazon ECS developer guide,
+# "Task CPU and memory"). One table: the CLI checks it and Terraform receives it as a literal.
+FARGATE_MEMORY: dict[int, list[int]] = {
+    256: [512, 1024, 2048],
+    512: list(range(1024, 4097, 1024)),
+    1024: list(range(2048, 8193, 1024)),
+    2048: list(range(4096, 16385, 1024)),
+    4096: list(range(8192, 30721, 1024)),
+    8192: list(range(16384, 61441, 4096)),
+    16384: list(range(32768, 122881, 8192)),
+}
+FargateCpu = Literal[256, 512, 1024, 2048, 4096, 8192, 16384]
+LogRetention = Literal[
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
+    2922, 3288, 3653,
+]  # fmt: skip
+# TLS 1.2+ ALB policies (ELB docs, "Security policies for your Application Load Balancer").
+# An allowlist, not a pattern: TLS13-1-0 and TLS13-1-1 policies also name TLS13.
+SslPolicy = Literal[
+    "ELBSecurityPolicy-TLS13-1-2-2021-06",
+    "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+    "ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06",
+    "ELBSecurityPolicy-TLS13-1-2-Ext2-2021-06",
+    "ELBSecurityPolicy-TLS13-1-3-2021-06",
+    "ELBSecurityPolicy-TLS-1-2-2017-01",
+    "ELBSecurityPolicy-TLS-1-2-Ext-2018-06",
+    "ELBSecurityPolicy-FS-1-2-2019-08",
+    "ELBSecurityPolicy-FS-1-2-Res-2019-08",
+    "ELBSecurityPolicy-FS-1-2-Res-2020-10",
+]
+
+
+def _key(default: Any, description: str, **extra: Any) -> Any:
+    """A field's default, its description (variables.tf and `jitsi-ecs init` show it), extras.
+
+    Extras: `example` (shown commented out in the init file for keys without a default) and
+    `terraform=False` (keys only the CLI reads).
+    """
+    return Field(default, description=description, json_schema_extra=extra or None)
 
 
 class _Model(BaseModel):
+    """Frozen, no unknown keys, and every `Rule` of the class checked after the fields."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
+    RULES: ClassVar[tuple[Rule, ...]] = ()
+
+    @model_validator(mode="after")
+    def _rules(self) -> _Model:
+        for rule in type(self).RULES:
+            if not rule.deploy_only and not rule.check(self):
+                raise ValueError(rule_message(rule, self))
+        return self
 
 
-def _emails(values: list[str]) -> list[str]:
-    for value in values:
-        if not _EMAIL.match(value):
-            raise ValueError(f"{value!r} is not an email address such as ops@example.com")
-    return values
+# ---------------------------------------------------------------- network
+
+
+def _is_cidr(cidr: str) -> bool:
+    try:
+        network = ipaddress.IPv4Network(cidr, strict=True)
+    except ValueError:
+        return False
+    return 16 <= network.prefixlen <= 24
 
 
 class Network(_Model):
-    cidr: str = "10.42.0.0/16"
-    az_count: Annotated[int, Field(ge=2, le=4)] = 2
-    vpc_id: str | None = None
-    public_subnet_ids: list[str] = []
+    """A new VPC with public subnets (cidr, az_count) or an existing one. No NAT gateway."""
 
-    @model_validator(mode="after")
-    def _existing_vpc(self) -> Network:
-        if self.vpc_id and len(self.public_subnet_ids) < 2:
-            raise ValueError(
-                "vpc_id needs public_subnet_ids with at least 2 subnets in different AZs"
-            )
-        return self
+    cidr: str = _key("10.42.0.0/16", "VPC CIDR, /16 to /24; each AZ gets a public subnet of it")
+    az_count: Annotated[int, Field(ge=2, le=4)] = _key(2, "availability zones (subnets) to use")
+    vpc_id: str | None = _key(
+        None, "use this existing VPC instead", example="vpc-0123456789abcdef0"
+    )
+    public_subnet_ids: list[str] = _key([], "its public subnets: at least 2, in different AZs")
+
+    RULES = (
+        Rule(
+            "cidr {cidr} is not a canonical IPv4 CIDR block from /16 to /24 such as 10.42.0.0/16",
+            lambda n: _is_cidr(n.cidr),
+            "can(cidrsubnet(self.cidr, 0, 0)) ? (cidrsubnet(self.cidr, 0, 0) == self.cidr && "
+            'tonumber(split("/", self.cidr)[1]) >= 16 && tonumber(split("/", self.cidr)[1]) <= 24)'
+            " : false",
+        ),
+        Rule(
+            "vpc_id needs public_subnet_ids with at least 2 subnets in different AZs",
+            lambda n: n.vpc_id is None or len(n.public_subnet_ids) >= 2,
+            "self.vpc_id == null ? true : length(self.public_subnet_ids) >= 2",
+        ),
+    )
+
+
+# ---------------------------------------------------------------- jitsi
 
 
 class Image(_Model):
-    tag: str = "stable-11031"
-    registry: str | None = None
+    """The Jitsi image line: one pinned tag for web, prosody, jicofo and jvb."""
 
-    @field_validator("tag")
-    @classmethod
-    def _pinned(cls, tag: str) -> str:
-        if not _TAG.match(tag):
-            raise ValueError(
-                f"{tag!r} is not a pinned stable-NNNNN[-N] tag (for example stable-11031); "
-                "moving tags such as stable or latest are refused"
-            )
-        return tag
+    tag: ImageTag = _key("stable-11031", "pinned; stable-11146+ is the rootless ghcr.io line")
+    registry: str | None = _key(
+        None, "default: docker.io/jitsi up to 11031, ghcr.io/jitsi after", example="ghcr.io/jitsi"
+    )
 
 
-class _Size(_Model):
-    cpu: int
-    memory: int
-
-    @model_validator(mode="after")
-    def _fargate_size(self) -> _Size:
-        if self.cpu not in FARGATE_CPU:
-            raise ValueError(
-                f"cpu {self.cpu} is not a Fargate size: {', '.join(map(str, FARGATE_CPU))}"
-            )
-        low, high = max(512, self.cpu * 2), min(self.cpu * 8, 122880)
-        if not low <= self.memory <= high:
-            raise ValueError(
-                f"memory {self.memory} MiB must be {low}-{high} MiB for cpu {self.cpu}"
-            )
-        return self
-
-
-class Web(_Size):
-    desired_count: Annotated[int, Field(ge=1, le=100)] = 3
-    cpu: int = 256
-    memory: int = 512
-    spot: bool = False
-
-
-class Xmpp(_Size):
-    cpu: int = 512
-    memory: int = 1024
-
-
-class Jvb(_Size):
-    desired_count: Annotated[int, Field(ge=1, le=50)] = 1
-    cpu: int = 1024
-    memory: int = 2048
-    udp_port: Annotated[int, Field(ge=1024, le=65535)] = 10000
-    stun_servers: list[str] = ["meet-jit-si-turnrelay.jitsi.net:443"]
-    spot: bool = False
-
-
-_CRON_DAYS = re.compile(
-    r"^(\*|(MON|TUE|WED|THU|FRI|SAT|SUN)(-(MON|TUE|WED|THU|FRI|SAT|SUN))?"
-    r"(,(MON|TUE|WED|THU|FRI|SAT|SUN)(-(MON|TUE|WED|THU|FRI|SAT|SUN))?)*)$"
+_FARGATE_SIZE = Rule(
+    "cpu {cpu} with memory {memory} MiB is not a Fargate task size (cpu 256: 512, 1024 or "
+    "2048 MiB; 512: 1-4 GiB; 1024: 2-8 GiB; 2048: 4-16 GiB; 4096: 8-30 GiB, in 1 GiB steps)",
+    lambda s: s.memory in FARGATE_MEMORY[s.cpu],
+    f"contains(lookup({hcl_value({str(k): v for k, v in FARGATE_MEMORY.items()})}, "
+    "tostring(self.cpu), []), self.memory)",
 )
+
+
+class Web(_Model):
+    """web service (nginx + app): stateless, scales out."""
+
+    desired_count: Annotated[int, Field(ge=1, le=100)] = _key(3, "tasks behind the ALB")
+    cpu: FargateCpu = _key(256, "CPU units per task (1024 = 1 vCPU)")
+    memory: int = _key(512, "MiB per task, a size Fargate accepts for the cpu")
+    spot: bool = _key(False, "all but one task on Fargate Spot (up to 70% cheaper)")
+
+    RULES = (_FARGATE_SIZE,)
+
+
+class Xmpp(_Model):
+    """xmpp service (prosody + jicofo): always exactly one task per shard."""
+
+    cpu: FargateCpu = _key(512, "CPU units of the one signaling task")
+    memory: int = _key(1024, "MiB of the one signaling task")
+
+    RULES = (_FARGATE_SIZE,)
+
+
+class Jvb(_Model):
+    """jvb service: bridges with a public IP each, media on udp_port, address found by STUN."""
+
+    desired_count: Annotated[int, Field(ge=1, le=50)] = _key(1, "bridges")
+    cpu: FargateCpu = _key(1024, "CPU units per bridge")
+    memory: int = _key(2048, "MiB per bridge (the JVM heap is set below it)")
+    udp_port: Annotated[int, Field(ge=1024, le=65535)] = _key(10000, "media port, UDP")
+    stun_servers: list[str] = _key(
+        ["meet-jit-si-turnrelay.jitsi.net:443"], "host:port servers the bridge asks for its IP"
+    )
+    spot: bool = _key(False, "bridges on Fargate Spot: a reclaimed bridge ends its meetings")
+
+    RULES = (_FARGATE_SIZE,)
 
 
 class Schedule(_Model):
     """Scale every service to zero outside these hours (UTC)."""
 
-    days: str = "MON-FRI"
-    start_hour: Annotated[int, Field(ge=0, le=23)] = 7
-    stop_hour: Annotated[int, Field(ge=1, le=24)] = 19
+    days: CronDays = _key("MON-FRI", "cron day list")
+    start_hour: Annotated[int, Field(ge=0, le=23)] = _key(7, "hour (UTC) the services start")
+    # cron hours are 0-23: "24" would render cron(0 24 ...), which AWS refuses.
+    stop_hour: Annotated[int, Field(ge=1, le=23)] = _key(19, "hour (UTC) they stop")
 
-    @field_validator("days")
-    @classmethod
-    def _cron_days(cls, days: str) -> str:
-        if not _CRON_DAYS.match(days):
-            raise ValueError(f"{days!r} is not a cron day list such as MON-FRI or MON,WED,FRI")
-        return days
-
-    @model_validator(mode="after")
-    def _order(self) -> Schedule:
-        if self.start_hour >= self.stop_hour:
-            raise ValueError(
-                f"start_hour ({self.start_hour}) must be before stop_hour ({self.stop_hour})"
-            )
-        return self
+    RULES = (
+        Rule(
+            "start_hour ({start_hour}) must be before stop_hour ({stop_hour})",
+            lambda s: s.start_hour < s.stop_hour,
+            "self.start_hour < self.stop_hour",
+        ),
+    )
 
 
 class Jitsi(_Model):
-    image: Image = Image()
-    cpu_architecture: Literal["X86_64", "ARM64"] = "X86_64"
-    auth_type: Literal["jwt", "none"] = "jwt"
-    jwt_app_id: str = "jitsi"
-    internal_domain: str = "jitsi.internal"
-    web: Web = Web()
-    xmpp: Xmpp = Xmpp()
-    jvb: Jvb = Jvb()
-    schedule: Schedule | None = None
+    """The Jitsi services: image line, sizes, counts, auth."""
+
+    image: Image = _key(Image(), "image line")
+    cpu_architecture: Literal["X86_64", "ARM64"] = _key(
+        "X86_64", "or ARM64 (the images are multi-arch; ARM is ~20% cheaper)"
+    )
+    auth_type: Literal["jwt", "none"] = _key(
+        "jwt", "jwt (recommended) or none (open instance: anyone can host)"
+    )
+    jwt_app_id: str = _key("jitsi", "JWT issuer (iss) the tokens are signed as")
+    internal_domain: str = _key(
+        "jitsi.internal", "Cloud Map namespace; prosody is xmpp.<internal_domain>"
+    )
+    web: Web = _key(Web(), "nginx + app, stateless")
+    xmpp: Xmpp = _key(Xmpp(), "prosody + jicofo: always one task (one shard)")
+    jvb: Jvb = _key(Jvb(), "bridges: public IP each, media on UDP udp_port")
+    schedule: Schedule | None = _key(
+        None, "scale everything to zero outside these hours (UTC)", example=Schedule()
+    )
+
+
+# ---------------------------------------------------------------- health checks
 
 
 class ContainerCheck(_Model):
-    interval: Annotated[int, Field(ge=5, le=300)] = 30
-    timeout: Annotated[int, Field(ge=2, le=60)] = 5
-    retries: Annotated[int, Field(ge=1, le=10)] = 3
-    start_period: Annotated[int, Field(ge=0, le=300)] = 60
+    """The container health check of every container (ECS limits)."""
 
-    @model_validator(mode="after")
-    def _timeout_below_interval(self) -> ContainerCheck:
-        if self.timeout >= self.interval:
-            raise ValueError(f"timeout ({self.timeout}) must be below interval ({self.interval})")
-        return self
+    interval: Annotated[int, Field(ge=5, le=300)] = _key(30, "seconds between checks")
+    timeout: Annotated[int, Field(ge=2, le=60)] = _key(5, "seconds a check may take")
+    retries: Annotated[int, Field(ge=1, le=10)] = _key(3, "failures before unhealthy")
+    start_period: Annotated[int, Field(ge=0, le=300)] = _key(60, "seconds of grace at start")
+
+    RULES = (
+        Rule(
+            "timeout ({timeout}) must be below interval ({interval})",
+            lambda c: c.timeout < c.interval,
+            "self.timeout < self.interval",
+        ),
+    )
 
 
 class TargetGroupCheck(_Model):
-    path: str = "/"
-    interval: Annotated[int, Field(ge=5, le=300)] = 30
-    timeout: Annotated[int, Field(ge=2, le=120)] = 5
-    healthy_threshold: Annotated[int, Field(ge=2, le=10)] = 2
-    unhealthy_threshold: Annotated[int, Field(ge=2, le=10)] = 3
+    """The ALB target group health check (ELB limits)."""
 
-    @field_validator("path")
-    @classmethod
-    def _real_path(cls, path: str) -> str:
-        if not path.startswith("/"):
-            raise ValueError("must start with /")
-        if path == "/health":
-            raise ValueError(
-                "/health is a Jitsi room page that always answers 200; use / or /http-bind"
-            )
-        return path
+    path: AbsolutePath = _key("/", "never /health: it is a room page that always answers 200")
+    interval: Annotated[int, Field(ge=5, le=300)] = _key(30, "seconds between checks")
+    timeout: Annotated[int, Field(ge=2, le=120)] = _key(5, "seconds a check may take")
+    healthy_threshold: Annotated[int, Field(ge=2, le=10)] = _key(2, "passes to be healthy")
+    unhealthy_threshold: Annotated[int, Field(ge=2, le=10)] = _key(3, "failures to be unhealthy")
 
-    @model_validator(mode="after")
-    def _timeout_below_interval(self) -> TargetGroupCheck:
-        if self.timeout >= self.interval:
-            raise ValueError(f"timeout ({self.timeout}) must be below interval ({self.interval})")
-        return self
+    RULES = (
+        Rule(
+            "/health is a Jitsi room page that always answers 200; use / or /http-bind",
+            lambda t: t.path != "/health",
+            'self.path != "/health"',
+        ),
+        Rule(
+            "timeout ({timeout}) must be below interval ({interval})",
+            lambda t: t.timeout < t.interval,
+            "self.timeout < self.interval",
+        ),
+    )
 
 
 class HealthCheck(_Model):
-    container: ContainerCheck = ContainerCheck()
-    target_group: TargetGroupCheck = TargetGroupCheck()
-    grace_period: Annotated[int, Field(ge=0, le=2147483647)] = 120
+    """Container and target group health checks and the ECS grace period."""
 
-    @model_validator(mode="after")
-    def _grace_covers_start(self) -> HealthCheck:
-        needed = self.container.start_period + 2 * self.container.interval
-        if self.grace_period < needed:
-            raise ValueError(
-                f"grace_period ({self.grace_period}) must be at least start_period + 2 x interval "
-                f"({needed}), or new tasks are killed before they can pass"
-            )
-        return self
+    container: ContainerCheck = _key(ContainerCheck(), "container checks")
+    target_group: TargetGroupCheck = _key(TargetGroupCheck(), "ALB target group checks")
+    grace_period: Annotated[int, Field(ge=0, le=2147483647)] = _key(
+        120, "seconds ECS ignores failing checks of a new task, >= start_period + 2 x interval"
+    )
+
+    RULES = (
+        Rule(
+            "grace_period ({grace_period}) must be at least start_period + 2 x interval of the "
+            "container check, or new tasks are killed before they can pass",
+            lambda h: h.grace_period >= h.container.start_period + 2 * h.container.interval,
+            "self.grace_period >= self.container.start_period + 2 * self.container.interval",
+        ),
+    )
+
+
+# ---------------------------------------------------------------- routes
 
 
 class Route(_Model):
-    path_patterns: Annotated[list[str], Field(min_length=1, max_length=5)]
-    priority: Annotated[int, Field(ge=1, le=50000)]
-    port: Annotated[int, Field(ge=1, le=65535)]
-    health_path: str = "/health"
+    """Another service behind the HTTPS listener: path patterns, rule priority, target port."""
 
-    @field_validator("path_patterns")
-    @classmethod
-    def _absolute(cls, patterns: list[str]) -> list[str]:
-        for p in patterns:
-            if not p.startswith("/"):
-                raise ValueError(f"path pattern {p!r} must start with /")
-        return patterns
+    path_patterns: Annotated[list[AbsolutePath], Field(min_length=1, max_length=5)] = _key(
+        ..., "ALB path patterns (1-5) sent to this service"
+    )
+    priority: Annotated[int, Field(ge=1, le=50000)] = _key(..., "listener rule priority")
+    port: Annotated[int, Field(ge=1, le=65535)] = _key(..., "target port")
+    health_path: AbsolutePath = _key("/health", "target group health check path")
+
+
+# ---------------------------------------------------------------- observability
 
 
 class Observability(_Model):
-    log_group_name: str = "/ecs/jitsi-app"
-    log_retention_days: int = 30
-    adot_containers: list[Literal["web", "prosody", "jicofo", "jvb"]] = []
-    metric_namespace: str = "Jitsi"
-    transaction_search: bool = True
+    """Logs, ADOT export and the X-Ray Transaction Search prerequisite."""
 
-    @field_validator("log_retention_days")
-    @classmethod
-    def _cloudwatch_value(cls, days: int) -> int:
-        if days not in LOG_RETENTION_DAYS:
-            raise ValueError(
-                f"{days} is not a CloudWatch retention value: "
-                + ", ".join(map(str, LOG_RETENTION_DAYS))
-            )
-        return days
+    log_group_name: str = _key("/ecs/jitsi-app", "log group of every container")
+    log_retention_days: LogRetention = _key(30, "days CloudWatch keeps the logs")
+    adot_containers: list[Literal["web", "prosody", "jicofo", "jvb"]] = _key(
+        [], "containers given collector-less ADOT variables (only ADOT-instrumented ones use them)"
+    )
+    metric_namespace: str = _key("Jitsi", "CloudWatch namespace of the Jitsi metrics")
+    transaction_search: bool = _key(True, "let X-Ray write spans to CloudWatch Logs")
 
 
 class Alarms(_Model):
-    topic_name: str = "deployment-alerts"
-    emails: list[str] = []
-    period: Literal[10, 30, 60, 120, 300, 600, 900, 3600] = 60
-    target_5xx_threshold: Annotated[float, Field(ge=0)] = 5
-    elb_5xx_threshold: Annotated[float, Field(ge=0)] = 5
-    p99_latency_seconds: Annotated[float, Field(gt=0)] = 2
+    """Alarm thresholds and the SNS topic they notify."""
 
-    @field_validator("emails")
-    @classmethod
-    def _check_emails(cls, emails: list[str]) -> list[str]:
-        return _emails(emails)
+    topic_name: str = _key("deployment-alerts", "SNS topic of the alarms")
+    emails: list[Email] = _key([], "each address must confirm the SNS subscription")
+    period: Literal[10, 30, 60, 120, 300, 600, 900, 3600] = _key(60, "alarm period, seconds")
+    target_5xx_threshold: Annotated[float, Field(ge=0)] = _key(5, "target 5xx per period")
+    elb_5xx_threshold: Annotated[float, Field(ge=0)] = _key(5, "the ALB's own 5xx per period")
+    p99_latency_seconds: Annotated[float, Field(gt=0)] = _key(2, "p99 target response time")
 
 
 class Budgets(_Model):
-    limits: Annotated[list[float], Field(min_length=1)] = [5, 10, 20, 40, 60]
-    emails: Annotated[list[str], Field(max_length=10)] = []
-    topic_name: str = "budget-alerts"
+    """Monthly cost budgets (USD, ascending), each with FORECASTED and ACTUAL notifications."""
 
-    @field_validator("emails")
-    @classmethod
-    def _check_emails(cls, emails: list[str]) -> list[str]:
-        return _emails(emails)
+    limits: Annotated[list[float], Field(min_length=1)] = _key(
+        [5, 10, 20, 40, 60], "monthly USD, strictly ascending"
+    )
+    emails: Annotated[list[Email], Field(max_length=10)] = _key([], "at most 10 (AWS Budgets)")
+    topic_name: str = _key("budget-alerts", "SNS topic of the budgets")
 
-    @field_validator("limits")
-    @classmethod
-    def _ascending(cls, limits: list[float]) -> list[float]:
-        if any(x <= 0 for x in limits):
-            raise ValueError("every limit must be a positive amount in USD")
-        if any(b <= a for a, b in itertools.pairwise(limits)):
-            raise ValueError(
-                f"{limits} is not in strictly ascending order, such as [5, 10, 20, 40, 60]"
-            )
-        return limits
+    RULES = (
+        Rule(
+            "limits {limits} must be positive amounts in strictly ascending order, "
+            "such as [5, 10, 20, 40, 60]",
+            lambda b: (
+                all(x > 0 for x in b.limits)
+                and all(b2 > b1 for b1, b2 in itertools.pairwise(b.limits))
+            ),
+            "alltrue([for i, l in self.limits : l > 0 && (i == 0 ? true : "
+            "l > self.limits[max(i - 1, 0)])])",
+        ),
+    )
 
 
 class Telemetry(_Model):
     """Jitsi stats to CloudWatch: a scheduled Lambda in the VPC, EMF on stdout."""
 
-    enabled: bool = True
-    schedule_expression: str = "rate(1 minute)"
-    stress_threshold: Annotated[float, Field(gt=0)] = 0.8
-
-    @field_validator("schedule_expression")
-    @classmethod
-    def _schedule(cls, expression: str) -> str:
-        if not re.match(r"^(rate|cron)\(.+\)$", expression):
-            raise ValueError(f"{expression!r} is not rate(...) or cron(...), e.g. rate(1 minute)")
-        return expression
+    enabled: bool = _key(True, "JVB + jicofo stats to CloudWatch metrics")
+    schedule_expression: Annotated[
+        str, Matches(r"^(rate|cron)\(.+\)$", "rate(...) or cron(...), e.g. rate(1 minute)")
+    ] = _key("rate(1 minute)", "how often the stats are read")
+    stress_threshold: Annotated[float, Field(gt=0)] = _key(
+        0.8, "bridge-stress alarm (operators watch 0.8)"
+    )
 
 
 class Usage(_Model):
-    """Assumptions behind the usage-driven part of the cost estimate."""
+    """Assumptions behind the usage-driven part of the cost estimate (not sent to Terraform)."""
 
-    meetings_per_month: Annotated[int, Field(ge=0)] = 60
-    participants_per_meeting: Annotated[int, Field(ge=1)] = 4
-    meeting_hours: Annotated[float, Field(ge=0)] = 1.0
-    video_kbps_per_stream: Annotated[float, Field(ge=0)] = 500.0  # 360p (FACTS.md)
-    log_gb_per_month: Annotated[float, Field(ge=0)] = 1.0
-    alb_average_lcu: Annotated[float, Field(ge=0)] = 0.5
-    traces_per_month: Annotated[float, Field(ge=0)] = 0.0
+    meetings_per_month: Annotated[int, Field(ge=0)] = _key(60, "meetings a month")
+    participants_per_meeting: Annotated[int, Field(ge=1)] = _key(4, "people per meeting")
+    meeting_hours: Annotated[float, Field(ge=0)] = _key(1.0, "hours per meeting")
+    video_kbps_per_stream: Annotated[float, Field(ge=0)] = _key(
+        500.0, "360p; 180p ~200, 720p ~2500"
+    )
+    log_gb_per_month: Annotated[float, Field(ge=0)] = _key(1.0, "container log volume")
+    alb_average_lcu: Annotated[float, Field(ge=0)] = _key(
+        0.5, "load balancer capacity units in use, on average"
+    )
+    traces_per_month: Annotated[float, Field(ge=0)] = _key(
+        0.0, "X-Ray traces (only processes with ADOT send any)"
+    )
+
+
+# ---------------------------------------------------------------- the file
 
 
 class Config(_Model):
-    name: str = "jitsi"
-    region: str = "us-west-2"
-    domain: str = "meet.example.com"
-    certificate_arn: str | None = None
-    route53_zone_id: str | None = None
-    ssl_policy: str = "ELBSecurityPolicy-TLS13-1-2-2021-06"
-    network: Network = Network()
-    jitsi: Jitsi = Jitsi()
-    health_check: HealthCheck = HealthCheck()
-    routes: dict[str, Route] = {}
-    observability: Observability = Observability()
-    alarms: Alarms = Alarms()
-    budgets: Budgets = Budgets()
-    telemetry: Telemetry = Telemetry()
-    usage: Usage = Usage()
-    tags: dict[str, str] = {}
+    """One Jitsi Meet deployment."""
 
-    @field_validator("name")
-    @classmethod
-    def _name(cls, name: str) -> str:
-        if not re.match(r"^[a-z][a-z0-9-]{1,19}$", name):
-            raise ValueError(
-                "must be 2-20 lowercase letters, digits and dashes, starting with a letter"
-            )
-        return name
+    name: Annotated[
+        str,
+        Matches(
+            r"^[a-z][a-z0-9-]{1,19}$",
+            "2-20 lowercase letters, digits and dashes, starting with a letter",
+        ),
+    ] = _key("jitsi", "stack name: cluster, ALB and prefix of every resource")
+    region: Annotated[
+        str, Matches(r"^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", "an AWS region such as us-west-2")
+    ] = _key("us-west-2", "AWS region of the whole stack")
+    domain: DomainName = _key(
+        "meet.example.com", "public host name; PUBLIC_URL is https://<domain>"
+    )
+    certificate_arn: str | None = _key(
+        None,
+        "existing ACM certificate for domain (or route53_zone_id; the local target needs neither)",
+        example="arn:aws:acm:us-west-2:111122223333:certificate/...",
+    )
+    route53_zone_id: str | None = _key(
+        None,
+        "hosted zone of domain: a DNS-validated certificate and an alias record are made",
+        example="Z0123456789ABC",
+    )
+    ssl_policy: SslPolicy = _key(
+        "ELBSecurityPolicy-TLS13-1-2-2021-06", "TLS policy: TLS 1.2 minimum, 1.3 preferred"
+    )
+    network: Network = _key(Network(), "public subnets only, no NAT gateway")
+    jitsi: Jitsi = _key(Jitsi(), "the Jitsi services")
+    health_check: HealthCheck = _key(HealthCheck(), "health checks")
+    routes: dict[RouteName, Route] = _key(
+        {},
+        "more services behind the same ALB, one listener rule each",
+        example={"auth": Route(path_patterns=["/auth/*"], priority=10, port=8001)},
+    )
+    observability: Observability = _key(Observability(), "logs, ADOT, dashboard")
+    alarms: Alarms = _key(Alarms(), "alarms to SNS")
+    budgets: Budgets = _key(Budgets(), "monthly cost budgets")
+    telemetry: Telemetry = _key(Telemetry(), "Jitsi telemetry")
+    usage: Usage = _key(Usage(), "assumptions behind the cost estimate", terraform=False)
+    tags: dict[str, str] = _key({}, "extra tags on every resource")
 
-    @field_validator("domain")
-    @classmethod
-    def _domain(cls, domain: str) -> str:
-        if not _DOMAIN.match(domain):
-            raise ValueError(
-                f"{domain!r} is not a lowercase DNS name such as meet.example.com "
-                "(no scheme, no path)"
-            )
-        return domain
+    RULES = (
+        Rule(
+            "HTTPS needs a certificate: set certificate_arn (an ACM certificate for the domain) "
+            "or route53_zone_id (its hosted zone, for a DNS-validated one)",
+            lambda c: c.certificate_arn is not None or c.route53_zone_id is not None,
+            "self.route53_zone_id != null || self.certificate_arn != null",
+            deploy_only=True,
+        ),
+        Rule(
+            "routes: each listener rule needs its own priority",
+            lambda c: len({r.priority for r in c.routes.values()}) == len(c.routes),
+            "length(distinct([for r in values(self.routes) : r.priority])) == length(self.routes)",
+        ),
+        Rule(
+            "routes: a path pattern may go to one route only",
+            lambda c: (
+                len({p for r in c.routes.values() for p in r.path_patterns})
+                == sum(len(r.path_patterns) for r in c.routes.values())
+            ),
+            "length(distinct(flatten([for r in values(self.routes) : r.path_patterns]))) == "
+            "length(flatten([for r in values(self.routes) : r.path_patterns]))",
+        ),
+    )
 
-    @field_validator("region")
-    @classmethod
-    def _region(cls, region: str) -> str:
-        if not re.match(r"^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", region):
-            raise ValueError(f"{region!r} is not an AWS region such as us-west-2")
-        return region
-
-    @field_validator("ssl_policy")
-    @classmethod
-    def _tls12(cls, policy: str) -> str:
-        if "TLS13" not in policy and "TLS-1-2" not in policy:
-            raise ValueError("must be a TLS 1.2+ policy (ELBSecurityPolicy-TLS13-* or *-TLS-1-2-*)")
-        return policy
-
-    @field_validator("routes")
-    @classmethod
-    def _routes(cls, routes: dict[str, Route]) -> dict[str, Route]:
-        for name in routes:
-            if not _ROUTE_NAME.match(name):
-                raise ValueError(f"route name {name!r}: lowercase letters, digits, dashes (max 21)")
-        priorities = [r.priority for r in routes.values()]
-        dup = {p for p in priorities if priorities.count(p) > 1}
-        if dup:
-            raise ValueError(
-                f"two routes have the same priority {sorted(dup)}; each rule needs its own"
-            )
-        paths = [p for r in routes.values() for p in r.path_patterns]
-        dup_paths = {p for p in paths if paths.count(p) > 1}
-        if dup_paths:
-            raise ValueError(f"path pattern {sorted(dup_paths)} appears in two routes")
-        return routes
+    def check_deployable(self) -> None:
+        """The rules that hold once a target has filled in what it provides (see Rule)."""
+        for rule in self.RULES:
+            if rule.deploy_only and not rule.check(self):
+                raise ConfigError(rule_message(rule, self))
 
     def terraform_vars(self) -> dict[str, Any]:
-        """The Terraform root variables (usage is the estimator's, not Terraform's)."""
+        """The Terraform root variables: every key Terraform reads, None left to its defaults."""
         return self.model_dump(exclude={"usage"}, exclude_none=True)
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import INFRA
+from tests.infra import validation_cases
 
 
 def _copy_infra(dest: Path) -> Path:
@@ -72,47 +73,21 @@ def test_terraform_test_suite_passes(terraform_bin: str, initialised: Path) -> N
     assert match and int(match.group(1)) >= 25, output
 
 
-# variables.tf error messages for the bad inputs the issue names (and a few more).
-BAD_INPUTS = {
-    "unhealthy_threshold_1": (
-        "health_check = { target_group = { unhealthy_threshold = 1 } }",
-        "unhealthy_threshold must be 2-10",
-    ),
-    "budgets_not_ascending": ("budgets = { limits = [5, 20, 10] }", "strictly ascending order"),
-    "routes_same_priority": (
-        'routes = { a = { path_patterns = ["/a/*"], priority = 10, port = 8001 }, '
-        'b = { path_patterns = ["/b/*"], priority = 10, port = 8002 } }',
-        "two routes have the same priority",
-    ),
-    "routes_same_path": (
-        'routes = { a = { path_patterns = ["/a/*"], priority = 10, port = 8001 }, '
-        'b = { path_patterns = ["/a/*"], priority = 11, port = 8002 } }',
-        "a path pattern appears in two routes",
-    ),
-    "container_timeout_eq_interval": (
-        "health_check = { container = { interval = 10, timeout = 10 } }",
-        "health_check.container.timeout must be below",
-    ),
-    "tg_timeout_eq_interval": (
-        "health_check = { target_group = { interval = 10, timeout = 10 } }",
-        "health_check.target_group.timeout must be below",
-    ),
-    "moving_tag": ('jitsi = { image = { tag = "latest" } }', "never a moving tag"),
-}
+def test_validation_tftest_is_generated_from_the_corpus() -> None:
+    assert validation_cases.TFTEST.read_text() == validation_cases.render(), (
+        "run: python -m tests.infra.validation_cases"
+    )
 
 
 def test_bad_inputs_are_refused_with_their_message(terraform_bin: str, initialised: Path) -> None:
+    """Each case of the shared corpus once more, without expect_failures: Terraform must refuse
+    it ("Invalid value for ...") and its message must name the key the CLI names."""
     cases = initialised / "validation-messages"
     cases.mkdir(exist_ok=True)
-    header = (initialised / "tests" / "validation.tftest.hcl").read_text()
-    mock = re.search(r'mock_provider "aws" \{.*?\n\}\n', header, re.S)
-    assert mock is not None
-    for name, (assignment, _) in BAD_INPUTS.items():
-        (cases / f"{name}.tftest.hcl").write_text(
-            f"{mock.group(0)}\n"
-            'variables {\n  domain = "meet.example.com"\n  route53_zone_id = "Z1"\n'
-            '  telemetry_package = { path = "t.zip", hash = "aA==" }\n}\n'
-            f'run "{name}" {{\n  command = plan\n  variables {{\n    {assignment}\n  }}\n}}\n'
+    header = validation_cases.render().split("\nrun ", 1)[0]
+    for case in validation_cases.terraform_cases():
+        (cases / f"{case.id}.tftest.hcl").write_text(
+            header + "\n" + validation_cases.run_block(case, expect_failure=False) + "\n"
         )
     result = _tf(
         terraform_bin, initialised, "test", "-no-color", "-test-directory=validation-messages"
@@ -121,7 +96,8 @@ def test_bad_inputs_are_refused_with_their_message(terraform_bin: str, initialis
     assert result.returncode != 0
     sections = re.split(r"validation-messages/(\w+)\.tftest\.hcl\.\.\. in progress", output)[1:]
     found = dict(zip(sections[::2], sections[1::2], strict=True))
-    for name, (_, message) in BAD_INPUTS.items():
-        text = " ".join(found[name].split())
-        assert "Invalid value for variable" in text, (name, text)
-        assert message in text, (name, text)
+    for case in validation_cases.terraform_cases():
+        text = " ".join(found[case.id].split())
+        assert "Invalid value for" in text, (case.id, text)
+        expected = case.terraform_type_error or case.named_key
+        assert expected in text, (case.id, text)

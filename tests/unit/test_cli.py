@@ -22,7 +22,7 @@ def test_bad_config_exits_2_with_the_key(in_tmp: Path) -> None:
     (in_tmp / "jitsi-ecs.toml").write_text("[budgets]\nlimits = [10, 5]\n")
     result = runner.invoke(app, ["plan"])
     assert result.exit_code == 2
-    assert "budgets.limits" in result.output and "ascending" in result.output
+    assert "budgets: limits [10.0, 5.0]" in result.output and "ascending" in result.output
     assert "Traceback" not in result.output
 
 

@@ -6,13 +6,11 @@ variable "name" {
 variable "topic_name" {
   description = "SNS topic every alarm notifies."
   type        = string
-  default     = "deployment-alerts"
 }
 
 variable "emails" {
   description = "Email addresses subscribed to the alarm topic (each must confirm)."
   type        = list(string)
-  default     = []
 }
 
 variable "alb_arn_suffix" {
@@ -38,7 +36,6 @@ variable "desired_counts" {
 variable "period" {
   description = "Alarm period in seconds."
   type        = number
-  default     = 60
 }
 
 variable "running_tasks_evaluation_periods" {
@@ -50,11 +47,10 @@ variable "running_tasks_evaluation_periods" {
 variable "thresholds" {
   description = "Alarm thresholds."
   type = object({
-    target_5xx          = optional(number, 5)
-    elb_5xx             = optional(number, 5)
-    p99_latency_seconds = optional(number, 2)
+    target_5xx          = number
+    elb_5xx             = number
+    p99_latency_seconds = number
   })
-  default = {}
 }
 
 variable "tags" {

@@ -38,12 +38,6 @@ variable "route53_zone_id" {
 variable "ssl_policy" {
   description = "TLS policy of the HTTPS listener (TLS 1.2 minimum, 1.3 preferred)."
   type        = string
-  default     = "ELBSecurityPolicy-TLS13-1-2-2021-06"
-
-  validation {
-    condition     = can(regex("TLS13|TLS-1-2", var.ssl_policy))
-    error_message = "ssl_policy must be a TLS 1.2+ policy (ELBSecurityPolicy-TLS13-* or *-TLS-1-2-*)."
-  }
 }
 
 variable "deletion_protection" {
@@ -56,19 +50,18 @@ variable "default_target" {
   description = "The Jitsi web target group behind the default action."
   type = object({
     port        = number
-    health_path = optional(string, "/")
+    health_path = string
   })
 }
 
 variable "health_check" {
   description = "Target group health check numbers shared by every target group."
   type = object({
-    interval            = optional(number, 30)
-    timeout             = optional(number, 5)
-    healthy_threshold   = optional(number, 2)
-    unhealthy_threshold = optional(number, 3)
+    interval            = number
+    timeout             = number
+    healthy_threshold   = number
+    unhealthy_threshold = number
   })
-  default = {}
 }
 
 variable "routes" {
@@ -77,9 +70,8 @@ variable "routes" {
     path_patterns = list(string)
     priority      = number
     port          = number
-    health_path   = optional(string, "/health")
+    health_path   = string
   }))
-  default = {}
 }
 
 variable "tags" {

@@ -16,7 +16,6 @@ variable "domain" {
 variable "internal_domain" {
   description = "Cloud Map private DNS namespace; prosody is xmpp.<internal_domain>."
   type        = string
-  default     = "jitsi.internal"
 }
 
 variable "image" {
@@ -35,79 +34,70 @@ variable "web_port" {
 variable "cpu_architecture" {
   description = "CPU architecture of every task: X86_64 or ARM64 (the Jitsi images are multi-arch)."
   type        = string
-  default     = "X86_64"
 }
 
 variable "auth_type" {
   description = "jwt (stateless token auth, recommended) or none (open instance: anyone can start meetings)."
   type        = string
-  default     = "jwt"
 }
 
 variable "jwt_app_id" {
   description = "JWT_APP_ID, the issuer your token service signs as (auth_type = jwt)."
   type        = string
-  default     = "jitsi"
 }
 
 variable "web" {
   description = "web service (nginx + app): stateless, scales out; spot = true runs all but one task on Fargate Spot."
   type = object({
-    desired_count = optional(number, 3)
-    cpu           = optional(number, 256)
-    memory        = optional(number, 512)
-    spot          = optional(bool, false)
+    desired_count = number
+    cpu           = number
+    memory        = number
+    spot          = bool
   })
-  default = {}
 }
 
 variable "xmpp" {
   description = "xmpp service (prosody + jicofo): always exactly one task per shard."
   type = object({
-    cpu    = optional(number, 512)
-    memory = optional(number, 1024)
+    cpu    = number
+    memory = number
   })
-  default = {}
 }
 
 variable "jvb" {
   description = "jvb service: bridges with a public IP each, media on udp_port, address found with STUN."
   type = object({
-    desired_count = optional(number, 1)
-    cpu           = optional(number, 1024)
-    memory        = optional(number, 2048)
-    udp_port      = optional(number, 10000)
-    stun_servers  = optional(list(string), ["meet-jit-si-turnrelay.jitsi.net:443"])
-    spot          = optional(bool, false)
+    desired_count = number
+    cpu           = number
+    memory        = number
+    udp_port      = number
+    stun_servers  = list(string)
+    spot          = bool
   })
-  default = {}
 }
 
 variable "schedule" {
   description = "Scale every service to zero outside these hours (UTC cron days such as MON-FRI); null = always on."
   type = object({
-    days       = optional(string, "MON-FRI")
-    start_hour = optional(number, 7)
-    stop_hour  = optional(number, 19)
+    days       = string
+    start_hour = number
+    stop_hour  = number
   })
-  default = null
 }
 
 variable "container_health_check" {
   description = "Container health check numbers for every container."
   type = object({
-    interval     = optional(number, 30)
-    timeout      = optional(number, 5)
-    retries      = optional(number, 3)
-    start_period = optional(number, 60)
+    interval     = number
+    timeout      = number
+    retries      = number
+    start_period = number
   })
-  default = {}
 }
 
 variable "health_check_grace_period" {
   description = "Seconds ECS ignores failing health checks of a new task (>= start period + 2 intervals)."
   type        = number
-  default     = 120
 }
 
 variable "deployment_alarm_names" {

@@ -11,31 +11,26 @@ variable "region" {
 variable "log_group_name" {
   description = "Log group of every container."
   type        = string
-  default     = "/ecs/jitsi-app"
 }
 
 variable "log_retention_days" {
   description = "Days CloudWatch keeps the container logs."
   type        = number
-  default     = 30
 }
 
 variable "adot_containers" {
   description = "Containers (web, prosody, jicofo, jvb) that get the collector-less ADOT variables."
   type        = list(string)
-  default     = []
 }
 
 variable "metric_namespace" {
   description = "CloudWatch namespace of EMF metrics written by ADOT."
   type        = string
-  default     = "Jitsi"
 }
 
 variable "transaction_search" {
   description = "Let X-Ray write spans to CloudWatch Logs (needed for X-Ray Transaction Search)."
   type        = bool
-  default     = true
 }
 
 variable "dashboard" {

@@ -44,19 +44,16 @@ variable "package" {
 variable "namespace" {
   description = "CloudWatch namespace of the Jitsi metrics."
   type        = string
-  default     = "Jitsi"
 }
 
 variable "schedule_expression" {
   description = "How often the stats are collected."
   type        = string
-  default     = "rate(1 minute)"
 }
 
 variable "stress_threshold" {
   description = "JVB stress that raises the bridge-stress alarm."
   type        = number
-  default     = 0.8
 }
 
 variable "log_retention_days" {

@@ -8,10 +8,24 @@ import pytest
 from jitsi_ecs.commands import init
 from jitsi_ecs.config import Config, parse_config
 from jitsi_ecs.errors import UsageError
+from jitsi_ecs.schema import fields, init_template
+
+TEMPLATE = init_template(Config)
 
 
 def test_template_is_exactly_the_defaults() -> None:
-    assert parse_config(tomllib.loads(init.TEMPLATE)) == Config()
+    assert parse_config(tomllib.loads(TEMPLATE)) == Config()
+
+
+def test_every_key_has_a_description() -> None:
+    def walk(model: type) -> None:
+        for node in fields(model):
+            assert node.description, f"{model.__name__}.{node.name} has no description"
+            for arg in (node.annotation, *getattr(node.annotation, "__args__", ())):
+                if isinstance(arg, type) and hasattr(arg, "model_fields"):
+                    walk(arg)
+
+    walk(Config)
 
 
 def test_template_shows_every_section() -> None:
@@ -30,7 +44,7 @@ def test_template_shows_every_section() -> None:
         "certificate_arn",
         "route53_zone_id",
     ):
-        assert section in init.TEMPLATE, section
+        assert section in TEMPLATE, section
 
 
 def test_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
@@ -41,4 +55,4 @@ def test_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
         init.run(path, force=False)
     assert path.read_text() == "# mine"
     assert init.run(path, force=True) == 0
-    assert path.read_text() == init.TEMPLATE
+    assert path.read_text() == TEMPLATE

@@ -1,0 +1,287 @@
+"""One corpus of bad configs, refused by the CLI and by Terraform alike.
+
+tests/unit/test_config.py feeds each case to the config model (exit 2, the key named);
+tests/infra/test_terraform_modules.py feeds the same values to the root module through
+`terraform test` (infra/tests/validation.tftest.hcl is generated from this list with
+expect_failures, and each case also runs once without it so its message can be read).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Bad:
+    id: str
+    data: dict[str, Any]
+    message: str  # what the CLI says (after "jitsi-ecs.toml: ")
+    key: str = ""  # the dotted key both sides name; default: the message's key
+    # Why Terraform cannot refuse it, when it cannot (its object types drop unknown keys).
+    cli_only: str = ""
+    deploy_only: bool = False  # refused when a target deploys it, not when the file is read
+    # Terraform refuses it while converting the value to the variable's type, before any
+    # validation block runs (so expect_failures cannot name it); its message says this instead.
+    terraform_type_error: str = ""
+
+    @property
+    def named_key(self) -> str:
+        return self.key or self.message.split(":", 1)[0].removeprefix("(top level)")
+
+    @property
+    def variable(self) -> str:
+        """The root variable Terraform reports it on."""
+        return self.named_key.split(".")[0]
+
+
+DROPPED = "Terraform object types drop unknown attributes; the CLI refuses them"
+
+BAD: list[Bad] = [
+    Bad(
+        "wrong_type",
+        {"jitsi": {"web": {"desired_count": "three"}}},
+        "jitsi.web.desired_count: Input should be a valid integer",
+        terraform_type_error="a number is required",
+    ),
+    Bad("unknown_key", {"jitsi": {"webb": {}}}, "jitsi.webb: unknown key", cli_only=DROPPED),
+    Bad("unknown_top_level_key", {"budget": {}}, "budget: unknown key", cli_only=DROPPED),
+    Bad(
+        "domain_with_scheme",
+        {"domain": "https://meet.example.com"},
+        "domain: 'https://meet.example.com' is not a lowercase DNS name",
+    ),
+    Bad(
+        "domain_with_path", {"domain": "meet.example.com/x"}, "domain: 'meet.example.com/x' is not"
+    ),
+    Bad(
+        "bad_alarm_email",
+        {"alarms": {"emails": ["ops-at-example.com"]}},
+        "alarms.emails.0: 'ops-at-example.com' is not an email address",
+        key="alarms.emails",
+    ),
+    Bad(
+        "bad_budget_email",
+        {"budgets": {"emails": ["x@y"]}},
+        "budgets.emails.0: 'x@y' is not an email address",
+        key="budgets.emails",
+    ),
+    Bad(
+        "eleven_budget_emails",
+        {"budgets": {"emails": [f"a{i}@example.com" for i in range(11)]}},
+        "budgets.emails: List should have at most 10 items",
+    ),
+    Bad(
+        "unhealthy_threshold_1",
+        {"health_check": {"target_group": {"unhealthy_threshold": 1}}},
+        "health_check.target_group.unhealthy_threshold: "
+        "Input should be greater than or equal to 2 (got 1)",
+    ),
+    Bad(
+        "container_interval_400",
+        {"health_check": {"container": {"interval": 400}}},
+        "health_check.container.interval: Input should be less than or equal to 300",
+    ),
+    Bad(
+        "container_timeout_not_below_interval",
+        {"health_check": {"container": {"interval": 10, "timeout": 10}}},
+        "health_check.container: timeout (10) must be below interval (10)",
+    ),
+    Bad(
+        "tg_timeout_not_below_interval",
+        {"health_check": {"target_group": {"interval": 6, "timeout": 6}}},
+        "health_check.target_group: timeout (6) must be below interval (6)",
+    ),
+    Bad(
+        "health_path_health",
+        {"health_check": {"target_group": {"path": "/health"}}},
+        "health_check.target_group: /health is a Jitsi room page that always answers 200",
+    ),
+    Bad(
+        "health_path_relative",
+        {"health_check": {"target_group": {"path": "index.html"}}},
+        "health_check.target_group.path: 'index.html' is not a path starting with /",
+    ),
+    Bad(
+        "grace_too_short",
+        {"health_check": {"grace_period": 30}},
+        "health_check: grace_period (30) must be at least start_period + 2 x interval",
+    ),
+    Bad(
+        "budgets_not_ascending",
+        {"budgets": {"limits": [5, 20, 10]}},
+        "budgets: limits [5.0, 20.0, 10.0] must be positive amounts in strictly ascending order",
+    ),
+    Bad(
+        "budgets_duplicate",
+        {"budgets": {"limits": [5, 5]}},
+        "budgets: limits [5.0, 5.0] must be positive amounts in strictly ascending order",
+    ),
+    Bad("budget_zero", {"budgets": {"limits": [0, 5]}}, "budgets: limits [0.0, 5.0] must be"),
+    Bad("budgets_empty", {"budgets": {"limits": []}}, "budgets.limits: List should have at least"),
+    Bad(
+        "routes_same_priority",
+        {
+            "routes": {
+                "auth": {"path_patterns": ["/auth/*"], "priority": 10, "port": 8001},
+                "api": {"path_patterns": ["/api/v1/*"], "priority": 10, "port": 8004},
+            }
+        },
+        "(top level): routes: each listener rule needs its own priority",
+        key="routes",
+    ),
+    Bad(
+        "routes_same_path",
+        {
+            "routes": {
+                "auth": {"path_patterns": ["/auth/*"], "priority": 10, "port": 8001},
+                "auth2": {"path_patterns": ["/auth/*"], "priority": 11, "port": 8005},
+            }
+        },
+        "(top level): routes: a path pattern may go to one route only",
+        key="routes",
+    ),
+    Bad(
+        "route_relative_path",
+        {"routes": {"x": {"path_patterns": ["auth/*"], "priority": 1, "port": 8001}}},
+        "routes.x.path_patterns.0: 'auth/*' is not a path starting with /",
+        key="routes",
+    ),
+    Bad(
+        "route_bad_name",
+        {"routes": {"Auth": {"path_patterns": ["/auth/*"], "priority": 1, "port": 8001}}},
+        "routes.Auth.[key]: 'Auth' is not lowercase letters, digits and dashes",
+        key="routes",
+    ),
+    Bad(
+        "route_priority_0",
+        {"routes": {"x": {"path_patterns": ["/x/*"], "priority": 0, "port": 8001}}},
+        "routes.x.priority: Input should be greater than or equal to 1",
+        key="routes",
+    ),
+    Bad(
+        "moving_image_tag",
+        {"jitsi": {"image": {"tag": "stable"}}},
+        "jitsi.image.tag: 'stable' is not a pinned stable-NNNNN[-N] tag",
+    ),
+    Bad(
+        "latest_image_tag",
+        {"jitsi": {"image": {"tag": "latest"}}},
+        "jitsi.image.tag: 'latest' is not a pinned stable-NNNNN[-N] tag",
+    ),
+    Bad(
+        "bad_fargate_cpu",
+        {"jitsi": {"jvb": {"cpu": 300}}},
+        "jitsi.jvb.cpu: Input should be 256, 512, 1024, 2048, 4096, 8192 or 16384",
+    ),
+    Bad(
+        "memory_out_of_range",
+        {"jitsi": {"web": {"cpu": 256, "memory": 4096}}},
+        "jitsi.web: cpu 256 with memory 4096 MiB is not a Fargate task size",
+    ),
+    Bad(
+        "memory_between_steps",
+        {"jitsi": {"xmpp": {"cpu": 512, "memory": 1536}}},
+        "jitsi.xmpp: cpu 512 with memory 1536 MiB is not a Fargate task size",
+    ),
+    Bad(
+        "bad_architecture",
+        {"jitsi": {"cpu_architecture": "arm"}},
+        "jitsi.cpu_architecture: Input should be 'X86_64' or 'ARM64'",
+    ),
+    Bad(
+        "desired_count_0",
+        {"jitsi": {"web": {"desired_count": 0}}},
+        "jitsi.web.desired_count: Input should be greater than or equal to 1",
+    ),
+    Bad(
+        "udp_port_80",
+        {"jitsi": {"jvb": {"udp_port": 80}}},
+        "jitsi.jvb.udp_port: Input should be greater than or equal to 1024",
+    ),
+    Bad(
+        "schedule_stop_24",
+        {"jitsi": {"schedule": {"stop_hour": 24}}},
+        "jitsi.schedule.stop_hour: Input should be less than or equal to 23",
+    ),
+    Bad(
+        "schedule_backwards",
+        {"jitsi": {"schedule": {"start_hour": 19, "stop_hour": 7}}},
+        "jitsi.schedule: start_hour (19) must be before stop_hour (7)",
+    ),
+    Bad(
+        "schedule_bad_days",
+        {"jitsi": {"schedule": {"days": "weekdays"}}},
+        "jitsi.schedule.days: 'weekdays' is not a cron day list",
+    ),
+    Bad(
+        "bad_retention",
+        {"observability": {"log_retention_days": 10}},
+        "observability.log_retention_days: Input should be 1, 3, 5, 7",
+    ),
+    Bad(
+        "adot_unknown_container",
+        {"observability": {"adot_containers": ["nginx"]}},
+        "observability.adot_containers.0: Input should be 'web', 'prosody', 'jicofo' or 'jvb'",
+        key="observability.adot_containers",
+    ),
+    Bad(
+        "alarm_period_45",
+        {"alarms": {"period": 45}},
+        "alarms.period: Input should be 10, 30, 60, 120, 300, 600, 900 or 3600",
+    ),
+    Bad(
+        "telemetry_bad_schedule",
+        {"telemetry": {"schedule_expression": "every minute"}},
+        "telemetry.schedule_expression: 'every minute' is not rate(...) or cron(...)",
+    ),
+    Bad("bad_region", {"region": "mars-1"}, "region: 'mars-1' is not an AWS region"),
+    Bad("bad_name", {"name": "Jitsi_Prod"}, "name: 'Jitsi_Prod' is not 2-20 lowercase letters"),
+    Bad(
+        "tls_1_0_policy",
+        {"ssl_policy": "ELBSecurityPolicy-TLS13-1-0-2021-06"},
+        "ssl_policy: Input should be 'ELBSecurityPolicy-TLS13-1-2-2021-06'",
+    ),
+    Bad(
+        "tls_1_1_policy",
+        {"ssl_policy": "ELBSecurityPolicy-TLS13-1-1-2021-06"},
+        "ssl_policy: Input should be",
+    ),
+    Bad(
+        "cidr_not_a_cidr",
+        {"network": {"cidr": "banana"}},
+        'network: cidr "banana" is not a canonical IPv4 CIDR block',
+    ),
+    Bad(
+        "cidr_too_small",
+        {"network": {"cidr": "10.42.0.0/26"}},
+        'network: cidr "10.42.0.0/26" is not a canonical IPv4 CIDR block from /16 to /24',
+    ),
+    Bad(
+        "cidr_host_bits",
+        {"network": {"cidr": "10.42.1.0/16"}},
+        'network: cidr "10.42.1.0/16" is not a canonical',
+    ),
+    Bad(
+        "az_count_5",
+        {"network": {"az_count": 5}},
+        "network.az_count: Input should be less than or equal to 4",
+    ),
+    Bad(
+        "existing_vpc_without_subnets",
+        {"network": {"vpc_id": "vpc-1"}},
+        "network: vpc_id needs public_subnet_ids with at least 2 subnets",
+    ),
+    Bad(
+        "stress_threshold_0",
+        {"telemetry": {"stress_threshold": 0}},
+        "telemetry.stress_threshold: Input should be greater than 0",
+    ),
+    Bad(
+        "no_certificate_source",
+        {"route53_zone_id": None},
+        "HTTPS needs a certificate: set certificate_arn",
+        key="route53_zone_id",
+        deploy_only=True,
+    ),
+]
