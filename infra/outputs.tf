@@ -43,6 +43,11 @@ output "service_names" {
   value       = module.jitsi.service_names
 }
 
+output "service_containers" {
+  description = "Container names of each service's task."
+  value       = module.jitsi.service_containers
+}
+
 output "desired_counts" {
   description = "Desired task count of each service."
   value       = module.jitsi.desired_counts

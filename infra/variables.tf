@@ -100,6 +100,7 @@ variable "jitsi" {
     cpu_architecture = optional(string, "X86_64")
     auth_type        = optional(string, "jwt")
     jwt_app_id       = optional(string, "jitsi")
+    guests           = optional(bool, true)
     internal_domain  = optional(string, "jitsi.internal")
     web = optional(object({
       desired_count = optional(number, 3)
@@ -140,6 +141,11 @@ variable "jitsi" {
   validation {
     condition     = contains(["jwt", "none"], var.jitsi.auth_type)
     error_message = "jitsi.auth_type must be one of jwt, none."
+  }
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_.-]{1,64}$", var.jitsi.jwt_app_id))
+    error_message = "jitsi.jwt_app_id must be 1-64 letters, digits, dots, dashes, underscores."
   }
 
   validation {
@@ -296,6 +302,74 @@ variable "health_check" {
   validation {
     condition     = var.health_check.grace_period >= var.health_check.container.start_period + 2 * var.health_check.container.interval
     error_message = "health_check: grace_period (${try(jsonencode(var.health_check.grace_period), "")}) must be at least start_period + 2 x interval of the container check, or new tasks are killed before they can pass"
+  }
+}
+
+variable "auth" {
+  description = "Self-service meeting links at https://<domain>/auth/: members log in and get a link."
+  type = object({
+    enabled  = optional(bool, true)
+    provider = optional(string, "cognito")
+    oidc = optional(object({
+      issuer                  = string
+      authorization_endpoint  = string
+      token_endpoint          = string
+      user_info_endpoint      = string
+      client_id               = string
+      client_secret_parameter = string
+    }))
+    token_ttl_hours = optional(number, 24)
+  })
+  default = {}
+
+  validation {
+    condition     = contains(["cognito", "oidc"], var.auth.provider)
+    error_message = "auth.provider must be one of cognito, oidc."
+  }
+
+  validation {
+    condition     = var.auth.oidc == null ? true : (can(regex("^https://", var.auth.oidc.issuer)))
+    error_message = "auth.oidc.issuer must be an https:// URL."
+  }
+
+  validation {
+    condition     = var.auth.oidc == null ? true : (can(regex("^https://", var.auth.oidc.authorization_endpoint)))
+    error_message = "auth.oidc.authorization_endpoint must be an https:// URL."
+  }
+
+  validation {
+    condition     = var.auth.oidc == null ? true : (can(regex("^https://", var.auth.oidc.token_endpoint)))
+    error_message = "auth.oidc.token_endpoint must be an https:// URL."
+  }
+
+  validation {
+    condition     = var.auth.oidc == null ? true : (can(regex("^https://", var.auth.oidc.user_info_endpoint)))
+    error_message = "auth.oidc.user_info_endpoint must be an https:// URL."
+  }
+
+  validation {
+    condition     = var.auth.oidc == null ? true : (can(regex("^/", var.auth.oidc.client_secret_parameter)))
+    error_message = "auth.oidc.client_secret_parameter must be an SSM parameter name such as /jitsi/oidc-client-secret."
+  }
+
+  validation {
+    condition     = var.auth.token_ttl_hours >= 1 && var.auth.token_ttl_hours <= 720
+    error_message = "auth.token_ttl_hours must be at least 1 and at most 720."
+  }
+
+  validation {
+    condition     = var.auth.provider != "oidc" || var.auth.oidc != null
+    error_message = "auth: provider = oidc needs an [auth.oidc] section"
+  }
+
+  validation {
+    condition     = !var.auth.enabled || var.jitsi.auth_type == "jwt"
+    error_message = "auth.enabled needs jitsi.auth_type = jwt: without tokens there is nothing to issue"
+  }
+
+  validation {
+    condition     = !var.auth.enabled || alltrue([for r in values(var.routes) : alltrue([for p in r.path_patterns : !startswith(p, "/auth")])])
+    error_message = "routes: /auth/* belongs to the auth page while auth.enabled is true"
   }
 }
 

@@ -123,7 +123,7 @@ BAD: list[Bad] = [
         "routes_same_priority",
         {
             "routes": {
-                "auth": {"path_patterns": ["/auth/*"], "priority": 10, "port": 8001},
+                "stream": {"path_patterns": ["/stream/*"], "priority": 10, "port": 8002},
                 "api": {"path_patterns": ["/api/v1/*"], "priority": 10, "port": 8004},
             }
         },
@@ -134,8 +134,8 @@ BAD: list[Bad] = [
         "routes_same_path",
         {
             "routes": {
-                "auth": {"path_patterns": ["/auth/*"], "priority": 10, "port": 8001},
-                "auth2": {"path_patterns": ["/auth/*"], "priority": 11, "port": 8005},
+                "api": {"path_patterns": ["/api/*"], "priority": 10, "port": 8001},
+                "api2": {"path_patterns": ["/api/*"], "priority": 11, "port": 8005},
             }
         },
         "(top level): routes: a path pattern may go to one route only",
@@ -149,8 +149,8 @@ BAD: list[Bad] = [
     ),
     Bad(
         "route_bad_name",
-        {"routes": {"Auth": {"path_patterns": ["/auth/*"], "priority": 1, "port": 8001}}},
-        "routes.Auth.[key]: 'Auth' is not lowercase letters, digits and dashes",
+        {"routes": {"Api": {"path_patterns": ["/api/*"], "priority": 1, "port": 8001}}},
+        "routes.Api.[key]: 'Api' is not lowercase letters, digits and dashes",
         key="routes",
     ),
     Bad(
@@ -276,6 +276,50 @@ BAD: list[Bad] = [
         "stress_threshold_0",
         {"telemetry": {"stress_threshold": 0}},
         "telemetry.stress_threshold: Input should be greater than 0",
+    ),
+    Bad(
+        "oidc_without_settings",
+        {"auth": {"provider": "oidc"}},
+        "auth: provider = oidc needs an [auth.oidc] section",
+    ),
+    Bad(
+        "oidc_plain_http_issuer",
+        {
+            "auth": {
+                "provider": "oidc",
+                "oidc": {
+                    "issuer": "http://idp.example.com",
+                    "authorization_endpoint": "https://idp.example.com/a",
+                    "token_endpoint": "https://idp.example.com/t",
+                    "user_info_endpoint": "https://idp.example.com/u",
+                    "client_id": "x",
+                    "client_secret_parameter": "/x",
+                },
+            }
+        },
+        "auth.oidc.issuer: 'http://idp.example.com' is not an https:// URL",
+    ),
+    Bad(
+        "auth_without_jwt",
+        {"jitsi": {"auth_type": "none"}},
+        "(top level): auth.enabled needs jitsi.auth_type = jwt",
+        key="auth",
+    ),
+    Bad(
+        "token_ttl_too_long",
+        {"auth": {"token_ttl_hours": 721}},
+        "auth.token_ttl_hours: Input should be less than or equal to 720",
+    ),
+    Bad(
+        "route_takes_auth_path",
+        {"routes": {"api": {"path_patterns": ["/auth/*"], "priority": 1, "port": 8001}}},
+        "(top level): routes: /auth/* belongs to the auth page while auth.enabled is true",
+        key="auth",
+    ),
+    Bad(
+        "bad_jwt_app_id",
+        {"jitsi": {"jwt_app_id": "my app"}},
+        "jitsi.jwt_app_id: 'my app' is not 1-64 letters",
     ),
     Bad(
         "no_certificate_source",

@@ -144,7 +144,7 @@ run "budgets_empty" {
 run "routes_same_priority" {
   command = plan
   variables {
-    routes = { auth = { path_patterns = ["/auth/*"], priority = 10, port = 8001 }, api = { path_patterns = ["/api/v1/*"], priority = 10, port = 8004 } }
+    routes = { stream = { path_patterns = ["/stream/*"], priority = 10, port = 8002 }, api = { path_patterns = ["/api/v1/*"], priority = 10, port = 8004 } }
   }
   expect_failures = [var.routes]
 }
@@ -152,7 +152,7 @@ run "routes_same_priority" {
 run "routes_same_path" {
   command = plan
   variables {
-    routes = { auth = { path_patterns = ["/auth/*"], priority = 10, port = 8001 }, auth2 = { path_patterns = ["/auth/*"], priority = 11, port = 8005 } }
+    routes = { api = { path_patterns = ["/api/*"], priority = 10, port = 8001 }, api2 = { path_patterns = ["/api/*"], priority = 11, port = 8005 } }
   }
   expect_failures = [var.routes]
 }
@@ -168,7 +168,7 @@ run "route_relative_path" {
 run "route_bad_name" {
   command = plan
   variables {
-    routes = { Auth = { path_patterns = ["/auth/*"], priority = 1, port = 8001 } }
+    routes = { Api = { path_patterns = ["/api/*"], priority = 1, port = 8001 } }
   }
   expect_failures = [var.routes]
 }
@@ -379,6 +379,54 @@ run "stress_threshold_0" {
     telemetry = { stress_threshold = 0 }
   }
   expect_failures = [var.telemetry]
+}
+
+run "oidc_without_settings" {
+  command = plan
+  variables {
+    auth = { provider = "oidc" }
+  }
+  expect_failures = [var.auth]
+}
+
+run "oidc_plain_http_issuer" {
+  command = plan
+  variables {
+    auth = { provider = "oidc", oidc = { issuer = "http://idp.example.com", authorization_endpoint = "https://idp.example.com/a", token_endpoint = "https://idp.example.com/t", user_info_endpoint = "https://idp.example.com/u", client_id = "x", client_secret_parameter = "/x" } }
+  }
+  expect_failures = [var.auth]
+}
+
+run "auth_without_jwt" {
+  command = plan
+  variables {
+    jitsi = { auth_type = "none" }
+  }
+  expect_failures = [var.auth]
+}
+
+run "token_ttl_too_long" {
+  command = plan
+  variables {
+    auth = { token_ttl_hours = 721 }
+  }
+  expect_failures = [var.auth]
+}
+
+run "route_takes_auth_path" {
+  command = plan
+  variables {
+    routes = { api = { path_patterns = ["/auth/*"], priority = 1, port = 8001 } }
+  }
+  expect_failures = [var.auth]
+}
+
+run "bad_jwt_app_id" {
+  command = plan
+  variables {
+    jitsi = { jwt_app_id = "my app" }
+  }
+  expect_failures = [var.jitsi]
 }
 
 run "no_certificate_source" {

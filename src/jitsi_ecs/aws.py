@@ -1,14 +1,20 @@
-"""All AWS access goes through here: one place builds boto3 clients for either target.
+"""All AWS access goes through here: typed clients, the domain calls the tool repeats, and AWS
+errors turned into the tool's one error type.
 
-`verify`, `status` and the tests get their clients from an `AwsContext`, so the same code
-runs against a real account (normal credential chain) and the embedded emulator (endpoint
-and dummy credentials injected).
+Like chalice's TypedAWSClient: commands, checks and drills ask an `AwsContext` for a typed
+client (`aws.ecs`, `aws.elbv2`, ... typed with the boto3 stubs) or for a domain answer
+(`aws.service(cluster, name)`, `aws.deploying(...)`, `aws.budget(name)`), so the same code runs
+against a real account (normal credential chain) and the emulator (endpoint and dummy
+credentials injected). `calling("what")` maps botocore's errors to AwsError with a hint.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import boto3
 import botocore.config
@@ -16,10 +22,95 @@ import botocore.exceptions
 
 from jitsi_ecs.errors import AwsError, UsageError
 
+if TYPE_CHECKING:
+    from mypy_boto3_acm import ACMClient
+    from mypy_boto3_application_autoscaling import ApplicationAutoScalingClient
+    from mypy_boto3_budgets import BudgetsClient
+    from mypy_boto3_budgets.type_defs import BudgetOutputTypeDef
+    from mypy_boto3_cloudwatch import CloudWatchClient
+    from mypy_boto3_cloudwatch.type_defs import MetricAlarmTypeDef
+    from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
+    from mypy_boto3_ec2 import EC2Client
+    from mypy_boto3_ecs import ECSClient
+    from mypy_boto3_ecs.type_defs import ServiceTypeDef, TaskDefinitionTypeDef
+    from mypy_boto3_elbv2 import ElasticLoadBalancingv2Client
+    from mypy_boto3_events import EventBridgeClient
+    from mypy_boto3_iam import IAMClient
+    from mypy_boto3_lambda import LambdaClient
+    from mypy_boto3_logs import CloudWatchLogsClient
+    from mypy_boto3_pricing import PricingClient
+    from mypy_boto3_route53 import Route53Client
+    from mypy_boto3_s3 import S3Client
+    from mypy_boto3_servicediscovery import ServiceDiscoveryClient
+    from mypy_boto3_sns import SNSClient
+    from mypy_boto3_sqs import SQSClient
+    from mypy_boto3_ssm import SSMClient
+    from mypy_boto3_sts import STSClient
+
 EMULATOR_CREDENTIALS = {"aws_access_key_id": "test", "aws_secret_access_key": "test"}
 # Fail fast against the emulator (moto answers 500 for actions it lacks).
 _EMULATOR_RETRIES = botocore.config.Config(retries={"max_attempts": 2, "mode": "standard"})
 _AWS_RETRIES = botocore.config.Config(retries={"max_attempts": 8, "mode": "adaptive"})
+# Global services answer in us-east-1; the Price List API only in a few regions.
+_FIXED_REGION = {"budgets": "us-east-1", "route53": "us-east-1", "pricing": "us-east-1"}
+
+_HINTS = {
+    "AccessDenied": "The credentials lack this permission; use a role that may manage the stack.",
+    "AccessDeniedException": "The credentials lack this permission; use a role that may manage "
+    "the stack.",
+    "UnauthorizedOperation": "The credentials lack this permission.",
+    "ExpiredToken": "The session expired: log in again (`aws sso login`) and repeat the command.",
+    "ExpiredTokenException": "The session expired: log in again and repeat the command.",
+    "Throttling": "AWS is throttling the account; wait a minute and repeat the command.",
+    "ThrottlingException": "AWS is throttling the account; wait a minute and repeat the command.",
+}
+
+
+def error_code(exc: BaseException) -> str:
+    if isinstance(exc, botocore.exceptions.ClientError):
+        return str(exc.response.get("Error", {}).get("Code", ""))
+    return ""
+
+
+def is_not_found(exc: BaseException) -> bool:
+    code = error_code(exc)
+    return code.endswith(("NotFound", "NotFoundException", "NotFoundFault")) or code in (
+        "404",
+        "NoSuchEntity",
+        "ResourceNotFoundException",
+    )
+
+
+T = TypeVar("T")
+
+
+def or_none(call: Callable[[], T]) -> T | None:
+    """call(), or None when AWS answers that the thing does not exist (other errors raise)."""
+    try:
+        return call()
+    except botocore.exceptions.ClientError as exc:
+        if is_not_found(exc):
+            return None
+        raise
+
+
+@contextmanager
+def calling(what: str) -> Iterator[None]:
+    """Turn botocore's errors inside the block into AwsError/UsageError naming `what`."""
+    try:
+        yield
+    except botocore.exceptions.NoCredentialsError:
+        raise UsageError(
+            f"{what}: no AWS credentials found",
+            hint="Configure the normal AWS credential chain (AWS_PROFILE, `aws configure`, SSO "
+            "or environment variables) and try again.",
+        ) from None
+    except botocore.exceptions.ClientError as exc:
+        code = error_code(exc)
+        message = exc.response.get("Error", {}).get("Message", "")
+        raise AwsError(f"{what}: AWS answered {code}: {message}", hint=_HINTS.get(code)) from None
+    except botocore.exceptions.EndpointConnectionError as exc:
+        raise AwsError(f"{what}: cannot reach AWS ({exc})", hint="Check the network.") from None
 
 
 @dataclass
@@ -28,6 +119,7 @@ class AwsContext:
     endpoint_url: str | None = None  # set for the emulator
     _session: boto3.Session | None = field(default=None, repr=False)
     _clients: dict[str, Any] = field(default_factory=dict, repr=False)
+    _account: str | None = field(default=None, repr=False)
 
     @property
     def is_emulator(self) -> bool:
@@ -47,28 +139,175 @@ class AwsContext:
         return self._session
 
     def client(self, service: str) -> Any:
-        """A cached boto3 client; budgets and route53 are global services (us-east-1)."""
+        """A cached boto3 client; prefer the typed properties below."""
         if service not in self._clients:
-            region = "us-east-1" if service in ("budgets", "route53", "ce") else self.region
             self._clients[service] = self.session.client(
                 service,  # type: ignore[call-overload]
-                region_name=region,
+                region_name=_FIXED_REGION.get(service, self.region),
                 endpoint_url=self.endpoint_url,
                 config=_EMULATOR_RETRIES if self.is_emulator else _AWS_RETRIES,
             )
         return self._clients[service]
 
+    # ------------------------------------------------------------ typed clients
+    @property
+    def acm(self) -> ACMClient:
+        return self.client("acm")  # type: ignore[no-any-return]
+
+    @property
+    def autoscaling(self) -> ApplicationAutoScalingClient:
+        return self.client("application-autoscaling")  # type: ignore[no-any-return]
+
+    @property
+    def budgets(self) -> BudgetsClient:
+        return self.client("budgets")  # type: ignore[no-any-return]
+
+    @property
+    def cloudwatch(self) -> CloudWatchClient:
+        return self.client("cloudwatch")  # type: ignore[no-any-return]
+
+    @property
+    def cognito(self) -> CognitoIdentityProviderClient:
+        return self.client("cognito-idp")  # type: ignore[no-any-return]
+
+    @property
+    def ec2(self) -> EC2Client:
+        return self.client("ec2")  # type: ignore[no-any-return]
+
+    @property
+    def ecs(self) -> ECSClient:
+        return self.client("ecs")  # type: ignore[no-any-return]
+
+    @property
+    def elbv2(self) -> ElasticLoadBalancingv2Client:
+        return self.client("elbv2")  # type: ignore[no-any-return]
+
+    @property
+    def events(self) -> EventBridgeClient:
+        return self.client("events")  # type: ignore[no-any-return]
+
+    @property
+    def iam(self) -> IAMClient:
+        return self.client("iam")  # type: ignore[no-any-return]
+
+    @property
+    def lambda_(self) -> LambdaClient:
+        return self.client("lambda")  # type: ignore[no-any-return]
+
+    @property
+    def logs(self) -> CloudWatchLogsClient:
+        return self.client("logs")  # type: ignore[no-any-return]
+
+    @property
+    def pricing(self) -> PricingClient:
+        return self.client("pricing")  # type: ignore[no-any-return]
+
+    @property
+    def route53(self) -> Route53Client:
+        return self.client("route53")  # type: ignore[no-any-return]
+
+    @property
+    def s3(self) -> S3Client:
+        return self.client("s3")  # type: ignore[no-any-return]
+
+    @property
+    def servicediscovery(self) -> ServiceDiscoveryClient:
+        return self.client("servicediscovery")  # type: ignore[no-any-return]
+
+    @property
+    def sns(self) -> SNSClient:
+        return self.client("sns")  # type: ignore[no-any-return]
+
+    @property
+    def sqs(self) -> SQSClient:
+        return self.client("sqs")  # type: ignore[no-any-return]
+
+    @property
+    def ssm(self) -> SSMClient:
+        return self.client("ssm")  # type: ignore[no-any-return]
+
+    @property
+    def sts(self) -> STSClient:
+        return self.client("sts")  # type: ignore[no-any-return]
+
+    # ------------------------------------------------------------ domain calls
     def account_id(self) -> str:
+        if self._account is None:
+            try:
+                self._account = str(self.sts.get_caller_identity()["Account"])
+            except botocore.exceptions.NoCredentialsError:
+                raise UsageError(
+                    "no AWS credentials found for --target aws",
+                    hint="Configure the normal AWS credential chain (AWS_PROFILE, `aws "
+                    "configure`, SSO or environment variables) and try again.",
+                ) from None
+            except botocore.exceptions.ClientError as exc:
+                raise AwsError(f"AWS rejected the credentials: {exc}") from None
+        return self._account
+
+    def services(self, cluster: str, names: list[str]) -> list[ServiceTypeDef]:
+        """The ACTIVE services of these names (ECS keeps deleted ones as INACTIVE)."""
+        if not names:
+            return []
+        with calling(f"describe the ECS services of cluster {cluster}"):
+            found = self.ecs.describe_services(cluster=cluster, services=names)["services"]
+        return [s for s in found if s.get("status") == "ACTIVE"]
+
+    def service(self, cluster: str, name: str) -> ServiceTypeDef | None:
+        found = self.services(cluster, [name])
+        return found[0] if found else None
+
+    def deploying(self, cluster: str, names: list[str]) -> list[str]:
+        """Services with a deployment still rolling out."""
+        return [
+            s["serviceName"]
+            for s in self.services(cluster, names)
+            if any(d.get("rolloutState") == "IN_PROGRESS" for d in s.get("deployments", []))
+        ]
+
+    def task_definition(self, arn: str) -> TaskDefinitionTypeDef:
+        with calling(f"describe task definition {arn}"):
+            return self.ecs.describe_task_definition(taskDefinition=arn)["taskDefinition"]
+
+    def alarms(self, names: list[str]) -> dict[str, MetricAlarmTypeDef]:
+        """The alarms that exist among these names, by name."""
+        found: dict[str, MetricAlarmTypeDef] = {}
+        with calling("describe alarms"):
+            for start in range(0, len(names), 100):  # DescribeAlarms takes 100 names at most
+                page = self.cloudwatch.describe_alarms(AlarmNames=names[start : start + 100])
+                found.update({a["AlarmName"]: a for a in page["MetricAlarms"]})
+        return found
+
+    def budget(self, name: str) -> BudgetOutputTypeDef | None:
         try:
-            return str(self.client("sts").get_caller_identity()["Account"])
-        except botocore.exceptions.NoCredentialsError:
-            raise UsageError(
-                "no AWS credentials found for --target aws",
-                hint="Configure the normal AWS credential chain (AWS_PROFILE, `aws configure`, "
-                "SSO or environment variables) and try again.",
-            ) from None
+            return self.budgets.describe_budget(AccountId=self.account_id(), BudgetName=name)[
+                "Budget"
+            ]
         except botocore.exceptions.ClientError as exc:
-            raise AwsError(f"AWS rejected the credentials: {exc}") from None
+            if error_code(exc) == "NotFoundException":
+                return None
+            with calling(f"describe budget {name}"):
+                raise
+
+    def latest(
+        self, namespace: str, metric: str, dimensions: dict[str, str], minutes: int = 15
+    ) -> tuple[float, datetime] | None:
+        """The latest per-minute maximum of a metric within the last minutes, with its time."""
+        end = datetime.now(UTC)
+        with calling(f"read metric {namespace}/{metric}"):
+            points = self.cloudwatch.get_metric_statistics(
+                Namespace=namespace,
+                MetricName=metric,
+                Dimensions=[{"Name": k, "Value": v} for k, v in dimensions.items()],
+                StartTime=end - timedelta(minutes=minutes),
+                EndTime=end,
+                Period=60,
+                Statistics=["Maximum"],
+            )["Datapoints"]
+        if not points:
+            return None
+        newest = max(points, key=lambda p: p["Timestamp"])
+        return float(newest["Maximum"]), newest["Timestamp"]
 
     def terraform_env(self) -> dict[str, str]:
         """Environment for terraform so its provider reaches the same place as this context."""
@@ -79,9 +318,3 @@ class AwsContext:
             env["AWS_ACCESS_KEY_ID"] = EMULATOR_CREDENTIALS["aws_access_key_id"]
             env["AWS_SECRET_ACCESS_KEY"] = EMULATOR_CREDENTIALS["aws_secret_access_key"]
         return env
-
-
-def error_code(exc: Exception) -> str:
-    if isinstance(exc, botocore.exceptions.ClientError):
-        return str(exc.response.get("Error", {}).get("Code", ""))
-    return ""

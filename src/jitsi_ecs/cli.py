@@ -32,6 +32,14 @@ ConfigOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
+YesOpt = Annotated[
+    bool,
+    typer.Option(
+        "--yes",
+        "-y",
+        help="aws: answer yes to every question (state bucket, apply, destroy, drills).",
+    ),
+]
 
 
 @app.callback()
@@ -95,9 +103,7 @@ def up(
     ctx: typer.Context,
     config: ConfigOpt = None,
     target: TargetOpt = None,
-    yes: Annotated[
-        bool, typer.Option("--yes", "-y", help="Create the S3 state bucket without asking.")
-    ] = False,
+    yes: YesOpt = False,
     accept_cost: Annotated[
         bool,
         typer.Option(
@@ -140,15 +146,18 @@ app.add_typer(drill_app, name="drill")
 @drill_app.command("rollback")
 def drill_rollback(
     ctx: typer.Context,
-    service: Annotated[str, typer.Option("--service", help="web, xmpp or jvb.")] = "web",
+    service: Annotated[
+        str, typer.Option("--service", help="A service of the stack (status lists them).")
+    ] = "web",
     as_json: JsonOpt = False,
     config: ConfigOpt = None,
     target: TargetOpt = None,
+    yes: YesOpt = False,
 ) -> None:
     """Deploy a revision whose health check fails; watch ECS roll it back; restore anyway."""
     from jitsi_ecs.commands import drill as cmd
 
-    _invoke(lambda: cmd.run_rollback(_globals(ctx, config, target), service, as_json))
+    _invoke(lambda: cmd.run_rollback(_globals(ctx, config, target, yes), service, as_json))
 
 
 @drill_app.command("alarm")
@@ -226,11 +235,12 @@ def down(
         bool,
         typer.Option("--keep-emulator", help="local: leave the emulator running to inspect it."),
     ] = False,
+    yes: YesOpt = False,
 ) -> None:
-    """Destroy everything; on the local target also stop the emulator."""
+    """Destroy everything (aws: after you type the stack name); locally also stop the emulator."""
     from jitsi_ecs.commands import down as cmd
 
-    _invoke(lambda: cmd.run(_globals(ctx, config, target), keep_emulator))
+    _invoke(lambda: cmd.run(_globals(ctx, config, target, yes), keep_emulator))
 
 
 @app.command()

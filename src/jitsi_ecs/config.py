@@ -230,7 +230,12 @@ class Jitsi(_Model):
     auth_type: Literal["jwt", "none"] = _key(
         "jwt", "jwt (recommended) or none (open instance: anyone can host)"
     )
-    jwt_app_id: str = _key("jitsi", "JWT issuer (iss) the tokens are signed as")
+    jwt_app_id: Annotated[
+        str, Matches(r"^[A-Za-z0-9_.-]{1,64}$", "1-64 letters, digits, dots, dashes, underscores")
+    ] = _key("jitsi", "JWT issuer (iss) and audience (aud) of the tokens")
+    guests: bool = _key(
+        True, "jwt: people with the plain room link join once a token holder opened the room"
+    )
     internal_domain: str = _key(
         "jitsi.internal", "Cloud Map namespace; prosody is xmpp.<internal_domain>"
     )
@@ -239,6 +244,57 @@ class Jitsi(_Model):
     jvb: Jvb = _key(Jvb(), "bridges: public IP each, media on UDP udp_port")
     schedule: Schedule | None = _key(
         None, "scale everything to zero outside these hours (UTC)", example=Schedule()
+    )
+
+
+class Oidc(_Model):
+    """An existing OpenID Connect identity provider for /auth/ (instead of a Cognito pool)."""
+
+    issuer: Annotated[str, Matches(r"^https://", "an https:// URL")] = _key(..., "OIDC issuer")
+    authorization_endpoint: Annotated[str, Matches(r"^https://", "an https:// URL")] = _key(
+        ..., "the IdP's authorization endpoint"
+    )
+    token_endpoint: Annotated[str, Matches(r"^https://", "an https:// URL")] = _key(
+        ..., "the IdP's token endpoint"
+    )
+    user_info_endpoint: Annotated[str, Matches(r"^https://", "an https:// URL")] = _key(
+        ..., "the IdP's user info endpoint"
+    )
+    client_id: str = _key(..., "client id registered at the IdP for https://<domain>")
+    client_secret_parameter: Annotated[
+        str, Matches(r"^/", "an SSM parameter name such as /jitsi/oidc-client-secret")
+    ] = _key(..., "SSM SecureString parameter holding the client secret (you create it)")
+
+
+class Auth(_Model):
+    """Self-service meeting links at https://<domain>/auth/: members log in and get a link."""
+
+    enabled: bool = _key(True, "the /auth/ page (needs jitsi.auth_type = jwt)")
+    provider: Literal["cognito", "oidc"] = _key(
+        "cognito", "cognito: a user pool the stack creates; oidc: your IdP (see [auth.oidc])"
+    )
+    oidc: Oidc | None = _key(
+        None,
+        "your IdP, when provider = oidc",
+        example=Oidc(
+            issuer="https://idp.example.com",
+            authorization_endpoint="https://idp.example.com/authorize",
+            token_endpoint="https://idp.example.com/token",
+            user_info_endpoint="https://idp.example.com/userinfo",
+            client_id="jitsi",
+            client_secret_parameter="/jitsi/oidc-client-secret",
+        ),
+    )
+    token_ttl_hours: Annotated[int, Field(ge=1, le=720)] = _key(
+        24, "how long a link from /auth/ stays valid"
+    )
+
+    RULES = (
+        Rule(
+            "provider = oidc needs an [auth.oidc] section",
+            lambda a: a.provider != "oidc" or a.oidc is not None,
+            'self.provider != "oidc" || self.oidc != null',
+        ),
     )
 
 
@@ -432,10 +488,11 @@ class Config(_Model):
     network: Network = _key(Network(), "public subnets only, no NAT gateway")
     jitsi: Jitsi = _key(Jitsi(), "the Jitsi services")
     health_check: HealthCheck = _key(HealthCheck(), "health checks")
+    auth: Auth = _key(Auth(), "members get meeting links at /auth/")
     routes: dict[RouteName, Route] = _key(
         {},
         "more services behind the same ALB, one listener rule each",
-        example={"auth": Route(path_patterns=["/auth/*"], priority=10, port=8001)},
+        example={"api": Route(path_patterns=["/api/v1/*"], priority=40, port=8004)},
     )
     observability: Observability = _key(Observability(), "logs, ADOT, dashboard")
     alarms: Alarms = _key(Alarms(), "alarms to SNS")
@@ -451,6 +508,22 @@ class Config(_Model):
             lambda c: c.certificate_arn is not None or c.route53_zone_id is not None,
             "self.route53_zone_id != null || self.certificate_arn != null",
             deploy_only=True,
+        ),
+        Rule(
+            "auth.enabled needs jitsi.auth_type = jwt: without tokens there is nothing to issue",
+            lambda c: not c.auth.enabled or c.jitsi.auth_type == "jwt",
+            '!self.auth.enabled || self.jitsi.auth_type == "jwt"',
+        ),
+        Rule(
+            "routes: /auth/* belongs to the auth page while auth.enabled is true",
+            lambda c: (
+                not c.auth.enabled
+                or all(
+                    not p.startswith("/auth") for r in c.routes.values() for p in r.path_patterns
+                )
+            ),
+            "!self.auth.enabled || alltrue([for r in values(self.routes) : "
+            'alltrue([for p in r.path_patterns : !startswith(p, "/auth")])])',
         ),
         Rule(
             "routes: each listener rule needs its own priority",

@@ -43,6 +43,10 @@ class AwsError(JitsiEcsError):
     """An AWS API call failed."""
 
 
+class NothingDeployed(JitsiEcsError):
+    """The target holds no deployment (read-only commands fail; `down` has nothing to do)."""
+
+
 class Interrupted(JitsiEcsError):
     """Ctrl-C: the work stopped cleanly (state saved, originals restored); the message says how."""
 

@@ -2,11 +2,17 @@
 
 Every command streams terraform's machine-readable output (`-json`) into the log, shows
 progress from it, and turns a non-zero exit into a TerraformError that names the log.
+
+Secrets never reach the disk through here: `terraform show -json` (every planned value) is
+read but never logged, a saved plan (it embeds the state) is deleted as soon as the command
+that made it is done with it, and terraform runs with umask 077 so its state and lock files
+are owner-only.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import shutil
@@ -19,12 +25,23 @@ from pathlib import Path
 from typing import Any
 
 from jitsi_ecs.errors import Interrupted, TerraformError, UsageError
+from jitsi_ecs.workspace import write_private
 
 VARS_FILE = "terraform.tfvars.json"
 PLAN_FILE = "jitsi-ecs.tfplan"
 BACKEND_FILE = "backend_s3.tf"
+INIT_STAMP = ".terraform/jitsi-ecs-init.sha256"
+PRIVATE_UMASK = 0o077
 
 Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A saved plan's summary and its JSON (planned values: read it, never write it out)."""
+
+    summary: PlanSummary
+    json: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -56,15 +73,25 @@ def terraform_binary() -> str:
 
 def sync_working_copy(source: Path, dest: Path) -> None:
     """Copy the modules into dest, keeping dest's state, plugins and lock."""
-    dest.mkdir(parents=True, exist_ok=True)
+    dest.mkdir(mode=0o700, parents=True, exist_ok=True)
     for old in dest.glob("*.tf"):
         if old.name != BACKEND_FILE:
             old.unlink()
     shutil.rmtree(dest / "modules", ignore_errors=True)
-    shutil.copytree(source / "modules", dest / "modules")
+    shutil.copytree(source / "modules", dest / "modules", ignore=shutil.ignore_patterns("tests"))
     for item in source.iterdir():
         if item.suffix == ".tf" or item.name == ".terraform.lock.hcl":
             shutil.copy2(item, dest / item.name)
+
+
+def configuration_fingerprint(workdir: Path, backend_config: dict[str, str] | None) -> str:
+    """What `terraform init` depends on: every .tf file, the lock file and the backend."""
+    digest = hashlib.sha256(json.dumps(backend_config or {}, sort_keys=True).encode())
+    files = sorted([*workdir.glob("*.tf"), *workdir.glob("modules/**/*.tf")])
+    lock = workdir / ".terraform.lock.hcl"
+    for path in [*files, *([lock] if lock.is_file() else [])]:
+        digest.update(str(path.relative_to(workdir)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 class Terraform:
@@ -76,7 +103,8 @@ class Terraform:
 
     # ------------------------------------------------------------ plumbing
     def _log(self, text: str) -> None:
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        if not self.log_path.exists():
+            write_private(self.log_path, "")
         with self.log_path.open("a", encoding="utf-8") as log:
             log.write(text if text.endswith("\n") else text + "\n")
 
@@ -93,6 +121,7 @@ class Terraform:
             stderr=subprocess.STDOUT,
             text=True,
             start_new_session=True,
+            umask=PRIVATE_UMASK,  # state, lock and plan files: owner-only
         )
         try:
             yield proc
@@ -108,45 +137,79 @@ class Terraform:
                 log_path=str(self.log_path),
             ) from None
 
-    def run(self, args: list[str], on_event: Callable[[dict[str, Any]], None] | None = None) -> str:
-        """Run terraform; return its stdout. -json lines go to on_event."""
+    def run(
+        self,
+        args: list[str],
+        on_event: Callable[[dict[str, Any]], None] | None = None,
+        *,
+        log_output: bool = True,
+    ) -> str:
+        """Run terraform; return its stdout. -json lines go to on_event.
+
+        log_output=False keeps the output out of the log (it holds values that must not be
+        written to disk); the command line and exit code are still logged.
+        """
         out: list[str] = []
         with self._process(args) as proc:
             assert proc.stdout is not None
             for line in proc.stdout:
-                self._log(line)
+                if log_output:
+                    self._log(line)
                 out.append(line)
                 if on_event and line.startswith("{"):
                     with contextlib.suppress(json.JSONDecodeError):
                         on_event(json.loads(line))
             code = proc.wait()
+        if not log_output:
+            self._log(f"(output not logged: it holds planned values; exit code {code})")
         if code != 0:
             raise TerraformError(
-                f"terraform {args[0]} failed: {_last_error(out)}",
+                f"terraform {args[0]} failed: {_first_error(out)}",
                 log_path=str(self.log_path),
             )
         return "".join(out)
 
     # ------------------------------------------------------------ commands
-    def init(self, backend_config: dict[str, str] | None = None) -> None:
+    @property
+    def initialised(self) -> bool:
+        return (self.workdir / ".terraform").is_dir()
+
+    def init(self, backend_config: dict[str, str] | None = None) -> bool:
+        """`terraform init`, only when the configuration, lock or backend changed since the
+        last one (it is the slow part of a command, and needs the network for providers).
+        Returns whether it ran."""
+        fingerprint = configuration_fingerprint(self.workdir, backend_config)
+        stamp = self.workdir / INIT_STAMP
+        if self.initialised and stamp.is_file() and stamp.read_text() == fingerprint:
+            return False
         args = ["init", "-input=false", "-no-color"]
         for key, value in (backend_config or {}).items():
             args.append(f"-backend-config={key}={value}")
         if backend_config:
             args.append("-reconfigure")
         self.run(args)
+        write_private(stamp, fingerprint)
+        return True
 
     def write_vars(self, variables: dict[str, Any]) -> None:
-        (self.workdir / VARS_FILE).write_text(json.dumps(variables, indent=2))
+        write_private(self.workdir / VARS_FILE, json.dumps(variables, indent=2))
 
-    def plan(self) -> tuple[PlanSummary, dict[str, Any]]:
-        """Plan into PLAN_FILE; return the summary and the plan JSON (terraform show -json)."""
-        self.run(["plan", "-input=false", "-no-color", "-json", f"-out={PLAN_FILE}"])
-        plan = self.show_plan()
-        return self.summarize(plan), plan
+    @contextmanager
+    def planned(self) -> Iterator[Plan]:
+        """Plan into PLAN_FILE for the block (apply it there), then delete it whatever happens:
+        a saved plan embeds the state and every planned value."""
+        path = self.workdir / PLAN_FILE
+        try:
+            self.run(["plan", "-input=false", "-no-color", "-json", f"-out={PLAN_FILE}"])
+            shown = dict(json.loads(self.run(["show", "-json", PLAN_FILE], log_output=False)))
+            yield Plan(self.summarize(shown), shown)
+        finally:
+            path.unlink(missing_ok=True)
 
-    def show_plan(self) -> dict[str, Any]:
-        return dict(json.loads(self.run(["show", "-json", PLAN_FILE])))
+    def plan(self) -> Plan:
+        """Plan and read the plan; nothing is left on disk."""
+        with self.planned() as plan:
+            return plan
 
     @staticmethod
     def summarize(plan: dict[str, Any]) -> PlanSummary:
@@ -163,6 +226,7 @@ class Terraform:
         return PlanSummary(counts["create"], counts["update"], counts["delete"], changes)
 
     def apply(self, progress: Progress | None = None) -> None:
+        """Apply the plan saved by the enclosing `planned()` block."""
         self.run(["apply", "-input=false", "-no-color", "-json", PLAN_FILE], _progress(progress))
 
     def destroy(self, progress: Progress | None = None) -> None:
@@ -196,8 +260,8 @@ def _progress(progress: Progress | None) -> Callable[[dict[str, Any]], None] | N
     return on_event
 
 
-def _last_error(lines: list[str]) -> str:
-    """The first error summary terraform printed (JSON or text), for the one-line message."""
+def _first_error(lines: list[str]) -> str:
+    """The first error terraform printed (JSON or text; later ones tend to follow from it)."""
     for line in lines:
         if line.startswith("{"):
             try:

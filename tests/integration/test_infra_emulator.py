@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from jitsi_ecs.aws import AwsContext
-from jitsi_ecs.deployment import EMULATOR_PROVIDER
 from jitsi_ecs.emulator import manager
+from jitsi_ecs.targets.local import EMULATOR_PROVIDER
 from jitsi_ecs.telemetry.package import build as build_package
 from jitsi_ecs.workspace import Workspace
 from tests.conftest import INFRA
@@ -42,7 +42,7 @@ def test_root_module_applies_replans_clean_and_destroys(
         "domain": "meet.example.com",
         "route53_zone_id": zone["HostedZone"]["Id"].split("/")[-1],
         "aws_provider": EMULATOR_PROVIDER,
-        "routes": {"auth": {"path_patterns": ["/auth/*"], "priority": 10, "port": 8001}},
+        "routes": {"api": {"path_patterns": ["/api/v1/*"], "priority": 40, "port": 8004}},
         "alarms": {"emails": ["ops@example.com"]},
         "budgets": {"emails": ["finance@example.com"]},
     }

@@ -48,10 +48,10 @@ def test_defaults_follow_the_plan_and_facts() -> None:
 
 def test_terraform_vars_mirror_the_model_without_usage() -> None:
     variables = Config(
-        routes={"auth": {"path_patterns": ["/auth/*"], "priority": 10, "port": 8001}}
+        routes={"api": {"path_patterns": ["/api/v1/*"], "priority": 40, "port": 8004}}
     ).terraform_vars()
     assert "usage" not in variables
-    assert variables["routes"]["auth"]["port"] == 8001
+    assert variables["routes"]["api"]["port"] == 8004
     assert variables["health_check"]["target_group"]["unhealthy_threshold"] == 3
     assert "certificate_arn" not in variables  # None values are left to Terraform's defaults
 

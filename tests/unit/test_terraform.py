@@ -86,3 +86,74 @@ def test_ctrl_c_forwards_one_interrupt_and_waits_for_terraform(
     assert "stopped cleanly and saved its state" in info.value.message
     assert "Run the same command again to resume" in (info.value.hint or "")
     assert "state-saved-cleanly" in (tmp_path / "apply.log").read_text()
+
+
+SHOW_SECRET = "s3cr3t-value-from-the-plan"
+
+
+def _fake_planner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """plan writes the plan file; show prints planned values with a secret in them."""
+    _fake_terraform(
+        tmp_path,
+        'case "$1" in\n'
+        '  plan) echo \'{"@level":"info","@message":"planning"}\'; echo plan > jitsi-ecs.tfplan;;\n'
+        f'  show) echo \'{{"planned_values":{{"secret":"{SHOW_SECRET}"}},'
+        '"resource_changes":[]}\';;\n'
+        "  init) mkdir -p .terraform; echo initialised >> init-count;;\n"
+        "esac\n",
+        monkeypatch,
+    )
+
+
+def test_plan_json_never_reaches_the_log_and_no_plan_file_remains(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fake_planner(tmp_path, monkeypatch)
+    work = tmp_path / "stack"
+    work.mkdir()
+    log = tmp_path / "logs" / "plan.log"
+    plan = Terraform(work, {}, log).plan()
+    assert plan.json["planned_values"]["secret"] == SHOW_SECRET  # read ...
+    assert SHOW_SECRET not in log.read_text()  # ... never written
+    assert "output not logged" in log.read_text()
+    assert not (work / "jitsi-ecs.tfplan").exists()
+    assert stat.S_IMODE(log.stat().st_mode) == 0o600
+
+
+def test_plan_file_is_deleted_even_when_apply_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fake_planner(tmp_path, monkeypatch)
+    work = tmp_path / "stack"
+    work.mkdir()
+    tf = Terraform(work, {}, tmp_path / "up.log")
+    with pytest.raises(RuntimeError), tf.planned():
+        assert (work / "jitsi-ecs.tfplan").exists()
+        raise RuntimeError("apply failed")
+    assert not (work / "jitsi-ecs.tfplan").exists()
+
+
+def test_terraform_runs_with_a_private_umask(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fake_terraform(tmp_path, "echo state > terraform.tfstate\n", monkeypatch)
+    work = tmp_path / "stack"
+    work.mkdir()
+    Terraform(work, {}, tmp_path / "x.log").run(["apply"])
+    assert stat.S_IMODE((work / "terraform.tfstate").stat().st_mode) == 0o600
+
+
+def test_init_runs_only_when_the_configuration_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fake_planner(tmp_path, monkeypatch)
+    work = tmp_path / "stack"
+    work.mkdir()
+    (work / "main.tf").write_text("# one\n")
+    tf = Terraform(work, {}, tmp_path / "init.log")
+    assert tf.init() is True
+    assert tf.init() is False  # nothing changed: no second init (and no network)
+    (work / "main.tf").write_text("# two\n")
+    assert tf.init() is True
+    assert tf.init({"bucket": "b"}) is True  # a new backend
+    assert (work / "init-count").read_text().count("initialised") == 3

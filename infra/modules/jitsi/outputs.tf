@@ -13,6 +13,11 @@ output "service_names" {
   value       = { for k, s in aws_ecs_service.this : k => s.name }
 }
 
+output "service_containers" {
+  description = "Container names of each service's task (the shard's roles: a service running prosody is signaling)."
+  value       = { for k, c in local.containers : k => [for d in c : d.name] }
+}
+
 output "desired_counts" {
   description = "Desired task count of each service."
   value       = { for k, s in local.services : k => s.desired_count }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.table import Table
 
 from jitsi_ecs.commands import Globals
-from jitsi_ecs.commands.common import deployment
+from jitsi_ecs.commands.common import prepared
 from jitsi_ecs.cost.estimate import estimate
 from jitsi_ecs.cost.prices import price_book
 from jitsi_ecs.cost.report import print_budgets
@@ -40,15 +40,15 @@ def print_plan(summary: PlanSummary) -> None:
 
 
 def run(g: Globals, as_json: bool) -> int:
-    config, dep = deployment(g, "plan")
-    book = price_book(config.region)
+    stack = prepared(g, "plan")
+    book = price_book(stack.config.region)
     with err.status("terraform plan..."):
-        summary, plan = dep.terraform.plan()
-    est = estimate(plan, config.usage, book)
+        plan = stack.terraform.plan()
+    est = estimate(plan.json, stack.config.usage, book)
     if as_json:
-        print_json({**plan_json(summary), "cost": est.as_json()})
+        print_json({**plan_json(plan.summary), "cost": est.as_json()})
     else:
-        print_plan(summary)
+        print_plan(plan.summary)
         out.print(
             f"Estimated cost: [bold]${est.monthly_total:,.2f}[/] per month "
             "(`jitsi-ecs cost` itemises it)."

@@ -2,114 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from rich.table import Table
 
-from jitsi_ecs.aws import AwsContext
 from jitsi_ecs.commands import Globals
-from jitsi_ecs.commands.common import deployed_outputs, deployment
-from jitsi_ecs.config import Config
+from jitsi_ecs.commands.common import open_stack
 from jitsi_ecs.errors import EXIT_OK
+from jitsi_ecs.live import snapshot
 from jitsi_ecs.ui import out, print_json
-from jitsi_ecs.verify.alerting import budget_name
-
-
-def collect(config: Config, aws: AwsContext, outputs: dict[str, Any]) -> dict[str, Any]:
-    ecs = aws.client("ecs")
-    names = list(outputs.get("service_names", {}).values())
-    services = (
-        ecs.describe_services(cluster=config.name, services=names)["services"] if names else []
-    )
-    alarm_names = list(outputs.get("alarm_names", {}).values())
-    alarms = (
-        aws.client("cloudwatch").describe_alarms(AlarmNames=alarm_names)["MetricAlarms"]
-        if alarm_names
-        else []
-    )
-    return {
-        "services": [_service(s) for s in services],
-        "alarms": [
-            {"name": a["AlarmName"], "state": a["StateValue"], "reason": a.get("StateReason", "")}
-            for a in alarms
-        ],
-        "budgets": _budgets(config, aws),
-        "jitsi": _jitsi(config, aws) if config.telemetry.enabled else None,
-    }
-
-
-def _jitsi(config: Config, aws: AwsContext) -> dict[str, Any] | None:
-    """Latest conferences, participants and operational bridges from the telemetry metrics."""
-    end = datetime.now(UTC)
-    values: dict[str, Any] = {}
-    for metric, key in (
-        ("Conferences", "conferences"),
-        ("Participants", "participants"),
-        ("OperationalBridges", "operational_bridges"),
-    ):
-        points = aws.client("cloudwatch").get_metric_statistics(
-            Namespace=config.observability.metric_namespace,
-            MetricName=metric,
-            Dimensions=[{"Name": "Service", "Value": "jicofo"}],
-            StartTime=end - timedelta(minutes=15),
-            EndTime=end,
-            Period=60,
-            Statistics=["Maximum"],
-        )["Datapoints"]
-        if points:
-            latest = max(points, key=lambda p: p["Timestamp"])
-            values[key] = latest["Maximum"]
-            values["as_of"] = str(latest["Timestamp"])
-    return values or None
-
-
-def _service(s: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "name": s["serviceName"],
-        "running": s.get("runningCount", 0),
-        "desired": s.get("desiredCount", 0),
-        "pending": s.get("pendingCount", 0),
-        "task_definition": s.get("taskDefinition"),
-        "events": [str(e.get("message", "")) for e in s.get("events", [])[:5]],
-        "deployments": [
-            {
-                "id": d.get("id"),
-                "status": d.get("status"),
-                "rollout_state": d.get("rolloutState"),
-                "reason": d.get("rolloutStateReason", ""),
-                "task_definition": d.get("taskDefinition"),
-                "running": d.get("runningCount", 0),
-                "failed_tasks": d.get("failedTasks", 0),
-            }
-            for d in s.get("deployments", [])
-        ],
-    }
-
-
-def _budgets(config: Config, aws: AwsContext) -> list[dict[str, Any]]:
-    budgets = aws.client("budgets")
-    account = aws.account_id()
-    rows = []
-    for limit in config.budgets.limits:
-        name = budget_name(config.name, limit)
-        try:
-            b = budgets.describe_budget(AccountId=account, BudgetName=name)["Budget"]
-        except Exception:
-            rows.append(
-                {"name": name, "limit": limit, "actual": None, "forecast": None, "missing": True}
-            )
-            continue
-        spend = b.get("CalculatedSpend", {})
-        rows.append(
-            {
-                "name": name,
-                "limit": float(b["BudgetLimit"]["Amount"]),
-                "actual": float(spend.get("ActualSpend", {}).get("Amount", 0)),
-                "forecast": float(spend.get("ForecastedSpend", {}).get("Amount", 0)),
-            }
-        )
-    return rows
 
 
 def print_status(data: dict[str, Any]) -> None:
@@ -161,10 +62,7 @@ def print_status(data: dict[str, Any]) -> None:
 
 
 def run(g: Globals, as_json: bool) -> int:
-    config, dep = deployment(g, "status", start_emulator=False)
-    data = collect(config, dep.aws, deployed_outputs(dep))
-    if as_json:
-        print_json(data)
-    else:
-        print_status(data)
+    stack = open_stack(g, "status", start=False)
+    data = snapshot(stack.config, stack.aws, stack.attach())
+    print_json(data) if as_json else print_status(data)
     return EXIT_OK

@@ -5,19 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from jitsi_ecs.commands import Globals
-from jitsi_ecs.commands.common import deployed_outputs, deployment
-from jitsi_ecs.deployment import Deployment
+from jitsi_ecs.commands.common import open_stack
 from jitsi_ecs.errors import EXIT_FAILED, EXIT_OK
+from jitsi_ecs.stack import Stack
 from jitsi_ecs.ui import err, out, print_json
 from jitsi_ecs.verify import as_json, run_checks
 from jitsi_ecs.verify.report import print_table, write_junit
 from jitsi_ecs.verify.result import Check, VerifyContext
 
 
-def verify_deployment(dep: Deployment) -> list[Check]:
-    outputs = deployed_outputs(dep)
+def verify_stack(stack: Stack) -> list[Check]:
+    outputs = stack.attach()
     with err.status("Checking the live deployment..."):
-        return run_checks(VerifyContext(dep.config, dep.aws, outputs))
+        return run_checks(
+            VerifyContext(stack.config, stack.aws, outputs, stack.target.serves_traffic)
+        )
 
 
 def report(results: list[Check], as_json_output: bool, junit: Path | None) -> int:
@@ -31,5 +33,4 @@ def report(results: list[Check], as_json_output: bool, junit: Path | None) -> in
 
 
 def run(g: Globals, as_json_output: bool, junit: Path | None) -> int:
-    _, dep = deployment(g, "verify", start_emulator=False)
-    return report(verify_deployment(dep), as_json_output, junit)
+    return report(verify_stack(open_stack(g, "verify", start=False)), as_json_output, junit)

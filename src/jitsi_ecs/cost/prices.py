@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -33,11 +34,21 @@ class PriceBook:
 
 
 def snapshot_path() -> Path:
+    """The snapshot shipped with the package (never written: it may be read-only)."""
     return Path(str(resources.files("jitsi_ecs.cost").joinpath(SNAPSHOT)))
 
 
+def user_snapshot_path() -> Path:
+    """Where `cost --refresh-prices` writes: the user's cache, which then takes precedence."""
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "jitsi-ecs" / SNAPSHOT
+
+
 def load_snapshot(path: Path | None = None) -> dict[str, Any]:
-    return dict(json.loads((path or snapshot_path()).read_text(encoding="utf-8")))
+    """path, else the user's refreshed snapshot if there is one, else the shipped one."""
+    if path is None:
+        path = user_snapshot_path() if user_snapshot_path().is_file() else snapshot_path()
+    return dict(json.loads(path.read_text(encoding="utf-8")))
 
 
 def price_book(region: str, snapshot: dict[str, Any] | None = None) -> PriceBook:

@@ -6,7 +6,8 @@ import json
 import time
 from typing import Any
 
-from jitsi_ecs.aws import AwsContext
+from jitsi_ecs.aws import AwsContext, calling
+from jitsi_ecs.errors import UsageError
 
 # Region prefix of usage types in the Price List (us-east-1 has none).
 REGION_PREFIX = {
@@ -35,19 +36,23 @@ def _unit_price(product_json: str) -> float | None:
 def refresh(aws: AwsContext, snapshot: dict[str, Any], region: str) -> dict[str, Any]:
     """A copy of snapshot with region priced from the Price List API."""
     if region not in REGION_PREFIX:
-        raise ValueError(f"no usage-type prefix known for {region}")
+        raise UsageError(
+            f"cannot refresh prices for {region}: its Price List usage-type prefix is not known",
+            hint=f"Known regions: {', '.join(sorted(REGION_PREFIX))}.",
+        )
     template = snapshot["regions"].get(region) or next(iter(snapshot["regions"].values()))
     base = next(iter(snapshot["regions"]))
     base_prefix = REGION_PREFIX.get(base, "")
-    pricing = aws.client("pricing")
+    pricing = aws.pricing  # the Price List API answers in us-east-1 (see aws.py)
     priced: dict[str, Any] = {}
     for key, entry in template.items():
         usage_type = REGION_PREFIX[region] + entry["usage_type"].removeprefix(base_prefix)
-        response = pricing.get_products(
-            ServiceCode=entry["service_code"],
-            Filters=[{"Type": "TERM_MATCH", "Field": "usagetype", "Value": usage_type}],
-            MaxResults=10,
-        )
+        with calling(f"read {entry['service_code']} {usage_type} from the Price List API"):
+            response = pricing.get_products(
+                ServiceCode=entry["service_code"],
+                Filters=[{"Type": "TERM_MATCH", "Field": "usagetype", "Value": usage_type}],
+                MaxResults=10,
+            )
         prices = [p for p in (_unit_price(item) for item in response["PriceList"]) if p]
         new = {**entry, "usage_type": usage_type}
         if prices:

@@ -14,17 +14,13 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from jitsi_ecs.aws import AwsContext
+from jitsi_ecs.aws import AwsContext, calling
 from jitsi_ecs.drills import Clock, DrillResult
+from jitsi_ecs.errors import JitsiEcsError
+from jitsi_ecs.targets import Watch
 from jitsi_ecs.verify.alerting import allows
 
 REASON = "jitsi-ecs alarm drill: checking that this alarm reaches its SNS topic"
-
-
-@dataclass(frozen=True)
-class AlarmWatch:
-    timeout_s: float
-    poll_s: float
 
 
 @dataclass(frozen=True)
@@ -37,13 +33,14 @@ def run(
     aws: AwsContext,
     alarm_names: list[str],
     budgets: BudgetWiring,
-    watch: AlarmWatch,
+    watch: Watch,
     result: DrillResult,
     clock: Clock | None = None,
 ) -> DrillResult:
     clock = clock or Clock()
-    alarms = aws.client("cloudwatch").describe_alarms(AlarmNames=alarm_names)["MetricAlarms"]
-    missing = sorted(set(alarm_names) - {a["AlarmName"] for a in alarms})
+    found = aws.alarms(alarm_names)
+    alarms: list[Any] = list(found.values())
+    missing = sorted(set(alarm_names) - set(found))
     for name in missing:
         result.step(f"alarm {name}", False, "alarm not found")
     topics = sorted({arn for a in alarms for arn in a.get("AlarmActions", []) if ":sns:" in arn})
@@ -72,11 +69,11 @@ def _trigger(
     aws: AwsContext,
     alarm: dict[str, Any],
     queue: _TempQueue,
-    watch: AlarmWatch,
+    watch: Watch,
     result: DrillResult,
     clock: Clock,
 ) -> float | None:
-    cloudwatch, name = aws.client("cloudwatch"), alarm["AlarmName"]
+    cloudwatch, name = aws.cloudwatch, alarm["AlarmName"]
     actions = [a for a in alarm.get("AlarmActions", []) if ":sns:" in a]
     if not actions:
         result.step(f"alarm {name}", False, "no SNS action: nobody would be told")
@@ -112,21 +109,20 @@ def _trigger(
 
 
 def _budget_wiring(aws: AwsContext, budgets: BudgetWiring, result: DrillResult) -> bool:
-    sns = aws.client("sns")
     try:
-        policy = sns.get_topic_attributes(TopicArn=budgets.topic_arn)["Attributes"].get(
-            "Policy", ""
-        )
-    except Exception as exc:
-        result.step("budget topic", False, f"{budgets.topic_arn}: {exc}")
+        with calling(f"read topic {budgets.topic_arn}"):
+            attributes = aws.sns.get_topic_attributes(TopicArn=budgets.topic_arn)["Attributes"]
+    except JitsiEcsError as exc:
+        result.step("budget topic", False, exc.message)
         return False
+    policy = attributes.get("Policy", "")
     ok = allows(policy, "budgets.amazonaws.com")
     result.step(
         "budget topic policy",
         ok,
         "AWS Budgets may publish" if ok else "budgets.amazonaws.com may not publish",
     )
-    client, account = aws.client("budgets"), aws.account_id()
+    client, account = aws.budgets, aws.account_id()
     for name in budgets.budget_names:
         notes = client.describe_notifications_for_budget(AccountId=account, BudgetName=name)[
             "Notifications"
@@ -154,7 +150,7 @@ class _TempQueue:
         self.deleted = False
 
     def create(self) -> None:
-        sqs, sns = self.aws.client("sqs"), self.aws.client("sns")
+        sqs, sns = self.aws.sqs, self.aws.sns
         self.url = sqs.create_queue(QueueName=self.name)["QueueUrl"]
         arn = sqs.get_queue_attributes(QueueUrl=self.url, AttributeNames=["QueueArn"])[
             "Attributes"
@@ -179,7 +175,8 @@ class _TempQueue:
             self.subscriptions.append(sub["SubscriptionArn"])
 
     def receive(self) -> list[dict[str, Any]]:
-        sqs = self.aws.client("sqs")
+        sqs = self.aws.sqs
+        assert self.url is not None, "create() first"
         messages = sqs.receive_message(QueueUrl=self.url, MaxNumberOfMessages=10, WaitTimeSeconds=1)
         found = []
         for message in messages.get("Messages", []):
@@ -195,7 +192,7 @@ class _TempQueue:
             pass
 
     def delete(self) -> None:
-        sns, sqs = self.aws.client("sns"), self.aws.client("sqs")
+        sns, sqs = self.aws.sns, self.aws.sqs
         for sub in self.subscriptions:
             sns.unsubscribe(SubscriptionArn=sub)
         if self.url:

@@ -10,13 +10,13 @@ API error), the original revision is restored and the broken one deregistered.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
 from typing import Any
 
-from jitsi_ecs.aws import AwsContext
+from jitsi_ecs.aws import AwsContext, calling
 from jitsi_ecs.drills import Clock, DrillResult
 from jitsi_ecs.ecs_rules import circuit_breaker_threshold
 from jitsi_ecs.errors import Interrupted, JitsiEcsError
+from jitsi_ecs.targets import Watch
 
 BROKEN_CHECK = ["CMD-SHELL", "exit 1"]
 _REGISTER_KEYS = (
@@ -38,12 +38,6 @@ _REGISTER_KEYS = (
 )
 
 
-@dataclass(frozen=True)
-class Watch:
-    timeout_s: float
-    poll_s: float
-
-
 def broken_revision(task_def: dict[str, Any]) -> dict[str, Any]:
     """Register arguments for a copy of task_def whose health checks can never pass."""
     args = {k: copy.deepcopy(task_def[k]) for k in _REGISTER_KEYS if task_def.get(k)}
@@ -59,13 +53,12 @@ def broken_revision(task_def: dict[str, Any]) -> dict[str, Any]:
 
 
 def _service(aws: AwsContext, cluster: str, name: str) -> dict[str, Any]:
-    found = aws.client("ecs").describe_services(cluster=cluster, services=[name])["services"]
-    active = [s for s in found if s.get("status") == "ACTIVE"]
-    if not active:
+    service = aws.service(cluster, name)
+    if service is None:
         raise JitsiEcsError(
             f"service {name} not found in cluster {cluster}", hint="Run `jitsi-ecs up` first."
         )
-    return dict(active[0])
+    return dict(service)
 
 
 def run(
@@ -77,7 +70,7 @@ def run(
     clock: Clock | None = None,
 ) -> DrillResult:
     clock = clock or Clock()
-    ecs = aws.client("ecs")
+    ecs = aws.ecs
     service = _service(aws, cluster, name)
     original = service["taskDefinition"]
     desired = int(service["desiredCount"])
@@ -97,10 +90,11 @@ def run(
         f"max(3, min(200, ceil({desired}/2))) = {threshold}",
     )
 
-    task_def = ecs.describe_task_definition(taskDefinition=original)["taskDefinition"]
-    broken = ecs.register_task_definition(**broken_revision(task_def))["taskDefinition"][
-        "taskDefinitionArn"
-    ]
+    task_def: Any = aws.task_definition(original)
+    with calling("register the broken revision"):
+        broken = ecs.register_task_definition(**broken_revision(task_def))["taskDefinition"][
+            "taskDefinitionArn"
+        ]
     result.step(
         "register broken revision",
         True,
@@ -115,7 +109,7 @@ def run(
     except KeyboardInterrupt:
         interrupted = True
         result.step("interrupted", False, "Ctrl-C during the drill")
-    except Exception as exc:
+    except Exception as exc:  # any failure is recorded, and the service is restored below
         result.step("error", False, f"{type(exc).__name__}: {exc}")
     finally:
         _restore(aws, cluster, name, original, broken, result)
@@ -207,7 +201,7 @@ def _watch(
 def _restore(
     aws: AwsContext, cluster: str, name: str, original: str, broken: str, result: DrillResult
 ) -> None:
-    ecs = aws.client("ecs")
+    ecs = aws.ecs
     try:
         current = _service(aws, cluster, name)["taskDefinition"]
         if current != original:

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import botocore.exceptions
+
+from jitsi_ecs.errors import JitsiEcsError
 from jitsi_ecs.verify import alerting, ecs, edge, observability, telemetry
 from jitsi_ecs.verify.result import Check, VerifyContext
 
@@ -15,6 +18,7 @@ GROUPS: dict[str, Callable[[VerifyContext], Iterator[Check]]] = {
     "observability": observability.checks,
     "telemetry": telemetry.checks,
 }
+STATUSES = ("pass", "fail", "skip")
 
 
 def run_checks(ctx: VerifyContext) -> list[Check]:
@@ -22,17 +26,21 @@ def run_checks(ctx: VerifyContext) -> list[Check]:
     for group, produce in GROUPS.items():
         try:
             results.extend(produce(ctx))
-        except Exception as exc:  # an API error fails the group's remaining checks, visibly
-            results.append(
-                Check(
-                    f"{group}.api", "fail", "AWS API answers", None, f"{type(exc).__name__}: {exc}"
-                )
+        except (
+            JitsiEcsError,
+            botocore.exceptions.BotoCoreError,
+            botocore.exceptions.ClientError,
+        ) as exc:
+            # An API error fails the group's remaining checks, visibly; the others go on.
+            detail = (
+                exc.message if isinstance(exc, JitsiEcsError) else f"{type(exc).__name__}: {exc}"
             )
+            results.append(Check(f"{group}.api", "fail", "AWS API answers", None, detail))
     return results
 
 
 def summary(results: list[Check]) -> dict[str, int]:
-    return {s: sum(1 for r in results if r.status == s) for s in ("pass", "fail", "skip")}
+    return {s: sum(1 for r in results if r.status == s) for s in STATUSES}
 
 
 def as_json(results: list[Check]) -> dict[str, Any]:

@@ -6,13 +6,14 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from jitsi_ecs.aws import or_none
 from jitsi_ecs.config import Config
 from jitsi_ecs.verify.result import Check, VerifyContext, compare, missing
 
 
-def expected_alarms(config: Config) -> dict[str, dict[str, Any]]:
-    """Alarm name -> what it must watch, from the config."""
-    name, alarms = config.name, config.alarms
+def expected_alarms(config: Config, services: list[str]) -> dict[str, dict[str, Any]]:
+    """Alarm kind (the key of the alarm_names output) -> what it must watch, from the config."""
+    alarms = config.alarms
     alb = {
         "namespace": "AWS/ApplicationELB",
         "period": alarms.period,
@@ -20,34 +21,33 @@ def expected_alarms(config: Config) -> dict[str, dict[str, Any]]:
         "missing_data": "notBreaching",
     }
     wanted: dict[str, dict[str, Any]] = {
-        f"{name}-target-5xx": {
+        "target-5xx": {
             **alb,
             "metric": "HTTPCode_Target_5XX_Count",
             "statistic": "Sum",
             "threshold": float(alarms.target_5xx_threshold),
         },
-        f"{name}-elb-5xx": {
+        "elb-5xx": {
             **alb,
             "metric": "HTTPCode_ELB_5XX_Count",
             "statistic": "Sum",
             "threshold": float(alarms.elb_5xx_threshold),
         },
-        f"{name}-unhealthy-hosts": {
+        "unhealthy-hosts": {
             **alb,
             "metric": "UnHealthyHostCount",
             "statistic": "Maximum",
             "threshold": 0.0,
         },
-        f"{name}-p99-latency": {
+        "p99-latency": {
             **alb,
             "metric": "TargetResponseTime",
             "statistic": "p99",
             "threshold": float(alarms.p99_latency_seconds),
         },
     }
-    desired = ("web", "xmpp", "jvb")
-    for service in desired:
-        wanted[f"{name}-{service}-running-tasks"] = {
+    for service in services:
+        wanted[f"{service}-running-tasks"] = {
             "namespace": "ECS/ContainerInsights",
             "period": alarms.period,
             "comparison": "GreaterThanThreshold",
@@ -58,7 +58,7 @@ def expected_alarms(config: Config) -> dict[str, dict[str, Any]]:
         }
     if config.telemetry.enabled:
         jitsi = {"namespace": config.observability.metric_namespace, "period": 60}
-        wanted[f"{name}-bridge-stress"] = {
+        wanted["bridge-stress"] = {
             **jitsi,
             "comparison": "GreaterThanThreshold",
             "missing_data": "notBreaching",
@@ -66,7 +66,7 @@ def expected_alarms(config: Config) -> dict[str, dict[str, Any]]:
             "statistic": "Maximum",
             "threshold": float(config.telemetry.stress_threshold),
         }
-        wanted[f"{name}-no-bridge"] = {
+        wanted["no-bridge"] = {
             **jitsi,
             "comparison": "LessThanThreshold",
             "missing_data": "breaching",
@@ -74,7 +74,7 @@ def expected_alarms(config: Config) -> dict[str, dict[str, Any]]:
             "statistic": "Minimum",
             "threshold": 1.0,
         }
-        wanted[f"{name}-jicofo-unhealthy"] = {
+        wanted["jicofo-unhealthy"] = {
             **jitsi,
             "comparison": "LessThanThreshold",
             "missing_data": "breaching",
@@ -85,7 +85,7 @@ def expected_alarms(config: Config) -> dict[str, dict[str, Any]]:
     return wanted
 
 
-def _observed_alarm(alarm: dict[str, Any]) -> dict[str, Any]:
+def _observed_alarm(alarm: Any) -> dict[str, Any]:
     if alarm.get("Metrics"):  # metric math: describe the expression and what it reads
         queries = alarm["Metrics"]
         stats = [q["MetricStat"] for q in queries if "MetricStat" in q]
@@ -115,36 +115,36 @@ def checks(ctx: VerifyContext) -> Iterator[Check]:
     yield from _alarms(ctx)
     yield from _topic(
         ctx,
-        "deployment_alerts_topic_arn",
+        ctx.outputs.deployment_alerts_topic_arn,
         ctx.config.alarms.topic_name,
         "cloudwatch.amazonaws.com",
         ctx.config.alarms.emails,
     )
     yield from _topic(
-        ctx, "budget_alerts_topic_arn", ctx.config.budgets.topic_name, "budgets.amazonaws.com", []
+        ctx,
+        ctx.outputs.budget_alerts_topic_arn,
+        ctx.config.budgets.topic_name,
+        "budgets.amazonaws.com",
+        [],
     )
     yield from _budgets(ctx)
 
 
 def _alarms(ctx: VerifyContext) -> Iterator[Check]:
-    wanted = expected_alarms(ctx.config)
-    cloudwatch = ctx.aws.client("cloudwatch")
-    found = {
-        a["AlarmName"]: a
-        for a in cloudwatch.describe_alarms(AlarmNames=list(wanted))["MetricAlarms"]
-    }
-    topic = ctx.outputs.get("deployment_alerts_topic_arn")
-    for name, expected in wanted.items():
-        check_id = f"alarm.{name.removeprefix(ctx.config.name + '-')}"
+    wanted = expected_alarms(ctx.config, list(ctx.outputs.service_names))
+    names = ctx.outputs.alarm_names
+    found = ctx.aws.alarms([names[kind] for kind in wanted if kind in names])
+    topic = ctx.outputs.deployment_alerts_topic_arn
+    for kind, expected in wanted.items():
+        check_id = f"alarm.{kind}"
         expected = {**expected, "notifies": topic}
-        alarm = found.get(name)
+        alarm = found.get(names.get(kind, ""))
         if alarm is None:
-            yield missing(check_id, expected, f"alarm {name}")
+            yield missing(check_id, expected, f"alarm {names.get(kind, kind)}")
             continue
         observed = _observed_alarm(alarm)
-        observed["notifies"] = (
-            topic if topic in alarm.get("AlarmActions", []) else alarm.get("AlarmActions")
-        )
+        actions = alarm.get("AlarmActions", [])
+        observed["notifies"] = topic if topic in actions else actions
         yield compare(check_id, expected, observed)
 
 
@@ -166,15 +166,13 @@ def allows(policy_text: str, principal: str) -> bool:
 
 
 def _topic(
-    ctx: VerifyContext, output: str, topic_name: str, publisher: str, emails: list[str]
+    ctx: VerifyContext, arn: str, topic_name: str, publisher: str, emails: list[str]
 ) -> Iterator[Check]:
-    sns = ctx.aws.client("sns")
-    arn = ctx.outputs.get(output, "")
+    sns = ctx.aws.sns
     check_id = f"sns.{topic_name}"
-    try:
-        attributes = sns.get_topic_attributes(TopicArn=arn)["Attributes"]
-    except Exception:
-        yield missing(f"{check_id}.policy", {"publisher": publisher}, f"SNS topic {topic_name}")
+    attributes = or_none(lambda: sns.get_topic_attributes(TopicArn=arn)["Attributes"])
+    if attributes is None:
+        yield missing(f"{check_id}.policy", {"publisher": publisher}, f"SNS topic {arn}")
         return
     yield compare(
         f"{check_id}.policy",
@@ -194,35 +192,26 @@ def _topic(
     )
 
 
-def budget_key(limit: float) -> str:
-    """The key Terraform's tostring() gives a limit: 5 -> "5", 7.5 -> "7.5"."""
-    return str(int(limit)) if float(limit).is_integer() else str(limit)
-
-
-def budget_name(stack: str, limit: float) -> str:
-    """The name infra/modules/budgets gives the budget of this limit."""
-    return f"{stack}-monthly-{budget_key(limit)}usd"
-
-
 def _budgets(ctx: VerifyContext) -> Iterator[Check]:
-    budgets = ctx.aws.client("budgets")
-    account = ctx.aws.account_id()
-    topic = ctx.outputs.get("budget_alerts_topic_arn")
+    """Every configured limit has its budget (found through the budget_names output, whose
+    keys are the limits), with FORECASTED and ACTUAL notifications to the topic."""
+    budgets, account = ctx.aws.budgets, ctx.aws.account_id()
+    topic = ctx.outputs.budget_alerts_topic_arn
     emails = sorted(ctx.config.budgets.emails)
+    by_limit = {float(key): (key, name) for key, name in ctx.outputs.budget_names.items()}
     for limit in ctx.config.budgets.limits:
-        key = budget_key(limit)
-        name = budget_name(ctx.config.name, limit)
+        key, name = by_limit.get(float(limit), (f"{limit:g}", None))
         expected = {
             "limit": f"{limit:.2f}",
             "notifications": ["ACTUAL>100.0%", "FORECASTED>100.0%"],
             "sns": [topic, topic],
             "emails": [emails, emails],
         }
-        try:
-            budget = budgets.describe_budget(AccountId=account, BudgetName=name)["Budget"]
-        except Exception:
-            yield missing(f"budget.{key}", expected, f"budget {name}")
+        budget = ctx.aws.budget(name) if name else None
+        if budget is None:
+            yield missing(f"budget.{key}", expected, f"budget for ${limit:g}")
             continue
+        assert name is not None
         notes = budgets.describe_notifications_for_budget(AccountId=account, BudgetName=name)
         labels, sns_targets, mail = [], [], []
         for note in sorted(notes["Notifications"], key=lambda n: str(n["NotificationType"])):

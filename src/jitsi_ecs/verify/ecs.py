@@ -1,4 +1,8 @@
-"""ECS services (safety nets, counts) and their task definitions (checks, secrets, logs, ADOT)."""
+"""ECS services (safety nets, counts) and their task definitions (checks, secrets, logs, ADOT).
+
+Which services exist and which containers each runs come from Terraform's outputs; what each
+container must look like comes from the config and the rules below, keyed by container.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,10 @@ from typing import Any
 from jitsi_ecs.config import Config
 from jitsi_ecs.verify.result import Check, VerifyContext, compare, missing
 
-SERVICES = ("web", "xmpp", "jvb")
-CONTAINERS = {"web": ("web",), "xmpp": ("prosody", "jicofo"), "jvb": ("jvb",)}
 # A plain environment variable with one of these in its name is a leaked secret.
 SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN|PRIVATE_KEY")
+# The container that makes a service "signaling": one per shard, never two at once.
+SIGNALING = "prosody"
 
 
 def expected_secrets(config: Config) -> dict[str, list[str]]:
@@ -54,43 +58,31 @@ def adot_expected(config: Config, container: str) -> dict[str, str]:
     }
 
 
-def _service(ctx: VerifyContext, name: str) -> dict[str, Any] | None:
-    ecs = ctx.aws.client("ecs")
-    found = ecs.describe_services(cluster=ctx.config.name, services=[name])["services"]
-    active = [s for s in found if s.get("status") == "ACTIVE"]
-    return active[0] if active else None
-
-
 def checks(ctx: VerifyContext) -> Iterator[Check]:
-    for name in SERVICES:
-        service = _service(ctx, name)
+    outputs = ctx.outputs
+    for key, name in outputs.service_names.items():
+        service = ctx.aws.service(outputs.cluster_name, name)
         if service is None:
-            yield missing(f"service.{name}", "ACTIVE", f"ECS service {name}")
+            yield missing(f"service.{key}", "ACTIVE", f"ECS service {name}")
             continue
-        yield from _service_checks(ctx, name, service)
-        task_def = ctx.aws.client("ecs").describe_task_definition(
-            taskDefinition=service["taskDefinition"]
-        )["taskDefinition"]
-        yield from _task_checks(ctx, name, task_def)
+        yield from _service_checks(ctx, key, service)
+        task_def: Any = ctx.aws.task_definition(service["taskDefinition"])
+        yield from _task_checks(ctx, key, task_def)
 
 
-def _service_checks(ctx: VerifyContext, name: str, service: dict[str, Any]) -> Iterator[Check]:
-    config = ctx.config
+def _service_checks(ctx: VerifyContext, key: str, service: Any) -> Iterator[Check]:
+    config, outputs = ctx.config, ctx.outputs
     deploy = service.get("deploymentConfiguration", {})
     breaker = deploy.get("deploymentCircuitBreaker", {})
     yield compare(
-        f"service.{name}.circuit-breaker",
+        f"service.{key}.circuit-breaker",
         {"enable": True, "rollback": True},
         {"enable": breaker.get("enable"), "rollback": breaker.get("rollback")},
     )
     alarms = deploy.get("alarms", {})
     yield compare(
-        f"service.{name}.deployment-alarms",
-        {
-            "enable": True,
-            "rollback": True,
-            "alarms": [f"{config.name}-elb-5xx", f"{config.name}-target-5xx"],
-        },
+        f"service.{key}.deployment-alarms",
+        {"enable": True, "rollback": True, "alarms": sorted(outputs.deployment_alarm_names)},
         {
             "enable": alarms.get("enable"),
             "rollback": alarms.get("rollback"),
@@ -98,33 +90,43 @@ def _service_checks(ctx: VerifyContext, name: str, service: dict[str, Any]) -> I
         },
     )
     yield compare(
-        f"service.{name}.grace-period",
+        f"service.{key}.grace-period",
         config.health_check.grace_period,
         service.get("healthCheckGracePeriodSeconds", 0),
     )
-    desired = {
-        "web": config.jitsi.web.desired_count,
-        "xmpp": 1,
-        "jvb": config.jitsi.jvb.desired_count,
-    }
-    yield compare(f"service.{name}.desired-count", desired[name], service.get("desiredCount"))
-    percent = {"min": 0, "max": 100} if name == "xmpp" else {"min": 100, "max": 200}
     yield compare(
-        f"service.{name}.deployment-percent",
-        percent,
-        {"min": deploy.get("minimumHealthyPercent"), "max": deploy.get("maximumPercent")},
-        "xmpp never runs two signaling stacks at once" if name == "xmpp" else "",
+        f"service.{key}.desired-count", outputs.desired_counts.get(key), service.get("desiredCount")
     )
+    signaling = SIGNALING in outputs.service_containers.get(key, [])
+    if signaling:
+        # The invariant: exactly one prosody + jicofo per shard, never two at once.
+        yield compare(
+            f"service.{key}.one-signaling-task",
+            {"desired": 1, "min": 0, "max": 100},
+            {
+                "desired": service.get("desiredCount"),
+                "min": deploy.get("minimumHealthyPercent"),
+                "max": deploy.get("maximumPercent"),
+            },
+            "one prosody + jicofo per shard: desired 1, deployed 0%/100% so two never run",
+        )
+    else:
+        yield compare(
+            f"service.{key}.deployment-percent",
+            {"min": 100, "max": 200},
+            {"min": deploy.get("minimumHealthyPercent"), "max": deploy.get("maximumPercent")},
+            "stateless: new tasks start before old ones stop",
+        )
 
 
-def _task_checks(ctx: VerifyContext, service: str, task_def: dict[str, Any]) -> Iterator[Check]:
+def _task_checks(ctx: VerifyContext, service: str, task_def: Any) -> Iterator[Check]:
     containers = {c["name"]: c for c in task_def.get("containerDefinitions", [])}
     secrets_wanted = expected_secrets(ctx.config)
-    web_port = int(ctx.outputs.get("web_port", 80))
     hc = ctx.config.health_check.container
+    wanted_names = ctx.outputs.service_containers.get(service, [])
     observed_secrets: dict[str, Any] = {}
     leaked: list[str] = []
-    for name in CONTAINERS[service]:
+    for name in wanted_names:
         container = containers.get(name)
         prefix = f"task.{service}.{name}"
         if container is None:
@@ -136,7 +138,7 @@ def _task_checks(ctx: VerifyContext, service: str, task_def: dict[str, Any]) -> 
 
         check = container.get("healthCheck", {})
         command = " ".join(check.get("command", []))
-        probe = health_probe(name, web_port)
+        probe = health_probe(name, ctx.outputs.web_port)
         yield compare(
             f"{prefix}.health-check",
             {
@@ -160,7 +162,7 @@ def _task_checks(ctx: VerifyContext, service: str, task_def: dict[str, Any]) -> 
             f"{prefix}.logs",
             {
                 "driver": "awslogs",
-                "group": ctx.config.observability.log_group_name,
+                "group": ctx.outputs.log_group_name,
                 "stream_prefix": name,
             },
             {
@@ -178,7 +180,7 @@ def _task_checks(ctx: VerifyContext, service: str, task_def: dict[str, Any]) -> 
         yield compare(f"{prefix}.adot", wanted, seen, "collector-less ADOT variables (FACTS.md)")
     yield compare(
         f"task.{service}.secrets",
-        {"secrets": {n: secrets_wanted[n] for n in CONTAINERS[service]}, "plain_env_secrets": []},
+        {"secrets": {n: secrets_wanted[n] for n in wanted_names}, "plain_env_secrets": []},
         {"secrets": observed_secrets, "plain_env_secrets": sorted(leaked)},
         "secrets only through ECS `secrets`, never plain environment",
     )

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
+from jitsi_ecs.aws import or_none
 from jitsi_ecs.verify.result import Check, VerifyContext, compare, missing
 
 
-def _listeners(ctx: VerifyContext) -> dict[int, dict[str, Any]]:
-    elb = ctx.aws.client("elbv2")
-    found = elb.describe_listeners(LoadBalancerArn=ctx.outputs["alb_arn"])["Listeners"]
+def _listeners(ctx: VerifyContext) -> dict[int, Any]:
+    found = ctx.aws.elbv2.describe_listeners(LoadBalancerArn=ctx.outputs.alb_arn)["Listeners"]
     return {int(listener["Port"]): listener for listener in found}
 
 
-def _health(tg: dict[str, Any]) -> dict[str, Any]:
+def _health(tg: Any) -> dict[str, Any]:
     return {
         "path": tg.get("HealthCheckPath"),
         "interval": tg.get("HealthCheckIntervalSeconds"),
@@ -44,7 +45,7 @@ def checks(ctx: VerifyContext) -> Iterator[Check]:
         default = https["DefaultActions"][0]
         yield compare(
             "edge.default-route",
-            {"type": "forward", "target_group": ctx.outputs["web_target_group_arn"]},
+            {"type": "forward", "target_group": ctx.outputs.web_target_group_arn},
             {"type": default["Type"], "target_group": default.get("TargetGroupArn")},
             "Jitsi web is the default action (it must live at the root path)",
         )
@@ -70,14 +71,13 @@ def checks(ctx: VerifyContext) -> Iterator[Check]:
 
 
 def _routes(ctx: VerifyContext, listener_arn: str) -> Iterator[Check]:
-    elb = ctx.aws.client("elbv2")
-    rules = elb.describe_rules(ListenerArn=listener_arn)["Rules"]
-    by_tg = {}
-    for rule in rules:
-        for action in rule.get("Actions", []):
+    rules = ctx.aws.elbv2.describe_rules(ListenerArn=listener_arn)["Rules"]
+    by_tg: dict[str, Any] = {}
+    for each in rules:
+        for action in each.get("Actions", []):
             if action.get("TargetGroupArn"):
-                by_tg[action["TargetGroupArn"]] = rule
-    route_tgs = ctx.outputs.get("route_target_group_arns", {})
+                by_tg[action["TargetGroupArn"]] = each
+    route_tgs = ctx.outputs.route_target_group_arns
     for name, route in ctx.config.routes.items():
         check_id = f"edge.route.{name}"
         expected = {"priority": str(route.priority), "paths": sorted(route.path_patterns)}
@@ -95,12 +95,12 @@ def _routes(ctx: VerifyContext, listener_arn: str) -> Iterator[Check]:
 
 
 def _target_groups(ctx: VerifyContext) -> Iterator[Check]:
-    elb = ctx.aws.client("elbv2")
+    elb = ctx.aws.elbv2
     tg_check = ctx.config.health_check.target_group
     wanted = {
-        "tg.web.health-check": (ctx.outputs["web_target_group_arn"], tg_check.path),
+        "tg.web.health-check": (ctx.outputs.web_target_group_arn, tg_check.path),
     }
-    for name, arn in ctx.outputs.get("route_target_group_arns", {}).items():
+    for name, arn in ctx.outputs.route_target_group_arns.items():
         route = ctx.config.routes.get(name)
         if route is not None:
             wanted[f"tg.route.{name}.health-check"] = (arn, route.health_path)
@@ -112,9 +112,9 @@ def _target_groups(ctx: VerifyContext) -> Iterator[Check]:
             "healthy_threshold": tg_check.healthy_threshold,
             "unhealthy_threshold": tg_check.unhealthy_threshold,
         }
-        try:
-            tg = elb.describe_target_groups(TargetGroupArns=[arn])["TargetGroups"][0]
-        except Exception:
+        found = or_none(partial(elb.describe_target_groups, TargetGroupArns=[arn]))
+        tg = found["TargetGroups"][0] if found else None
+        if tg is None:
             yield missing(check_id, expected, f"target group {arn}")
             continue
         yield compare(check_id, expected, _health(tg))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
+from jitsi_ecs.aws import or_none
 from jitsi_ecs.verify.result import Check, VerifyContext, compare, missing
 
 DASHBOARD_METRICS = (
@@ -31,13 +32,12 @@ JITSI_METRICS = (
 
 
 def checks(ctx: VerifyContext) -> Iterator[Check]:
-    obs = ctx.config.observability
-    logs = ctx.aws.client("logs")
-    groups = logs.describe_log_groups(logGroupNamePrefix=obs.log_group_name)["logGroups"]
-    group = next((g for g in groups if g["logGroupName"] == obs.log_group_name), None)
+    obs, name = ctx.config.observability, ctx.outputs.log_group_name
+    groups = ctx.aws.logs.describe_log_groups(logGroupNamePrefix=name)["logGroups"]
+    group = next((g for g in groups if g["logGroupName"] == name), None)
     expected = {"name": obs.log_group_name, "retention_days": obs.log_retention_days}
     if group is None:
-        yield missing("logs.group", expected, f"log group {obs.log_group_name}")
+        yield missing("logs.group", expected, f"log group {name}")
     else:
         yield compare(
             "logs.group",
@@ -46,11 +46,11 @@ def checks(ctx: VerifyContext) -> Iterator[Check]:
         )
 
     wanted = list(DASHBOARD_METRICS) + (list(JITSI_METRICS) if ctx.config.telemetry.enabled else [])
-    name = ctx.outputs.get("dashboard_name", ctx.config.name)
-    try:
-        body = ctx.aws.client("cloudwatch").get_dashboard(DashboardName=name)["DashboardBody"]
-    except Exception:
-        yield missing("dashboard", wanted, f"dashboard {name}")
+    dashboard = ctx.outputs.dashboard_name
+    cloudwatch = ctx.aws.cloudwatch
+    body = or_none(lambda: cloudwatch.get_dashboard(DashboardName=dashboard)["DashboardBody"])
+    if body is None:
+        yield missing("dashboard", wanted, f"dashboard {dashboard}")
         return
     metrics = {
         part

@@ -7,8 +7,12 @@ from typing import Any, Literal
 
 from jitsi_ecs.aws import AwsContext
 from jitsi_ecs.config import Config
+from jitsi_ecs.outputs import StackOutputs
 
 Status = Literal["pass", "fail", "skip"]
+# A passing check can still carry advice (its detail starts with this); the JSON contract
+# keeps three statuses, so warnings never break tooling that counts them.
+WARNING = "warning: "
 
 
 @dataclass(frozen=True)
@@ -40,4 +44,5 @@ def skip(check_id: str, reason: str) -> Check:
 class VerifyContext:
     config: Config
     aws: AwsContext
-    outputs: dict[str, Any]  # terraform outputs of the deployment
+    outputs: StackOutputs  # what Terraform says the deployment is (names, counts)
+    serves_traffic: bool = False  # the target runs the containers (live smoke checks apply)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
+from jitsi_ecs.aws import or_none
 from jitsi_ecs.verify.result import Check, VerifyContext, compare, missing, skip
 
 IDS = ("telemetry.function", "telemetry.schedule", "telemetry.stats-access")
@@ -15,7 +17,12 @@ def checks(ctx: VerifyContext) -> Iterator[Check]:
         for check_id in IDS:
             yield skip(check_id, "telemetry.enabled = false in the config")
         return
-    name = ctx.outputs.get("telemetry_function_name") or f"{config.name}-telemetry"
+    name = ctx.outputs.telemetry_function_name
+    if name is None:
+        yield missing(
+            "telemetry.function", "a telemetry function", "output telemetry_function_name"
+        )
+        return
     internal = config.jitsi.internal_domain
     expected = {
         "runtime": "python3.12",
@@ -25,9 +32,9 @@ def checks(ctx: VerifyContext) -> Iterator[Check]:
         "JICOFO_URL": f"http://xmpp.{internal}:8888",
         "METRIC_NAMESPACE": config.observability.metric_namespace,
     }
-    try:
-        fn = ctx.aws.client("lambda").get_function(FunctionName=name)["Configuration"]
-    except Exception:
+    lambda_ = ctx.aws.lambda_
+    fn: Any = or_none(lambda: lambda_.get_function(FunctionName=name)["Configuration"])
+    if fn is None:
         yield missing("telemetry.function", expected, f"function {name}")
         return
     env = fn.get("Environment", {}).get("Variables", {})
@@ -48,16 +55,15 @@ def checks(ctx: VerifyContext) -> Iterator[Check]:
 
 
 def _schedule(ctx: VerifyContext, function_arn: str) -> Iterator[Check]:
-    events = ctx.aws.client("events")
-    rule_name = ctx.outputs.get("telemetry_schedule_rule_name") or f"{ctx.config.name}-telemetry"
+    events = ctx.aws.events
+    rule_name = ctx.outputs.telemetry_schedule_rule_name or ""
     expected = {
         "schedule": ctx.config.telemetry.schedule_expression,
         "state": "ENABLED",
         "target": function_arn,
     }
-    try:
-        rule = events.describe_rule(Name=rule_name)
-    except Exception:
+    rule: Any = or_none(lambda: events.describe_rule(Name=rule_name))
+    if rule is None:
         yield missing("telemetry.schedule", expected, f"EventBridge rule {rule_name}")
         return
     targets = [t["Arn"] for t in events.list_targets_by_rule(Rule=rule_name)["Targets"]]
@@ -74,8 +80,7 @@ def _schedule(ctx: VerifyContext, function_arn: str) -> Iterator[Check]:
 
 def _access(ctx: VerifyContext, collector_groups: list[str]) -> Iterator[Check]:
     """8080 (JVB) and 8888 (jicofo) may be reached from the collector's group, nothing else."""
-    ec2 = ctx.aws.client("ec2")
-    rules = ec2.describe_security_group_rules()["SecurityGroupRules"]
+    rules = ctx.aws.ec2.describe_security_group_rules()["SecurityGroupRules"]
     open_stats = []
     for rule in rules:
         if rule.get("IsEgress") or rule.get("FromPort") not in (8080, 8888):

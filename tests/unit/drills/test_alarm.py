@@ -10,8 +10,9 @@ from moto import mock_aws
 
 from jitsi_ecs.aws import AwsContext
 from jitsi_ecs.drills import DrillResult
-from jitsi_ecs.drills.alarm import AlarmWatch, BudgetWiring, run
+from jitsi_ecs.drills.alarm import BudgetWiring, run
 from jitsi_ecs.emulator.extensions import install
+from jitsi_ecs.targets import Watch
 
 ACCOUNT = "123456789012"
 
@@ -86,7 +87,7 @@ def test_every_alarm_reaches_its_topic_and_nothing_is_left(aws: AwsContext) -> N
         aws,
         ["jitsi-target-5xx", "jitsi-elb-5xx"],
         wiring,
-        AlarmWatch(5, 0.05),
+        Watch(5, 0.05),
         DrillResult("alarm"),
     )
     assert result.passed, result.steps
@@ -101,7 +102,7 @@ def test_every_alarm_reaches_its_topic_and_nothing_is_left(aws: AwsContext) -> N
 def test_missing_alarm_and_closed_budget_topic_fail(aws: AwsContext) -> None:
     wiring = _stack(aws, budget_principal="cloudwatch.amazonaws.com")
     result = run(
-        aws, ["jitsi-target-5xx", "jitsi-gone"], wiring, AlarmWatch(5, 0.05), DrillResult("alarm")
+        aws, ["jitsi-target-5xx", "jitsi-gone"], wiring, Watch(5, 0.05), DrillResult("alarm")
     )
     assert not result.passed
     failed = {s["step"] for s in result.steps if s["status"] == "fail"}

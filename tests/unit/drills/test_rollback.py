@@ -10,9 +10,10 @@ from moto import mock_aws
 
 from jitsi_ecs.aws import AwsContext
 from jitsi_ecs.drills import Clock, DrillResult
-from jitsi_ecs.drills.rollback import BROKEN_CHECK, Watch, broken_revision, run
+from jitsi_ecs.drills.rollback import BROKEN_CHECK, broken_revision, run
 from jitsi_ecs.emulator.extensions import install
 from jitsi_ecs.errors import EXIT_INTERRUPTED, Interrupted
+from jitsi_ecs.targets import Watch
 
 CHECK = {
     "command": ["CMD-SHELL", "curl -f http://127.0.0.1/ || exit 1"],

@@ -1,0 +1,80 @@
+"""Cost levers: what each one changes in the config, and what it saves on the planned stack.
+
+Each lever is a config change; its saving is the difference between two estimates, each read
+from a real `terraform plan` of the changed config (nothing is priced twice by hand).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from jitsi_ecs.config import Config
+from jitsi_ecs.cost.estimate import Estimate, estimate
+from jitsi_ecs.cost.prices import PriceBook
+from jitsi_ecs.stack import Stack
+
+
+@dataclass(frozen=True)
+class Lever:
+    name: str
+    change: dict[str, Any]  # merged into the config
+    what: str  # the trade-off, in words
+
+
+LEVERS: tuple[Lever, ...] = (
+    Lever(
+        "arm64",
+        {"jitsi": {"cpu_architecture": "ARM64"}},
+        "every service on Graviton (images are multi-arch)",
+    ),
+    Lever("web-spot", {"jitsi": {"web": {"spot": True}}}, "web tasks but one on Fargate Spot"),
+    Lever(
+        "office-hours",
+        {"jitsi": {"schedule": {"days": "MON-FRI", "start_hour": 7, "stop_hour": 19}}},
+        "everything scaled to zero outside 07-19 UTC Mon-Fri",
+    ),
+    Lever("logs-7-days", {"observability": {"log_retention_days": 7}}, "logs kept 7 days"),
+)
+
+
+def merged(base: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in change.items():
+        out[key] = merged(out.get(key) or {}, value) if isinstance(value, dict) else value
+    return out
+
+
+def estimate_config(stack: Stack, config: Config, book: PriceBook) -> Estimate:
+    stack.terraform.write_vars(stack.variables(config))
+    return estimate(stack.terraform.plan().json, config.usage, book)
+
+
+def compare(stack: Stack, book: PriceBook) -> list[dict[str, Any]]:
+    """The current config and every applicable lever, with its monthly total and saving."""
+    baseline = estimate_config(stack, stack.config, book)
+    rows: list[dict[str, Any]] = [
+        {
+            "lever": "current config",
+            "change": "",
+            "monthly_total": baseline.monthly_total,
+            "saving": 0.0,
+        }
+    ]
+    try:
+        for lever in LEVERS:
+            changed = Config.model_validate(merged(stack.config.model_dump(), lever.change))
+            if changed == stack.config:
+                continue  # already pulled
+            est = estimate_config(stack, changed, book)
+            rows.append(
+                {
+                    "lever": lever.name,
+                    "change": lever.what,
+                    "monthly_total": est.monthly_total,
+                    "saving": round(baseline.monthly_total - est.monthly_total, 2),
+                }
+            )
+    finally:
+        stack.terraform.write_vars(stack.variables())
+    return rows

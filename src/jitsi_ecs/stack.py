@@ -1,0 +1,109 @@
+"""The pipeline every command shares: config -> target -> Terraform working copy -> outputs.
+
+`Stack.open` reaches the target; then a command either
+- `prepare()`s it (write side: plan, up, cost, down, rotate-secrets): working copy, variables,
+  packages, state backend, and `terraform init` when the configuration changed; or
+- `attach()`es to it (read side: status, verify, drills): only `terraform output`, no files
+  written, no init when the working copy is current, nothing created on the account.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from jitsi_ecs.aws import AwsContext
+from jitsi_ecs.config import Config
+from jitsi_ecs.errors import NothingDeployed, UsageError
+from jitsi_ecs.outputs import StackOutputs
+from jitsi_ecs.targets import Target
+from jitsi_ecs.telemetry.package import build as build_telemetry_package
+from jitsi_ecs.terraform import BACKEND_FILE, Terraform, sync_working_copy
+from jitsi_ecs.workspace import infra_source, write_private
+
+TELEMETRY_ZIP = "telemetry.zip"
+
+
+@dataclass
+class Stack:
+    config: Config
+    target: Target
+    aws: AwsContext
+    terraform: Terraform
+    _tool_variables: dict[str, Any] | None = field(default=None, repr=False)
+
+    @classmethod
+    def open(cls, config: Config, target: Target, command: str, *, start: bool = True) -> Stack:
+        """Reach the target (start=False: only one that already runs) and its working copy."""
+        aws = target.connect(config, start=start)
+        ws = target.workspace
+        terraform = Terraform(ws.stack_dir, aws.terraform_env(), ws.new_log(command))
+        return cls(config, target, aws, terraform)
+
+    # ------------------------------------------------------------ write side
+    def variables(self, config: Config | None = None) -> dict[str, Any]:
+        """The root variables for config (default: the stack's): the config's keys, what the
+        target supplies, and the packages the tool builds."""
+        config = config or self.config
+        if self._tool_variables is None:
+            tool = self.target.tool_variables(config, self.aws)
+            if config.telemetry.enabled:
+                digest = build_telemetry_package(self.target.workspace.stack_dir / TELEMETRY_ZIP)
+                tool["telemetry_package"] = {"path": TELEMETRY_ZIP, "hash": digest}
+            self._tool_variables = tool
+        filled = {k: v for k, v in self._tool_variables.items() if k in Config.model_fields}
+        config.model_copy(update=filled).check_deployable()
+        return {**config.terraform_vars(), **self._tool_variables}
+
+    def prepare(self, *, create_backend: bool = True) -> Stack:
+        """Working copy, variables, backend and (when needed) init, for a command that plans.
+        create_backend=False (down) never creates a state bucket: no bucket, nothing deployed."""
+        self._sync()
+        self.terraform.write_vars(self.variables())
+        self._init(create=create_backend)
+        return self
+
+    # ------------------------------------------------------------ read side
+    def attach(self) -> StackOutputs:
+        """The deployment's outputs, touching nothing (init only on a machine that never ran
+        it, against a remote backend that already exists)."""
+        if not self.terraform.initialised:
+            backend = self.target.backend(self.config, self.aws, create=False)
+            if backend is None:
+                raise self._nothing_deployed()
+            self._sync()
+            self._write_backend(backend)
+            self.terraform.init(backend)
+        return self.outputs()
+
+    def outputs(self) -> StackOutputs:
+        raw = self.terraform.outputs()
+        if "alb_arn" not in raw:
+            raise self._nothing_deployed()
+        return StackOutputs.parse(raw)
+
+    def _nothing_deployed(self) -> NothingDeployed:
+        return NothingDeployed(
+            f"nothing is deployed on the {self.target.name} target",
+            hint="Run `jitsi-ecs up` first.",
+        )
+
+    # ------------------------------------------------------------ plumbing
+    def _sync(self) -> None:
+        try:
+            source = infra_source()
+        except FileNotFoundError as exc:
+            raise UsageError(str(exc)) from None
+        sync_working_copy(source, self.target.workspace.stack_dir)
+
+    def _init(self, *, create: bool) -> None:
+        backend = self.target.backend(self.config, self.aws, create=create)
+        self._write_backend(backend)
+        self.terraform.init(backend)
+
+    def _write_backend(self, backend: dict[str, str] | None) -> None:
+        backend_file = self.target.workspace.stack_dir / BACKEND_FILE
+        if backend is None:
+            backend_file.unlink(missing_ok=True)
+        else:
+            write_private(backend_file, 'terraform {\n  backend "s3" {}\n}\n')

@@ -1,0 +1,222 @@
+"""A real AWS account: the normal credential chain, state in S3, and questions before harm."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import botocore.exceptions
+
+from jitsi_ecs.aws import AwsContext, error_code
+from jitsi_ecs.errors import AwsError, JitsiEcsError, NothingDeployed, UsageError
+from jitsi_ecs.targets import Target, Watch
+from jitsi_ecs.ui import err
+from jitsi_ecs.workspace import Target as TargetName
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
+    from jitsi_ecs.config import Config
+    from jitsi_ecs.cost.estimate import Estimate
+    from jitsi_ecs.terraform import PlanSummary
+
+
+def state_bucket_name(account_id: str, region: str) -> str:
+    return f"jitsi-ecs-tfstate-{account_id}-{region}"
+
+
+ENCRYPTION: Any = {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]}
+PUBLIC_ACCESS_BLOCK: Any = {
+    "BlockPublicAcls": True,
+    "IgnorePublicAcls": True,
+    "BlockPublicPolicy": True,
+    "RestrictPublicBuckets": True,
+}
+
+
+def tls_only_policy(bucket: str) -> dict[str, Any]:
+    """Deny every request to the state bucket that does not use TLS."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "DenyInsecureTransport",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+            }
+        ],
+    }
+
+
+class StateBucket:
+    """The S3 bucket that keeps a real account's Terraform state.
+
+    Its name is predictable, so another account could create it first: every call passes
+    ExpectedBucketOwner, and a bucket owned by anyone else is refused. Versioning, default
+    encryption, the public access block and a TLS-only policy are checked on every run and
+    put back if someone changed them.
+    """
+
+    def __init__(self, s3: S3Client, account_id: str, region: str) -> None:
+        self.s3, self.owner, self.region = s3, account_id, region
+        self.name = state_bucket_name(account_id, region)
+
+    def exists(self) -> bool:
+        try:
+            self.s3.head_bucket(Bucket=self.name, ExpectedBucketOwner=self.owner)
+        except botocore.exceptions.ClientError as exc:
+            code = error_code(exc)
+            if code in ("404", "NoSuchBucket", "NotFound"):
+                return False
+            if code in ("403", "AccessDenied", "Forbidden"):
+                raise UsageError(
+                    f"the state bucket {self.name} exists but this account ({self.owner}) does "
+                    "not own it",
+                    hint="Another account created a bucket with this name; delete it there, or "
+                    "deploy from the account that owns it.",
+                ) from None
+            raise AwsError(f"cannot read the state bucket {self.name}: {exc}") from None
+        return True
+
+    def create(self) -> None:
+        kwargs: dict[str, Any] = {"Bucket": self.name}
+        if self.region != "us-east-1":
+            kwargs["CreateBucketConfiguration"] = {"LocationConstraint": self.region}
+        self.s3.create_bucket(**kwargs)
+
+    def harden(self) -> list[str]:
+        """Put every protection in place; return the ones that were missing."""
+        s3, bucket, owner = self.s3, self.name, self.owner
+        fixed = []
+        if s3.get_bucket_versioning(Bucket=bucket, ExpectedBucketOwner=owner).get("Status") != (
+            "Enabled"
+        ):
+            s3.put_bucket_versioning(
+                Bucket=bucket,
+                ExpectedBucketOwner=owner,
+                VersioningConfiguration={"Status": "Enabled"},
+            )
+            fixed.append("versioning")
+        if self._get(s3.get_bucket_encryption, "ServerSideEncryptionConfiguration") != ENCRYPTION:
+            s3.put_bucket_encryption(
+                Bucket=bucket,
+                ExpectedBucketOwner=owner,
+                ServerSideEncryptionConfiguration=ENCRYPTION,
+            )
+            fixed.append("default encryption")
+        block = self._get(s3.get_public_access_block, "PublicAccessBlockConfiguration")
+        if block != PUBLIC_ACCESS_BLOCK:
+            s3.put_public_access_block(
+                Bucket=bucket,
+                ExpectedBucketOwner=owner,
+                PublicAccessBlockConfiguration=PUBLIC_ACCESS_BLOCK,
+            )
+            fixed.append("public access block")
+        policy = self._get(s3.get_bucket_policy, "Policy")
+        if not policy or json.loads(policy) != tls_only_policy(bucket):
+            s3.put_bucket_policy(
+                Bucket=bucket, ExpectedBucketOwner=owner, Policy=json.dumps(tls_only_policy(bucket))
+            )
+            fixed.append("TLS-only bucket policy")
+        return fixed
+
+    def _get(self, call: Any, key: str) -> Any:
+        """A bucket setting, or None when it was never set (S3 answers with an error)."""
+        try:
+            return call(Bucket=self.name, ExpectedBucketOwner=self.owner).get(key)
+        except botocore.exceptions.ClientError as exc:
+            if error_code(exc) in (
+                "ServerSideEncryptionConfigurationNotFoundError",
+                "NoSuchPublicAccessBlockConfiguration",
+                "NoSuchBucketPolicy",
+            ):
+                return None
+            raise
+
+
+class AwsTarget(Target):
+    name: ClassVar[TargetName] = "aws"
+    # A real rollback takes minutes: start period, health checks, draining.
+    rollback_watch: ClassVar[Watch] = Watch(timeout_s=1800, poll_s=10)
+    serves_traffic: ClassVar[bool] = True
+    alarm_watch: ClassVar[Watch] = Watch(timeout_s=120, poll_s=1)
+
+    def connect(self, config: Config, *, start: bool) -> AwsContext:
+        self.workspace.open()
+        aws = AwsContext(region=config.region)
+        aws.account_id()  # fails early, with a clear message, when credentials are missing
+        return aws
+
+    def tool_variables(self, config: Config, aws: AwsContext) -> dict[str, Any]:
+        return {}  # the provider's defaults are right for a real account
+
+    def backend(self, config: Config, aws: AwsContext, *, create: bool) -> dict[str, str] | None:
+        bucket = StateBucket(aws.s3, aws.account_id(), config.region)
+        if not bucket.exists():
+            if not create:
+                raise NothingDeployed(
+                    f"nothing is deployed from account {bucket.owner}: the state bucket "
+                    f"{bucket.name} does not exist",
+                    hint="Run `jitsi-ecs up --target aws` first.",
+                )
+            self._ask(
+                f"Terraform state for a real account is kept in S3. Create bucket {bucket.name} "
+                "(versioned, encrypted, private, TLS only)?",
+                "no state bucket: refusing to keep a real account's state on this disk",
+                "Answer yes, or pass --yes, to create it.",
+            )
+            bucket.create()
+        fixed = bucket.harden()
+        if fixed and create:
+            err.print(f"State bucket {bucket.name}: turned on {', '.join(fixed)}.")
+        return {
+            "bucket": bucket.name,
+            "key": f"{config.name}/terraform.tfstate",
+            "region": config.region,
+            "encrypt": "true",
+            "use_lockfile": "true",
+        }
+
+    def confirm_apply(self, summary: PlanSummary) -> None:
+        self._ask(
+            f"Apply these {summary.total} change(s) to the AWS account?",
+            "not applied: the plan was not confirmed",
+            "Answer yes, or pass --yes for automation.",
+        )
+
+    def confirm_destroy(self, config: Config, resources: int) -> None:
+        if self.assume_yes:
+            return
+        typed = self.prompt.text(
+            f"This destroys {resources} resources of stack {config.name!r} in the AWS account, "
+            f"ending every meeting. Type the stack name ({config.name}) to go on"
+        )
+        if typed.strip() != config.name:
+            raise UsageError(
+                "not destroyed: the stack name was not typed",
+                hint=f"Type {config.name} at the prompt, or pass --yes for automation.",
+            )
+
+    def confirm_disruption(self, what: str) -> None:
+        self._ask(
+            f"{what} Go on?",
+            "stopped: the disruption was not confirmed",
+            "Run it in a quiet window and answer yes, or pass --yes.",
+        )
+
+    def after_destroy(self, config: Config, aws: AwsContext, *, keep_running: bool) -> None:
+        return None  # the state bucket stays: it holds the versions of past states
+
+    def cost_gate(self, estimate: Estimate, accept_cost: bool) -> None:
+        highest = max(estimate.budgets, default=None)
+        if highest is None or estimate.monthly_total <= highest or accept_cost:
+            return
+        raise JitsiEcsError(
+            f"the estimate (${estimate.monthly_total:,.2f}/month) is above the highest budget "
+            f"(${highest:g})",
+            hint="See `jitsi-ecs cost` and `jitsi-ecs cost --compare` for cheaper settings, "
+            "raise the budgets, or pass --accept-cost to deploy anyway.",
+        )

@@ -1,0 +1,125 @@
+"""The embedded emulator: moto on 127.0.0.1, started on demand, local state, nothing billed."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from jitsi_ecs.aws import AwsContext
+from jitsi_ecs.emulator import manager
+from jitsi_ecs.errors import NothingDeployed
+from jitsi_ecs.targets import Target, Watch
+from jitsi_ecs.ui import err
+from jitsi_ecs.workspace import Target as TargetName
+
+if TYPE_CHECKING:
+    from jitsi_ecs.config import Config
+    from jitsi_ecs.cost.estimate import Estimate
+    from jitsi_ecs.terraform import PlanSummary
+
+# moto answers 500 for missing actions; the provider's default retries would hang for minutes.
+EMULATOR_PROVIDER = {
+    "max_retries": 2,
+    "skip_credentials_validation": True,
+    "skip_metadata_api_check": True,
+    "s3_use_path_style": True,
+}
+
+
+def parent_zone(domain: str) -> str:
+    labels = domain.split(".")
+    return ".".join(labels[1:]) if len(labels) > 2 else domain
+
+
+def _reference(name: str) -> str:
+    return f"jitsi-ecs-{name}"
+
+
+class LocalTarget(Target):
+    name: ClassVar[TargetName] = "local"
+    # The emulator's clock runs JITSI_ECS_EMULATOR_SPEED times faster than real.
+    rollback_watch: ClassVar[Watch] = Watch(timeout_s=120, poll_s=0.5)
+    serves_traffic: ClassVar[bool] = False  # moto runs no containers
+    alarm_watch: ClassVar[Watch] = Watch(timeout_s=15, poll_s=0.2)
+
+    def connect(self, config: Config, *, start: bool) -> AwsContext:
+        self.workspace.open()
+        ws = self.workspace
+        emulator = manager.ensure_running(ws) if start else manager.running(ws)
+        if emulator is None:
+            manager.stop(ws)  # forget a stale record
+            raise NothingDeployed(
+                "the local emulator is not running, so nothing is deployed locally (its state "
+                "went with it)",
+                hint="Run `jitsi-ecs up` first.",
+            )
+        if emulator.fresh:
+            # A new emulator starts empty: state left by an earlier one describes resources
+            # that vanished with it, and would make terraform refresh ghosts.
+            for name in ("terraform.tfstate", "terraform.tfstate.backup"):
+                (self.workspace.stack_dir / name).unlink(missing_ok=True)
+        return AwsContext(region=config.region, endpoint_url=emulator.endpoint)
+
+    def tool_variables(self, config: Config, aws: AwsContext) -> dict[str, Any]:
+        variables: dict[str, Any] = {"aws_provider": EMULATOR_PROVIDER}
+        if not config.certificate_arn and not config.route53_zone_id:
+            # Nothing to validate a certificate against: make the domain's parent zone here.
+            variables["route53_zone_id"] = self._zone(aws, config.domain)
+        return variables
+
+    def backend(self, config: Config, aws: AwsContext, *, create: bool) -> dict[str, str] | None:
+        return None  # local state, in the working copy, wiped with the emulator
+
+    def confirm_apply(self, summary: PlanSummary) -> None:
+        return None  # the emulator holds nothing anyone relies on
+
+    def confirm_destroy(self, config: Config, resources: int) -> None:
+        return None
+
+    def confirm_disruption(self, what: str) -> None:
+        return None
+
+    def cost_gate(self, estimate: Estimate, accept_cost: bool) -> None:
+        return None  # the emulator spends nothing: the estimate is shown, then we go on
+
+    def after_destroy(self, config: Config, aws: AwsContext, *, keep_running: bool) -> None:
+        self._delete_zone(aws, config.domain)
+        if keep_running:
+            err.print(
+                "The local emulator keeps running (--keep-emulator); `jitsi-ecs down` stops it."
+            )
+            return
+        manager.stop(self.workspace)
+        (self.workspace.stack_dir / "terraform.tfstate").unlink(missing_ok=True)
+        err.print("Stopped the local emulator.")
+
+    # ------------------------------------------------------------ the emulator's DNS zone
+    @staticmethod
+    def _zone(aws: AwsContext, domain: str) -> str:
+        """The emulator's hosted zone for the domain's parent, created once."""
+        route53 = aws.route53
+        name = parent_zone(domain) + "."
+        for zone in route53.list_hosted_zones()["HostedZones"]:
+            if zone["Name"] == name:
+                return str(zone["Id"]).split("/")[-1]
+        created = route53.create_hosted_zone(Name=name, CallerReference=_reference(name))
+        return str(created["HostedZone"]["Id"]).split("/")[-1]
+
+    @staticmethod
+    def _delete_zone(aws: AwsContext, domain: str) -> None:
+        """Remove the zone _zone() created (and its records); other zones are not ours."""
+        route53 = aws.route53
+        name = parent_zone(domain) + "."
+        for zone in route53.list_hosted_zones()["HostedZones"]:
+            if zone["Name"] != name or zone.get("CallerReference") != _reference(name):
+                continue
+            records = route53.list_resource_record_sets(HostedZoneId=zone["Id"])
+            changes: list[Any] = [
+                {"Action": "DELETE", "ResourceRecordSet": r}
+                for r in records["ResourceRecordSets"]
+                if r["Type"] not in ("SOA", "NS")
+            ]
+            if changes:
+                route53.change_resource_record_sets(
+                    HostedZoneId=zone["Id"], ChangeBatch={"Changes": changes}
+                )
+            route53.delete_hosted_zone(Id=zone["Id"])

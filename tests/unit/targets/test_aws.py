@@ -1,0 +1,160 @@
+"""The aws target: a hardened state bucket, and no apply, destroy or drill without asking."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from botocore.stub import Stubber
+from moto import mock_aws
+
+from jitsi_ecs.aws import AwsContext
+from jitsi_ecs.config import Config
+from jitsi_ecs.cost.estimate import Estimate, Item
+from jitsi_ecs.errors import JitsiEcsError, NothingDeployed, UsageError
+from jitsi_ecs.targets import Prompt
+from jitsi_ecs.targets.aws import AwsTarget, tls_only_policy
+from jitsi_ecs.terraform import PlanSummary
+from jitsi_ecs.workspace import Workspace
+
+BUCKET = "jitsi-ecs-tfstate-123456789012-us-west-2"
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[AwsContext]:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "t")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "t")
+    with mock_aws():
+        yield AwsContext(region="us-west-2")
+
+
+def _target(
+    tmp_path: Path, answers: list[bool] | None = None, typed: str = "", yes: bool = False
+) -> tuple[AwsTarget, list[str]]:
+    asked: list[str] = []
+    replies = iter(answers or [])
+
+    def confirm(question: str) -> bool:
+        asked.append(question)
+        return next(replies, False)
+
+    def text(question: str) -> str:
+        asked.append(question)
+        return typed
+
+    return AwsTarget(Workspace.for_target("aws", tmp_path), Prompt(confirm, text), yes), asked
+
+
+def test_state_bucket_is_created_only_after_asking_and_hardened(
+    aws: AwsContext, tmp_path: Path
+) -> None:
+    refusing, asked = _target(tmp_path, [False])
+    with pytest.raises(UsageError, match="refusing to keep a real account's state on this disk"):
+        refusing.backend(Config(), aws, create=True)
+    assert asked and BUCKET in asked[0]
+    assert aws.s3.list_buckets()["Buckets"] == []
+
+    target, _ = _target(tmp_path, [True])
+    backend = target.backend(Config(), aws, create=True)
+    assert backend == {
+        "bucket": BUCKET,
+        "key": "jitsi/terraform.tfstate",
+        "region": "us-west-2",
+        "encrypt": "true",
+        "use_lockfile": "true",
+    }
+    s3 = aws.s3
+    assert s3.get_bucket_versioning(Bucket=BUCKET)["Status"] == "Enabled"
+    rule = s3.get_bucket_encryption(Bucket=BUCKET)["ServerSideEncryptionConfiguration"]["Rules"][0]
+    assert rule["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
+    block = s3.get_public_access_block(Bucket=BUCKET)["PublicAccessBlockConfiguration"]
+    assert all(block.values())
+    policy = json.loads(s3.get_bucket_policy(Bucket=BUCKET)["Policy"])
+    assert policy == tls_only_policy(BUCKET)
+    assert policy["Statement"][0]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+
+
+def test_protections_are_checked_and_restored_on_every_run(aws: AwsContext, tmp_path: Path) -> None:
+    _target(tmp_path, [True])[0].backend(Config(), aws, create=True)
+    aws.s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Suspended"})
+    aws.s3.delete_bucket_policy(Bucket=BUCKET)
+    target, asked = _target(tmp_path)  # a second run: nothing asked
+    target.backend(Config(), aws, create=True)
+    assert asked == []
+    assert aws.s3.get_bucket_versioning(Bucket=BUCKET)["Status"] == "Enabled"
+    assert json.loads(aws.s3.get_bucket_policy(Bucket=BUCKET)["Policy"]) == tls_only_policy(BUCKET)
+
+
+def test_every_state_bucket_call_names_the_expected_owner(aws: AwsContext, tmp_path: Path) -> None:
+    calls: list[tuple[str, dict[str, Any]]] = []
+
+    def record(params: dict[str, Any], model: Any, **_: Any) -> None:
+        calls.append((model.name, params))
+
+    aws.s3.meta.events.register("provide-client-params.s3.*", record)
+    _target(tmp_path, [True])[0].backend(Config(), aws, create=True)
+    _target(tmp_path)[0].backend(Config(), aws, create=True)
+    owned = [name for name, params in calls if name != "CreateBucket"]
+    assert len(owned) > 8
+    assert all(
+        params.get("ExpectedBucketOwner") == "123456789012"
+        for _, params in calls
+        if _ != "CreateBucket"
+    )
+
+
+def test_a_bucket_someone_else_owns_is_refused(aws: AwsContext, tmp_path: Path) -> None:
+    aws.account_id()
+    with Stubber(aws.s3) as stub:
+        stub.add_client_error("head_bucket", service_error_code="403", http_status_code=403)
+        with pytest.raises(UsageError, match="does not own it"):
+            _target(tmp_path, [True])[0].backend(Config(), aws, create=True)
+
+
+def test_read_only_commands_never_create_the_bucket(aws: AwsContext, tmp_path: Path) -> None:
+    target, asked = _target(tmp_path, [True])
+    with pytest.raises(NothingDeployed, match=r"state bucket .* does not exist"):
+        target.backend(Config(), aws, create=False)
+    assert asked == [] and aws.s3.list_buckets()["Buckets"] == []
+
+
+def test_destroy_needs_the_stack_name_typed(tmp_path: Path) -> None:
+    wrong, asked = _target(tmp_path, typed="yes")
+    with pytest.raises(UsageError, match="the stack name was not typed"):
+        wrong.confirm_destroy(Config(), 42)
+    assert "Type the stack name (jitsi)" in asked[0] and "42 resources" in asked[0]
+    right, _ = _target(tmp_path, typed="jitsi")
+    right.confirm_destroy(Config(), 42)
+    automated, asked = _target(tmp_path, yes=True)
+    automated.confirm_destroy(Config(), 42)
+    assert asked == []
+
+
+def test_apply_and_disruptive_drills_need_a_yes(tmp_path: Path) -> None:
+    summary = PlanSummary(1, 2, 0, [])
+    no, asked = _target(tmp_path, [False, False])
+    with pytest.raises(UsageError, match="not applied"):
+        no.confirm_apply(summary)
+    with pytest.raises(UsageError, match="not confirmed"):
+        no.confirm_disruption("The drill ends meetings.")
+    assert "3 change(s)" in asked[0] and "ends meetings" in asked[1]
+    _target(tmp_path, [True])[0].confirm_apply(summary)
+    _target(tmp_path, yes=True)[0].confirm_disruption("x")
+
+
+def _estimate(monthly: float) -> Estimate:
+    return Estimate(
+        [Item("r", "c", 1, "u", monthly, monthly)], [5, 10, 60], "2026-11-26", "us-west-2"
+    )
+
+
+def test_cost_gate_refuses_a_plan_above_the_highest_budget(tmp_path: Path) -> None:
+    target, _ = _target(tmp_path)
+    with pytest.raises(JitsiEcsError, match=r"above the highest budget \(\$60\)") as info:
+        target.cost_gate(_estimate(61), accept_cost=False)
+    assert "--accept-cost" in (info.value.hint or "")
+    target.cost_gate(_estimate(61), accept_cost=True)
+    target.cost_gate(_estimate(59), accept_cost=False)
