@@ -11,12 +11,6 @@ locals {
     registry = coalesce(var.jitsi.image.registry, local.rootless ? "ghcr.io/jitsi" : "docker.io/jitsi")
   }
   web_port = local.rootless ? 8000 : 80
-  # Services are fixed: one Jitsi shard is web + xmpp (prosody, jicofo) + jvb.
-  desired_counts = {
-    web  = var.jitsi.web.desired_count
-    xmpp = 1
-    jvb  = var.jitsi.jvb.desired_count
-  }
 }
 
 module "network" {
@@ -64,11 +58,12 @@ module "observability" {
   metric_namespace   = var.observability.metric_namespace
   transaction_search = var.observability.transaction_search
   jitsi_metrics      = var.telemetry.enabled
+  container_insights = var.observability.container_insights
   dashboard = {
     alb_arn_suffix          = module.edge.alb_arn_suffix
     target_group_arn_suffix = module.edge.web_target_group_arn_suffix
     cluster_name            = local.cluster_name
-    service_names           = keys(local.desired_counts)
+    service_names           = keys(module.jitsi.service_facts)
   }
 }
 
@@ -81,7 +76,9 @@ module "alarms" {
   alb_arn_suffix          = module.edge.alb_arn_suffix
   target_group_arn_suffix = module.edge.web_target_group_arn_suffix
   cluster_name            = local.cluster_name
-  desired_counts          = local.desired_counts
+  cluster_arn             = module.jitsi.cluster_arn
+  services                = module.jitsi.service_facts
+  container_insights      = var.observability.container_insights
   period                  = var.alarms.period
   thresholds = {
     target_5xx          = var.alarms.target_5xx_threshold
@@ -93,34 +90,40 @@ module "alarms" {
 module "jitsi" {
   source = "./modules/jitsi"
 
-  name             = local.cluster_name
-  region           = var.region
-  domain           = var.domain
-  internal_domain  = var.jitsi.internal_domain
-  image            = local.image
-  web_port         = local.web_port
-  cpu_architecture = var.jitsi.cpu_architecture
-  auth_type        = var.jitsi.auth_type
-  jwt_app_id       = var.jitsi.jwt_app_id
-  web              = var.jitsi.web
-  xmpp             = var.jitsi.xmpp
-  jvb              = var.jitsi.jvb
-  schedule         = var.jitsi.schedule
+  name               = local.cluster_name
+  region             = var.region
+  domain             = var.domain
+  internal_domain    = var.jitsi.internal_domain
+  image              = local.image
+  web_port           = local.web_port
+  cpu_architecture   = var.jitsi.cpu_architecture
+  auth_type          = var.jitsi.auth_type
+  jwt_app_id         = var.jitsi.jwt_app_id
+  layout             = var.jitsi.layout
+  shard              = var.jitsi.shard
+  web                = var.jitsi.web
+  xmpp               = var.jitsi.xmpp
+  jvb                = var.jitsi.jvb
+  schedule           = var.jitsi.schedule
+  container_insights = var.observability.container_insights
+  metric_namespace   = var.observability.metric_namespace
   container_health_check = {
     interval     = var.health_check.container.interval
     timeout      = var.health_check.container.timeout
     retries      = var.health_check.container.retries
     start_period = var.health_check.container.start_period
   }
-  health_check_grace_period = var.health_check.grace_period
-  deployment_alarm_names    = module.alarms.deployment_alarm_names
-  vpc_id                    = module.network.vpc_id
-  subnet_ids                = module.network.public_subnet_ids
-  alb_security_group_id     = module.edge.alb_security_group_id
-  web_target_group_arn      = module.edge.web_target_group_arn
-  log_group_name            = module.observability.log_group_name
-  adot_env                  = module.observability.adot_env
-  adot_policy_arn           = length(var.observability.adot_containers) > 0 ? module.observability.adot_policy_arn : null
+  health_check_grace_period  = var.health_check.grace_period
+  secret_values              = var.generated_secrets
+  secrets_version            = var.secrets_version
+  web_deployment_alarm_names = module.alarms.web_deployment_alarm_names
+  vpc_id                     = module.network.vpc_id
+  subnet_ids                 = module.network.public_subnet_ids
+  alb_security_group_id      = module.edge.alb_security_group_id
+  web_target_group_arn       = module.edge.web_target_group_arn
+  log_group_name             = module.observability.log_group_name
+  adot_env                   = module.observability.adot_env
+  adot_policy_arn            = length(var.observability.adot_containers) > 0 ? module.observability.adot_policy_arn : null
 }
 
 module "telemetry" {
@@ -132,13 +135,29 @@ module "telemetry" {
   subnet_ids             = module.network.public_subnet_ids
   jvb_security_group_id  = module.jitsi.jvb_security_group_id
   xmpp_security_group_id = module.jitsi.xmpp_security_group_id
-  jvb_dns_name           = module.jitsi.jvb_dns_name
+  bridge_dns_names       = module.jitsi.bridge_dns_names
   jicofo_url             = module.jitsi.jicofo_url
   package                = var.telemetry_package
   namespace              = var.observability.metric_namespace
   schedule_expression    = var.telemetry.schedule_expression
   stress_threshold       = var.telemetry.stress_threshold
+  egress_alarm_kbps      = var.egress_alarm_kbps
   alarm_topic_arn        = module.alarms.topic_arn
+}
+
+# Asleep on purpose is not down: outside the schedule's hours the alarms that watch
+# availability stay quiet and the telemetry collector pauses.
+module "quiet_hours" {
+  source = "./modules/quiet_hours"
+  count  = var.jitsi.schedule == null ? 0 : 1
+
+  name     = var.name
+  schedule = var.jitsi.schedule
+  alarm_names = concat(
+    module.alarms.availability_alarm_names,
+    try(module.telemetry[0].availability_alarm_names, []),
+  )
+  event_rule_names = compact([try(module.telemetry[0].schedule_rule_name, null)])
 }
 
 module "budgets" {

@@ -48,14 +48,39 @@ output "service_containers" {
   value       = module.jitsi.service_containers
 }
 
-output "desired_counts" {
-  description = "Desired task count of each service."
-  value       = module.jitsi.desired_counts
+output "task_counts" {
+  description = "Tasks each service runs while awake: min and max (equal unless autoscaled)."
+  value       = module.jitsi.task_counts
+}
+
+output "autoscaled_services" {
+  description = "Services whose task count follows the bridges' Stress."
+  value       = module.jitsi.autoscaled_services
+}
+
+output "layout" {
+  description = "compact or growth."
+  value       = var.jitsi.layout
+}
+
+output "bridge_dns_names" {
+  description = "Cloud Map names whose A records are the bridges."
+  value       = module.jitsi.bridge_dns_names
 }
 
 output "task_definition_arns" {
   description = "Task definition ARN of each service."
   value       = module.jitsi.task_definition_arns
+}
+
+output "egress_alarm_kbps" {
+  description = "Threshold of the media-egress alarm (null: none); jitsi-ecs computes it from its estimate."
+  value       = var.egress_alarm_kbps
+}
+
+output "secrets_version" {
+  description = "Version of the generated secrets now in SSM (jitsi-ecs passes it back on every run)."
+  value       = var.secrets_version
 }
 
 output "secret_parameter_arns" {
@@ -89,8 +114,18 @@ output "telemetry_schedule_rule_name" {
 }
 
 output "deployment_alarm_names" {
-  description = "Alarms that roll back a deployment."
-  value       = module.alarms.deployment_alarm_names
+  description = "Alarms that roll back a deployment, by service (empty: the circuit breaker alone)."
+  value       = module.jitsi.deployment_alarm_names
+}
+
+output "quiet_hours_schedule_names" {
+  description = "EventBridge Scheduler schedules that quiet the availability alarms and pause telemetry outside the hours (empty without a schedule)."
+  value       = try(module.quiet_hours[0].schedule_names, [])
+}
+
+output "ecs_events_rule_name" {
+  description = "EventBridge rule sending failed ECS tasks and deployments to the deployment-alerts topic."
+  value       = module.alarms.ecs_events_rule_name
 }
 
 output "budget_names" {

@@ -25,3 +25,36 @@ variable "aws_provider" {
   })
   default = {}
 }
+
+variable "secrets_version" {
+  description = "Version of the generated secrets (JICOFO/JVB passwords, JWT secret): raise it to write new values. jitsi-ecs keeps it from the state and `rotate-secrets` raises it."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.secrets_version >= 1 && floor(var.secrets_version) == var.secrets_version
+    error_message = "secrets_version must be a whole number from 1."
+  }
+}
+
+variable "generated_secrets" {
+  description = "Values for the generated secrets (JICOFO_AUTH_PASSWORD, JVB_AUTH_PASSWORD, JWT_APP_SECRET), written to SSM only when created or when secrets_version changes. Ephemeral: never in plan or state. jitsi-ecs generates them and passes them as TF_VAR_generated_secrets; by hand, generate 32 random letters and digits for each."
+  type        = map(string)
+  ephemeral   = true
+
+  validation {
+    condition     = alltrue([for k in ["JICOFO_AUTH_PASSWORD", "JVB_AUTH_PASSWORD", "JWT_APP_SECRET"] : length(lookup(var.generated_secrets, k, "")) >= 24])
+    error_message = "generated_secrets needs JICOFO_AUTH_PASSWORD, JVB_AUTH_PASSWORD and JWT_APP_SECRET, each at least 24 characters."
+  }
+}
+
+variable "egress_alarm_kbps" {
+  description = "Bridges' upload rate (kbit/s, averaged over an hour) above which the month's media egress would outgrow what the top budget leaves after the fixed costs. jitsi-ecs computes it from its cost estimate; null: no egress alarm."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.egress_alarm_kbps == null ? true : var.egress_alarm_kbps > 0
+    error_message = "egress_alarm_kbps must be above 0 (or null for no egress alarm)."
+  }
+}

@@ -91,19 +91,24 @@ variable "network" {
 }
 
 variable "jitsi" {
-  description = "The Jitsi services: image line, sizes, counts, auth."
+  description = "The Jitsi services: layout, image line, sizes, counts, auth."
   type = object({
+    layout = optional(string, "compact")
     image = optional(object({
       tag      = optional(string, "stable-11031")
       registry = optional(string)
     }), {})
-    cpu_architecture = optional(string, "X86_64")
+    cpu_architecture = optional(string, "ARM64")
     auth_type        = optional(string, "jwt")
     jwt_app_id       = optional(string, "jitsi")
     guests           = optional(bool, true)
     internal_domain  = optional(string, "jitsi.internal")
+    shard = optional(object({
+      cpu    = optional(number, 512)
+      memory = optional(number, 3072)
+    }), {})
     web = optional(object({
-      desired_count = optional(number, 3)
+      desired_count = optional(number, 2)
       cpu           = optional(number, 256)
       memory        = optional(number, 512)
       spot          = optional(bool, false)
@@ -113,12 +118,16 @@ variable "jitsi" {
       memory = optional(number, 1024)
     }), {})
     jvb = optional(object({
-      desired_count = optional(number, 1)
-      cpu           = optional(number, 1024)
-      memory        = optional(number, 2048)
-      udp_port      = optional(number, 10000)
-      stun_servers  = optional(list(string), ["meet-jit-si-turnrelay.jitsi.net:443"])
-      spot          = optional(bool, false)
+      cpu          = optional(number, 1024)
+      memory       = optional(number, 2048)
+      udp_port     = optional(number, 10000)
+      stun_servers = optional(list(string), ["meet-jit-si-turnrelay.jitsi.net:443"])
+      spot         = optional(bool, false)
+      autoscaling = optional(object({
+        min_count     = optional(number, 1)
+        max_count     = optional(number, 3)
+        target_stress = optional(number, 0.6)
+      }), {})
     }), {})
     schedule = optional(object({
       days       = optional(string, "MON-FRI")
@@ -127,6 +136,11 @@ variable "jitsi" {
     }))
   })
   default = {}
+
+  validation {
+    condition     = contains(["compact", "growth"], var.jitsi.layout)
+    error_message = "jitsi.layout must be one of compact, growth."
+  }
 
   validation {
     condition     = can(regex("^stable-[0-9]{4,}(-[0-9]+)?$", var.jitsi.image.tag))
@@ -146,6 +160,16 @@ variable "jitsi" {
   validation {
     condition     = can(regex("^[A-Za-z0-9_.-]{1,64}$", var.jitsi.jwt_app_id))
     error_message = "jitsi.jwt_app_id must be 1-64 letters, digits, dots, dashes, underscores."
+  }
+
+  validation {
+    condition     = contains([256, 512, 1024, 2048, 4096, 8192, 16384], var.jitsi.shard.cpu)
+    error_message = "jitsi.shard.cpu must be one of 256, 512, 1024, 2048, 4096, 8192, 16384."
+  }
+
+  validation {
+    condition     = contains(lookup({ 256 = [512, 1024, 2048], 512 = [1024, 2048, 3072, 4096], 1024 = [2048, 3072, 4096, 5120, 6144, 7168, 8192], 2048 = [4096, 5120, 6144, 7168, 8192, 9216, 10240, 11264, 12288, 13312, 14336, 15360, 16384], 4096 = [8192, 9216, 10240, 11264, 12288, 13312, 14336, 15360, 16384, 17408, 18432, 19456, 20480, 21504, 22528, 23552, 24576, 25600, 26624, 27648, 28672, 29696, 30720], 8192 = [16384, 20480, 24576, 28672, 32768, 36864, 40960, 45056, 49152, 53248, 57344, 61440], 16384 = [32768, 40960, 49152, 57344, 65536, 73728, 81920, 90112, 98304, 106496, 114688, 122880] }, tostring(var.jitsi.shard.cpu), []), var.jitsi.shard.memory)
+    error_message = "jitsi.shard: cpu ${try(jsonencode(var.jitsi.shard.cpu), "")} with memory ${try(jsonencode(var.jitsi.shard.memory), "")} MiB is not a Fargate task size (cpu 256: 512, 1024 or 2048 MiB; 512: 1-4 GiB; 1024: 2-8 GiB; 2048: 4-16 GiB; 4096: 8-30 GiB, in 1 GiB steps)"
   }
 
   validation {
@@ -174,11 +198,6 @@ variable "jitsi" {
   }
 
   validation {
-    condition     = var.jitsi.jvb.desired_count >= 1 && var.jitsi.jvb.desired_count <= 50
-    error_message = "jitsi.jvb.desired_count must be at least 1 and at most 50."
-  }
-
-  validation {
     condition     = contains([256, 512, 1024, 2048, 4096, 8192, 16384], var.jitsi.jvb.cpu)
     error_message = "jitsi.jvb.cpu must be one of 256, 512, 1024, 2048, 4096, 8192, 16384."
   }
@@ -186,6 +205,26 @@ variable "jitsi" {
   validation {
     condition     = var.jitsi.jvb.udp_port >= 1024 && var.jitsi.jvb.udp_port <= 65535
     error_message = "jitsi.jvb.udp_port must be at least 1024 and at most 65535."
+  }
+
+  validation {
+    condition     = var.jitsi.jvb.autoscaling.min_count >= 1 && var.jitsi.jvb.autoscaling.min_count <= 50
+    error_message = "jitsi.jvb.autoscaling.min_count must be at least 1 and at most 50."
+  }
+
+  validation {
+    condition     = var.jitsi.jvb.autoscaling.max_count >= 1 && var.jitsi.jvb.autoscaling.max_count <= 50
+    error_message = "jitsi.jvb.autoscaling.max_count must be at least 1 and at most 50."
+  }
+
+  validation {
+    condition     = var.jitsi.jvb.autoscaling.target_stress > 0 && var.jitsi.jvb.autoscaling.target_stress <= 1
+    error_message = "jitsi.jvb.autoscaling.target_stress must be above 0 and at most 1."
+  }
+
+  validation {
+    condition     = var.jitsi.jvb.autoscaling.min_count <= var.jitsi.jvb.autoscaling.max_count
+    error_message = "jitsi.jvb.autoscaling: min_count (${try(jsonencode(var.jitsi.jvb.autoscaling.min_count), "")}) must not be above max_count (${try(jsonencode(var.jitsi.jvb.autoscaling.max_count), "")})"
   }
 
   validation {
@@ -211,6 +250,11 @@ variable "jitsi" {
   validation {
     condition     = var.jitsi.schedule == null ? true : (var.jitsi.schedule.start_hour < var.jitsi.schedule.stop_hour)
     error_message = "jitsi.schedule: start_hour (${try(jsonencode(var.jitsi.schedule.start_hour), "")}) must be before stop_hour (${try(jsonencode(var.jitsi.schedule.stop_hour), "")})"
+  }
+
+  validation {
+    condition     = var.jitsi.cpu_architecture != "ARM64" || !(var.jitsi.web.spot || var.jitsi.jvb.spot)
+    error_message = "jitsi: Fargate Spot runs x86 tasks only: jitsi.cpu_architecture = ARM64 cannot go with jitsi.web.spot or jitsi.jvb.spot"
   }
 }
 
@@ -431,6 +475,7 @@ variable "observability" {
     log_retention_days = optional(number, 30)
     adot_containers    = optional(list(string), [])
     metric_namespace   = optional(string, "Jitsi")
+    container_insights = optional(bool, false)
     transaction_search = optional(bool, true)
   })
   default = {}

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 dev=0
 [ "${1:-}" = "--dev" ] && dev=1
 
-command -v terraform >/dev/null || { echo "error: terraform (>= 1.9) is not on PATH" >&2; exit 2; }
+command -v terraform >/dev/null || { echo "error: terraform (>= 1.11) is not on PATH" >&2; exit 2; }
 python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "error: Python >= 3.11 needed" >&2; exit 2; }
 
 if [ ! -x .venv/bin/python ]; then

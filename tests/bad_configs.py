@@ -322,6 +322,36 @@ BAD: list[Bad] = [
         "jitsi.jwt_app_id: 'my app' is not 1-64 letters",
     ),
     Bad(
+        "arm64_on_spot",
+        {"jitsi": {"web": {"spot": True}}},
+        "jitsi: Fargate Spot runs x86 tasks only: jitsi.cpu_architecture = ARM64 cannot go with",
+    ),
+    Bad(
+        "arm64_bridges_on_spot",
+        {"jitsi": {"cpu_architecture": "ARM64", "jvb": {"spot": True}}},
+        "jitsi: Fargate Spot runs x86 tasks only",
+    ),
+    Bad(
+        "autoscaling_min_above_max",
+        {"jitsi": {"jvb": {"autoscaling": {"min_count": 4, "max_count": 2}}}},
+        "jitsi.jvb.autoscaling: min_count (4) must not be above max_count (2)",
+    ),
+    Bad(
+        "target_stress_above_1",
+        {"jitsi": {"jvb": {"autoscaling": {"target_stress": 1.5}}}},
+        "jitsi.jvb.autoscaling.target_stress: Input should be less than or equal to 1",
+    ),
+    Bad(
+        "bad_layout",
+        {"jitsi": {"layout": "big"}},
+        "jitsi.layout: Input should be 'compact' or 'growth'",
+    ),
+    Bad(
+        "shard_too_small_for_memory",
+        {"jitsi": {"shard": {"cpu": 256, "memory": 3072}}},
+        "jitsi.shard: cpu 256 with memory 3072 MiB is not a Fargate task size",
+    ),
+    Bad(
         "no_certificate_source",
         {"route53_zone_id": None},
         "HTTPS needs a certificate: set certificate_arn",

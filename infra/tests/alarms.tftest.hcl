@@ -9,7 +9,9 @@ variables {
   alb_arn_suffix          = "app/jitsi/0123456789abcdef"
   target_group_arn_suffix = "targetgroup/jitsi-web/0123456789abcdef"
   cluster_name            = "jitsi"
-  desired_counts          = { web = 3, xmpp = 1, jvb = 1 }
+  cluster_arn             = "arn:aws:ecs:us-west-2:123456789012:cluster/jitsi"
+  services                = { shard = { load_balanced = true, min_count = 1 }, jvb = { load_balanced = false, min_count = 0 } }
+  container_insights      = false
   topic_name              = "deployment-alerts"
   emails                  = []
   period                  = 60
@@ -53,15 +55,47 @@ run "alarms_to_deployment_alerts" {
     error_message = "ALB metrics exist only with traffic: missing data is notBreaching"
   }
   assert {
-    condition = (length(aws_cloudwatch_metric_alarm.running_tasks) == 3 &&
-      aws_cloudwatch_metric_alarm.running_tasks["web"].threshold == 0 &&
-      aws_cloudwatch_metric_alarm.running_tasks["web"].comparison_operator == "GreaterThanThreshold" &&
-      contains([for q in aws_cloudwatch_metric_alarm.running_tasks["web"].metric_query : q.expression], "desired - running") &&
-    aws_cloudwatch_metric_alarm.running_tasks["web"].treat_missing_data == "breaching")
-    error_message = "one alarm per service when running tasks fall below desired (desired - running > 0)"
+    condition = (aws_cloudwatch_metric_alarm.no_healthy_web.metric_name == "HealthyHostCount" &&
+      aws_cloudwatch_metric_alarm.no_healthy_web.comparison_operator == "LessThanThreshold" &&
+    aws_cloudwatch_metric_alarm.no_healthy_web.treat_missing_data == "breaching")
+    error_message = "no healthy web target (free ALB metric) is an outage"
   }
   assert {
-    condition     = alltrue(concat([for a in aws_cloudwatch_metric_alarm.this : contains(a.alarm_actions, aws_sns_topic.this.arn)], [contains(aws_cloudwatch_metric_alarm.latency.alarm_actions, aws_sns_topic.this.arn)]))
+    condition     = length(aws_cloudwatch_metric_alarm.running_tasks) == 0 && length(aws_cloudwatch_metric_alarm.not_running) == 0
+    error_message = "without Container Insights no running-tasks alarm; the shard is watched through the ALB, a bridge service that may be empty is not watched"
+  }
+  assert {
+    condition     = alltrue(concat([for a in aws_cloudwatch_metric_alarm.this : contains(a.alarm_actions, aws_sns_topic.this.arn)], [contains(aws_cloudwatch_metric_alarm.latency.alarm_actions, aws_sns_topic.this.arn), contains(aws_cloudwatch_metric_alarm.no_healthy_web.alarm_actions, aws_sns_topic.this.arn)]))
     error_message = "every alarm notifies deployment-alerts"
+  }
+  assert {
+    condition     = aws_cloudwatch_event_target.ecs.arn == aws_sns_topic.this.arn && strcontains(aws_cloudwatch_event_rule.ecs.event_pattern, "SERVICE_DEPLOYMENT_FAILED") && strcontains(aws_cloudwatch_event_rule.ecs.event_pattern, "EssentialContainerExited")
+    error_message = "failed ECS tasks and deployments reach deployment-alerts"
+  }
+}
+
+run "growth_with_container_insights" {
+  command = apply
+
+  module {
+    source = "./modules/alarms"
+  }
+
+  variables {
+    services           = { web = { load_balanced = true, min_count = 2 }, xmpp = { load_balanced = false, min_count = 1 }, jvb = { load_balanced = false, min_count = 1 } }
+    container_insights = true
+  }
+
+  assert {
+    condition = (keys(aws_cloudwatch_metric_alarm.not_running) == ["jvb", "xmpp"] &&
+      aws_cloudwatch_metric_alarm.not_running["xmpp"].namespace == "AWS/ECS" &&
+    aws_cloudwatch_metric_alarm.not_running["xmpp"].treat_missing_data == "breaching")
+    error_message = "services without a target group are watched through their AWS/ECS CPU samples"
+  }
+  assert {
+    condition = (length(aws_cloudwatch_metric_alarm.running_tasks) == 3 &&
+      contains([for q in aws_cloudwatch_metric_alarm.running_tasks["web"].metric_query : q.expression], "desired - running") &&
+    aws_cloudwatch_metric_alarm.running_tasks["web"].treat_missing_data == "breaching")
+    error_message = "with Container Insights: running below desired, per service"
   }
 }

@@ -5,27 +5,118 @@ mock_provider "aws" {
 }
 
 variables {
-  name                      = "jitsi"
-  region                    = "us-west-2"
-  domain                    = "meet.example.com"
-  image                     = { registry = "docker.io/jitsi", tag = "stable-11031" }
-  web_port                  = 80
-  deployment_alarm_names    = ["jitsi-target-5xx", "jitsi-elb-5xx"]
-  vpc_id                    = "vpc-123"
-  subnet_ids                = ["subnet-a", "subnet-b"]
-  alb_security_group_id     = "sg-alb"
-  web_target_group_arn      = "arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/jitsi-web/0123456789abcdef"
-  log_group_name            = "/ecs/jitsi-app"
-  internal_domain           = "jitsi.internal"
-  cpu_architecture          = "X86_64"
-  auth_type                 = "jwt"
-  jwt_app_id                = "jitsi"
-  web                       = { desired_count = 3, cpu = 256, memory = 512, spot = false }
-  xmpp                      = { cpu = 512, memory = 1024 }
-  jvb                       = { desired_count = 1, cpu = 1024, memory = 2048, udp_port = 10000, stun_servers = ["meet-jit-si-turnrelay.jitsi.net:443"], spot = false }
-  schedule                  = null
-  container_health_check    = { interval = 30, timeout = 5, retries = 3, start_period = 60 }
-  health_check_grace_period = 120
+  name                       = "jitsi"
+  region                     = "us-west-2"
+  domain                     = "meet.example.com"
+  image                      = { registry = "docker.io/jitsi", tag = "stable-11031" }
+  web_port                   = 80
+  web_deployment_alarm_names = ["jitsi-target-5xx", "jitsi-elb-5xx"]
+  vpc_id                     = "vpc-123"
+  subnet_ids                 = ["subnet-a", "subnet-b"]
+  alb_security_group_id      = "sg-alb"
+  web_target_group_arn       = "arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/jitsi-web/0123456789abcdef"
+  log_group_name             = "/ecs/jitsi-app"
+  internal_domain            = "jitsi.internal"
+  cpu_architecture           = "ARM64"
+  auth_type                  = "jwt"
+  jwt_app_id                 = "jitsi"
+  layout                     = "compact"
+  shard                      = { cpu = 512, memory = 3072 }
+  web                        = { desired_count = 2, cpu = 256, memory = 512, spot = false }
+  xmpp                       = { cpu = 512, memory = 1024 }
+  jvb                        = { cpu = 1024, memory = 2048, udp_port = 10000, stun_servers = ["meet-jit-si-turnrelay.jitsi.net:443"], spot = false, autoscaling = { min_count = 1, max_count = 3, target_stress = 0.6 } }
+  schedule                   = null
+  container_insights         = false
+  metric_namespace           = "Jitsi"
+  container_health_check     = { interval = 30, timeout = 5, retries = 3, start_period = 60 }
+  health_check_grace_period  = 120
+  secrets_version            = 1
+  secret_values              = { JICOFO_AUTH_PASSWORD = "test-only-jicofo", JVB_AUTH_PASSWORD = "test-only-jvb", JWT_APP_SECRET = "test-only-jwt" }
+}
+
+run "compact_one_task_per_shard" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  assert {
+    condition     = toset(keys(aws_ecs_service.this)) == toset(["jvb", "shard"]) && join(",", [for c in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions) : c.name]) == "web,prosody,jicofo,jvb"
+    error_message = "compact: the shard's one task runs web, prosody, jicofo and a bridge; more bridges run alone"
+  }
+  assert {
+    condition = (aws_ecs_service.this["shard"].desired_count == 1 &&
+      aws_ecs_service.this["shard"].deployment_minimum_healthy_percent == 0 &&
+      aws_ecs_service.this["shard"].deployment_maximum_percent == 100 &&
+    aws_ecs_service.this["shard"].launch_type == "FARGATE")
+    error_message = "the shard runs prosody: exactly one task, deployed 0%/100%, never on Spot"
+  }
+  assert {
+    condition     = aws_appautoscaling_target.this["shard"].min_capacity == 1 && aws_appautoscaling_target.this["shard"].max_capacity == 1
+    error_message = "nothing may scale the shard: min = max = 1"
+  }
+  assert {
+    condition     = aws_appautoscaling_target.this["jvb"].min_capacity == 0 && aws_appautoscaling_target.this["jvb"].max_capacity == 2 && aws_ecs_service.this["jvb"].desired_count == 0
+    error_message = "bridges in total 1-3: the shard's own plus 0-2 alone"
+  }
+  assert {
+    condition = (aws_appautoscaling_policy.bridges["jvb"].target_tracking_scaling_policy_configuration[0].target_value == 0.6 &&
+      aws_appautoscaling_policy.bridges["jvb"].target_tracking_scaling_policy_configuration[0].customized_metric_specification[0].metric_name == "Stress" &&
+    aws_appautoscaling_policy.bridges["jvb"].target_tracking_scaling_policy_configuration[0].customized_metric_specification[0].namespace == "Jitsi")
+    error_message = "bridges alone follow the bridges' average Stress"
+  }
+  assert {
+    condition     = toset(aws_ecs_service.this["shard"].network_configuration[0].security_groups) == toset([aws_security_group.web.id, aws_security_group.xmpp.id, aws_security_group.jvb.id])
+    error_message = "the shard gets the security groups of everything it runs"
+  }
+  assert {
+    condition     = length(aws_ecs_service.this["shard"].load_balancer) == 1 && length(aws_ecs_service.this["jvb"].load_balancer) == 0
+    error_message = "the ALB sends web traffic to the shard"
+  }
+  assert {
+    condition     = toset(keys(aws_service_discovery_service.this)) == toset(["jvb", "xmpp"]) && output.bridge_dns_names == tolist(["jvb.jitsi.internal", "xmpp.jitsi.internal"])
+    error_message = "bridges alone find prosody at xmpp.<ns>; telemetry finds the bridges at both names"
+  }
+  assert {
+    condition     = toset(keys(output.deployment_alarm_names)) == toset(["shard", "jvb"]) && alltrue([for names in values(output.deployment_alarm_names) : length(names) == 0])
+    error_message = "no 5xx deployment alarms on a signaling replacement (the ALB answers 502 for a minute by design): the circuit breaker decides"
+  }
+  assert {
+    condition     = contains([for st in aws_ecs_cluster.this.setting : "${st.name}=${st.value}"], "containerInsights=disabled")
+    error_message = "Container Insights off by default"
+  }
+}
+
+run "growth_services" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  variables {
+    layout = "growth"
+  }
+
+  assert {
+    condition     = toset(keys(aws_ecs_service.this)) == toset(["jvb", "web", "xmpp"])
+    error_message = "growth: web, signaling and bridges each alone"
+  }
+  assert {
+    condition     = aws_ecs_service.this["web"].alarms[0].rollback && length(output.deployment_alarm_names["web"]) == 2 && length(output.deployment_alarm_names["xmpp"]) == 0 && length(output.deployment_alarm_names["jvb"]) == 0
+    error_message = "web rolls back on 5xx; signaling relies on the circuit breaker"
+  }
+  assert {
+    condition = (aws_ecs_service.this["xmpp"].desired_count == 1 &&
+      aws_ecs_service.this["xmpp"].deployment_minimum_healthy_percent == 0 &&
+    aws_ecs_service.this["xmpp"].deployment_maximum_percent == 100)
+    error_message = "xmpp: one shard, deployed 0%/100% so two signaling stacks never run at once"
+  }
+  assert {
+    condition     = aws_appautoscaling_target.this["web"].min_capacity == 2 && aws_appautoscaling_target.this["jvb"].min_capacity == 1 && aws_appautoscaling_target.this["jvb"].max_capacity == 3
+    error_message = "web 2 across the AZs; bridges 1-3"
+  }
 }
 
 run "services_safety_nets" {
@@ -40,30 +131,12 @@ run "services_safety_nets" {
     error_message = "every service needs the circuit breaker with rollback"
   }
   assert {
-    condition     = alltrue([for s in aws_ecs_service.this : s.alarms[0].enable && s.alarms[0].rollback && length(s.alarms[0].alarm_names) == 2])
-    error_message = "every service needs deployment alarms with rollback"
-  }
-  assert {
     condition     = alltrue([for s in aws_ecs_service.this : s.health_check_grace_period_seconds == 120])
     error_message = "grace period must be 120 s (60 s start period + 2 x 30 s checks)"
   }
   assert {
     condition     = alltrue([for s in aws_ecs_service.this : s.deployment_controller[0].type == "ECS"])
     error_message = "circuit breaker and deployment alarms need the ECS (rolling) controller"
-  }
-  assert {
-    condition     = aws_ecs_service.this["web"].desired_count == 3 && aws_ecs_service.this["jvb"].desired_count == 1
-    error_message = "web 3 and jvb 1 by default"
-  }
-  assert {
-    condition = (aws_ecs_service.this["xmpp"].desired_count == 1 &&
-      aws_ecs_service.this["xmpp"].deployment_minimum_healthy_percent == 0 &&
-    aws_ecs_service.this["xmpp"].deployment_maximum_percent == 100)
-    error_message = "xmpp: one shard, deployed 0%/100% so two signaling stacks never run at once"
-  }
-  assert {
-    condition     = contains([for st in aws_ecs_cluster.this.setting : "${st.name}=${st.value}"], "containerInsights=enabled")
-    error_message = "Container Insights must be on"
   }
 }
 
@@ -82,7 +155,7 @@ run "containers_checks_secrets_env" {
     error_message = "every container check must be 30 s / 5 s / 3 retries / 60 s start"
   }
   assert {
-    condition     = strcontains(jsondecode(aws_ecs_task_definition.this["web"].container_definitions)[0].healthCheck.command[1], "http://127.0.0.1:80/ ")
+    condition     = strcontains(jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[0].healthCheck.command[1], "http://127.0.0.1:80/ ")
     error_message = "web check must GET / on the nginx port (not /health)"
   }
   assert {
@@ -98,12 +171,12 @@ run "containers_checks_secrets_env" {
     error_message = "no password or secret may be in plain environment"
   }
   assert {
-    condition     = toset([for s in jsondecode(aws_ecs_task_definition.this["xmpp"].container_definitions)[0].secrets : s.name]) == toset(["JICOFO_AUTH_PASSWORD", "JVB_AUTH_PASSWORD", "JWT_APP_SECRET"])
+    condition     = toset([for s in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[1].secrets : s.name]) == toset(["JICOFO_AUTH_PASSWORD", "JVB_AUTH_PASSWORD", "JWT_APP_SECRET"])
     error_message = "prosody gets both component passwords and the JWT secret through ECS secrets"
   }
   assert {
-    condition     = alltrue([for p in aws_ssm_parameter.secret : p.type == "SecureString"])
-    error_message = "secrets must be SSM SecureString parameters"
+    condition     = alltrue([for p in aws_ssm_parameter.secret : p.type == "SecureString" && p.value_wo_version == 1 && p.value_wo == null])
+    error_message = "secrets must be SSM SecureString parameters written through value_wo (never in state)"
   }
   assert {
     condition = alltrue(flatten([for t in aws_ecs_task_definition.this : [
@@ -115,31 +188,38 @@ run "containers_checks_secrets_env" {
   }
   assert {
     condition     = { for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].environment : e.name => e.value }["XMPP_SERVER"] == "xmpp.jitsi.internal"
-    error_message = "jvb reaches prosody through its Cloud Map name (awsvpc has no links)"
-  }
-  assert {
-    condition     = { for e in jsondecode(aws_ecs_task_definition.this["xmpp"].container_definitions)[1].environment : e.name => e.value }["XMPP_SERVER"] == "127.0.0.1"
-    error_message = "jicofo reaches prosody on localhost (same task)"
+    error_message = "a bridge alone reaches prosody through its Cloud Map name (awsvpc has no links)"
   }
   assert {
     condition = (
-      { for e in jsondecode(aws_ecs_task_definition.this["web"].container_definitions)[0].environment : e.name => e.value }["DISABLE_HTTPS"] == "1" &&
-      { for e in jsondecode(aws_ecs_task_definition.this["web"].container_definitions)[0].environment : e.name => e.value }["ENABLE_HTTP_REDIRECT"] == "0" &&
-      { for e in jsondecode(aws_ecs_task_definition.this["web"].container_definitions)[0].environment : e.name => e.value }["PUBLIC_URL"] == "https://meet.example.com" &&
-      { for e in jsondecode(aws_ecs_task_definition.this["web"].container_definitions)[0].environment : e.name => e.value }["XMPP_BOSH_URL_BASE"] == "http://xmpp.jitsi.internal:5280"
+      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[2].environment : e.name => e.value }["XMPP_SERVER"] == "127.0.0.1" &&
+      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[3].environment : e.name => e.value }["XMPP_SERVER"] == "127.0.0.1"
     )
-    error_message = "web: TLS ends at the ALB, no redirect loop, PUBLIC_URL without path, BOSH to prosody's Cloud Map name"
+    error_message = "in the shard, jicofo and the bridge reach prosody on localhost (same task)"
   }
   assert {
-    condition     = jsondecode(aws_ecs_task_definition.this["web"].container_definitions)[0].image == "docker.io/jitsi/web:stable-11031"
-    error_message = "default image line: docker.io/jitsi at stable-11031"
+    condition = (
+      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[0].environment : e.name => e.value }["DISABLE_HTTPS"] == "1" &&
+      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[0].environment : e.name => e.value }["ENABLE_HTTP_REDIRECT"] == "0" &&
+      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[0].environment : e.name => e.value }["PUBLIC_URL"] == "https://meet.example.com" &&
+      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[0].environment : e.name => e.value }["XMPP_BOSH_URL_BASE"] == "http://127.0.0.1:5280"
+    )
+    error_message = "web: TLS ends at the ALB, no redirect loop, PUBLIC_URL without path, BOSH to prosody in the same task"
   }
   assert {
-    condition     = { for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].environment : e.name => e.value }["VIDEOBRIDGE_MAX_MEMORY"] == "1536m"
-    error_message = "the JVB heap must stay below the 2048 MiB task (3 GB default OOMs)"
+    condition     = jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[0].image == "docker.io/jitsi/web:stable-11031"
+    error_message = "the image line given: docker.io/jitsi at stable-11031"
   }
   assert {
-    condition     = jsondecode(aws_ecs_task_definition.this["xmpp"].container_definitions)[1].dependsOn[0].condition == "HEALTHY"
+    condition = (
+      { for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].environment : e.name => e.value }["VIDEOBRIDGE_MAX_MEMORY"] == "1536m" &&
+      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[3].environment : e.name => e.value }["VIDEOBRIDGE_MAX_MEMORY"] == "1536m" &&
+      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[2].environment : e.name => e.value }["JICOFO_MAX_MEMORY"] == "512m"
+    )
+    error_message = "JVM heaps fit their tasks (3 GB defaults OOM): 1.5 GB bridge heap (~20 participants), 512 MB jicofo"
+  }
+  assert {
+    condition     = jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[2].dependsOn[0].condition == "HEALTHY"
     error_message = "jicofo waits for prosody HEALTHY"
   }
 }
@@ -158,7 +238,7 @@ run "jvb_media_path" {
     error_message = "UDP 10000 must be open to participants"
   }
   assert {
-    condition     = aws_ecs_service.this["jvb"].network_configuration[0].assign_public_ip
+    condition     = aws_ecs_service.this["jvb"].network_configuration[0].assign_public_ip && aws_ecs_service.this["shard"].network_configuration[0].assign_public_ip
     error_message = "each bridge needs its own public IP (STUN discovery)"
   }
   assert {
@@ -186,7 +266,7 @@ run "logs_per_container_and_adot_wiring" {
     error_message = "every container logs to /ecs/jitsi-app with its own stream prefix"
   }
   assert {
-    condition     = contains([for e in jsondecode(aws_ecs_task_definition.this["web"].container_definitions)[0].environment : e.name], "OTEL_TRACES_EXPORTER") && !contains([for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].environment : e.name], "OTEL_TRACES_EXPORTER")
+    condition     = contains([for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[0].environment : e.name], "OTEL_TRACES_EXPORTER") && !contains([for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[3].environment : e.name], "OTEL_TRACES_EXPORTER")
     error_message = "ADOT variables reach only the containers they are given for"
   }
   assert {
@@ -220,8 +300,10 @@ run "spot_and_schedule_levers" {
   }
 
   variables {
-    web      = { desired_count = 3, cpu = 256, memory = 512, spot = true }
-    schedule = { days = "MON-FRI", start_hour = 7, stop_hour = 19 }
+    layout           = "growth"
+    cpu_architecture = "X86_64"
+    web              = { desired_count = 3, cpu = 256, memory = 512, spot = true }
+    schedule         = { days = "MON-FRI", start_hour = 7, stop_hour = 19 }
   }
 
   assert {
@@ -231,12 +313,16 @@ run "spot_and_schedule_levers" {
     error_message = "web on Spot keeps one on-demand task; signaling never runs on Spot"
   }
   assert {
-    condition     = aws_appautoscaling_scheduled_action.stop["web"].schedule == "cron(0 19 ? * MON-FRI *)" && aws_appautoscaling_scheduled_action.stop["web"].scalable_target_action[0].max_capacity == "0"
-    error_message = "services scale to zero at the stop hour"
+    condition     = toset(keys(aws_appautoscaling_scheduled_action.stop)) == toset(["jvb", "web", "xmpp"]) && alltrue([for a in aws_appautoscaling_scheduled_action.stop : a.schedule == "cron(0 19 ? * MON-FRI *)" && a.scalable_target_action[0].max_capacity == "0"])
+    error_message = "every service scales to zero at the stop hour"
   }
   assert {
     condition     = aws_appautoscaling_scheduled_action.start["web"].schedule == "cron(0 7 ? * MON-FRI *)" && aws_appautoscaling_scheduled_action.start["web"].scalable_target_action[0].max_capacity == "3"
-    error_message = "services come back to their desired count at the start hour"
+    error_message = "services come back to their count at the start hour"
+  }
+  assert {
+    condition     = aws_appautoscaling_scheduled_action.start["jvb"].scalable_target_action[0].min_capacity == "1" && aws_appautoscaling_scheduled_action.start["jvb"].scalable_target_action[0].max_capacity == "3"
+    error_message = "bridges come back to their autoscaling range"
   }
 }
 
@@ -248,7 +334,7 @@ run "no_levers_by_default" {
   }
 
   assert {
-    condition     = length(aws_appautoscaling_target.this) == 0 && alltrue([for s in aws_ecs_service.this : s.launch_type == "FARGATE"])
+    condition     = length(aws_appautoscaling_scheduled_action.stop) == 0 && alltrue([for s in aws_ecs_service.this : s.launch_type == "FARGATE"])
     error_message = "always on, on-demand Fargate by default"
   }
 }
@@ -275,7 +361,7 @@ run "only_variables_the_images_read" {
     error_message = "a container sets an environment variable its Jitsi image never reads"
   }
   assert {
-    condition     = !contains([for e in jsondecode(aws_ecs_task_definition.this["web"].container_definitions)[0].environment : e.name], "JWT_APP_ID") && contains([for e in jsondecode(aws_ecs_task_definition.this["xmpp"].container_definitions)[0].environment : e.name], "JWT_APP_ID")
+    condition     = !contains([for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[0].environment : e.name], "JWT_APP_ID") && contains([for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[1].environment : e.name], "JWT_APP_ID")
     error_message = "JWT_APP_ID goes to prosody (which reads it), not to web (which does not)"
   }
 }

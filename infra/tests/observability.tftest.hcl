@@ -18,6 +18,7 @@ variables {
   adot_containers    = []
   metric_namespace   = "Jitsi"
   transaction_search = true
+  container_insights = false
 }
 
 run "observability_logs_dashboard" {
@@ -32,9 +33,9 @@ run "observability_logs_dashboard" {
     error_message = "log group /ecs/jitsi-app with 30 days retention by default"
   }
   assert {
-    condition = alltrue([for m in ["RequestCount", "HTTPCode_Target_5XX_Count", "HTTPCode_ELB_5XX_Count", "TargetResponseTime", "HealthyHostCount", "CPUUtilization", "MemoryUtilization", "RunningTaskCount"] :
-    strcontains(aws_cloudwatch_dashboard.this.dashboard_body, m)])
-    error_message = "dashboard must plot requests, 5xx, p99, healthy hosts, CPU, memory and running tasks"
+    condition = alltrue([for m in ["RequestCount", "HTTPCode_Target_5XX_Count", "HTTPCode_ELB_5XX_Count", "TargetResponseTime", "HealthyHostCount", "CPUUtilization", "MemoryUtilization"] :
+    strcontains(aws_cloudwatch_dashboard.this.dashboard_body, m)]) && !strcontains(aws_cloudwatch_dashboard.this.dashboard_body, "RunningTaskCount")
+    error_message = "dashboard must plot requests, 5xx, p99, healthy hosts, CPU and memory (running tasks only with Container Insights)"
   }
 }
 

@@ -8,30 +8,78 @@ variables {
   domain            = "meet.example.com"
   route53_zone_id   = "Z0123456789"
   telemetry_package = { path = "telemetry.zip", hash = "bW9jaw==" }
+  generated_secrets = { JICOFO_AUTH_PASSWORD = "test-only-jicofo-0123456789", JVB_AUTH_PASSWORD = "test-only-jvb-01234567890123", JWT_APP_SECRET = "test-only-jwt-01234567890123" }
 }
 
 run "composition_defaults" {
   command = apply
 
   assert {
-    condition     = output.desired_counts == { web = 3, xmpp = 1, jvb = 1 }
-    error_message = "web 3, xmpp 1 (one shard), jvb 1 by default"
+    condition     = output.layout == "compact" && output.task_counts == { shard = { min = 1, max = 1 }, jvb = { min = 0, max = 2 } }
+    error_message = "compact by default: one shard task, 0-2 bridges alone (1-3 in total)"
   }
   assert {
     condition     = output.url == "https://meet.example.com" && output.web_port == 80 && output.log_group_name == "/ecs/jitsi-app"
     error_message = "URL, stable-11031 port 80 and the log group"
   }
   assert {
-    condition     = output.deployment_alarm_names == ["jitsi-target-5xx", "jitsi-elb-5xx"]
-    error_message = "deployments roll back on the target and ELB 5xx alarms"
+    condition     = alltrue([for names in values(output.deployment_alarm_names) : length(names) == 0])
+    error_message = "compact: the circuit breaker decides (a signaling replacement answers 5xx by design)"
   }
   assert {
     condition     = toset(keys(output.budget_names)) == toset(["5", "10", "20", "40", "60"])
     error_message = "one budget per default limit"
   }
   assert {
-    condition     = toset(values(output.alarm_names)) == toset(["jitsi-target-5xx", "jitsi-elb-5xx", "jitsi-unhealthy-hosts", "jitsi-p99-latency", "jitsi-web-running-tasks", "jitsi-xmpp-running-tasks", "jitsi-jvb-running-tasks", "jitsi-bridge-stress", "jitsi-no-bridge", "jitsi-jicofo-unhealthy"])
-    error_message = "the seven stack alarms and the three Jitsi telemetry alarms"
+    condition     = toset(values(output.alarm_names)) == toset(["jitsi-target-5xx", "jitsi-elb-5xx", "jitsi-unhealthy-hosts", "jitsi-p99-latency", "jitsi-no-healthy-web", "jitsi-bridge-stress", "jitsi-no-bridge", "jitsi-jicofo-unhealthy"])
+    error_message = "the five stack alarms and the three Jitsi telemetry alarms (no egress alarm without its threshold)"
+  }
+  assert {
+    condition     = length(output.quiet_hours_schedule_names) == 0
+    error_message = "always on: nothing to quiet"
+  }
+}
+
+run "growth_layout" {
+  command = apply
+
+  variables {
+    jitsi = { layout = "growth" }
+  }
+
+  assert {
+    condition     = output.task_counts == { web = { min = 2, max = 2 }, xmpp = { min = 1, max = 1 }, jvb = { min = 1, max = 3 } }
+    error_message = "growth: web 2 across the AZs, one signaling task, bridges 1-3"
+  }
+  assert {
+    condition     = output.deployment_alarm_names["web"] == tolist(["jitsi-target-5xx", "jitsi-elb-5xx"])
+    error_message = "web deployments roll back on the target and ELB 5xx alarms"
+  }
+  assert {
+    condition     = contains(keys(output.alarm_names), "xmpp-not-running") && contains(keys(output.alarm_names), "jvb-not-running")
+    error_message = "services the ALB does not see are watched through their CPU samples"
+  }
+}
+
+run "office_hours_quiet_the_availability_alarms" {
+  command = apply
+
+  variables {
+    jitsi             = { schedule = { days = "MON-FRI", start_hour = 8, stop_hour = 18 } }
+    egress_alarm_kbps = 7000
+  }
+
+  assert {
+    condition     = length(output.quiet_hours_schedule_names) == 4
+    error_message = "alarm actions off and on, telemetry rule off and on"
+  }
+  assert {
+    condition     = toset(jsondecode(module.quiet_hours[0].calls_input["alarms-off"]).AlarmNames) == toset(["jitsi-no-healthy-web", "jitsi-no-bridge", "jitsi-jicofo-unhealthy"])
+    error_message = "only the alarms a sleeping stack would trip go quiet"
+  }
+  assert {
+    condition     = contains(keys(output.alarm_names), "media-egress")
+    error_message = "the egress alarm exists once its threshold is known"
   }
 }
 
@@ -57,7 +105,7 @@ run "telemetry_can_be_turned_off" {
   }
 
   assert {
-    condition     = output.telemetry_function_name == null && length(output.alarm_names) == 7
+    condition     = output.telemetry_function_name == null && length(output.alarm_names) == 5
     error_message = "no telemetry function or Jitsi alarms when telemetry is off"
   }
 }

@@ -10,7 +10,8 @@ variables {
   subnet_ids             = ["subnet-a", "subnet-b"]
   jvb_security_group_id  = "sg-jvb"
   xmpp_security_group_id = "sg-xmpp"
-  jvb_dns_name           = "jvb.jitsi.internal"
+  bridge_dns_names       = ["jvb.jitsi.internal", "xmpp.jitsi.internal"]
+  egress_alarm_kbps      = null
   jicofo_url             = "http://xmpp.jitsi.internal:8888"
   package                = { path = "telemetry.zip", hash = "bW9jaw==" }
   alarm_topic_arn        = "arn:aws:sns:us-west-2:123456789012:deployment-alerts"
@@ -30,7 +31,7 @@ run "collector_lambda_in_the_vpc" {
     condition = (aws_lambda_function.this.handler == "jitsi_ecs.telemetry.lambda_handler.handler" &&
       aws_lambda_function.this.runtime == "python3.12" &&
       aws_lambda_function.this.vpc_config[0].subnet_ids == toset(["subnet-a", "subnet-b"]) &&
-    aws_lambda_function.this.environment[0].variables["JVB_DNS_NAME"] == "jvb.jitsi.internal")
+    aws_lambda_function.this.environment[0].variables["JVB_DNS_NAMES"] == "jvb.jitsi.internal,xmpp.jitsi.internal")
     error_message = "a Python Lambda inside the VPC that finds the bridges through Cloud Map DNS"
   }
   assert {
@@ -69,5 +70,29 @@ run "jitsi_alarms" {
   assert {
     condition     = alltrue([for a in aws_cloudwatch_metric_alarm.this : contains(a.alarm_actions, "arn:aws:sns:us-west-2:123456789012:deployment-alerts")])
     error_message = "the Jitsi alarms notify deployment-alerts"
+  }
+}
+
+run "egress_alarm_from_its_threshold" {
+  command = apply
+
+  module {
+    source = "./modules/telemetry"
+  }
+
+  variables {
+    egress_alarm_kbps = 7000
+  }
+
+  assert {
+    condition = (aws_cloudwatch_metric_alarm.egress[0].metric_name == "TotalUploadKbps" &&
+      aws_cloudwatch_metric_alarm.egress[0].period == 3600 &&
+      aws_cloudwatch_metric_alarm.egress[0].threshold == 7000 &&
+    aws_cloudwatch_metric_alarm.egress[0].treat_missing_data == "notBreaching")
+    error_message = "the bridges' total upload over an hour against the budget's egress rate"
+  }
+  assert {
+    condition     = toset(output.availability_alarm_names) == toset(["jitsi-no-bridge", "jitsi-jicofo-unhealthy"])
+    error_message = "only the alarms a sleeping stack trips are quieted at night"
   }
 }

@@ -11,6 +11,7 @@ variables {
   domain            = "meet.example.com"
   route53_zone_id   = "Z0123456789"
   telemetry_package = { path = "telemetry.zip", hash = "bW9jaw==" }
+  generated_secrets = { JICOFO_AUTH_PASSWORD = "test-only-jicofo_auth_password-0123456789", JVB_AUTH_PASSWORD = "test-only-jvb_auth_password-0123456789", JWT_APP_SECRET = "test-only-jwt_app_secret-0123456789" }
 }
 
 run "domain_with_scheme" {
@@ -425,6 +426,54 @@ run "bad_jwt_app_id" {
   command = plan
   variables {
     jitsi = { jwt_app_id = "my app" }
+  }
+  expect_failures = [var.jitsi]
+}
+
+run "arm64_on_spot" {
+  command = plan
+  variables {
+    jitsi = { web = { spot = true } }
+  }
+  expect_failures = [var.jitsi]
+}
+
+run "arm64_bridges_on_spot" {
+  command = plan
+  variables {
+    jitsi = { cpu_architecture = "ARM64", jvb = { spot = true } }
+  }
+  expect_failures = [var.jitsi]
+}
+
+run "autoscaling_min_above_max" {
+  command = plan
+  variables {
+    jitsi = { jvb = { autoscaling = { min_count = 4, max_count = 2 } } }
+  }
+  expect_failures = [var.jitsi]
+}
+
+run "target_stress_above_1" {
+  command = plan
+  variables {
+    jitsi = { jvb = { autoscaling = { target_stress = 1.5 } } }
+  }
+  expect_failures = [var.jitsi]
+}
+
+run "bad_layout" {
+  command = plan
+  variables {
+    jitsi = { layout = "big" }
+  }
+  expect_failures = [var.jitsi]
+}
+
+run "shard_too_small_for_memory" {
+  command = plan
+  variables {
+    jitsi = { shard = { cpu = 256, memory = 3072 } }
   }
   expect_failures = [var.jitsi]
 }

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -32,6 +34,22 @@ ConfigOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
+ForceOpt = Annotated[
+    bool,
+    typer.Option("--force", help="Replace the signaling task even while meetings are running."),
+]
+WaitEmptyOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--wait-empty",
+        metavar="[DURATION]",
+        help="Before replacing the signaling task, wait until no conference runs (default 2h, "
+        "at most 24h).",
+    ),
+]
+# `--wait-empty` may come without a value (see _normalise_argv).
+WAIT_EMPTY_DEFAULT = "2h"
+WAIT_EMPTY_MAX = timedelta(hours=24)
 YesOpt = Annotated[
     bool,
     typer.Option(
@@ -110,11 +128,38 @@ def up(
             "--accept-cost", help="aws: deploy even if the estimate is above every budget."
         ),
     ] = False,
+    force: ForceOpt = False,
+    wait_empty: WaitEmptyOpt = None,
 ) -> None:
     """Plan (with a cost estimate), apply with progress, then verify; exit 0 only if all pass."""
     from jitsi_ecs.commands import up as cmd
 
-    _invoke(lambda: cmd.run(_globals(ctx, config, target, yes), accept_cost))
+    _invoke(
+        lambda: cmd.run(_globals(ctx, config, target, yes), accept_cost, force, _wait(wait_empty))
+    )
+
+
+@app.command("rotate-secrets")
+def rotate_secrets(
+    ctx: typer.Context,
+    config: ConfigOpt = None,
+    target: TargetOpt = None,
+    yes: YesOpt = False,
+    force: ForceOpt = False,
+    wait_empty: WaitEmptyOpt = None,
+) -> None:
+    """New JICOFO/JVB passwords and JWT secret; restart the services that read them."""
+    from jitsi_ecs.commands import rotate_secrets as cmd
+
+    _invoke(lambda: cmd.run(_globals(ctx, config, target, yes), force, _wait(wait_empty)))
+
+
+def _wait(text: str | None) -> timedelta | None:
+    from jitsi_ecs.durations import parse_duration
+
+    if text is None:
+        return None
+    return parse_duration(text, flag="--wait-empty", maximum=WAIT_EMPTY_MAX)
 
 
 @app.command()
@@ -251,7 +296,20 @@ def env(ctx: typer.Context, config: ConfigOpt = None, target: TargetOpt = None) 
     _invoke(lambda: cmd.run(_globals(ctx, config, target)))
 
 
+def _normalise_argv(argv: list[str]) -> list[str]:
+    """`--wait-empty` takes an optional DURATION, which click cannot express: when no
+    duration follows it, supply the default."""
+    out = []
+    for i, arg in enumerate(argv):
+        out.append(arg)
+        following = argv[i + 1] if i + 1 < len(argv) else None
+        if arg == "--wait-empty" and (following is None or following.startswith("-")):
+            out.append(WAIT_EMPTY_DEFAULT)
+    return out
+
+
 def main() -> None:
+    sys.argv[1:] = _normalise_argv(sys.argv[1:])
     app()
 
 

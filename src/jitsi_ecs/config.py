@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import itertools
+import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
@@ -46,6 +47,7 @@ AbsolutePath = Annotated[str, Matches(r"^/", "a path starting with /")]
 RouteName = Annotated[
     str, Matches(r"^[a-z][a-z0-9-]{0,20}$", "lowercase letters, digits and dashes (max 21)")
 ]
+WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 CronDays = Annotated[
     str,
     Matches(
@@ -168,19 +170,33 @@ _FARGATE_SIZE = Rule(
 )
 
 
-class Web(_Model):
-    """web service (nginx + app): stateless, scales out."""
+class Shard(_Model):
+    """compact layout: the one task of the shard, running web, prosody, jicofo and a bridge.
 
-    desired_count: Annotated[int, Field(ge=1, le=100)] = _key(3, "tasks behind the ALB")
+    Sized from Jitsi's published guidance: the bridge's JVM gets ~1.5 GB of heap (enough for
+    about 20 participants) and jicofo's ~512 MB; the rest is JVM overhead, prosody and nginx.
+    Half a vCPU carries a small organisation's meetings; more participants start more bridges
+    (jitsi.jvb.autoscaling), not a bigger shard."""
+
+    cpu: FargateCpu = _key(512, "CPU units of the shard's task (1024 = 1 vCPU)")
+    memory: int = _key(3072, "MiB of the shard's task, a size Fargate accepts for the cpu")
+
+    RULES = (_FARGATE_SIZE,)
+
+
+class Web(_Model):
+    """growth layout: the web service (nginx + app), stateless, across the AZs."""
+
+    desired_count: Annotated[int, Field(ge=1, le=100)] = _key(2, "tasks behind the ALB")
     cpu: FargateCpu = _key(256, "CPU units per task (1024 = 1 vCPU)")
     memory: int = _key(512, "MiB per task, a size Fargate accepts for the cpu")
-    spot: bool = _key(False, "all but one task on Fargate Spot (up to 70% cheaper)")
+    spot: bool = _key(False, "all but one task on Fargate Spot (up to 70% cheaper; x86 only)")
 
     RULES = (_FARGATE_SIZE,)
 
 
 class Xmpp(_Model):
-    """xmpp service (prosody + jicofo): always exactly one task per shard."""
+    """growth layout: the signaling service (prosody + jicofo), always exactly one task."""
 
     cpu: FargateCpu = _key(512, "CPU units of the one signaling task")
     memory: int = _key(1024, "MiB of the one signaling task")
@@ -188,17 +204,39 @@ class Xmpp(_Model):
     RULES = (_FARGATE_SIZE,)
 
 
-class Jvb(_Model):
-    """jvb service: bridges with a public IP each, media on udp_port, address found by STUN."""
+class Autoscaling(_Model):
+    """How many bridges run: target tracking on the bridges' average Stress (Jitsi telemetry)."""
 
-    desired_count: Annotated[int, Field(ge=1, le=50)] = _key(1, "bridges")
-    cpu: FargateCpu = _key(1024, "CPU units per bridge")
-    memory: int = _key(2048, "MiB per bridge (the JVM heap is set below it)")
+    min_count: Annotated[int, Field(ge=1, le=50)] = _key(
+        1, "bridges at least (compact: the shard's)"
+    )
+    max_count: Annotated[int, Field(ge=1, le=50)] = _key(3, "bridges at most")
+    target_stress: Annotated[float, Field(gt=0, le=1)] = _key(
+        0.6, "average bridge stress autoscaling keeps (0.8 is the alarm)"
+    )
+
+    RULES = (
+        Rule(
+            "min_count ({min_count}) must not be above max_count ({max_count})",
+            lambda a: a.min_count <= a.max_count,
+            "self.min_count <= self.max_count",
+        ),
+    )
+
+
+class Jvb(_Model):
+    """Bridges that run alone (every bridge in growth; compact adds them to the shard's)."""
+
+    cpu: FargateCpu = _key(1024, "CPU units per bridge task")
+    memory: int = _key(2048, "MiB per bridge task (the JVM heap is set below it)")
     udp_port: Annotated[int, Field(ge=1024, le=65535)] = _key(10000, "media port, UDP")
     stun_servers: list[str] = _key(
         ["meet-jit-si-turnrelay.jitsi.net:443"], "host:port servers the bridge asks for its IP"
     )
-    spot: bool = _key(False, "bridges on Fargate Spot: a reclaimed bridge ends its meetings")
+    spot: bool = _key(
+        False, "bridges on Fargate Spot (x86 only): a reclaimed one ends its meetings"
+    )
+    autoscaling: Autoscaling = _key(Autoscaling(), "how many bridges run")
 
     RULES = (_FARGATE_SIZE,)
 
@@ -211,6 +249,22 @@ class Schedule(_Model):
     # cron hours are 0-23: "24" would render cron(0 24 ...), which AWS refuses.
     stop_hour: Annotated[int, Field(ge=1, le=23)] = _key(19, "hour (UTC) they stop")
 
+    def days_per_week(self) -> int:
+        if self.days == "*":
+            return 7
+        count = 0
+        for part in self.days.split(","):
+            first, _, last = part.partition("-")
+            count += WEEKDAYS.index(last or first) - WEEKDAYS.index(first) + 1
+        return count
+
+    def hours_per_week(self) -> int:
+        return (self.stop_hour - self.start_hour) * self.days_per_week()
+
+    def awake_fraction(self) -> float:
+        """Share of the week the stack runs."""
+        return self.hours_per_week() / (7 * 24)
+
     RULES = (
         Rule(
             "start_hour ({start_hour}) must be before stop_hour ({stop_hour})",
@@ -221,11 +275,16 @@ class Schedule(_Model):
 
 
 class Jitsi(_Model):
-    """The Jitsi services: image line, sizes, counts, auth."""
+    """The Jitsi services: layout, image line, sizes, counts, auth."""
 
+    layout: Literal["compact", "growth"] = _key(
+        "compact",
+        "compact: one task per shard (web + prosody + jicofo + a bridge), more bridges alone; "
+        "growth: web across the AZs, signaling alone, bridges alone",
+    )
     image: Image = _key(Image(), "image line")
     cpu_architecture: Literal["X86_64", "ARM64"] = _key(
-        "X86_64", "or ARM64 (the images are multi-arch; ARM is ~20% cheaper)"
+        "ARM64", "ARM64 (Graviton, ~20% cheaper; the images are multi-arch) or X86_64"
     )
     auth_type: Literal["jwt", "none"] = _key(
         "jwt", "jwt (recommended) or none (open instance: anyone can host)"
@@ -239,11 +298,21 @@ class Jitsi(_Model):
     internal_domain: str = _key(
         "jitsi.internal", "Cloud Map namespace; prosody is xmpp.<internal_domain>"
     )
-    web: Web = _key(Web(), "nginx + app, stateless")
-    xmpp: Xmpp = _key(Xmpp(), "prosody + jicofo: always one task (one shard)")
+    shard: Shard = _key(Shard(), "compact: the shard's one task")
+    web: Web = _key(Web(), "growth: nginx + app, stateless")
+    xmpp: Xmpp = _key(Xmpp(), "growth: prosody + jicofo, always one task")
     jvb: Jvb = _key(Jvb(), "bridges: public IP each, media on UDP udp_port")
     schedule: Schedule | None = _key(
         None, "scale everything to zero outside these hours (UTC)", example=Schedule()
+    )
+
+    RULES = (
+        Rule(
+            "Fargate Spot runs x86 tasks only: jitsi.cpu_architecture = ARM64 cannot go with "
+            "jitsi.web.spot or jitsi.jvb.spot",
+            lambda j: j.cpu_architecture != "ARM64" or not (j.web.spot or j.jvb.spot),
+            'self.cpu_architecture != "ARM64" || !(self.web.spot || self.jvb.spot)',
+        ),
     )
 
 
@@ -386,6 +455,10 @@ class Observability(_Model):
         [], "containers given collector-less ADOT variables (only ADOT-instrumented ones use them)"
     )
     metric_namespace: str = _key("Jitsi", "CloudWatch namespace of the Jitsi metrics")
+    container_insights: bool = _key(
+        False,
+        "ECS Container Insights (~$2-6/month of metrics per service; the alarms do not need it)",
+    )
     transaction_search: bool = _key(True, "let X-Ray write spans to CloudWatch Logs")
 
 
@@ -434,6 +507,16 @@ class Telemetry(_Model):
         0.8, "bridge-stress alarm (operators watch 0.8)"
     )
 
+    def runs_per_hour(self) -> float:
+        """How often the collector runs (a cron expression is counted as every minute)."""
+        match = re.match(
+            r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$", self.schedule_expression
+        )
+        if not match:
+            return 60.0
+        every = int(match.group(1)) * {"m": 1, "h": 60, "d": 1440}[match.group(2)[0]]
+        return 60.0 / every
+
 
 class Usage(_Model):
     """Assumptions behind the usage-driven part of the cost estimate (not sent to Terraform)."""
@@ -446,7 +529,7 @@ class Usage(_Model):
     )
     log_gb_per_month: Annotated[float, Field(ge=0)] = _key(1.0, "container log volume")
     alb_average_lcu: Annotated[float, Field(ge=0)] = _key(
-        0.5, "load balancer capacity units in use, on average"
+        0.05, "load balancer capacity units in use, on average (60 small meetings: well under)"
     )
     traces_per_month: Annotated[float, Field(ge=0)] = _key(
         0.0, "X-Ray traces (only processes with ADOT send any)"

@@ -25,19 +25,25 @@ class StackOutputs(BaseModel):
     cluster_name: str
     service_names: dict[str, str]
     service_containers: dict[str, list[str]]
-    desired_counts: dict[str, int]
+    task_counts: dict[str, dict[str, int]]  # service -> {"min", "max"} while awake
+    autoscaled_services: list[str] = []
+    layout: str
+    bridge_dns_names: list[str]
     task_definition_arns: dict[str, str] = {}
     secret_parameter_arns: dict[str, str] = {}
     deployment_alerts_topic_arn: str
     budget_alerts_topic_arn: str
     alarm_names: dict[str, str]
-    deployment_alarm_names: list[str]
+    deployment_alarm_names: dict[str, list[str]]  # by service; empty: circuit breaker alone
     budget_names: dict[str, str]
     log_group_name: str
     dashboard_name: str
     web_port: int
     telemetry_function_name: str | None = None
     telemetry_schedule_rule_name: str | None = None
+    quiet_hours_schedule_names: list[str] = []
+    ecs_events_rule_name: str
+    secrets_version: int
 
     @classmethod
     def parse(cls, raw: dict[str, Any]) -> StackOutputs:

@@ -9,6 +9,9 @@
 
 from __future__ import annotations
 
+import json
+import secrets
+import string
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +25,16 @@ from jitsi_ecs.terraform import BACKEND_FILE, Terraform, sync_working_copy
 from jitsi_ecs.workspace import infra_source, write_private
 
 TELEMETRY_ZIP = "telemetry.zip"
+# The secrets the stack generates (the modules use those they need). Their values exist only
+# in the terraform process's environment (an ephemeral variable) and, once written, in SSM.
+GENERATED_SECRETS = ("JICOFO_AUTH_PASSWORD", "JVB_AUTH_PASSWORD", "JWT_APP_SECRET")
+_ALPHABET = string.ascii_letters + string.digits
+
+
+def generated_secrets_env() -> dict[str, str]:
+    """Fresh values for TF_VAR_generated_secrets (written only on create or rotation)."""
+    values = {n: "".join(secrets.choice(_ALPHABET) for _ in range(32)) for n in GENERATED_SECRETS}
+    return {"TF_VAR_generated_secrets": json.dumps(values)}
 
 
 @dataclass
@@ -41,6 +54,9 @@ class Stack:
         return cls(config, target, aws, terraform)
 
     # ------------------------------------------------------------ write side
+    secrets_version: int = 1
+    egress_alarm_kbps: int | None = None  # from the estimate (see planning.py)
+
     def variables(self, config: Config | None = None) -> dict[str, Any]:
         """The root variables for config (default: the stack's): the config's keys, what the
         target supplies, and the packages the tool builds."""
@@ -53,14 +69,24 @@ class Stack:
             self._tool_variables = tool
         filled = {k: v for k, v in self._tool_variables.items() if k in Config.model_fields}
         config.model_copy(update=filled).check_deployable()
-        return {**config.terraform_vars(), **self._tool_variables}
+        return {
+            **config.terraform_vars(),
+            **self._tool_variables,
+            "secrets_version": self.secrets_version,
+            "egress_alarm_kbps": self.egress_alarm_kbps,
+        }
 
-    def prepare(self, *, create_backend: bool = True) -> Stack:
-        """Working copy, variables, backend and (when needed) init, for a command that plans.
-        create_backend=False (down) never creates a state bucket: no bucket, nothing deployed."""
+    def prepare(self, *, create_backend: bool = True, rotate_secrets: bool = False) -> Stack:
+        """Working copy, backend, init when needed, then the variables, for a command that
+        plans. create_backend=False (down) never creates a state bucket. The secrets keep the
+        version the state records; rotate_secrets=True writes new ones."""
         self._sync()
-        self.terraform.write_vars(self.variables())
         self._init(create=create_backend)
+        state = self.terraform.outputs()  # what the last apply recorded
+        self.secrets_version = int(state.get("secrets_version") or 1) + (1 if rotate_secrets else 0)
+        self.egress_alarm_kbps = state.get("egress_alarm_kbps")
+        self.terraform.env.update(generated_secrets_env())
+        self.terraform.write_vars(self.variables())
         return self
 
     # ------------------------------------------------------------ read side

@@ -21,6 +21,10 @@ BASE_VARIABLES = {
     "domain": "meet.example.com",
     "route53_zone_id": "Z0123456789",
     "telemetry_package": {"path": "telemetry.zip", "hash": "bW9jaw=="},
+    "generated_secrets": {
+        name: f"test-only-{name.lower()}-0123456789"
+        for name in ("JICOFO_AUTH_PASSWORD", "JVB_AUTH_PASSWORD", "JWT_APP_SECRET")
+    },
 }
 
 HEADER = """\

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -36,10 +37,10 @@ def _failed(report: dict[str, Any]) -> set[str]:
 def _tamper(aws: AwsContext) -> str:
     """Break four things behind the tool's back; return the task definition it registered."""
     ecs, cloudwatch, budgets = aws.client("ecs"), aws.client("cloudwatch"), aws.client("budgets")
-    web = ecs.describe_services(cluster="jitsi", services=["web"])["services"][0]
-    deployment = web["deploymentConfiguration"]
+    shard = ecs.describe_services(cluster="jitsi", services=["shard"])["services"][0]
+    deployment = shard["deploymentConfiguration"]
     deployment["deploymentCircuitBreaker"] = {"enable": False, "rollback": False}
-    ecs.update_service(cluster="jitsi", service="web", deploymentConfiguration=deployment)
+    ecs.update_service(cluster="jitsi", service="shard", deploymentConfiguration=deployment)
 
     cloudwatch.delete_alarms(AlarmNames=["jitsi-p99-latency"])
 
@@ -87,6 +88,29 @@ def _tamper(aws: AwsContext) -> str:
     return str(arn)
 
 
+def _secret_values(aws: AwsContext) -> dict[str, str]:
+    ssm = aws.client("ssm")
+    names = [p["Name"] for p in ssm.describe_parameters()["Parameters"]]
+    return {n: ssm.get_parameter(Name=n, WithDecryption=True)["Parameter"]["Value"] for n in names}
+
+
+def _assert_nothing_secret_on_disk(secrets: dict[str, str], project: Path) -> None:
+    """No file under the project (config, .jitsi-ecs: state, logs, emulator log) holds a
+    secret value; everything the tool wrote is owner-only; no saved plan is left."""
+    assert len(secrets) == 3 and all(len(v) >= 24 for v in secrets.values()), secrets.keys()
+    for path in project.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            leaked = [n for n, v in secrets.items() if v.encode() in data]
+            assert not leaked, f"{path} holds {leaked}"
+    tool_dir = project / ".jitsi-ecs"
+    for path in [tool_dir, *tool_dir.rglob("*")]:
+        if path.is_symlink() or ".terraform" in path.parts:
+            continue  # provider plugins terraform links from its mirror
+        assert path.stat().st_mode & 0o077 == 0, f"{path} is readable by others"
+    assert not list(tool_dir.rglob("*.tfplan"))
+
+
 def test_up_verify_tamper_down(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, terraform_bin: str
 ) -> None:
@@ -107,22 +131,45 @@ def test_up_verify_tamper_down(
         assert emulator is not None
         aws = AwsContext(region="us-west-2", endpoint_url=emulator.endpoint)
         ecs = aws.client("ecs")
-        web_task = ecs.describe_services(cluster="jitsi", services=["web"])["services"][0][
+
+        # Secrets: generated, in SSM, and nowhere on disk (state included).
+        secrets = _secret_values(aws)
+        _assert_nothing_secret_on_disk(secrets, tmp_path)
+        shown = subprocess.run(
+            [terraform_bin, "show", "-json"],
+            cwd=ws.stack_dir,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        assert '"secrets_version"' in shown and not any(v in shown for v in secrets.values())
+
+        # Read-only commands need no terraform init (and so no network): with a CLI config
+        # that can fetch no provider, status still answers.
+        offline = tmp_path / "no-providers.tfrc"
+        offline.write_text("")
+        monkeypatch.setenv("TF_CLI_CONFIG_FILE", str(offline))
+        assert runner.invoke(app, ["status", "--json"]).exit_code == 0
+        monkeypatch.undo()
+        monkeypatch.chdir(tmp_path)
+        shard_task = ecs.describe_services(cluster="jitsi", services=["shard"])["services"][0][
             "taskDefinition"
         ]
 
-        # Each cost lever saves money on this stack, and comparing leaves the config untouched.
+        # Each cost lever that applies saves money, and comparing leaves the config untouched.
         compare = runner.invoke(app, ["cost", "--compare", "--json"])
         assert compare.exit_code == 0, compare.output[-3000:]
         rows = {r["lever"]: r for r in json.loads(compare.stdout[compare.stdout.index("[") :])}
         assert rows["current config"]["saving"] == 0
-        assert all(rows[lever]["saving"] > 1 for lever in ("arm64", "web-spot", "office-hours"))
+        assert rows["office-hours"]["saving"] > 10
         assert rows["logs-7-days"]["saving"] >= 0
+        assert "arm64" not in rows  # already the default
+        assert "web-spot" not in rows  # compact runs no web tier alone (and Spot is x86 only)
         replan = runner.invoke(app, ["plan", "--json"])
         assert _json(replan.stdout)["add"] == 0 and _json(replan.stdout)["change"] == 0
 
         # The safety nets hold: a broken web release rolls back by itself ...
-        drill = runner.invoke(app, ["drill", "rollback", "--service", "web", "--json"])
+        drill = runner.invoke(app, ["drill", "rollback", "--service", "shard", "--json"])
         assert drill.exit_code == 0, drill.output[-3000:]
         rollback = _json(drill.stdout)
         assert rollback["drill"] == "rollback" and rollback["passed"] is True
@@ -132,20 +179,20 @@ def test_up_verify_tamper_down(
             "steady_state_s",
         }
         assert all(rollback["timings"][k] is not None for k in rollback["timings"])
-        web = ecs.describe_services(cluster="jitsi", services=["web"])["services"][0]
-        assert web["taskDefinition"] == web_task
-        assert ecs.list_task_definitions(familyPrefix="jitsi-web", status="ACTIVE")[
+        shard = ecs.describe_services(cluster="jitsi", services=["shard"])["services"][0]
+        assert shard["taskDefinition"] == shard_task
+        assert ecs.list_task_definitions(familyPrefix="jitsi-shard", status="ACTIVE")[
             "taskDefinitionArns"
-        ] == [web_task]
+        ] == [shard_task]
         events = _json(runner.invoke(app, ["status", "--json"]).stdout)
-        web_events = next(s for s in events["services"] if s["name"] == "web")["events"]
+        web_events = next(s for s in events["services"] if s["name"] == "shard")["events"]
         assert any("circuit breaker" in e for e in web_events)
 
         # ... and every alarm reaches the on-call topic, leaving nothing behind.
         drill = runner.invoke(app, ["drill", "alarm", "--json"])
         assert drill.exit_code == 0, drill.output[-3000:]
         alarm = _json(drill.stdout)
-        assert alarm["passed"] is True and len(alarm["timings"]) == 10
+        assert alarm["passed"] is True and len(alarm["timings"]) == 9
         assert aws.client("sqs").list_queues().get("QueueUrls", []) == []
         assert [
             s
@@ -158,24 +205,24 @@ def test_up_verify_tamper_down(
         code, report = _verify()
         assert code == 1
         assert _failed(report) == {
-            "service.web.circuit-breaker",
+            "service.shard.circuit-breaker",
             "alarm.p99-latency",
             "budget.20",
             "task.jvb.secrets",
             "telemetry.stats-access",
         }
 
-        # With web's circuit breaker switched off, the rollback drill must fail, not pass.
-        drill = runner.invoke(app, ["drill", "rollback", "--service", "web", "--json"])
+        # With the shard's circuit breaker switched off, the rollback drill must fail.
+        drill = runner.invoke(app, ["drill", "rollback", "--service", "shard", "--json"])
         assert drill.exit_code == 1, drill.output[-3000:]
         broken = _json(drill.stdout)
         assert broken["passed"] is False
         assert any(s["step"] == "no rollback" and s["status"] == "fail" for s in broken["steps"])
         assert (
-            ecs.describe_services(cluster="jitsi", services=["web"])["services"][0][
+            ecs.describe_services(cluster="jitsi", services=["shard"])["services"][0][
                 "taskDefinition"
             ]
-            == web_task
+            == shard_task
         )
 
         # What the collector's EMF lines become in CloudWatch shows in status.
@@ -207,8 +254,67 @@ def test_up_verify_tamper_down(
             s["name"]: s for s in json.loads(status.stdout[status.stdout.index("{") :])["services"]
         }
         assert (
-            services["web"]["desired"] == 3 and services["web"]["deployments"][0]["rollout_state"]
+            services["shard"]["desired"] == 1
+            and services["shard"]["deployments"][0]["rollout_state"]
         )
+
+        # Meetings running: a change that replaces the signaling task stops and says so ...
+        aws.client("cloudwatch").put_metric_data(
+            Namespace="Jitsi",
+            MetricData=[
+                {
+                    "MetricName": "Conferences",
+                    "Dimensions": [{"Name": "Service", "Value": "jicofo"}],
+                    "Value": 2.0,
+                }
+            ],
+        )
+        (tmp_path / "jitsi-ecs.toml").write_text("[jitsi.shard]\ncpu = 512\nmemory = 4096\n")
+        xmpp_task = ecs.describe_services(cluster="jitsi", services=["shard"])["services"][0][
+            "taskDefinition"
+        ]
+        refused = runner.invoke(app, ["up"])
+        assert refused.exit_code == 2, refused.output[-3000:]
+        assert "2 conference(s) are running" in refused.output
+        assert (
+            ecs.describe_services(cluster="jitsi", services=["shard"])["services"][0][
+                "taskDefinition"
+            ]
+            == xmpp_task
+        )
+        # ... and --force goes ahead.
+        forced = runner.invoke(app, ["up", "--force"])
+        assert forced.exit_code == 0, forced.output[-3000:]
+        (tmp_path / "jitsi-ecs.toml").unlink()
+        assert runner.invoke(app, ["up", "--force"]).exit_code == 0
+
+        # Rotation writes new values and restarts the services that read them.
+        rotated = runner.invoke(app, ["rotate-secrets", "--force"])
+        assert rotated.exit_code == 0, rotated.output[-3000:]
+        fresh = _secret_values(aws)
+        assert fresh.keys() == secrets.keys()
+        assert all(fresh[n] != secrets[n] for n in secrets)
+        _assert_nothing_secret_on_disk(fresh, tmp_path)
+        assert _json(runner.invoke(app, ["plan", "--json"]).stdout)["change"] == 0
+
+        # On a real account nothing is destroyed unless the stack name is typed: the aws code
+        # path, pointed at the emulator, with a state bucket that says something is deployed.
+        account = aws.account_id()
+        aws.client("s3").create_bucket(
+            Bucket=f"jitsi-ecs-tfstate-{account}-us-west-2",
+            CreateBucketConfiguration={"LocationConstraint": "us-west-2"},
+        )
+        monkeypatch.setenv("AWS_ENDPOINT_URL", emulator.endpoint)
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
+        refused = runner.invoke(app, ["down", "--target", "aws"], input="yes\n")
+        assert refused.exit_code == 2, refused.output[-3000:]
+        assert "not destroyed: the stack name was not typed" in refused.output
+        still = ecs.describe_services(cluster="jitsi", services=["shard"])["services"][0]
+        assert still["status"] == "ACTIVE"
+        monkeypatch.delenv("AWS_ENDPOINT_URL")
+        s3 = aws.client("s3")
+        s3.delete_bucket(Bucket=f"jitsi-ecs-tfstate-{account}-us-west-2")
 
         env = runner.invoke(app, ["env"])
         assert f"export AWS_ENDPOINT_URL={emulator.endpoint}" in env.stdout

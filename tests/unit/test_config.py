@@ -42,8 +42,12 @@ def test_defaults_follow_the_plan_and_facts() -> None:
         "/",
     )
     assert hc.grace_period == 120
-    assert config.jitsi.web.desired_count == 3
-    assert config.jitsi.image.tag == "stable-11031"
+    # issue 11: one task per shard, on Graviton, sized from Jitsi's guidance, 1-3 bridges
+    assert config.jitsi.layout == "compact" and config.jitsi.cpu_architecture == "ARM64"
+    assert (config.jitsi.shard.cpu, config.jitsi.shard.memory) == (512, 3072)
+    autoscaling = config.jitsi.jvb.autoscaling
+    assert (autoscaling.min_count, autoscaling.max_count) == (1, 3)
+    assert not config.observability.container_insights and config.usage.alb_average_lcu == 0.05
 
 
 def test_terraform_vars_mirror_the_model_without_usage() -> None:
@@ -72,7 +76,7 @@ def test_no_file_means_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 
 def test_file_values_are_read(tmp_path: Path) -> None:
     path = tmp_path / "c.toml"
-    path.write_text('domain = "video.example.org"\n[jitsi.jvb]\ndesired_count = 2\n')
+    path.write_text('domain = "video.example.org"\n[jitsi.jvb.autoscaling]\nmax_count = 5\n')
     config = load_config(path)
-    assert config.domain == "video.example.org" and config.jitsi.jvb.desired_count == 2
-    assert tomllib.loads(path.read_text())["jitsi"]["jvb"]["desired_count"] == 2
+    assert config.domain == "video.example.org" and config.jitsi.jvb.autoscaling.max_count == 5
+    assert tomllib.loads(path.read_text())["jitsi"]["jvb"]["autoscaling"]["max_count"] == 5

@@ -29,10 +29,15 @@ locals {
       dimensions  = local.tg_dims
     }
   }
+
+  # Availability without Container Insights (free metrics): the web target group has a
+  # healthy target, and every other service that should run reports CPU (AWS/ECS publishes
+  # it each minute for each running service). Missing data here means down: breaching.
+  unattended = { for k, s in var.services : k => s if !s.load_balanced && s.min_count > 0 }
 }
 
 resource "aws_sns_topic" "this" {
-  #checkov:skip=CKV_AWS_26: the AWS-managed SNS key blocks CloudWatch from publishing and a customer key costs $1/month; alerts carry no secrets
+  #checkov:skip=CKV_AWS_26: the AWS-managed SNS key blocks CloudWatch and EventBridge from publishing and a customer key costs $1/month; alerts carry no secrets
   name = var.topic_name
   tags = var.tags
 }
@@ -50,6 +55,21 @@ data "aws_iam_policy_document" "topic" {
       test     = "StringEquals"
       variable = "aws:SourceAccount"
       values   = [data.aws_caller_identity.current.account_id]
+    }
+  }
+
+  statement {
+    sid       = "AllowEcsEvents"
+    actions   = ["SNS:Publish"]
+    resources = [aws_sns_topic.this.arn]
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+    condition {
+      test     = "ArnEquals"
+      variable = "aws:SourceArn"
+      values   = [aws_cloudwatch_event_rule.ecs.arn]
     }
   }
 }
@@ -105,15 +125,50 @@ resource "aws_cloudwatch_metric_alarm" "latency" {
   tags                                  = var.tags
 }
 
-# Running compared with *desired* (not a fixed number), so a scheduled scale to zero or a
-# desired-count change never pages anyone. Container Insights publishes both every minute
-# while the service exists: missing data means something is wrong, so it is breaching.
+resource "aws_cloudwatch_metric_alarm" "no_healthy_web" {
+  alarm_name          = "${var.name}-no-healthy-web"
+  alarm_description   = "No healthy web target for ${var.availability_periods} minutes: nobody can open the site"
+  namespace           = "AWS/ApplicationELB"
+  metric_name         = "HealthyHostCount"
+  statistic           = "Minimum"
+  dimensions          = local.tg_dims
+  period              = 60
+  evaluation_periods  = var.availability_periods
+  comparison_operator = "LessThanThreshold"
+  threshold           = 1
+  treat_missing_data  = "breaching"
+  alarm_actions       = [aws_sns_topic.this.arn]
+  ok_actions          = [aws_sns_topic.this.arn]
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "not_running" {
+  for_each = local.unattended
+
+  alarm_name          = "${var.name}-${each.key}-not-running"
+  alarm_description   = "${each.key}: no task reported CPU for ${var.availability_periods} minutes"
+  namespace           = "AWS/ECS"
+  metric_name         = "CPUUtilization"
+  statistic           = "SampleCount"
+  dimensions          = { ClusterName = var.cluster_name, ServiceName = each.key }
+  period              = 60
+  evaluation_periods  = var.availability_periods
+  comparison_operator = "LessThanThreshold"
+  threshold           = 1
+  treat_missing_data  = "breaching"
+  alarm_actions       = [aws_sns_topic.this.arn]
+  ok_actions          = [aws_sns_topic.this.arn]
+  tags                = var.tags
+}
+
+# With Container Insights on: running compared with *desired* (not a fixed number), so a
+# scheduled scale to zero or a count change never pages anyone.
 resource "aws_cloudwatch_metric_alarm" "running_tasks" {
-  for_each = var.desired_counts
+  for_each = var.container_insights ? var.services : {}
 
   alarm_name          = "${var.name}-${each.key}-running-tasks"
-  alarm_description   = "${each.key}: fewer running tasks than desired for ${var.running_tasks_evaluation_periods} periods"
-  evaluation_periods  = var.running_tasks_evaluation_periods
+  alarm_description   = "${each.key}: fewer running tasks than desired for ${var.availability_periods} periods"
+  evaluation_periods  = var.availability_periods
   comparison_operator = "GreaterThanThreshold"
   threshold           = 0
   treat_missing_data  = "breaching"
@@ -149,4 +204,36 @@ resource "aws_cloudwatch_metric_alarm" "running_tasks" {
       stat        = "Maximum"
     }
   }
+}
+
+# What ECS itself reports goes to the same people, at no cost: a task that failed (it did not
+# start, or an essential container exited) and a deployment that failed (circuit breaker or
+# alarm). Tasks stopped on purpose (deployments, scale-in, the night schedule) are not sent.
+resource "aws_cloudwatch_event_rule" "ecs" {
+  name        = "${var.name}-ecs-failures"
+  description = "Failed ECS tasks and deployments of cluster ${var.cluster_name}"
+  event_pattern = jsonencode({
+    source = ["aws.ecs"]
+    "$or" = [
+      {
+        detail-type = ["ECS Task State Change"]
+        detail = {
+          clusterArn = [var.cluster_arn]
+          lastStatus = ["STOPPED"]
+          stopCode   = ["TaskFailedToStart", "EssentialContainerExited"]
+        }
+      },
+      {
+        detail-type = ["ECS Deployment State Change"]
+        detail      = { eventName = ["SERVICE_DEPLOYMENT_FAILED"] }
+        resources   = [{ prefix = "${replace(var.cluster_arn, ":cluster/", ":service/")}/" }]
+      },
+    ]
+  })
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_event_target" "ecs" {
+  rule = aws_cloudwatch_event_rule.ecs.name
+  arn  = aws_sns_topic.this.arn
 }

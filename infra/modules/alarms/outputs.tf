@@ -8,11 +8,27 @@ output "alarm_names" {
   value = merge(
     { for k, a in aws_cloudwatch_metric_alarm.this : k => a.alarm_name },
     { p99-latency = aws_cloudwatch_metric_alarm.latency.alarm_name },
+    { no-healthy-web = aws_cloudwatch_metric_alarm.no_healthy_web.alarm_name },
+    { for k, a in aws_cloudwatch_metric_alarm.not_running : "${k}-not-running" => a.alarm_name },
     { for k, a in aws_cloudwatch_metric_alarm.running_tasks : "${k}-running-tasks" => a.alarm_name },
   )
 }
 
-output "deployment_alarm_names" {
-  description = "Alarms that fail and roll back an ECS deployment."
+output "availability_alarm_names" {
+  description = "Alarms that fire when a service is down, which a night schedule would trip on purpose."
+  value = concat(
+    [aws_cloudwatch_metric_alarm.no_healthy_web.alarm_name],
+    [for a in aws_cloudwatch_metric_alarm.not_running : a.alarm_name],
+    [for a in aws_cloudwatch_metric_alarm.running_tasks : a.alarm_name],
+  )
+}
+
+output "web_deployment_alarm_names" {
+  description = "Alarms that fail and roll back a deployment of the web service."
   value       = [aws_cloudwatch_metric_alarm.this["target-5xx"].alarm_name, aws_cloudwatch_metric_alarm.this["elb-5xx"].alarm_name]
+}
+
+output "ecs_events_rule_name" {
+  description = "EventBridge rule sending failed ECS tasks and deployments to the topic."
+  value       = aws_cloudwatch_event_rule.ecs.name
 }

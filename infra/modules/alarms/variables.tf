@@ -28,9 +28,22 @@ variable "cluster_name" {
   type        = string
 }
 
-variable "desired_counts" {
-  description = "Service name => desired count; one alarm each fires when fewer tasks run than desired."
-  type        = map(number)
+variable "cluster_arn" {
+  description = "ECS cluster whose failed tasks and deployments are reported."
+  type        = string
+}
+
+variable "services" {
+  description = "ECS services: whether the ALB serves them (then its healthy-host alarm covers them) and how many tasks run at least."
+  type = map(object({
+    load_balanced = bool
+    min_count     = number
+  }))
+}
+
+variable "container_insights" {
+  description = "Container Insights is on: add the running-versus-desired alarm per service."
+  type        = bool
 }
 
 variable "period" {
@@ -38,8 +51,8 @@ variable "period" {
   type        = number
 }
 
-variable "running_tasks_evaluation_periods" {
-  description = "Periods running tasks may stay below desired before alarming (rolling deployments dip briefly)."
+variable "availability_periods" {
+  description = "Minutes a service may look down before its availability alarm fires (a 0%/100% deployment of signaling takes 1-3)."
   type        = number
   default     = 5
 }

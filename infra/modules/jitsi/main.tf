@@ -35,36 +35,68 @@ locals {
     for n in local.secret_names : n => { name = n, valueFrom = aws_ssm_parameter.secret[n].arn }
   }
 
-  services = {
-    web = {
-      desired_count = var.web.desired_count
-      min_percent   = 100
-      max_percent   = 200
-      cpu           = var.web.cpu
-      memory        = var.web.memory
-      sg            = aws_security_group.web.id
-      spot          = var.web.spot
-    }
-    # One prosody + one jicofo per shard: never two at once, or rooms split (min 0 / max 100).
-    xmpp = {
-      desired_count = 1
-      min_percent   = 0
-      max_percent   = 100
-      cpu           = var.xmpp.cpu
-      memory        = var.xmpp.memory
-      sg            = aws_security_group.xmpp.id
-      spot          = false # an interruption would end every meeting of the shard
-    }
-    jvb = {
-      desired_count = var.jvb.desired_count
-      min_percent   = 100
-      max_percent   = 200
-      cpu           = var.jvb.cpu
-      memory        = var.jvb.memory
-      sg            = aws_security_group.jvb.id
-      spot          = var.jvb.spot
-    }
+  # The layout decides which containers run together. The invariant of both: exactly one
+  # task runs prosody + jicofo (desired 1, deployed 0%/100%, never on Spot); what scales out
+  # is bridges alone, joining the shard's brewery.
+  #   compact: shard = web + prosody + jicofo + jvb (one task per shard) [+ jvb: bridges alone]
+  #   growth:  web (across the AZs), xmpp = prosody + jicofo, jvb = bridges alone
+  compact = var.layout == "compact"
+  # Bridges in total (autoscaling min/max); in compact the shard's own bridge is one of them.
+  alone_min = local.compact ? var.jvb.autoscaling.min_count - 1 : var.jvb.autoscaling.min_count
+  alone_max = local.compact ? var.jvb.autoscaling.max_count - 1 : var.jvb.autoscaling.max_count
+
+  signaling = { desired_count = 1, min_percent = 0, max_percent = 100, spot = false, autoscaled = false }
+  services = merge(
+    local.compact ? {
+      shard = merge(local.signaling, {
+        containers = ["web", "prosody", "jicofo", "jvb"]
+        cpu        = var.shard.cpu
+        memory     = var.shard.memory
+      })
+      } : {
+      web = {
+        containers    = ["web"]
+        desired_count = var.web.desired_count
+        min_percent   = 100
+        max_percent   = 200
+        cpu           = var.web.cpu
+        memory        = var.web.memory
+        spot          = var.web.spot
+        autoscaled    = false
+      }
+      xmpp = merge(local.signaling, {
+        containers = ["prosody", "jicofo"]
+        cpu        = var.xmpp.cpu
+        memory     = var.xmpp.memory
+      })
+    },
+    local.alone_max > 0 ? {
+      jvb = {
+        containers    = ["jvb"]
+        desired_count = local.alone_min
+        min_percent   = 100
+        max_percent   = 200
+        cpu           = var.jvb.cpu
+        memory        = var.jvb.memory
+        spot          = var.jvb.spot
+        autoscaled    = true
+      }
+    } : {},
+  )
+
+  # What each container needs from the network; a task gets the groups of what it runs.
+  role_security_group = {
+    web     = aws_security_group.web.id
+    prosody = aws_security_group.xmpp.id
+    jicofo  = aws_security_group.xmpp.id
+    jvb     = aws_security_group.jvb.id
   }
+  # Cloud Map names: where bridges and jicofo find prosody (xmpp.<ns>), and where the
+  # telemetry collector finds every bridge (the names of the services that run one).
+  cloud_map_name = {
+    for k, s in local.services : k => contains(s.containers, "prosody") ? "xmpp" : (contains(s.containers, "jvb") ? "jvb" : null)
+  }
+  bridge_dns_names = sort([for k, s in local.services : "${local.cloud_map_name[k]}.${var.internal_domain}" if contains(s.containers, "jvb")])
 
   health = {
     interval    = var.container_health_check.interval
@@ -77,9 +109,11 @@ locals {
 resource "aws_ecs_cluster" "this" {
   name = var.name
 
+  # Off by default: it bills ~8-13 custom metrics per service and task family; the alarms use
+  # free metrics (ALB, AWS/ECS) and ECS events instead. observability.container_insights.
   setting {
     name  = "containerInsights"
-    value = "enabled"
+    value = var.container_insights ? "enabled" : "disabled"
   }
 
   tags = var.tags
@@ -96,27 +130,23 @@ resource "aws_ecs_cluster_capacity_providers" "this" {
 }
 
 # ---------------------------------------------------------------- secrets
-# Generated once (the data source changes every read; ignore_changes keeps the first value)
-# and handed to containers through ECS `secrets`, never plain environment.
-data "aws_secretsmanager_random_password" "this" {
-  for_each = toset(local.secret_names)
-
-  password_length     = 32
-  exclude_punctuation = true
-}
-
+# Written without ever entering Terraform's plan or state: the values arrive in an ephemeral
+# variable (jitsi-ecs generates them and passes them in the terraform process's environment,
+# never on disk) and reach SSM through the write-only value_wo. They are written when a
+# parameter is created and whenever secrets_version changes (`jitsi-ecs rotate-secrets`);
+# otherwise the stored values stay. Containers read them through ECS `secrets`.
+# (An `ephemeral "aws_secretsmanager_random_password"` would generate them in Terraform, but
+# Terraform 1.11's mock providers cannot mock ephemeral resources, and every module test here
+# runs on a mock provider.)
 resource "aws_ssm_parameter" "secret" {
   #checkov:skip=CKV_AWS_337: encrypted with the AWS-managed aws/ssm key; a customer key costs $1/month and needs kms:Decrypt wiring
   for_each = toset(local.secret_names)
 
-  name  = "/${var.name}/${lower(each.key)}"
-  type  = "SecureString"
-  value = data.aws_secretsmanager_random_password.this[each.key].random_password
-  tags  = var.tags
-
-  lifecycle {
-    ignore_changes = [value]
-  }
+  name             = "/${var.name}/${lower(each.key)}"
+  type             = "SecureString"
+  value_wo         = var.secret_values[each.key]
+  value_wo_version = var.secrets_version
+  tags             = var.tags
 }
 
 # ---------------------------------------------------------------- IAM
@@ -248,10 +278,10 @@ resource "aws_service_discovery_private_dns_namespace" "this" {
   tags        = var.tags
 }
 
-# Private names, one A record per task: web and the bridges reach prosody at xmpp.<namespace>;
-# the telemetry collector finds every bridge at jvb.<namespace>.
+# Private names, one A record per task: bridges (and web in growth) reach prosody at
+# xmpp.<namespace>; the telemetry collector finds the bridges at the names in bridge_dns_names.
 resource "aws_service_discovery_service" "this" {
-  for_each = toset(["xmpp", "jvb"])
+  for_each = toset(compact(values(local.cloud_map_name)))
 
   name = each.key
 

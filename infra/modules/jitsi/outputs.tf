@@ -18,9 +18,26 @@ output "service_containers" {
   value       = { for k, c in local.containers : k => [for d in c : d.name] }
 }
 
-output "desired_counts" {
-  description = "Desired task count of each service."
-  value       = { for k, s in local.services : k => s.desired_count }
+output "service_facts" {
+  description = "What other modules need to know of each service: whether the ALB serves it, and how many tasks it runs at least while awake."
+  value = {
+    for k, s in local.services : k => { load_balanced = contains(s.containers, "web"), min_count = local.capacity[k].min }
+  }
+}
+
+output "task_counts" {
+  description = "Tasks each service runs while the stack is awake: min and max (equal unless autoscaled)."
+  value       = local.capacity
+}
+
+output "deployment_alarm_names" {
+  description = "Alarms that fail and roll back a deployment, by service (empty: the circuit breaker alone)."
+  value       = local.deployment_alarms
+}
+
+output "autoscaled_services" {
+  description = "Services whose task count follows the bridges' Stress."
+  value       = [for k, s in local.services : k if s.autoscaled]
 }
 
 output "task_definition_arns" {
@@ -63,9 +80,9 @@ output "xmpp_security_group_id" {
   value       = aws_security_group.xmpp.id
 }
 
-output "jvb_dns_name" {
-  description = "Cloud Map name with one A record per bridge."
-  value       = "jvb.${aws_service_discovery_private_dns_namespace.this.name}"
+output "bridge_dns_names" {
+  description = "Cloud Map names whose A records are the bridges (the services that run one)."
+  value       = local.bridge_dns_names
 }
 
 output "jicofo_url" {

@@ -4,11 +4,20 @@ locals {
     "awslogs-region" = var.region
   }
 
-  # JVM heaps default to 3 GB: keep them inside the task or it is OOM-killed.
-  jvb_heap    = "${max(var.jvb.memory - 512, 512)}m"
-  jicofo_heap = "${max(floor(var.xmpp.memory / 2), 256)}m"
+  # Per service: where prosody is (the same task, or its Cloud Map name), and the JVM heaps,
+  # which default to 3 GB each and must fit the task or it is OOM-killed. A bridge alone gets
+  # all but 512 MB; in the shard the bridge gets half and jicofo a sixth (Jitsi's guidance:
+  # ~1.5 GB of bridge heap serves ~20 participants, jicofo needs ~512 MB).
+  prosody_at = { for k, s in local.services : k => contains(s.containers, "prosody") ? "127.0.0.1" : local.xmpp_host }
+  jvb_heap = {
+    for k, s in local.services : k => "${length(s.containers) == 1 ? max(s.memory - 512, 512) : max(floor(s.memory / 2), 512)}m"
+  }
+  jicofo_heap = {
+    for k, s in local.services : k => "${contains(s.containers, "jvb") ? max(floor(s.memory / 6), 256) : max(floor(s.memory / 2), 256)}m"
+  }
 
-  web_container = {
+  # Each container, in every service that runs it.
+  web_container = { for svc, s in local.services : svc => {
     name         = "web"
     image        = "${local.registry}/web:${var.image.tag}"
     essential    = true
@@ -18,15 +27,15 @@ locals {
       DISABLE_HTTPS        = "1"
       ENABLE_HTTP_REDIRECT = "0"
       ENABLE_LETSENCRYPT   = "0"
-      XMPP_BOSH_URL_BASE   = "http://${local.xmpp_host}:5280"
+      XMPP_BOSH_URL_BASE   = "http://${local.prosody_at[svc]}:5280"
     }, var.adot_env["web"]) : { name = k, value = v }]
     secrets = []
     # /health is a room page (always 200); GET / proves nginx serves the app.
     healthCheck      = merge(local.health, { command = ["CMD-SHELL", "curl -fsS -o /dev/null http://127.0.0.1:${local.web_port}/ || exit 1"] })
     logConfiguration = { logDriver = "awslogs", options = merge(local.log_options, { "awslogs-stream-prefix" = "web" }) }
-  }
+  } if contains(s.containers, "web") }
 
-  prosody_container = {
+  prosody_container = { for svc, s in local.services : svc => {
     name      = "prosody"
     image     = "${local.registry}/prosody:${var.image.tag}"
     essential = true
@@ -38,15 +47,15 @@ locals {
     secrets          = values(local.secrets)
     healthCheck      = merge(local.health, { command = ["CMD-SHELL", "curl -fsS -o /dev/null http://127.0.0.1:5280/health || exit 1"] })
     logConfiguration = { logDriver = "awslogs", options = merge(local.log_options, { "awslogs-stream-prefix" = "prosody" }) }
-  }
+  } if contains(s.containers, "prosody") }
 
-  jicofo_container = {
+  jicofo_container = { for svc, s in local.services : svc => {
     name      = "jicofo"
     image     = "${local.registry}/jicofo:${var.image.tag}"
     essential = true
     environment = [for k, v in merge(local.shared_env["jicofo"], {
       XMPP_SERVER       = "127.0.0.1" # same task as prosody
-      JICOFO_MAX_MEMORY = local.jicofo_heap
+      JICOFO_MAX_MEMORY = local.jicofo_heap[svc]
       # REST (and /stats) on 0.0.0.0:8888 for the telemetry collector; the security group
       # lets only the collector's group in.
       JICOFO_ENABLE_REST = "1"
@@ -58,35 +67,41 @@ locals {
     # JVM and its REST API are up.
     healthCheck      = merge(local.health, { command = ["CMD-SHELL", "curl -fsS -o /dev/null http://127.0.0.1:8888/about/version || exit 1"] })
     logConfiguration = { logDriver = "awslogs", options = merge(local.log_options, { "awslogs-stream-prefix" = "jicofo" }) }
-  }
+  } if contains(s.containers, "jicofo") }
 
-  jvb_container = {
+  jvb_container = { for svc, s in local.services : svc => {
     name         = "jvb"
     image        = "${local.registry}/jvb:${var.image.tag}"
     essential    = true
     portMappings = [{ containerPort = var.jvb.udp_port, protocol = "udp" }]
     environment = [for k, v in merge(local.shared_env["jvb"], {
-      XMPP_SERVER            = local.xmpp_host
+      XMPP_SERVER            = local.prosody_at[svc]
       JVB_PORT               = tostring(var.jvb.udp_port)
       JVB_STUN_SERVERS       = join(",", var.jvb.stun_servers)
-      VIDEOBRIDGE_MAX_MEMORY = local.jvb_heap
+      VIDEOBRIDGE_MAX_MEMORY = local.jvb_heap[svc]
       # Stats for telemetry on the private REST port (8080 is closed in the security group).
       COLIBRI_REST_ENABLED = "true"
     }, var.adot_env["jvb"]) : { name = k, value = v }]
     secrets          = [local.secrets["JVB_AUTH_PASSWORD"]]
     healthCheck      = merge(local.health, { command = ["CMD-SHELL", "curl -fsS -o /dev/null http://127.0.0.1:8080/about/health || exit 1"] })
     logConfiguration = { logDriver = "awslogs", options = merge(local.log_options, { "awslogs-stream-prefix" = "jvb" }) }
-  }
+  } if contains(s.containers, "jvb") }
 
-  containers = {
-    web  = [local.web_container]
-    xmpp = [local.prosody_container, local.jicofo_container]
-    jvb  = [local.jvb_container]
+  container = {
+    web     = local.web_container
+    prosody = local.prosody_container
+    jicofo  = local.jicofo_container
+    jvb     = local.jvb_container
+  }
+  containers = { for svc, s in local.services : svc => [for c in s.containers : local.container[c][svc]] }
+
+  deployment_alarms = {
+    for svc, s in local.services : svc => contains(s.containers, "web") && !contains(s.containers, "prosody") ? var.web_deployment_alarm_names : []
   }
 }
 
 resource "aws_ecs_task_definition" "this" {
-  #checkov:skip=CKV_AWS_336: the Jitsi images render their config into /config at start; Fargate offers no tmpfs for a read-only root
+  #checkov:skip=CKV_AWS_336: the stable-11031 images render their config into /config at start and run as root; see README "Image line"
   for_each = local.services
 
   family                   = "${var.name}-${each.key}"
@@ -123,6 +138,12 @@ resource "aws_ecs_service" "this" {
   wait_for_steady_state              = false
   tags                               = merge(var.tags, { Service = each.key })
 
+  # Application Auto Scaling owns the task count (scaling.tf): min = max = the configured
+  # count for fixed services, a range for the bridges, zero at night with a schedule.
+  lifecycle {
+    ignore_changes = [desired_count]
+  }
+
   deployment_controller {
     type = "ECS"
   }
@@ -146,20 +167,26 @@ resource "aws_ecs_service" "this" {
     rollback = true
   }
 
-  alarms {
-    enable      = true
-    rollback    = true
-    alarm_names = var.deployment_alarm_names
+  # Deployment alarms that mean something for the service: the ALB's 5xx for web alone. A
+  # signaling task (alone or in the shard) is replaced 0%/100%, so the ALB answers 502/503
+  # for a minute by design; there the circuit breaker (container and target health) decides.
+  dynamic "alarms" {
+    for_each = local.deployment_alarms[each.key] == [] ? [] : [local.deployment_alarms[each.key]]
+    content {
+      enable      = true
+      rollback    = true
+      alarm_names = alarms.value
+    }
   }
 
   network_configuration {
     subnets          = var.subnet_ids
-    security_groups  = [each.value.sg]
+    security_groups  = distinct([for c in each.value.containers : local.role_security_group[c]])
     assign_public_ip = true
   }
 
   dynamic "load_balancer" {
-    for_each = each.key == "web" ? [1] : []
+    for_each = contains(each.value.containers, "web") ? [1] : []
     content {
       target_group_arn = var.web_target_group_arn
       container_name   = "web"
@@ -168,7 +195,7 @@ resource "aws_ecs_service" "this" {
   }
 
   dynamic "service_registries" {
-    for_each = contains(["xmpp", "jvb"], each.key) ? [aws_service_discovery_service.this[each.key].arn] : []
+    for_each = local.cloud_map_name[each.key] == null ? [] : [aws_service_discovery_service.this[local.cloud_map_name[each.key]].arn]
     content {
       registry_arn = service_registries.value
     }

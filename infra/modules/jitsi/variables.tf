@@ -46,8 +46,21 @@ variable "jwt_app_id" {
   type        = string
 }
 
+variable "layout" {
+  description = "compact (one task per shard: web + prosody + jicofo + a bridge; more bridges alone) or growth (web, signaling and bridges as separate services)."
+  type        = string
+}
+
+variable "shard" {
+  description = "compact: CPU units and MiB of the shard's task."
+  type = object({
+    cpu    = number
+    memory = number
+  })
+}
+
 variable "web" {
-  description = "web service (nginx + app): stateless, scales out; spot = true runs all but one task on Fargate Spot."
+  description = "growth: the web service (nginx + app), stateless, scales out; spot runs all but one task on Fargate Spot."
   type = object({
     desired_count = number
     cpu           = number
@@ -57,7 +70,7 @@ variable "web" {
 }
 
 variable "xmpp" {
-  description = "xmpp service (prosody + jicofo): always exactly one task per shard."
+  description = "growth: the signaling service (prosody + jicofo), always exactly one task."
   type = object({
     cpu    = number
     memory = number
@@ -65,15 +78,29 @@ variable "xmpp" {
 }
 
 variable "jvb" {
-  description = "jvb service: bridges with a public IP each, media on udp_port, address found with STUN."
+  description = "Bridges that run alone: size, media port, STUN servers, Spot, and how many bridges run in total (autoscaling on Stress)."
   type = object({
-    desired_count = number
-    cpu           = number
-    memory        = number
-    udp_port      = number
-    stun_servers  = list(string)
-    spot          = bool
+    cpu          = number
+    memory       = number
+    udp_port     = number
+    stun_servers = list(string)
+    spot         = bool
+    autoscaling = object({
+      min_count     = number
+      max_count     = number
+      target_stress = number
+    })
   })
+}
+
+variable "container_insights" {
+  description = "ECS Container Insights on the cluster (billed as custom metrics)."
+  type        = bool
+}
+
+variable "metric_namespace" {
+  description = "CloudWatch namespace of the Jitsi telemetry (the bridges' Stress drives autoscaling)."
+  type        = string
 }
 
 variable "schedule" {
@@ -100,8 +127,8 @@ variable "health_check_grace_period" {
   type        = number
 }
 
-variable "deployment_alarm_names" {
-  description = "CloudWatch alarms that fail (and roll back) a deployment of any service."
+variable "web_deployment_alarm_names" {
+  description = "CloudWatch alarms that fail (and roll back) a deployment of a service that serves web and runs no signaling."
   type        = list(string)
 }
 
@@ -146,4 +173,15 @@ variable "tags" {
   description = "Tags added to every resource."
   type        = map(string)
   default     = {}
+}
+
+variable "secret_values" {
+  description = "Values of the generated secrets by name (JICOFO_AUTH_PASSWORD, JVB_AUTH_PASSWORD, JWT_APP_SECRET); ephemeral: never stored."
+  type        = map(string)
+  ephemeral   = true
+}
+
+variable "secrets_version" {
+  description = "Version of the generated secrets: a new number writes new values (rotation)."
+  type        = number
 }

@@ -19,6 +19,9 @@ locals {
     { title = "Memory per service (%)", stat = "Average", metrics = [
       for s in var.dashboard.service_names : ["AWS/ECS", "MemoryUtilization", "ClusterName", var.dashboard.cluster_name, "ServiceName", s]
     ] },
+  ]
+  # Only with Container Insights on: it is what publishes task counts.
+  insights_widget_defs = [
     { title = "Running tasks per service", stat = "Average", metrics = [
       for s in var.dashboard.service_names : ["ECS/ContainerInsights", "RunningTaskCount", "ClusterName", var.dashboard.cluster_name, "ServiceName", s]
     ] },
@@ -36,16 +39,21 @@ locals {
       [var.metric_namespace, "OperationalBridges", "Service", "jicofo"],
       [var.metric_namespace, "BridgesUp", "Service", "summary"],
     ] },
-    { title = "Bridge bitrate (kbit/s)", stat = "Sum", metrics = [
+    { title = "Bridge bitrate (kbit/s; upload is what egress costs)", stat = "Average", metrics = [
       [var.metric_namespace, "BitrateDownloadKbps", "Service", "jvb"],
       [var.metric_namespace, "BitrateUploadKbps", "Service", "jvb"],
+      [var.metric_namespace, "TotalUploadKbps", "Service", "summary"],
     ] },
     { title = "ICE failures (cumulative)", stat = "Maximum", metrics = [
       [var.metric_namespace, "IceFailedTotal", "Service", "jvb"],
       [var.metric_namespace, "ParticipantsIceFailedTotal", "Service", "jicofo"],
     ] },
   ]
-  all_widgets = concat(local.widget_defs, var.jitsi_metrics ? local.jitsi_widget_defs : [])
+  all_widgets = concat(
+    local.widget_defs,
+    var.container_insights ? local.insights_widget_defs : [],
+    var.jitsi_metrics ? local.jitsi_widget_defs : [],
+  )
 }
 
 resource "aws_cloudwatch_dashboard" "this" {

@@ -43,6 +43,11 @@ variable "dashboard" {
   })
 }
 
+variable "container_insights" {
+  description = "Container Insights is on: plot running tasks per service."
+  type        = bool
+}
+
 variable "jitsi_metrics" {
   description = "Add widgets for the Jitsi telemetry metrics (conferences, participants, stress, bridges)."
   type        = bool

@@ -54,3 +54,25 @@ resource "aws_cloudwatch_metric_alarm" "this" {
   ok_actions          = [var.alarm_topic_arn]
   tags                = var.tags
 }
+
+# Media egress grows with use and AWS Budgets sees it a day late. The bridges' upload rate,
+# averaged over an hour, against the rate at which this month's meeting hours would spend what
+# the top budget leaves after the fixed costs (jitsi-ecs computes it from its estimate).
+resource "aws_cloudwatch_metric_alarm" "egress" {
+  count = var.egress_alarm_kbps == null ? 0 : 1
+
+  alarm_name          = "${var.name}-media-egress"
+  alarm_description   = "Bridges sent more than ${var.egress_alarm_kbps} kbit/s over an hour: at this rate the month's media egress outgrows the budget"
+  namespace           = var.namespace
+  metric_name         = "TotalUploadKbps" # every bridge's upload, summed per collection
+  dimensions          = { Service = "summary" }
+  statistic           = "Average"
+  period              = 3600
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = var.egress_alarm_kbps
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [var.alarm_topic_arn]
+  ok_actions          = [var.alarm_topic_arn]
+  tags                = var.tags
+}

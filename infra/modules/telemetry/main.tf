@@ -112,7 +112,7 @@ resource "aws_lambda_function" "this" {
 
   environment {
     variables = {
-      JVB_DNS_NAME     = var.jvb_dns_name
+      JVB_DNS_NAMES    = join(",", var.bridge_dns_names)
       JVB_PORT         = "8080"
       JICOFO_URL       = var.jicofo_url
       METRIC_NAMESPACE = var.namespace

@@ -10,7 +10,15 @@ output "schedule_rule_name" {
 
 output "alarm_names" {
   description = "The Jitsi alarms, by kind."
-  value       = { for k, a in aws_cloudwatch_metric_alarm.this : k => a.alarm_name }
+  value = merge(
+    { for k, a in aws_cloudwatch_metric_alarm.this : k => a.alarm_name },
+    { for a in aws_cloudwatch_metric_alarm.egress : "media-egress" => a.alarm_name },
+  )
+}
+
+output "availability_alarm_names" {
+  description = "Alarms that fire when Jitsi is down (no operational bridge, jicofo silent): quiet while the stack sleeps."
+  value       = [aws_cloudwatch_metric_alarm.this["no-bridge"].alarm_name, aws_cloudwatch_metric_alarm.this["jicofo-unhealthy"].alarm_name]
 }
 
 output "security_group_id" {

@@ -23,9 +23,9 @@ variable "xmpp_security_group_id" {
   type        = string
 }
 
-variable "jvb_dns_name" {
-  description = "Cloud Map name with one A record per bridge."
-  type        = string
+variable "bridge_dns_names" {
+  description = "Cloud Map names whose A records are the bridges."
+  type        = list(string)
 }
 
 variable "jicofo_url" {
@@ -53,6 +53,11 @@ variable "schedule_expression" {
 
 variable "stress_threshold" {
   description = "JVB stress that raises the bridge-stress alarm."
+  type        = number
+}
+
+variable "egress_alarm_kbps" {
+  description = "Bridges' upload rate (kbit/s, averaged over an hour) that would spend the budget's media allowance; null: no egress alarm."
   type        = number
 }
 

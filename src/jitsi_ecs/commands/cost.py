@@ -9,11 +9,12 @@ from rich.table import Table
 from jitsi_ecs.commands import Globals
 from jitsi_ecs.commands.common import prepared, target
 from jitsi_ecs.config import load_config
-from jitsi_ecs.cost.levers import compare, estimate_config
+from jitsi_ecs.cost.levers import compare
 from jitsi_ecs.cost.prices import load_snapshot, price_book, user_snapshot_path
 from jitsi_ecs.cost.refresh import refresh
 from jitsi_ecs.cost.report import print_estimate
 from jitsi_ecs.errors import EXIT_OK, AwsError, UsageError
+from jitsi_ecs.planning import planned
 from jitsi_ecs.ui import err, out, print_json
 from jitsi_ecs.workspace import write_private
 
@@ -56,7 +57,7 @@ def run(g: Globals, as_json: bool, with_compare: bool, refresh_first: bool) -> i
             rows = compare(stack, book)
         print_json(rows) if as_json else print_compare(rows)
         return EXIT_OK
-    with err.status("terraform plan..."):
-        est = estimate_config(stack, stack.config, book)
+    with err.status("terraform plan..."), planned(stack) as (_, est):
+        pass
     print_json(est.as_json()) if as_json else print_estimate(out, est)
     return EXIT_OK

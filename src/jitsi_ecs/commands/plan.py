@@ -6,10 +6,9 @@ from rich.table import Table
 
 from jitsi_ecs.commands import Globals
 from jitsi_ecs.commands.common import prepared
-from jitsi_ecs.cost.estimate import estimate
-from jitsi_ecs.cost.prices import price_book
 from jitsi_ecs.cost.report import print_budgets
 from jitsi_ecs.errors import EXIT_OK
+from jitsi_ecs.planning import planned
 from jitsi_ecs.terraform import PlanSummary
 from jitsi_ecs.ui import err, out, print_json
 
@@ -41,10 +40,8 @@ def print_plan(summary: PlanSummary) -> None:
 
 def run(g: Globals, as_json: bool) -> int:
     stack = prepared(g, "plan")
-    book = price_book(stack.config.region)
-    with err.status("terraform plan..."):
-        plan = stack.terraform.plan()
-    est = estimate(plan.json, stack.config.usage, book)
+    with err.status("terraform plan..."), planned(stack) as (plan, est):
+        pass  # nothing is applied: the saved plan goes when the block ends
     if as_json:
         print_json({**plan_json(plan.summary), "cost": est.as_json()})
     else:

@@ -7,21 +7,24 @@ and volume come from the [usage] assumptions, and each item says which assumptio
 
 from __future__ import annotations
 
-import re
+import json
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from jitsi_ecs.config import Usage
+from jitsi_ecs.config import Schedule, Telemetry, Usage
 from jitsi_ecs.cost.plan import Planned, PlanView
 from jitsi_ecs.cost.prices import PriceBook
+from jitsi_ecs.telemetry.collector import published_metric_count
 
-# Container Insights (standard) bills its ECS metrics as custom metrics. Counts per dimension
-# set, from the ECS/ContainerInsights metric list: an assumption, printed with the item.
-CI_METRICS_PER_CLUSTER = 8
-CI_METRICS_PER_SERVICE = 11
+# Container Insights (standard) bills its ECS metrics as custom metrics. AWS's table of
+# ECS/ContainerInsights metrics: ~10 per cluster, ~13 per service, 8 per task family.
+CI_METRICS_PER_CLUSTER = 10
+CI_METRICS_PER_SERVICE = 13
 CI_METRICS_PER_TASK_FAMILY = 8
-HOURS_PER_WEEK = 168.0
+# What one collector run writes to its own log group: one EMF line per source and a summary
+# (~600 bytes each) and Lambda's START/END/REPORT lines (~400 bytes), with two bridges.
+TELEMETRY_LOG_BYTES_PER_RUN = 5 * 600 + 400
 
 
 @dataclass(frozen=True)
@@ -33,72 +36,80 @@ class Item:
     unit_price: float
     monthly: float
     assumption: str = ""
+    price_key: str = field(default="", compare=False)  # which free tier applies (not in JSON)
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {
+            "resource": self.resource,
+            "component": self.component,
+            "quantity": self.quantity,
+            "unit": self.unit,
+            "unit_price": self.unit_price,
+            "monthly": self.monthly,
+            "assumption": self.assumption,
+        }
 
 
 def _item(resource: str, component: str, quantity: float, price: Any, assumption: str = "") -> Item:
-    billable = max(0.0, quantity - price.free)
+    """Priced at the full quantity; free tiers are taken off once per account, afterwards."""
     return Item(
         resource,
         component,
         round(quantity, 4),
         price.unit,
         price.price,
-        round(billable * price.price, 4),
+        round(quantity * price.price, 4),
         assumption,
+        price.key,
     )
+
+
+def apply_free_tiers(items: list[Item], book: PriceBook) -> list[Item]:
+    """A free tier is per account, not per resource: take it off once, from the first items
+    that use the price, and say so on each item it covered."""
+    left = {key: price.free for key, price in book.prices.items() if price.free}
+    out = []
+    for item in items:
+        free = min(left.get(item.price_key, 0.0), item.quantity)
+        if free <= 0:
+            out.append(item)
+            continue
+        left[item.price_key] -= free
+        price = book[item.price_key]
+        note = f"{free:,.4g} {price.unit} of the free {price.free:,.4g} per account"
+        out.append(
+            replace(
+                item,
+                monthly=round((item.quantity - free) * item.unit_price, 4),
+                assumption=f"{item.assumption}; {note}" if item.assumption else note,
+            )
+        )
+    return out
 
 
 # ---------------------------------------------------------------- schedules
 
 
-_CRON = re.compile(r"cron\((\d+) (\d+) \? \* ([A-Z,\-*]+) \*\)")
-_DAYS = ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"]
-
-
-def _days(spec: str) -> int:
-    if spec == "*":
-        return 7
-    count = 0
-    for part in spec.split(","):
-        if "-" in part:
-            a, b = part.split("-")
-            count += _DAYS.index(b) - _DAYS.index(a) + 1
-        else:
-            count += 1
-    return count
+def plan_schedule(view: PlanView) -> Schedule | None:
+    """The office hours the plan was made with (the config model says what they mean)."""
+    value = (view.variable("jitsi") or {}).get("schedule")
+    return Schedule.model_validate(value) if value else None
 
 
 def active_fraction(view: PlanView, cluster: str, service: str) -> tuple[float, str]:
-    """Share of the week a service runs, from its scheduled scale-to-zero actions."""
+    """Share of the week a service runs: scheduled to zero outside the plan's hours."""
     resource_id = f"service/{cluster}/{service}"
-    actions = [
-        a
+    scheduled = any(
+        a.values.get("resource_id") == resource_id
         for a in view.of_type("aws_appautoscaling_scheduled_action")
-        if a.values.get("resource_id") == resource_id
-    ]
-    start = stop = None
-    for action in actions:
-        target = (action.values.get("scalable_target_action") or [{}])[0]
-        match = _CRON.match(str(action.values.get("schedule", "")))
-        if not match:
-            continue
-        if str(target.get("max_capacity")) in ("0", "0.0"):
-            stop = match
-        else:
-            start = match
-    if not (start and stop):
-        return 1.0, ""
-    hours = (int(stop.group(2)) + int(stop.group(1)) / 60) - (
-        int(start.group(2)) + int(start.group(1)) / 60
     )
-    days = _days(start.group(3))
-    fraction = max(0.0, min(1.0, hours * days / HOURS_PER_WEEK))
+    schedule = plan_schedule(view)
+    if not scheduled or schedule is None:
+        return 1.0, ""
+    fraction = schedule.awake_fraction()
     return (
         fraction,
-        f"scaled to zero outside {hours:g} h x {days} days a week ({fraction:.0%} of the time)",
+        f"runs {schedule.hours_per_week()} h a week ({fraction:.0%} of the time)",
     )
 
 
@@ -229,10 +240,50 @@ def nat_gateways(view: PlanView, usage: Usage, book: PriceBook) -> Iterator[Item
         )
 
 
+def _container_log_groups(view: PlanView) -> set[str]:
+    """The log groups the task definitions' containers write to (awslogs)."""
+    names = set()
+    for task in view.of_type("aws_ecs_task_definition"):
+        for container in json.loads(task.values.get("container_definitions") or "[]"):
+            options = (container.get("logConfiguration") or {}).get("options") or {}
+            if options.get("awslogs-group"):
+                names.add(str(options["awslogs-group"]))
+    return names
+
+
+def _telemetry_function(view: PlanView) -> Planned | None:
+    for fn in view.of_type("aws_lambda_function"):
+        variables = ((fn.values.get("environment") or [{}])[0] or {}).get("variables") or {}
+        if "JVB_DNS_NAMES" in variables:
+            return fn
+    return None
+
+
+def _telemetry_runs(view: PlanView, book: PriceBook) -> tuple[float, str]:
+    """Collector runs a month: its rate, paused outside the office hours."""
+    telemetry = Telemetry.model_validate(view.variable("telemetry") or {})
+    schedule = plan_schedule(view)
+    fraction = schedule.awake_fraction() if schedule else 1.0
+    runs = telemetry.runs_per_hour() * book.hours_per_month * fraction
+    when = f", {fraction:.0%} of the week" if schedule else ""
+    return runs, f"{telemetry.runs_per_hour():g} runs an hour{when}"
+
+
 def logs(view: PlanView, usage: Usage, book: PriceBook) -> Iterator[Item]:
-    groups = view.of_type("aws_cloudwatch_log_group")
-    for i, group in enumerate(groups):
-        volume = usage.log_gb_per_month if i == 0 else 0.0
+    containers = _container_log_groups(view)
+    collector = _telemetry_function(view)
+    for group in view.of_type("aws_cloudwatch_log_group"):
+        name = str(group.values.get("name"))
+        if name in containers:
+            volume, why = usage.log_gb_per_month, "usage.log_gb_per_month"
+        elif (
+            collector is not None and name == f"/aws/lambda/{collector.values.get('function_name')}"
+        ):
+            runs, note = _telemetry_runs(view, book)
+            volume = runs * TELEMETRY_LOG_BYTES_PER_RUN / 1e9
+            why = f"telemetry: {note}, ~{TELEMETRY_LOG_BYTES_PER_RUN} bytes each"
+        else:
+            continue
         retention = float(group.values.get("retention_in_days") or 0)
         months = retention / 30.4 if retention else 12.0
         yield _item(
@@ -240,7 +291,7 @@ def logs(view: PlanView, usage: Usage, book: PriceBook) -> Iterator[Item]:
             "Logs ingestion",
             volume,
             book["logs_ingest_gb"],
-            f"{volume:g} GB/month (usage.log_gb_per_month)",
+            f"{volume:.3g} GB/month ({why})",
         )
         kept = (
             "never expires: 12 months counted" if not retention else f"{retention:g} days retention"
@@ -278,24 +329,62 @@ def metrics(view: PlanView, usage: Usage, book: PriceBook) -> Iterator[Item]:
         )
 
 
+def _alarm_metrics(alarm: Planned) -> list[float]:
+    """The period of each metric the alarm reads (metric math: each metric it queries)."""
+    queries = alarm.values.get("metric_query") or []
+    if not queries:
+        return [float(alarm.values.get("period") or 60)]
+    return [float(m.get("period") or 60) for q in queries for m in (q.get("metric") or [])]
+
+
 def alarms_and_dashboards(view: PlanView, usage: Usage, book: PriceBook) -> Iterator[Item]:
-    alarms = view.of_type("aws_cloudwatch_metric_alarm")
-    if alarms:
+    periods = [p for a in view.of_type("aws_cloudwatch_metric_alarm") for p in _alarm_metrics(a)]
+    standard = [p for p in periods if p >= 60]
+    high = [p for p in periods if p < 60]
+    if standard:
         yield _item(
             "aws_cloudwatch_metric_alarm (all)",
-            "Standard alarms",
-            len(alarms),
-            book["alarm_month"],
-            f"{len(alarms)} alarms, first {book['alarm_month'].free:g} free",
+            "Alarm metrics (standard)",
+            len(standard),
+            book["alarm_metric_month"],
+            f"{len(standard)} metrics read by alarms",
+        )
+    if high:
+        yield _item(
+            "aws_cloudwatch_metric_alarm (all)",
+            "Alarm metrics (high resolution)",
+            len(high),
+            book["alarm_highres_metric_month"],
+            f"{len(high)} metrics read at 10 s or 30 s",
         )
     dashboards = view.of_type("aws_cloudwatch_dashboard")
     if dashboards:
         yield _item(
-            "aws_cloudwatch_dashboard (all)",
-            "Dashboards",
-            len(dashboards),
-            book["dashboard_month"],
-            f"first {book['dashboard_month'].free:g} free per account",
+            "aws_cloudwatch_dashboard (all)", "Dashboards", len(dashboards), book["dashboard_month"]
+        )
+
+
+def service_discovery(view: PlanView, usage: Usage, book: PriceBook) -> Iterator[Item]:
+    for namespace in view.of_type("aws_service_discovery_private_dns_namespace"):
+        yield _item(
+            namespace.address,
+            "Cloud Map namespace (private hosted zone)",
+            1,
+            book["hosted_zone_month"],
+        )
+    registered = 0.0
+    for service in view.of_type("aws_ecs_service"):
+        if service.values.get("service_registries"):
+            cluster = str(service.values.get("cluster") or "").rsplit("/", 1)[-1]
+            fraction, _ = active_fraction(view, cluster, str(service.values.get("name")))
+            registered += float(service.values.get("desired_count") or 0) * fraction
+    if registered:
+        yield _item(
+            "aws_service_discovery_service (all)",
+            "Cloud Map registered tasks",
+            registered,
+            book["cloud_map_instance_month"],
+            f"{registered:g} task(s) registered on average",
         )
 
 
@@ -318,59 +407,31 @@ def tracing_and_secrets(view: PlanView, usage: Usage, book: PriceBook) -> Iterat
         )
 
 
-# EMF metrics the telemetry collector publishes (telemetry/sources.py): per bridge with the
-# Bridge dimension, the same again per service, plus jicofo's and the summary's.
-TELEMETRY_METRICS_PER_BRIDGE = 10
-TELEMETRY_METRICS_FIXED = 10 + 6 + 5
-_RATE = re.compile(r"rate\((\d+) (minute|minutes|hour|hours)\)")
-
-
 def telemetry(view: PlanView, usage: Usage, book: PriceBook) -> Iterator[Item]:
-    functions = [
-        f
-        for f in view.of_type("aws_lambda_function")
-        if "METRIC_NAMESPACE" in ((f.values.get("environment") or [{}])[0].get("variables") or {})
-    ]
-    if not functions:
+    fn = _telemetry_function(view)
+    if fn is None:
         return
-    fn = functions[0]
-    rules = view.of_type("aws_cloudwatch_event_rule")
-    match = _RATE.match(str(rules[0].values.get("schedule_expression", ""))) if rules else None
-    minutes = (
-        (int(match.group(1)) * (60 if match.group(2).startswith("hour") else 1)) if match else 1
-    )
-    runs = book.hours_per_month * 60 / minutes
+    runs, note = _telemetry_runs(view, book)
     memory_gb = float(fn.values.get("memory_size") or 128) / 1024
-    yield _item(
-        fn.address,
-        "Lambda requests",
-        runs,
-        book["lambda_request"],
-        f"one run every {minutes} min; first {book['lambda_request'].free:,.0f} free per account",
-    )
+    yield _item(fn.address, "Lambda requests", runs, book["lambda_request"], note)
     yield _item(
         fn.address,
         "Lambda compute",
         runs * memory_gb * 1.0,
         book["lambda_gb_second"],
-        "about 1 s per run; first 400,000 GB-s free per account",
+        "about 1 s per run",
     )
-    bridges = (
-        sum(
-            float(s.values.get("desired_count") or 0)
-            for s in view.of_type("aws_ecs_service")
-            if s.values.get("name") == "jvb"
-        )
-        or 1.0
-    )
-    count = TELEMETRY_METRICS_PER_BRIDGE * bridges + TELEMETRY_METRICS_FIXED
+    # Custom metrics are billed per metric-hour published: a paused collector publishes none.
+    schedule = plan_schedule(view)
+    fraction = schedule.awake_fraction() if schedule else 1.0
+    count = published_metric_count()
     yield _item(
         fn.address,
         "Jitsi metrics (EMF)",
-        count,
+        count * fraction,
         book["custom_metric_month"],
-        f"{TELEMETRY_METRICS_PER_BRIDGE} per bridge x {bridges:g} + {TELEMETRY_METRICS_FIXED} "
-        "(per service, jicofo, summary)",
+        f"{count} metrics the alarms and dashboard read, per service (not per bridge)"
+        + (f", published {fraction:.0%} of the time" if schedule else ""),
     )
 
 
@@ -402,6 +463,7 @@ RULES: tuple[Callable[[PlanView, Usage, PriceBook], Iterator[Item]], ...] = (
     logs,
     metrics,
     alarms_and_dashboards,
+    service_discovery,
     tracing_and_secrets,
     telemetry,
     data_transfer,
@@ -444,5 +506,5 @@ def planned_budgets(view: PlanView) -> list[float]:
 
 def estimate(plan: dict[str, Any], usage: Usage, book: PriceBook) -> Estimate:
     view = PlanView(plan)
-    items = [item for rule in RULES for item in rule(view, usage, book)]
+    items = apply_free_tiers([item for rule in RULES for item in rule(view, usage, book)], book)
     return Estimate(items, planned_budgets(view), book.date, book.region)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import ValidationError
+
 from jitsi_ecs.config import Config
 from jitsi_ecs.cost.estimate import Estimate, estimate
 from jitsi_ecs.cost.prices import PriceBook
@@ -28,11 +30,15 @@ LEVERS: tuple[Lever, ...] = (
         {"jitsi": {"cpu_architecture": "ARM64"}},
         "every service on Graviton (images are multi-arch)",
     ),
-    Lever("web-spot", {"jitsi": {"web": {"spot": True}}}, "web tasks but one on Fargate Spot"),
+    Lever(
+        "web-spot",
+        {"jitsi": {"web": {"spot": True}}},
+        "growth, x86: web tasks but one on Fargate Spot",
+    ),
     Lever(
         "office-hours",
-        {"jitsi": {"schedule": {"days": "MON-FRI", "start_hour": 7, "stop_hour": 19}}},
-        "everything scaled to zero outside 07-19 UTC Mon-Fri",
+        {"jitsi": {"schedule": {"days": "MON-FRI", "start_hour": 8, "stop_hour": 18}}},
+        "everything scaled to zero outside 08-18 UTC Mon-Fri",
     ),
     Lever("logs-7-days", {"observability": {"log_retention_days": 7}}, "logs kept 7 days"),
 )
@@ -63,7 +69,10 @@ def compare(stack: Stack, book: PriceBook) -> list[dict[str, Any]]:
     ]
     try:
         for lever in LEVERS:
-            changed = Config.model_validate(merged(stack.config.model_dump(), lever.change))
+            try:
+                changed = Config.model_validate(merged(stack.config.model_dump(), lever.change))
+            except ValidationError:
+                continue  # does not apply here (e.g. Spot with ARM64)
             if changed == stack.config:
                 continue  # already pulled
             est = estimate_config(stack, changed, book)

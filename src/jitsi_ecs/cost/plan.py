@@ -37,7 +37,11 @@ class PlanView:
     def __init__(self, plan: dict[str, Any]) -> None:
         root = plan.get("planned_values", {}).get("root_module", {})
         self.resources = list(_walk(root))
-        self.region = _region(plan)
+        self.variables = {k: v.get("value") for k, v in plan.get("variables", {}).items()}
+
+    def variable(self, name: str) -> Any:
+        """A root variable's value as planned (ephemeral ones are never in a plan)."""
+        return self.variables.get(name)
 
     def of_type(self, type_: str) -> list[Planned]:
         return [r for r in self.resources if r.type == type_]
@@ -48,16 +52,3 @@ class PlanView:
             if r.module == resource.module and r.index == resource.index:
                 return r
         return None
-
-
-def _region(plan: dict[str, Any]) -> str | None:
-    config = plan.get("configuration", {}).get("provider_config", {}).get("aws", {})
-    region = config.get("expressions", {}).get("region", {})
-    if "constant_value" in region:
-        return str(region["constant_value"])
-    references = region.get("references", [])
-    if references and references[0].startswith("var."):
-        name = references[0].split(".")[1]
-        value = plan.get("variables", {}).get(name, {}).get("value")
-        return str(value) if value else None
-    return None

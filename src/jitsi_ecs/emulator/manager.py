@@ -19,7 +19,7 @@ import urllib.request
 from dataclasses import dataclass
 
 from jitsi_ecs.errors import EmulatorError
-from jitsi_ecs.workspace import Workspace
+from jitsi_ecs.workspace import Workspace, write_private
 
 HOST = "127.0.0.1"
 START_TIMEOUT_S = 30.0
@@ -76,7 +76,7 @@ def ensure_running(ws: Workspace) -> Emulator:
     existing = running(ws)
     if existing:
         return existing
-    ws.root.mkdir(parents=True, exist_ok=True)
+    ws.open()
     port = _free_port()
     log_path = ws.new_log("emulator")
     with log_path.open("ab") as log:
@@ -104,7 +104,7 @@ def ensure_running(ws: Workspace) -> Emulator:
                 log_path=str(log_path),
             )
         if _answers(emulator.endpoint):
-            ws.emulator_file.write_text(json.dumps({"pid": proc.pid, "port": port}))
+            write_private(ws.emulator_file, json.dumps({"pid": proc.pid, "port": port}))
             return emulator
         time.sleep(0.2)
     proc.kill()

@@ -86,8 +86,8 @@ class Target(ABC):
         """Raise unless the plan may be applied."""
 
     @abstractmethod
-    def confirm_destroy(self, config: Config, resources: int) -> None:
-        """Raise unless the stack may be destroyed."""
+    def confirm_destroy(self, config: Config, aws: AwsContext) -> None:
+        """Raise unless the stack may be destroyed (asked before terraform runs at all)."""
 
     @abstractmethod
     def confirm_disruption(self, what: str) -> None:

@@ -187,12 +187,13 @@ class AwsTarget(Target):
             "Answer yes, or pass --yes for automation.",
         )
 
-    def confirm_destroy(self, config: Config, resources: int) -> None:
+    def confirm_destroy(self, config: Config, aws: AwsContext) -> None:
         if self.assume_yes:
             return
         typed = self.prompt.text(
-            f"This destroys {resources} resources of stack {config.name!r} in the AWS account, "
-            f"ending every meeting. Type the stack name ({config.name}) to go on"
+            f"This destroys every resource of stack {config.name!r} in AWS account "
+            f"{aws.account_id()} ({config.region}), ending every meeting. Type the stack name "
+            f"({config.name}) to go on"
         )
         if typed.strip() != config.name:
             raise UsageError(

@@ -72,7 +72,7 @@ class LocalTarget(Target):
     def confirm_apply(self, summary: PlanSummary) -> None:
         return None  # the emulator holds nothing anyone relies on
 
-    def confirm_destroy(self, config: Config, resources: int) -> None:
+    def confirm_destroy(self, config: Config, aws: AwsContext) -> None:
         return None
 
     def confirm_disruption(self, what: str) -> None:

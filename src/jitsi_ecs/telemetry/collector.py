@@ -29,6 +29,27 @@ except ImportError:  # pragma: no cover - exercised where OpenTelemetry is absen
 
 STATS_PATHS = {"jvb": ("/colibri/stats", "/metrics"), "jicofo": ("/stats", "/metrics")}
 
+# The metrics CloudWatch keeps, and bills ($0.30 each a month past the free ten): the ones the
+# alarms and the dashboard read (infra/modules/telemetry, infra/modules/observability). They
+# are published per service, not per bridge, so their number does not grow with the bridges;
+# every other reading, and which bridge said what, stays in the log line. The cost estimate
+# counts them from here.
+PUBLISHED: dict[str, tuple[str, ...]] = {
+    "jvb": ("Stress", "BitrateUploadKbps", "BitrateDownloadKbps", "IceFailedTotal"),
+    "jicofo": (
+        "Conferences",
+        "Participants",
+        "OperationalBridges",
+        "ParticipantsIceFailedTotal",
+        "SourceUp",
+    ),
+    "summary": ("BridgesUp", "TotalUploadKbps"),
+}
+
+
+def published_metric_count() -> int:
+    return sum(len(names) for names in PUBLISHED.values())
+
 
 @contextlib.contextmanager
 def _span(name: str, **attributes: Any) -> Iterator[Any]:
@@ -68,8 +89,9 @@ def discover_bridges(dns_name: str, port: int) -> list[str]:
 
 
 def _source(
-    kind: str, base: str, dimensions: dict[str, str], namespace: str
+    kind: str, base: str, namespace: str, properties: dict[str, Any] | None = None
 ) -> tuple[dict[str, Any], Reading | None]:
+    dimensions = {"Service": kind}
     with _span(f"collect {kind}", **{"jitsi.source": base}) as span:
         try:
             reading = _read_any(base, kind)
@@ -82,13 +104,15 @@ def _source(
                 {"SourceUp": 0.0},
                 {"SourceUp": "Count"},
                 namespace,
-                properties={"Error": str(exc)},
+                published=PUBLISHED[kind],
+                properties={**(properties or {}), "Error": str(exc)},
             ), None
     values = {**reading.values, "SourceUp": 1.0}
     units = {**reading.units, "SourceUp": "Count"}
-    return document(
-        dimensions, values, units, namespace, extra_dimension_sets=[["Service"]]
-    ), reading
+    doc = document(
+        dimensions, values, units, namespace, published=PUBLISHED[kind], properties=properties
+    )
+    return doc, reading
 
 
 def collect(
@@ -100,13 +124,13 @@ def collect(
     """One EMF document per bridge, one for jicofo, one health summary."""
     docs: list[dict[str, Any]] = []
     with _span("telemetry.collect", **{"jitsi.bridges": len(jvb_urls)}):
-        stresses, bridges_up, errors = [], 0, 0
+        stresses, bridges_up, errors, upload = [], 0, 0, 0.0
         if discovery_error:
             errors += 1
             log.warning("bridge discovery failed: %s", discovery_error)
         for base in jvb_urls:
             doc, reading = _source(
-                "jvb", base, {"Service": "jvb", "Bridge": urlparse(base).netloc or base}, namespace
+                "jvb", base, namespace, {"Bridge": urlparse(base).netloc or base}
             )
             docs.append(doc)
             if reading is None:
@@ -115,9 +139,10 @@ def collect(
             bridges_up += 1
             if "Stress" in reading.values:
                 stresses.append(reading.values["Stress"])
+            upload += reading.values.get("BitrateUploadKbps", 0.0)
         jicofo_up = 0.0
         if jicofo_url:
-            doc, reading = _source("jicofo", jicofo_url, {"Service": "jicofo"}, namespace)
+            doc, reading = _source("jicofo", jicofo_url, namespace)
             docs.append(doc)
             jicofo_up = 1.0 if reading is not None else 0.0
             errors += 0 if reading is not None else 1
@@ -126,12 +151,24 @@ def collect(
             "BridgesUp": float(bridges_up),
             "JicofoUp": jicofo_up,
             "CollectionErrors": float(errors),
+            # All bridges' upload together: what media egress costs (the egress alarm).
+            "TotalUploadKbps": upload,
         }
         if stresses:
             summary["MaxStress"] = max(stresses)
         units = {k: ("None" if k == "MaxStress" else "Count") for k in summary}
+        units["TotalUploadKbps"] = "Kilobits/Second"
         props = {"DiscoveryError": discovery_error} if discovery_error else None
-        docs.append(document({"Service": "summary"}, summary, units, namespace, properties=props))
+        docs.append(
+            document(
+                {"Service": "summary"},
+                summary,
+                units,
+                namespace,
+                published=PUBLISHED["summary"],
+                properties=props,
+            )
+        )
         log.info(
             "telemetry collected: %d bridge(s) up of %d, jicofo up=%s, %d error(s)",
             bridges_up,

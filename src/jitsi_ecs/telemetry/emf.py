@@ -13,24 +13,25 @@ def document(
     values: dict[str, float],
     units: dict[str, str],
     namespace: str = NAMESPACE,
-    extra_dimension_sets: list[list[str]] | None = None,
+    published: tuple[str, ...] | None = None,
     properties: dict[str, Any] | None = None,
     timestamp_ms: int | None = None,
 ) -> dict[str, Any]:
-    """An EMF document: metrics under _aws.CloudWatchMetrics, values and dimensions at the root."""
-    dimension_sets = [list(dimensions)] + (extra_dimension_sets or [])
-    return {
-        "_aws": {
-            "Timestamp": timestamp_ms if timestamp_ms is not None else int(time.time() * 1000),
-            "CloudWatchMetrics": [
-                {
-                    "Namespace": namespace,
-                    "Dimensions": dimension_sets,
-                    "Metrics": [{"Name": name, "Unit": units.get(name, "None")} for name in values],
-                }
-            ],
-        },
-        **dimensions,
-        **(properties or {}),
-        **values,
+    """An EMF document: the published values become metrics (dimensions: the keys of
+    `dimensions`), every value and property stays in the log line. With nothing to publish it
+    is a plain JSON log line."""
+    names = [n for n in values if published is None or n in published]
+    line: dict[str, Any] = {**dimensions, **(properties or {}), **values}
+    if not names:
+        return line
+    line["_aws"] = {
+        "Timestamp": timestamp_ms if timestamp_ms is not None else int(time.time() * 1000),
+        "CloudWatchMetrics": [
+            {
+                "Namespace": namespace,
+                "Dimensions": [list(dimensions)],
+                "Metrics": [{"Name": name, "Unit": units.get(name, "None")} for name in names],
+            }
+        ],
     }
+    return line

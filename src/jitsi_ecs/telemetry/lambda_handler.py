@@ -17,13 +17,14 @@ logging.getLogger().setLevel(logging.INFO)
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    dns_name = os.environ["JVB_DNS_NAME"]
     port = int(os.environ.get("JVB_PORT", "8080"))
-    bridges, error = [], None
-    try:
-        bridges = discover_bridges(dns_name, port)
-    except SourceError as exc:
-        error = str(exc)
+    bridges, errors = [], []
+    for dns_name in filter(None, os.environ["JVB_DNS_NAMES"].split(",")):
+        try:
+            bridges += discover_bridges(dns_name, port)
+        except SourceError as exc:
+            errors.append(str(exc))
+    error = "; ".join(errors) or None
     docs = collect(
         bridges,
         os.environ.get("JICOFO_URL"),

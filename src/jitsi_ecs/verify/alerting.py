@@ -8,10 +8,11 @@ from typing import Any
 
 from jitsi_ecs.aws import or_none
 from jitsi_ecs.config import Config
+from jitsi_ecs.outputs import StackOutputs
 from jitsi_ecs.verify.result import Check, VerifyContext, compare, missing
 
 
-def expected_alarms(config: Config, services: list[str]) -> dict[str, dict[str, Any]]:
+def expected_alarms(config: Config, outputs: StackOutputs) -> dict[str, dict[str, Any]]:
     """Alarm kind (the key of the alarm_names output) -> what it must watch, from the config."""
     alarms = config.alarms
     alb = {
@@ -20,6 +21,7 @@ def expected_alarms(config: Config, services: list[str]) -> dict[str, dict[str, 
         "comparison": "GreaterThanThreshold",
         "missing_data": "notBreaching",
     }
+    down = {"period": 60, "comparison": "LessThanThreshold", "missing_data": "breaching"}
     wanted: dict[str, dict[str, Any]] = {
         "target-5xx": {
             **alb,
@@ -45,17 +47,34 @@ def expected_alarms(config: Config, services: list[str]) -> dict[str, dict[str, 
             "statistic": "p99",
             "threshold": float(alarms.p99_latency_seconds),
         },
+        "no-healthy-web": {
+            **down,
+            "namespace": "AWS/ApplicationELB",
+            "metric": "HealthyHostCount",
+            "statistic": "Minimum",
+            "threshold": 1.0,
+        },
     }
-    for service in services:
-        wanted[f"{service}-running-tasks"] = {
-            "namespace": "ECS/ContainerInsights",
-            "period": alarms.period,
-            "comparison": "GreaterThanThreshold",
-            "missing_data": "breaching",
-            "metric": "desired - running (DesiredTaskCount, RunningTaskCount)",
-            "statistic": None,
-            "threshold": 0.0,
-        }
+    for service, counts in outputs.task_counts.items():
+        serves_web = "web" in outputs.service_containers.get(service, [])
+        if counts.get("min", 0) > 0 and not serves_web:
+            wanted[f"{service}-not-running"] = {
+                **down,
+                "namespace": "AWS/ECS",
+                "metric": "CPUUtilization",
+                "statistic": "SampleCount",
+                "threshold": 1.0,
+            }
+        if config.observability.container_insights:
+            wanted[f"{service}-running-tasks"] = {
+                "namespace": "ECS/ContainerInsights",
+                "period": alarms.period,
+                "comparison": "GreaterThanThreshold",
+                "missing_data": "breaching",
+                "metric": "desired - running (DesiredTaskCount, RunningTaskCount)",
+                "statistic": None,
+                "threshold": 0.0,
+            }
     if config.telemetry.enabled:
         jitsi = {"namespace": config.observability.metric_namespace, "period": 60}
         wanted["bridge-stress"] = {
@@ -131,7 +150,7 @@ def checks(ctx: VerifyContext) -> Iterator[Check]:
 
 
 def _alarms(ctx: VerifyContext) -> Iterator[Check]:
-    wanted = expected_alarms(ctx.config, list(ctx.outputs.service_names))
+    wanted = expected_alarms(ctx.config, ctx.outputs)
     names = ctx.outputs.alarm_names
     found = ctx.aws.alarms([names[kind] for kind in wanted if kind in names])
     topic = ctx.outputs.deployment_alerts_topic_arn

@@ -68,6 +68,7 @@ def checks(ctx: VerifyContext) -> Iterator[Check]:
         yield from _service_checks(ctx, key, service)
         task_def: Any = ctx.aws.task_definition(service["taskDefinition"])
         yield from _task_checks(ctx, key, task_def)
+    yield from autoscaling_checks(ctx)
 
 
 def _service_checks(ctx: VerifyContext, key: str, service: Any) -> Iterator[Check]:
@@ -79,23 +80,33 @@ def _service_checks(ctx: VerifyContext, key: str, service: Any) -> Iterator[Chec
         {"enable": True, "rollback": True},
         {"enable": breaker.get("enable"), "rollback": breaker.get("rollback")},
     )
-    alarms = deploy.get("alarms", {})
+    alarms = deploy.get("alarms") or {}
+    wanted = sorted(outputs.deployment_alarm_names.get(key, []))
+    enabled = bool(alarms.get("enable"))
     yield compare(
         f"service.{key}.deployment-alarms",
-        {"enable": True, "rollback": True, "alarms": sorted(outputs.deployment_alarm_names)},
+        {"alarms": wanted, "rollback": bool(wanted)},
         {
-            "enable": alarms.get("enable"),
-            "rollback": alarms.get("rollback"),
-            "alarms": sorted(alarms.get("alarmNames", [])),
+            "alarms": sorted(alarms.get("alarmNames", [])) if enabled else [],
+            "rollback": enabled and bool(alarms.get("rollback")),
         },
+        "the alarms that mean something for this service roll it back; a signaling "
+        "replacement answers 5xx for a minute by design, so there the circuit breaker decides",
     )
     yield compare(
         f"service.{key}.grace-period",
         config.health_check.grace_period,
         service.get("healthCheckGracePeriodSeconds", 0),
     )
+    counts = outputs.task_counts.get(key, {})
+    desired = service.get("desiredCount")
     yield compare(
-        f"service.{key}.desired-count", outputs.desired_counts.get(key), service.get("desiredCount")
+        f"service.{key}.desired-count",
+        {"min": counts.get("min"), "max": counts.get("max")},
+        {"min": counts.get("min"), "max": counts.get("max")}
+        if desired is not None and counts.get("min", 0) <= desired <= counts.get("max", -1)
+        else {"desired": desired},
+        "tasks within what Application Auto Scaling may run while the stack is awake",
     )
     signaling = SIGNALING in outputs.service_containers.get(key, [])
     if signaling:
@@ -116,6 +127,54 @@ def _service_checks(ctx: VerifyContext, key: str, service: Any) -> Iterator[Chec
             {"min": 100, "max": 200},
             {"min": deploy.get("minimumHealthyPercent"), "max": deploy.get("maximumPercent")},
             "stateless: new tasks start before old ones stop",
+        )
+
+
+def autoscaling_checks(ctx: VerifyContext) -> Iterator[Check]:
+    """Every service's count is owned by Application Auto Scaling; bridges follow Stress."""
+    outputs, config = ctx.outputs, ctx.config
+    ids = [f"service/{outputs.cluster_name}/{name}" for name in outputs.service_names.values()]
+    targets = {
+        t["ResourceId"]: t
+        for t in ctx.aws.autoscaling.describe_scalable_targets(
+            ServiceNamespace="ecs", ResourceIds=ids
+        )["ScalableTargets"]
+    }
+    policies = ctx.aws.autoscaling.describe_scaling_policies(ServiceNamespace="ecs")[
+        "ScalingPolicies"
+    ]
+    for key, name in outputs.service_names.items():
+        resource = f"service/{outputs.cluster_name}/{name}"
+        counts = outputs.task_counts.get(key, {})
+        target = targets.get(resource)
+        yield compare(
+            f"service.{key}.scalable-target",
+            {"min": counts.get("min"), "max": counts.get("max")},
+            {"min": target.get("MinCapacity"), "max": target.get("MaxCapacity")}
+            if target
+            else None,
+        )
+        if key not in outputs.autoscaled_services:
+            continue
+        tracking = [
+            p["TargetTrackingScalingPolicyConfiguration"]
+            for p in policies
+            if p.get("ResourceId") == resource and p.get("PolicyType") == "TargetTrackingScaling"
+        ]
+        metric = tracking[0].get("CustomizedMetricSpecification", {}) if tracking else {}
+        yield compare(
+            f"service.{key}.autoscaling",
+            {
+                "metric": f"{config.observability.metric_namespace}/Stress",
+                "target": config.jitsi.jvb.autoscaling.target_stress,
+            },
+            {
+                "metric": f"{metric.get('Namespace')}/{metric.get('MetricName')}",
+                "target": tracking[0].get("TargetValue"),
+            }
+            if tracking
+            else None,
+            "bridges follow their average Stress",
         )
 
 

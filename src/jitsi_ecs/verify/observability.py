@@ -17,8 +17,8 @@ DASHBOARD_METRICS = (
     "UnHealthyHostCount",
     "CPUUtilization",
     "MemoryUtilization",
-    "RunningTaskCount",
 )
+INSIGHTS_METRICS = ("RunningTaskCount",)
 
 
 # Jitsi's own numbers, from the telemetry collector.
@@ -27,7 +27,8 @@ JITSI_METRICS = (
     "Participants",
     "Stress",
     "OperationalBridges",
-    "BitrateDownloadKbps",
+    "BitrateUploadKbps",
+    "TotalUploadKbps",
 )
 
 
@@ -45,7 +46,11 @@ def checks(ctx: VerifyContext) -> Iterator[Check]:
             {"name": group["logGroupName"], "retention_days": group.get("retentionInDays")},
         )
 
-    wanted = list(DASHBOARD_METRICS) + (list(JITSI_METRICS) if ctx.config.telemetry.enabled else [])
+    wanted = [
+        *DASHBOARD_METRICS,
+        *(INSIGHTS_METRICS if ctx.config.observability.container_insights else ()),
+        *(JITSI_METRICS if ctx.config.telemetry.enabled else ()),
+    ]
     dashboard = ctx.outputs.dashboard_name
     cloudwatch = ctx.aws.cloudwatch
     body = or_none(lambda: cloudwatch.get_dashboard(DashboardName=dashboard)["DashboardBody"])

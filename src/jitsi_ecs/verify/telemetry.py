@@ -28,7 +28,7 @@ def checks(ctx: VerifyContext) -> Iterator[Check]:
         "runtime": "python3.12",
         "handler": "jitsi_ecs.telemetry.lambda_handler.handler",
         "in_vpc": True,
-        "JVB_DNS_NAME": f"jvb.{internal}",
+        "JVB_DNS_NAMES": ",".join(ctx.outputs.bridge_dns_names),
         "JICOFO_URL": f"http://xmpp.{internal}:8888",
         "METRIC_NAMESPACE": config.observability.metric_namespace,
     }
@@ -46,7 +46,7 @@ def checks(ctx: VerifyContext) -> Iterator[Check]:
             "runtime": fn.get("Runtime"),
             "handler": fn.get("Handler"),
             "in_vpc": bool(vpc.get("SubnetIds")) and bool(vpc.get("SecurityGroupIds")),
-            **{k: env.get(k) for k in ("JVB_DNS_NAME", "JICOFO_URL", "METRIC_NAMESPACE")},
+            **{k: env.get(k) for k in ("JVB_DNS_NAMES", "JICOFO_URL", "METRIC_NAMESPACE")},
         },
         "collector-less: a scheduled function in the VPC prints EMF; no agent, no sidecar",
     )

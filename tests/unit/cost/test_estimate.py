@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import json
+import tomllib
 from pathlib import Path
 from typing import Any
 
 import pytest
+from bench.cost import hand
 
-from jitsi_ecs.config import Usage
+from jitsi_ecs.config import Usage, parse_config
 from jitsi_ecs.cost.estimate import Estimate, estimate, media_egress_gb
 from jitsi_ecs.cost.prices import price_book
 from jitsi_ecs.errors import UsageError
+from jitsi_ecs.telemetry.collector import published_metric_count
 
 BOOK = price_book("us-west-2")
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+BENCH = Path(__file__).resolve().parents[3] / "bench"
 
 
 def approx(value: float) -> object:
@@ -40,8 +43,11 @@ def res(
     }
 
 
-def plan(*resources: dict[str, Any]) -> dict[str, Any]:
-    return {"planned_values": {"root_module": {"child_modules": [{"resources": list(resources)}]}}}
+def plan(*resources: dict[str, Any], **variables: Any) -> dict[str, Any]:
+    return {
+        "planned_values": {"root_module": {"child_modules": [{"resources": list(resources)}]}},
+        "variables": {name: {"value": value} for name, value in variables.items()},
+    }
 
 
 def service(name: str, desired: int, **extra: Any) -> dict[str, Any]:
@@ -55,7 +61,10 @@ def service(name: str, desired: int, **extra: Any) -> dict[str, Any]:
     return res("aws_ecs_service", values, index=name)
 
 
-def task(name: str, cpu: int, memory: int, arch: str = "X86_64") -> dict[str, Any]:
+def task(
+    name: str, cpu: int, memory: int, arch: str = "X86_64", log_group: str = "/ecs/jitsi-app"
+) -> dict[str, Any]:
+    containers = [{"name": name, "logConfiguration": {"options": {"awslogs-group": log_group}}}]
     return res(
         "aws_ecs_task_definition",
         {
@@ -63,6 +72,7 @@ def task(name: str, cpu: int, memory: int, arch: str = "X86_64") -> dict[str, An
             "cpu": str(cpu),
             "memory": str(memory),
             "runtime_platform": [{"cpu_architecture": arch}],
+            "container_definitions": json.dumps(containers),
         },
         index=name,
     )
@@ -116,11 +126,12 @@ def test_schedule_scales_hours() -> None:
             task("web", 1024, 2048),
             action("stop", "cron(0 19 ? * MON-FRI *)", 0),
             action("start", "cron(0 7 ? * MON-FRI *)", 1),
+            jitsi={"schedule": {"days": "MON-FRI", "start_hour": 7, "stop_hour": 19}},
         ),
         NO_TRAFFIC,
         BOOK,
     )
-    assert total(est, "Fargate vCPU") == approx(730 * (12 * 5 / 168) * 0.04048)  # 8.4398
+    assert total(est, "Fargate vCPU") == approx(730 * (12 * 5 / 168) * 0.04048)  # 10.5537
 
 
 def test_public_ipv4_for_tasks_and_alb_nodes() -> None:
@@ -163,21 +174,47 @@ def test_nlb_and_nat_gateway() -> None:
     assert total(est, "NAT gateway data") == approx(10 * 0.045)
 
 
-def test_logs_ingestion_and_storage() -> None:
+def test_logs_of_the_containers_past_the_free_tier() -> None:
     group = res(
-        "aws_cloudwatch_log_group", {"retention_in_days": 30}, module="module.observability"
+        "aws_cloudwatch_log_group",
+        {"name": "/ecs/jitsi-app", "retention_in_days": 30},
+        module="module.observability",
     )
-    est = estimate(plan(group), Usage(meetings_per_month=0, log_gb_per_month=4), BOOK)
-    assert total(est, "Logs ingestion") == approx(4 * 0.50)
-    assert total(est, "Logs storage") == approx(4 * 30 / 30.4 * 0.03)
+    other = res("aws_cloudwatch_log_group", {"name": "/unrelated", "retention_in_days": 30})
+    est = estimate(
+        plan(group, other, task("web", 256, 512)),
+        Usage(meetings_per_month=0, log_gb_per_month=8),
+        BOOK,
+    )
+    assert total(est, "Logs ingestion") == approx((8 - 5) * 0.50)  # 5 GB free per account
+    stored = 8 * 30 / 30.4
+    assert total(est, "Logs storage") == approx((stored - 5) * 0.03)
+    # only the group the containers write to is priced for usage.log_gb_per_month
+    assert [i.resource for i in est.items if i.component == "Logs ingestion"] == [group["address"]]
 
 
-def test_alarms_and_dashboards_past_the_free_tier() -> None:
-    alarms = [res("aws_cloudwatch_metric_alarm", {}, index=i) for i in range(12)]
+def test_alarms_are_billed_per_metric_past_the_free_tier() -> None:
+    alarms = [res("aws_cloudwatch_metric_alarm", {"period": 60}, index=i) for i in range(9)]
+    math = res(
+        "aws_cloudwatch_metric_alarm",
+        {
+            "metric_query": [
+                {"id": "a", "metric": [{"period": 60}]},
+                {"id": "b", "metric": [{"period": 60}]},
+                {"id": "e", "expression": "a - b", "metric": []},
+            ]
+        },
+        index="math",
+    )
+    fast = res("aws_cloudwatch_metric_alarm", {"period": 10}, index="fast")
     dashboards = [res("aws_cloudwatch_dashboard", {}, index=i) for i in range(4)]
-    est = estimate(plan(*alarms, *dashboards), NO_TRAFFIC, BOOK)
-    assert total(est, "Standard alarms") == approx(2 * 0.10)
+    est = estimate(plan(*alarms, math, fast, *dashboards), NO_TRAFFIC, BOOK)
+    # 9 + 2 standard metrics, 10 free; one high-resolution metric, never free
+    assert total(est, "Alarm metrics (standard)") == approx(1 * 0.10)
+    assert total(est, "Alarm metrics (high resolution)") == approx(1 * 0.30)
     assert total(est, "Dashboards") == approx(1 * 3.00)
+    item = next(i for i in est.items if i.component == "Alarm metrics (standard)")
+    assert "free" in item.assumption and item.quantity == 11
 
 
 def test_container_insights_metrics() -> None:
@@ -186,7 +223,35 @@ def test_container_insights_metrics() -> None:
         {"name": "jitsi", "setting": [{"name": "containerInsights", "value": "enabled"}]},
     )
     est = estimate(plan(cluster, service("web", 1), task("web", 256, 512)), NO_TRAFFIC, BOOK)
-    assert total(est, "Container Insights") == approx((8 + 11 + 8) * 0.30)
+    assert total(est, "Container Insights") == approx((10 + 13 + 8 - 10) * 0.30)
+
+
+def test_a_free_tier_is_taken_once_per_account() -> None:
+    cluster = res(
+        "aws_ecs_cluster",
+        {"name": "jitsi", "setting": [{"name": "containerInsights", "value": "enabled"}]},
+    )
+    fn = res(
+        "aws_lambda_function",
+        {"memory_size": 128, "environment": [{"variables": {"JVB_DNS_NAMES": "jvb.x"}}]},
+        module="module.telemetry[0]",
+    )
+    est = estimate(
+        plan(cluster, fn, service("web", 1), task("web", 256, 512), telemetry={}),
+        NO_TRAFFIC,
+        BOOK,
+    )
+    metrics = 10 + 13 + 8 + published_metric_count()
+    both = total(est, "Container Insights") + total(est, "Jitsi metrics")
+    assert both == approx((metrics - 10) * 0.30)
+
+
+def test_cloud_map_zone_and_registered_tasks() -> None:
+    namespace = res("aws_service_discovery_private_dns_namespace", {"name": "jitsi.internal"})
+    registered = service("shard", 1, service_registries=[{"registry_arn": "arn:x"}])
+    est = estimate(plan(namespace, registered, task("shard", 512, 3072)), NO_TRAFFIC, BOOK)
+    assert total(est, "Cloud Map namespace") == approx(0.50)
+    assert total(est, "Cloud Map registered") == approx(0.10)
 
 
 def test_xray_and_secrets() -> None:
@@ -228,28 +293,18 @@ def test_budgets_crossed() -> None:
     ]
 
 
-def test_default_stack_from_the_saved_plan_alone() -> None:
-    saved = json.loads((FIXTURES / "plan-default.json").read_text())
-    est = estimate(saved, Usage(), BOOK)
-    by_hand = (
-        (3 * 0.25 + 0.5 + 1) * 730 * 0.04048
-        + (3 * 0.5 + 1 + 2) * 730 * 0.004445  # Fargate
-        + (5 + 2) * 730 * 0.005  # public IPv4: 5 tasks + 2 ALB nodes
-        + 730 * 0.0225
-        + 0.5 * 730 * 0.008  # ALB
-        + (8 + 3 * 11 + 3 * 8) * 0.30  # Container Insights
-        + 1 * 0.50
-        + 1 * 30 / 30.4 * 0.03  # logs
-        + (162 - 100) * 0.09  # media egress
-        + (10 * 1 + 21) * 0.30  # Jitsi telemetry metrics (EMF): one bridge
-    )
-    assert est.monthly_total == pytest.approx(by_hand, abs=0.01)  # 160.89
+@pytest.mark.parametrize("name", ["default", "office-hours", "growth"])
+def test_saved_plans_against_the_hand_calculation(name: str) -> None:
+    """bench/cost.py's plans (re-made with `python bench/cost.py --replan`) and its longhand
+    calculation from the config and the FACTS.md prices agree within 1%."""
+    config = parse_config(tomllib.loads((BENCH / "configs" / f"{name}.toml").read_text()))
+    saved = json.loads((BENCH / "plans" / f"{name}.json").read_text())
+    est = estimate(saved, config.usage, BOOK)
+    assert est.monthly_total == pytest.approx(hand(config), rel=0.01)
     assert est.budgets == [5.0, 10.0, 20.0, 40.0, 60.0]
     shape = est.as_json()
-    assert (
-        set(shape) >= {"currency", "monthly_total", "items", "budgets"}
-        and shape["currency"] == "USD"
-    )
+    assert set(shape) >= {"currency", "monthly_total", "items", "budgets"}
+    assert shape["currency"] == "USD"
     assert set(shape["items"][0]) == {
         "resource",
         "component",
@@ -259,6 +314,11 @@ def test_default_stack_from_the_saved_plan_alone() -> None:
         "monthly",
         "assumption",
     }
+
+
+def test_the_default_stays_under_the_top_budget() -> None:
+    saved = json.loads((BENCH / "plans" / "default.json").read_text())
+    assert estimate(saved, Usage(), BOOK).monthly_total <= 60.0
 
 
 def test_unknown_region_is_a_clear_error() -> None:
@@ -283,16 +343,39 @@ def test_snapshot_names_its_date_and_sources() -> None:
 def test_telemetry_collector() -> None:
     fn = res(
         "aws_lambda_function",
-        {"memory_size": 128, "environment": [{"variables": {"METRIC_NAMESPACE": "Jitsi"}}]},
+        {
+            "function_name": "jitsi-telemetry",
+            "memory_size": 128,
+            "environment": [{"variables": {"JVB_DNS_NAMES": "jvb.x,xmpp.x"}}],
+        },
         module="module.telemetry[0]",
     )
-    rule = res(
-        "aws_cloudwatch_event_rule",
-        {"schedule_expression": "rate(1 minute)"},
+    group = res(
+        "aws_cloudwatch_log_group",
+        {"name": "/aws/lambda/jitsi-telemetry", "retention_in_days": 7},
         module="module.telemetry[0]",
     )
-    est = estimate(plan(fn, rule, service("jvb", 2), task("jvb", 1024, 2048)), NO_TRAFFIC, BOOK)
-    assert total(est, "Jitsi metrics") == approx((10 * 2 + 21) * 0.30)  # 12.30
+    bridges = (service("jvb", 2), task("jvb", 1024, 2048))
+    est = estimate(plan(fn, group, *bridges, telemetry={}), NO_TRAFFIC, BOOK)
+    # Published per service, not per bridge: the count comes from the collector's allowlist.
+    assert published_metric_count() == 11
+    assert total(est, "Jitsi metrics") == approx((11 - 10) * 0.30)
     requests = next(i for i in est.items if i.component == "Lambda requests")
     assert requests.quantity == 730 * 60 and requests.monthly == 0  # 43,800 runs: free tier
     assert total(est, "Lambda compute") == 0  # 5,475 GB-s: free tier
+    ingest = next(i for i in est.items if i.component == "Logs ingestion")
+    assert ingest.quantity == approx(730 * 60 * 3400 / 1e9) and "telemetry" in ingest.assumption
+
+
+def test_a_schedule_pauses_the_collector_and_its_metrics() -> None:
+    fn = res(
+        "aws_lambda_function",
+        {"memory_size": 128, "environment": [{"variables": {"JVB_DNS_NAMES": "jvb.x"}}]},
+        module="module.telemetry[0]",
+    )
+    hours = {"days": "MON-FRI", "start_hour": 8, "stop_hour": 18}
+    est = estimate(plan(fn, telemetry={}, jitsi={"schedule": hours}), NO_TRAFFIC, BOOK)
+    requests = next(i for i in est.items if i.component == "Lambda requests")
+    assert requests.quantity == pytest.approx(730 * 60 * 50 / 168, abs=0.01)
+    metrics = next(i for i in est.items if i.component == "Jitsi metrics (EMF)")
+    assert metrics.quantity == approx(11 * 50 / 168) and metrics.monthly == 0

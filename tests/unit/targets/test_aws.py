@@ -121,15 +121,15 @@ def test_read_only_commands_never_create_the_bucket(aws: AwsContext, tmp_path: P
     assert asked == [] and aws.s3.list_buckets()["Buckets"] == []
 
 
-def test_destroy_needs_the_stack_name_typed(tmp_path: Path) -> None:
+def test_destroy_needs_the_stack_name_typed(aws: AwsContext, tmp_path: Path) -> None:
     wrong, asked = _target(tmp_path, typed="yes")
     with pytest.raises(UsageError, match="the stack name was not typed"):
-        wrong.confirm_destroy(Config(), 42)
-    assert "Type the stack name (jitsi)" in asked[0] and "42 resources" in asked[0]
+        wrong.confirm_destroy(Config(), aws)
+    assert "Type the stack name (jitsi)" in asked[0] and "123456789012" in asked[0]
     right, _ = _target(tmp_path, typed="jitsi")
-    right.confirm_destroy(Config(), 42)
+    right.confirm_destroy(Config(), aws)
     automated, asked = _target(tmp_path, yes=True)
-    automated.confirm_destroy(Config(), 42)
+    automated.confirm_destroy(Config(), aws)
     assert asked == []
 
 

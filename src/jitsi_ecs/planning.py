@@ -1,0 +1,35 @@
+"""Plan and price in one step, as `plan`, `up` and `cost` do.
+
+The media-egress alarm's threshold follows from the estimate (cost/egress.py), and the
+estimate from the plan: when the threshold the stack has differs from the one the new
+estimate gives, the variables are updated and the stack planned once more, so what is shown
+(and applied) is consistent. It settles in one round: the threshold does not change the cost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from jitsi_ecs.cost.egress import egress_alarm_kbps
+from jitsi_ecs.cost.estimate import Estimate, estimate
+from jitsi_ecs.cost.prices import price_book
+from jitsi_ecs.stack import Stack
+from jitsi_ecs.terraform import Plan
+
+
+@contextmanager
+def planned(stack: Stack) -> Iterator[tuple[Plan, Estimate]]:
+    """The plan (saved for apply inside the block) and its estimate."""
+    config = stack.config
+    book = price_book(config.region)
+    with stack.terraform.planned() as plan:
+        est = estimate(plan.json, config.usage, book)
+        wanted = egress_alarm_kbps(est, config.usage, book) if config.telemetry.enabled else None
+        if wanted == stack.egress_alarm_kbps:
+            yield plan, est
+            return
+    stack.egress_alarm_kbps = wanted
+    stack.terraform.write_vars(stack.variables())
+    with stack.terraform.planned() as plan:
+        yield plan, estimate(plan.json, config.usage, book)
