@@ -15,7 +15,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, NoReturn
 
 # Settings moto reads at import or request time (FACTS.md, "Local AWS"): AWS-managed IAM
 # policies exist, ACM certificates validate at once.
@@ -68,6 +68,18 @@ def serialised(app: WsgiApp, log: Callable[[str], None] | None = None) -> WsgiAp
     return handle
 
 
+def exit_now(*_: object) -> NoReturn:
+    """SIGTERM: flush the log and end the process without the interpreter's teardown.
+
+    The emulator's state lives in this process's memory and dies with it either way; a normal
+    exit first tears down moto's objects (the managed IAM policies alone are thousands), which
+    made every `down` wait 1.3 s for the process to end instead of 0.1 s.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
@@ -88,7 +100,7 @@ def main(argv: list[str] | None = None) -> None:
     from jitsi_ecs.emulator.extensions import install
 
     install()
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    signal.signal(signal.SIGTERM, exit_now)
     app = DomainDispatcherApplication(create_backend_app)
     run_simple(
         args.host,
