@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 import signal
 import socket
 import subprocess
@@ -66,3 +67,56 @@ def test_sigterm_ends_the_server_without_teardown_and_keeps_its_log(tmp_path: Pa
             proc.kill()
     assert not marker.exists()
     assert "GET /moto-api/ -> 200 OK" in log.read_text()
+
+
+def _call(handler: Any, invocation: str, attempt: int) -> tuple[str, bytes]:
+    seen: list[str] = []
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/",
+        "CONTENT_LENGTH": "0",
+        "wsgi.input": io.BytesIO(b""),
+        "HTTP_AMZ_SDK_INVOCATION_ID": invocation,
+        "HTTP_AMZ_SDK_REQUEST": f"attempt={attempt}; max=3",
+    }
+    body = b"".join(handler(environ, lambda code, headers: seen.append(code)))
+    return seen[0], body
+
+
+def test_a_retried_attempt_of_an_answered_invocation_is_not_run_again() -> None:
+    # What a revoke does: the first run removes the rule, a second one finds nothing.
+    rules = {"sgr-1"}
+    logged: list[str] = []
+
+    def revoke(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        if "sgr-1" in rules:
+            rules.discard("sgr-1")
+            start_response("200 OK", [("Content-Type", "text/xml")])
+            return [b"<return>true</return>"]
+        start_response("400 Bad Request", [("Content-Type", "text/xml")])
+        return [b"InvalidSecurityGroupRuleId.NotFound"]
+
+    handler = serialised(revoke, log=logged.append)
+    assert _call(handler, "inv-1", 1) == ("200 OK", b"<return>true</return>")
+    # the client lost that answer and retries the same invocation
+    assert _call(handler, "inv-1", 2) == ("200 OK", b"<return>true</return>")
+    assert "replayed" in logged[-1]
+    # a new invocation runs again, as AWS would run it
+    assert _call(handler, "inv-2", 1) == ("400 Bad Request", b"InvalidSecurityGroupRuleId.NotFound")
+
+
+def test_a_retry_after_a_server_error_runs_again() -> None:
+    calls: list[int] = []
+
+    def flaky(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        calls.append(1)
+        if len(calls) == 1:
+            start_response("500 Internal Server Error", [])
+            return [b"boom"]
+        start_response("200 OK", [])
+        return [b"ok"]
+
+    handler = serialised(flaky)
+    assert _call(handler, "inv-1", 1) == ("500 Internal Server Error", b"boom")
+    assert _call(handler, "inv-1", 2) == ("200 OK", b"ok")
+    assert len(calls) == 2
