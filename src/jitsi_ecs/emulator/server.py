@@ -10,9 +10,10 @@ again instead of running twice. The AWS SDKs send the same `amz-sdk-invocation-i
 attempt of one call and count attempts in `amz-sdk-request`; the provider's SDK sometimes drops
 a connection after the emulator has answered (captured on loopback: the client closed the
 connection once the response headers had arrived, before the body) and retries. Run twice, a
-revoke or a delete then answers NotFound for the change its first attempt made; a security
-group's default-egress revoke failing that way broke applies in CI. Answers of 5xx are not
-replayed: the client saw those and retries on purpose.
+revoke or a delete then answers NotFound for the change its first attempt made (a security
+group's default-egress revoke answering NotFound at creation, seen once in CI, fits). Only
+answers of 2xx (a change that took effect) are replayed: after an error the client may retry
+on purpose (throttling, eventual consistency), and then the call must run again.
 """
 
 from __future__ import annotations
@@ -93,7 +94,7 @@ def serialised(app: WsgiApp, log: Callable[[str], None] | None = None) -> WsgiAp
                 # Materialise the body inside the lock: moto may build it lazily.
                 result = list(app(environ, recording_start_response))
                 code = answer[0][0] if answer else "?"
-                if invocation and answer and not code.startswith("5"):
+                if invocation and code.startswith("2"):
                     answered[invocation] = (code, answer[0][1], result)
                     if len(answered) > REPLAY_KEEP:
                         answered.popitem(last=False)
@@ -108,7 +109,7 @@ def exit_now(*_: object) -> NoReturn:
     """SIGTERM: flush the log and end the process without the interpreter's teardown.
 
     The emulator's state lives in this process's memory and dies with it either way; a normal
-    exit first tears down moto's objects (the managed IAM policies alone are thousands), which
+    exit first tears down moto's objects (1,582 managed IAM policies alone), which
     made every `down` wait 1.3 s for the process to end instead of 0.1 s.
     """
     sys.stdout.flush()

@@ -11,6 +11,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from jitsi_ecs.emulator.server import serialised
 
 
@@ -105,18 +107,20 @@ def test_a_retried_attempt_of_an_answered_invocation_is_not_run_again() -> None:
     assert _call(handler, "inv-2", 1) == ("400 Bad Request", b"InvalidSecurityGroupRuleId.NotFound")
 
 
-def test_a_retry_after_a_server_error_runs_again() -> None:
+@pytest.mark.parametrize("error", ["500 Internal Server Error", "400 Bad Request"])
+def test_a_retry_after_an_error_runs_again(error: str) -> None:
+    # the client saw the error and may retry on purpose (throttling, eventual consistency)
     calls: list[int] = []
 
     def flaky(environ: dict[str, Any], start_response: Any) -> list[bytes]:
         calls.append(1)
         if len(calls) == 1:
-            start_response("500 Internal Server Error", [])
-            return [b"boom"]
+            start_response(error, [])
+            return [b"not yet"]
         start_response("200 OK", [])
         return [b"ok"]
 
     handler = serialised(flaky)
-    assert _call(handler, "inv-1", 1) == ("500 Internal Server Error", b"boom")
+    assert _call(handler, "inv-1", 1) == (error, b"not yet")
     assert _call(handler, "inv-1", 2) == ("200 OK", b"ok")
     assert len(calls) == 2
