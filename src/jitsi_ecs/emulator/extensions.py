@@ -19,6 +19,9 @@ so the product's checks never have to be weakened for the emulator:
   SNS actions (alarm_actions.py): moto does neither.
 - servicediscovery: DeleteNamespace leaves the private namespace's Route 53 zone behind, so
   `down` could never prove that nothing is left.
+- every service (server.py): a retried attempt of an SDK call that already succeeded gets that
+  answer again rather than running twice (the provider's SDK sometimes drops the connection
+  after the answer and retries; a second revoke then answered NotFound).
 """
 
 from __future__ import annotations

@@ -1,8 +1,17 @@
 from __future__ import annotations
 
+import io
+import signal
+import socket
+import subprocess
+import sys
 import threading
 import time
+import urllib.request
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from jitsi_ecs.emulator.server import serialised
 
@@ -27,3 +36,91 @@ def test_requests_are_handled_one_at_a_time() -> None:
         t.join()
     assert not overlap
     assert handler({}, None) == [b"ok"]
+
+
+def test_sigterm_ends_the_server_without_teardown_and_keeps_its_log(tmp_path: Path) -> None:
+    marker = tmp_path / "teardown-ran"
+    log = tmp_path / "emulator.log"
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    # atexit handlers run in a normal interpreter exit only, as moto's teardown does
+    code = (
+        "import atexit, pathlib, sys\n"
+        f"atexit.register(lambda: pathlib.Path({str(marker)!r}).write_text('x'))\n"
+        "from jitsi_ecs.emulator.server import main\n"
+        f"main(['--port', '{port}'])\n"
+    )
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "-c", code], stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/moto-api/", timeout=2):
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, log.read_text()
+                time.sleep(0.2)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert not marker.exists()
+    assert "GET /moto-api/ -> 200 OK" in log.read_text()
+
+
+def _call(handler: Any, invocation: str, attempt: int) -> tuple[str, bytes]:
+    seen: list[str] = []
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/",
+        "CONTENT_LENGTH": "0",
+        "wsgi.input": io.BytesIO(b""),
+        "HTTP_AMZ_SDK_INVOCATION_ID": invocation,
+        "HTTP_AMZ_SDK_REQUEST": f"attempt={attempt}; max=3",
+    }
+    body = b"".join(handler(environ, lambda code, headers: seen.append(code)))
+    return seen[0], body
+
+
+def test_a_retried_attempt_of_an_answered_invocation_is_not_run_again() -> None:
+    # What a revoke does: the first run removes the rule, a second one finds nothing.
+    rules = {"sgr-1"}
+    logged: list[str] = []
+
+    def revoke(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        if "sgr-1" in rules:
+            rules.discard("sgr-1")
+            start_response("200 OK", [("Content-Type", "text/xml")])
+            return [b"<return>true</return>"]
+        start_response("400 Bad Request", [("Content-Type", "text/xml")])
+        return [b"InvalidSecurityGroupRuleId.NotFound"]
+
+    handler = serialised(revoke, log=logged.append)
+    assert _call(handler, "inv-1", 1) == ("200 OK", b"<return>true</return>")
+    # the client lost that answer and retries the same invocation
+    assert _call(handler, "inv-1", 2) == ("200 OK", b"<return>true</return>")
+    assert "replayed" in logged[-1]
+    # a new invocation runs again, as AWS would run it
+    assert _call(handler, "inv-2", 1) == ("400 Bad Request", b"InvalidSecurityGroupRuleId.NotFound")
+
+
+@pytest.mark.parametrize("error", ["500 Internal Server Error", "400 Bad Request"])
+def test_a_retry_after_an_error_runs_again(error: str) -> None:
+    # the client saw the error and may retry on purpose (throttling, eventual consistency)
+    calls: list[int] = []
+
+    def flaky(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        calls.append(1)
+        if len(calls) == 1:
+            start_response(error, [])
+            return [b"not yet"]
+        start_response("200 OK", [])
+        return [b"ok"]
+
+    handler = serialised(flaky)
+    assert _call(handler, "inv-1", 1) == (error, b"not yet")
+    assert _call(handler, "inv-1", 2) == ("200 OK", b"ok")
+    assert len(calls) == 2
