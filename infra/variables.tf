@@ -131,8 +131,8 @@ variable "jitsi" {
     }), {})
     schedule = optional(object({
       days       = optional(string, "MON-FRI")
-      start_hour = optional(number, 7)
-      stop_hour  = optional(number, 19)
+      start_hour = optional(number, 8)
+      stop_hour  = optional(number, 18)
     }))
   })
   default = {}

@@ -208,7 +208,7 @@ class Autoscaling(_Model):
     """How many bridges run: target tracking on the bridges' average Stress (Jitsi telemetry)."""
 
     min_count: Annotated[int, Field(ge=1, le=50)] = _key(
-        1, "bridges at least (compact: the shard's)"
+        1, "bridges at least (compact: counting the shard's)"
     )
     max_count: Annotated[int, Field(ge=1, le=50)] = _key(3, "bridges at most")
     target_stress: Annotated[float, Field(gt=0, le=1)] = _key(
@@ -245,9 +245,9 @@ class Schedule(_Model):
     """Scale every service to zero outside these hours (UTC)."""
 
     days: CronDays = _key("MON-FRI", "cron day list")
-    start_hour: Annotated[int, Field(ge=0, le=23)] = _key(7, "hour (UTC) the services start")
+    start_hour: Annotated[int, Field(ge=0, le=23)] = _key(8, "hour (UTC) the services start")
     # cron hours are 0-23: "24" would render cron(0 24 ...), which AWS refuses.
-    stop_hour: Annotated[int, Field(ge=1, le=23)] = _key(19, "hour (UTC) they stop")
+    stop_hour: Annotated[int, Field(ge=1, le=23)] = _key(18, "hour (UTC) they stop")
 
     def days_per_week(self) -> int:
         if self.days == "*":

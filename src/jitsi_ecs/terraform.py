@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from jitsi_ecs.errors import Interrupted, TerraformError, UsageError
-from jitsi_ecs.workspace import write_private
+from jitsi_ecs.workspace import make_private, write_private
 
 VARS_FILE = "terraform.tfvars.json"
 PLAN_FILE = "jitsi-ecs.tfplan"
@@ -82,6 +82,9 @@ def sync_working_copy(source: Path, dest: Path) -> None:
     for item in source.iterdir():
         if item.suffix == ".tf" or item.name == ".terraform.lock.hcl":
             shutil.copy2(item, dest / item.name)
+    for copied in [dest / "modules", *dest.glob("*.tf"), dest / ".terraform.lock.hcl"]:
+        if copied.exists():
+            make_private(copied) if copied.is_dir() else copied.chmod(0o600)
 
 
 def configuration_fingerprint(workdir: Path, backend_config: dict[str, str] | None) -> str:

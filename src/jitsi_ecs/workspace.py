@@ -48,6 +48,17 @@ def private_dir(path: Path) -> Path:
     return path
 
 
+def make_private(root: Path) -> None:
+    """Owner-only modes for root and everything under it (what an older version or a copy
+    made with the source's modes left readable)."""
+    for directory, _, files in os.walk(root):
+        Path(directory).chmod(PRIVATE_DIR)
+        for name in files:
+            path = Path(directory) / name
+            if not path.is_symlink():
+                path.chmod(PRIVATE_FILE)
+
+
 def write_private(path: Path, data: str | bytes) -> Path:
     """Write a file only its owner can read, whatever the umask."""
     private_dir(path.parent)
@@ -104,9 +115,6 @@ class Workspace:
         removed = [*self.logs_dir.glob("*.log"), *self.stack_dir.glob("*.tfplan")]
         for path in removed:
             path.unlink()
-        for directory, _, files in os.walk(self.root):
-            Path(directory).chmod(PRIVATE_DIR)
-            for name in files:
-                (Path(directory) / name).chmod(PRIVATE_FILE)
+        make_private(self.root)
         write_private(marker, LAYOUT_VERSION + "\n")
         return removed

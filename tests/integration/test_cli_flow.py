@@ -88,6 +88,14 @@ def _tamper(aws: AwsContext) -> str:
     return str(arn)
 
 
+def _failures(output: str) -> str:
+    """The plan and the failed checks of an `up` that did not pass, not its whole table."""
+    lines = output.splitlines()
+    failed = [i for i, line in enumerate(lines) if "│ fail" in line]
+    shown = [line for i in failed for line in lines[i : i + 8]]
+    return "\n".join([*lines[:40], "...", *shown, *lines[-3:]])
+
+
 def _secret_values(aws: AwsContext) -> dict[str, str]:
     ssm = aws.client("ssm")
     names = [p["Name"] for p in ssm.describe_parameters()["Parameters"]]
@@ -200,6 +208,70 @@ def test_up_verify_tamper_down(
             if s["Protocol"] == "sqs"
         ] == []
 
+        # Meetings running: a change that replaces the signaling task stops and says so ...
+        aws.client("cloudwatch").put_metric_data(
+            Namespace="Jitsi",
+            MetricData=[
+                {
+                    "MetricName": "Conferences",
+                    "Dimensions": [{"Name": "Service", "Value": "jicofo"}],
+                    "Value": 2.0,
+                }
+            ],
+        )
+        (tmp_path / "jitsi-ecs.toml").write_text("[jitsi.shard]\ncpu = 512\nmemory = 4096\n")
+        xmpp_task = ecs.describe_services(cluster="jitsi", services=["shard"])["services"][0][
+            "taskDefinition"
+        ]
+        refused = runner.invoke(app, ["up"])
+        assert refused.exit_code == 2, refused.output[-3000:]
+        assert "2 conference(s) are running" in refused.output
+        assert (
+            ecs.describe_services(cluster="jitsi", services=["shard"])["services"][0][
+                "taskDefinition"
+            ]
+            == xmpp_task
+        )
+        # ... and --force goes ahead.
+        forced = runner.invoke(app, ["up", "--force"])
+        assert forced.exit_code == 0, _failures(forced.output)
+        (tmp_path / "jitsi-ecs.toml").unlink()
+        back = runner.invoke(app, ["up", "--force"])
+        assert back.exit_code == 0, _failures(back.output)
+
+        # Rotation writes new values and restarts the services that read them.
+        rotated = runner.invoke(app, ["rotate-secrets", "--force"])
+        assert rotated.exit_code == 0, rotated.output[-3000:]
+        fresh = _secret_values(aws)
+        assert fresh.keys() == secrets.keys()
+        assert all(fresh[n] != secrets[n] for n in secrets)
+        _assert_nothing_secret_on_disk(fresh, tmp_path)
+        assert _json(runner.invoke(app, ["plan", "--json"]).stdout)["change"] == 0
+
+        # On a real account nothing is destroyed unless the stack name is typed: the aws code
+        # path, pointed at the emulator, with a state bucket that says something is deployed.
+        account = aws.account_id()
+        aws.client("s3").create_bucket(
+            Bucket=f"jitsi-ecs-tfstate-{account}-us-west-2",
+            CreateBucketConfiguration={"LocationConstraint": "us-west-2"},
+        )
+        monkeypatch.setenv("AWS_ENDPOINT_URL", emulator.endpoint)
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
+        refused = runner.invoke(app, ["down", "--target", "aws"], input="yes\n")
+        assert refused.exit_code == 2, refused.output[-3000:]
+        assert "not destroyed: the stack name was not typed" in refused.output
+        still = ecs.describe_services(cluster="jitsi", services=["shard"])["services"][0]
+        assert still["status"] == "ACTIVE"
+        monkeypatch.delenv("AWS_ENDPOINT_URL")
+        s3 = aws.client("s3")
+        s3.delete_bucket(Bucket=f"jitsi-ecs-tfstate-{account}-us-west-2")
+
+        # The forced ups above replaced the shard's task definition: the drills compare
+        # against the one it runs now.
+        shard_task = ecs.describe_services(cluster="jitsi", services=["shard"])["services"][0][
+            "taskDefinition"
+        ]
         tampered_task = _tamper(aws)
 
         code, report = _verify()
@@ -257,64 +329,6 @@ def test_up_verify_tamper_down(
             services["shard"]["desired"] == 1
             and services["shard"]["deployments"][0]["rollout_state"]
         )
-
-        # Meetings running: a change that replaces the signaling task stops and says so ...
-        aws.client("cloudwatch").put_metric_data(
-            Namespace="Jitsi",
-            MetricData=[
-                {
-                    "MetricName": "Conferences",
-                    "Dimensions": [{"Name": "Service", "Value": "jicofo"}],
-                    "Value": 2.0,
-                }
-            ],
-        )
-        (tmp_path / "jitsi-ecs.toml").write_text("[jitsi.shard]\ncpu = 512\nmemory = 4096\n")
-        xmpp_task = ecs.describe_services(cluster="jitsi", services=["shard"])["services"][0][
-            "taskDefinition"
-        ]
-        refused = runner.invoke(app, ["up"])
-        assert refused.exit_code == 2, refused.output[-3000:]
-        assert "2 conference(s) are running" in refused.output
-        assert (
-            ecs.describe_services(cluster="jitsi", services=["shard"])["services"][0][
-                "taskDefinition"
-            ]
-            == xmpp_task
-        )
-        # ... and --force goes ahead.
-        forced = runner.invoke(app, ["up", "--force"])
-        assert forced.exit_code == 0, forced.output[-3000:]
-        (tmp_path / "jitsi-ecs.toml").unlink()
-        assert runner.invoke(app, ["up", "--force"]).exit_code == 0
-
-        # Rotation writes new values and restarts the services that read them.
-        rotated = runner.invoke(app, ["rotate-secrets", "--force"])
-        assert rotated.exit_code == 0, rotated.output[-3000:]
-        fresh = _secret_values(aws)
-        assert fresh.keys() == secrets.keys()
-        assert all(fresh[n] != secrets[n] for n in secrets)
-        _assert_nothing_secret_on_disk(fresh, tmp_path)
-        assert _json(runner.invoke(app, ["plan", "--json"]).stdout)["change"] == 0
-
-        # On a real account nothing is destroyed unless the stack name is typed: the aws code
-        # path, pointed at the emulator, with a state bucket that says something is deployed.
-        account = aws.account_id()
-        aws.client("s3").create_bucket(
-            Bucket=f"jitsi-ecs-tfstate-{account}-us-west-2",
-            CreateBucketConfiguration={"LocationConstraint": "us-west-2"},
-        )
-        monkeypatch.setenv("AWS_ENDPOINT_URL", emulator.endpoint)
-        monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
-        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
-        refused = runner.invoke(app, ["down", "--target", "aws"], input="yes\n")
-        assert refused.exit_code == 2, refused.output[-3000:]
-        assert "not destroyed: the stack name was not typed" in refused.output
-        still = ecs.describe_services(cluster="jitsi", services=["shard"])["services"][0]
-        assert still["status"] == "ACTIVE"
-        monkeypatch.delenv("AWS_ENDPOINT_URL")
-        s3 = aws.client("s3")
-        s3.delete_bucket(Bucket=f"jitsi-ecs-tfstate-{account}-us-west-2")
 
         env = runner.invoke(app, ["env"])
         assert f"export AWS_ENDPOINT_URL={emulator.endpoint}" in env.stdout

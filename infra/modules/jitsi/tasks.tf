@@ -170,13 +170,12 @@ resource "aws_ecs_service" "this" {
   # Deployment alarms that mean something for the service: the ALB's 5xx for web alone. A
   # signaling task (alone or in the shard) is replaced 0%/100%, so the ALB answers 502/503
   # for a minute by design; there the circuit breaker (container and target health) decides.
-  dynamic "alarms" {
-    for_each = local.deployment_alarms[each.key] == [] ? [] : [local.deployment_alarms[each.key]]
-    content {
-      enable      = true
-      rollback    = true
-      alarm_names = alarms.value
-    }
+  # (Provider 5.100 sends an alarms configuration without names when the block is left
+  # out, which ECS refuses: where no alarm applies, the block is there and disabled.)
+  alarms {
+    enable      = length(local.deployment_alarms[each.key]) > 0
+    rollback    = length(local.deployment_alarms[each.key]) > 0
+    alarm_names = length(local.deployment_alarms[each.key]) > 0 ? local.deployment_alarms[each.key] : var.web_deployment_alarm_names
   }
 
   network_configuration {

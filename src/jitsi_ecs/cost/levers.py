@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from jitsi_ecs.config import Config
+from jitsi_ecs.config import Config, Schedule
 from jitsi_ecs.cost.estimate import Estimate, estimate
 from jitsi_ecs.cost.prices import PriceBook
 from jitsi_ecs.stack import Stack
@@ -37,8 +37,9 @@ LEVERS: tuple[Lever, ...] = (
     ),
     Lever(
         "office-hours",
-        {"jitsi": {"schedule": {"days": "MON-FRI", "start_hour": 8, "stop_hour": 18}}},
-        "everything scaled to zero outside 08-18 UTC Mon-Fri",
+        {"jitsi": {"schedule": Schedule().model_dump()}},
+        f"everything scaled to zero outside {Schedule().start_hour:02d}-"
+        f"{Schedule().stop_hour:02d} UTC {Schedule().days}",
     ),
     Lever("logs-7-days", {"observability": {"log_retention_days": 7}}, "logs kept 7 days"),
 )

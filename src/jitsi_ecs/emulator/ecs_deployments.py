@@ -13,6 +13,7 @@ whenever a service is described:
   the last COMPLETED task definition starts.
 - A deployment alarm in ALARM during a deployment fails it the same way.
 - With the breaker off, a failing deployment stays IN_PROGRESS and keeps failing tasks.
+- UpdateService keeps the deployment settings the request leaves out, as ECS does.
 """
 
 from __future__ import annotations
@@ -182,6 +183,11 @@ def install() -> None:
         cluster = props.get("cluster", "default")
         service = self._get_service(cluster, str(props["service"]).split("/")[-1])
         before = service.task_definition
+        # ECS keeps the deployment settings a request leaves out (the AWS provider sends only
+        # what changed); moto replaced the whole object, losing the min/max percentages.
+        if props.get("deployment_configuration"):
+            current = getattr(service, "deployment_configuration", None) or {}
+            props["deployment_configuration"] = {**current, **props["deployment_configuration"]}
         result = original_update(self, props)
         arn = self.describe_task_definition(wanted).arn if wanted else before
         if arn != before or force:

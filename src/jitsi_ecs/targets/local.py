@@ -25,15 +25,6 @@ EMULATOR_PROVIDER = {
 }
 
 
-def parent_zone(domain: str) -> str:
-    labels = domain.split(".")
-    return ".".join(labels[1:]) if len(labels) > 2 else domain
-
-
-def _reference(name: str) -> str:
-    return f"jitsi-ecs-{name}"
-
-
 class LocalTarget(Target):
     name: ClassVar[TargetName] = "local"
     # The emulator's clock runs JITSI_ECS_EMULATOR_SPEED times faster than real.
@@ -62,8 +53,11 @@ class LocalTarget(Target):
     def tool_variables(self, config: Config, aws: AwsContext) -> dict[str, Any]:
         variables: dict[str, Any] = {"aws_provider": EMULATOR_PROVIDER}
         if not config.certificate_arn and not config.route53_zone_id:
-            # Nothing to validate a certificate against: make the domain's parent zone here.
-            variables["route53_zone_id"] = self._zone(aws, config.domain)
+            # Nothing to serve HTTPS with: the emulator issues a certificate for the domain at
+            # once. (A zone would work too, but the provider waits 15 s after each Route 53
+            # change: the validation and alias records cost ~45 s per up and down; the
+            # infra integration test covers that path.)
+            variables["certificate_arn"] = self._certificate(aws, config.domain)
         return variables
 
     def backend(self, config: Config, aws: AwsContext, *, create: bool) -> dict[str, str] | None:
@@ -82,7 +76,7 @@ class LocalTarget(Target):
         return None  # the emulator spends nothing: the estimate is shown, then we go on
 
     def after_destroy(self, config: Config, aws: AwsContext, *, keep_running: bool) -> None:
-        self._delete_zone(aws, config.domain)
+        self._delete_certificate(aws, config.domain)
         if keep_running:
             err.print(
                 "The local emulator keeps running (--keep-emulator); `jitsi-ecs down` stops it."
@@ -92,34 +86,20 @@ class LocalTarget(Target):
         (self.workspace.stack_dir / "terraform.tfstate").unlink(missing_ok=True)
         err.print("Stopped the local emulator.")
 
-    # ------------------------------------------------------------ the emulator's DNS zone
+    # ------------------------------------------------------------ the emulator's certificate
     @staticmethod
-    def _zone(aws: AwsContext, domain: str) -> str:
-        """The emulator's hosted zone for the domain's parent, created once."""
-        route53 = aws.route53
-        name = parent_zone(domain) + "."
-        for zone in route53.list_hosted_zones()["HostedZones"]:
-            if zone["Name"] == name:
-                return str(zone["Id"]).split("/")[-1]
-        created = route53.create_hosted_zone(Name=name, CallerReference=_reference(name))
-        return str(created["HostedZone"]["Id"]).split("/")[-1]
+    def _certificate(aws: AwsContext, domain: str) -> str:
+        """An issued certificate for the domain in the emulator, requested once."""
+        for summary in aws.acm.list_certificates()["CertificateSummaryList"]:
+            if summary.get("DomainName") == domain:
+                return str(summary["CertificateArn"])
+        arn = aws.acm.request_certificate(
+            DomainName=domain, ValidationMethod="DNS", IdempotencyToken="jitsiecslocal"
+        )["CertificateArn"]
+        return str(arn)
 
     @staticmethod
-    def _delete_zone(aws: AwsContext, domain: str) -> None:
-        """Remove the zone _zone() created (and its records); other zones are not ours."""
-        route53 = aws.route53
-        name = parent_zone(domain) + "."
-        for zone in route53.list_hosted_zones()["HostedZones"]:
-            if zone["Name"] != name or zone.get("CallerReference") != _reference(name):
-                continue
-            records = route53.list_resource_record_sets(HostedZoneId=zone["Id"])
-            changes: list[Any] = [
-                {"Action": "DELETE", "ResourceRecordSet": r}
-                for r in records["ResourceRecordSets"]
-                if r["Type"] not in ("SOA", "NS")
-            ]
-            if changes:
-                route53.change_resource_record_sets(
-                    HostedZoneId=zone["Id"], ChangeBatch={"Changes": changes}
-                )
-            route53.delete_hosted_zone(Id=zone["Id"])
+    def _delete_certificate(aws: AwsContext, domain: str) -> None:
+        for summary in aws.acm.list_certificates()["CertificateSummaryList"]:
+            if summary.get("DomainName") == domain:
+                aws.acm.delete_certificate(CertificateArn=summary["CertificateArn"])

@@ -33,6 +33,7 @@ def build(dest: Path) -> str:
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, source.read_bytes())
+    dest.chmod(0o600)  # it lands in the tool's private working copy
     return base64.b64encode(hashlib.sha256(dest.read_bytes()).digest()).decode()
 
 

@@ -128,6 +128,34 @@ def test_create_service_keeps_deployment_configuration(aws: None) -> None:
     assert service["deployments"][0]["rolloutState"] == "COMPLETED"
 
 
+def test_update_service_keeps_the_deployment_settings_it_does_not_name(aws: None) -> None:
+    ecs = _client("ecs")
+    ecs.create_cluster(clusterName="c")
+    ecs.register_task_definition(
+        family="f", containerDefinitions=[{"name": "x", "image": "i", "memory": 128}]
+    )
+    ecs.create_service(
+        cluster="c",
+        serviceName="s",
+        taskDefinition="f",
+        desiredCount=1,
+        deploymentConfiguration={
+            "deploymentCircuitBreaker": {"enable": False, "rollback": False},
+            "maximumPercent": 100,
+            "minimumHealthyPercent": 0,
+        },
+    )
+    breaker = {"enable": True, "rollback": True}
+    ecs.update_service(
+        cluster="c", service="s", deploymentConfiguration={"deploymentCircuitBreaker": breaker}
+    )
+    config = ecs.describe_services(cluster="c", services=["s"])["services"][0][
+        "deploymentConfiguration"
+    ]
+    assert config["deploymentCircuitBreaker"] == breaker
+    assert (config["maximumPercent"], config["minimumHealthyPercent"]) == (100, 0)
+
+
 def test_security_group_rule_keeps_description_of_group_pair(aws: None) -> None:
     ec2 = _client("ec2")
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]

@@ -1,4 +1,4 @@
-"""The local target: its DNS zone in the emulator, its provider switches, nothing to ask."""
+"""The local target: its certificate in the emulator, its provider switches, nothing to ask."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from moto import mock_aws
 
 from jitsi_ecs.aws import AwsContext
 from jitsi_ecs.config import Config
-from jitsi_ecs.targets.local import EMULATOR_PROVIDER, LocalTarget, parent_zone
+from jitsi_ecs.cost.estimate import Estimate, Item
+from jitsi_ecs.targets.local import EMULATOR_PROVIDER, LocalTarget
 from jitsi_ecs.workspace import Workspace
 
 
@@ -22,27 +23,31 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[AwsContext]:
         yield AwsContext(region="us-west-2")
 
 
-def test_zone_is_made_once_given_to_terraform_and_removed(aws: AwsContext, tmp_path: Path) -> None:
+def test_a_certificate_is_issued_once_given_to_terraform_and_removed(
+    aws: AwsContext, tmp_path: Path
+) -> None:
     target = LocalTarget(Workspace.for_target("local", tmp_path))
-    assert parent_zone("meet.example.com") == "example.com"
-    assert parent_zone("example.com") == "example.com"
     first = target.tool_variables(Config(), aws)
-    assert first["aws_provider"] == EMULATOR_PROVIDER
-    assert target.tool_variables(Config(), aws)["route53_zone_id"] == first["route53_zone_id"]
+    assert first["aws_provider"] == EMULATOR_PROVIDER and "route53_zone_id" not in first
+    assert target.tool_variables(Config(), aws)["certificate_arn"] == first["certificate_arn"]
+    listed = aws.acm.list_certificates()["CertificateSummaryList"]
+    assert [c["DomainName"] for c in listed] == ["meet.example.com"]
     target.after_destroy(Config(), aws, keep_running=True)
-    assert aws.route53.list_hosted_zones()["HostedZones"] == []
+    assert aws.acm.list_certificates()["CertificateSummaryList"] == []
 
 
-def test_no_zone_when_the_config_names_a_certificate(aws: AwsContext, tmp_path: Path) -> None:
+def test_nothing_made_when_the_config_names_a_certificate_or_zone(
+    aws: AwsContext, tmp_path: Path
+) -> None:
     target = LocalTarget(Workspace.for_target("local", tmp_path))
-    config = Config(certificate_arn="arn:aws:acm:us-west-2:123456789012:certificate/x")
-    assert "route53_zone_id" not in target.tool_variables(config, aws)
-    assert aws.route53.list_hosted_zones()["HostedZones"] == []
+    given = Config(certificate_arn="arn:aws:acm:us-west-2:123456789012:certificate/x")
+    assert "certificate_arn" not in target.tool_variables(given, aws)
+    assert "certificate_arn" not in target.tool_variables(Config(route53_zone_id="Z1"), aws)
+    assert aws.acm.list_certificates()["CertificateSummaryList"] == []
 
 
-def test_a_zone_it_did_not_make_is_left_alone(aws: AwsContext, tmp_path: Path) -> None:
-    aws.route53.create_hosted_zone(Name="example.com.", CallerReference="someone-else")
-    LocalTarget(Workspace.for_target("local", tmp_path)).after_destroy(
-        Config(), aws, keep_running=True
-    )
-    assert len(aws.route53.list_hosted_zones()["HostedZones"]) == 1
+def test_the_emulator_spends_nothing_and_asks_nothing(tmp_path: Path) -> None:
+    target = LocalTarget(Workspace.for_target("local", tmp_path))
+    pricey = Estimate([Item("r", "c", 1, "u", 500, 500)], [60], "2026-11-27", "us-west-2")
+    target.cost_gate(pricey, accept_cost=False)
+    target.confirm_disruption("ends meetings")
