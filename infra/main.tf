@@ -50,7 +50,6 @@ module "edge" {
     healthy_threshold   = var.health_check.target_group.healthy_threshold
     unhealthy_threshold = var.health_check.target_group.unhealthy_threshold
   }
-  routes = var.routes
 }
 
 module "observability" {
@@ -68,7 +67,7 @@ module "observability" {
     alb_arn_suffix          = module.edge.alb_arn_suffix
     target_group_arn_suffix = module.edge.web_target_group_arn_suffix
     cluster_name            = local.cluster_name
-    service_names           = keys(local.desired_counts)
+    service_names           = concat(keys(local.desired_counts), keys(var.services))
   }
 }
 
@@ -81,7 +80,7 @@ module "alarms" {
   alb_arn_suffix          = module.edge.alb_arn_suffix
   target_group_arn_suffix = module.edge.web_target_group_arn_suffix
   cluster_name            = local.cluster_name
-  desired_counts          = local.desired_counts
+  desired_counts          = merge(local.desired_counts, { for k, s in var.services : k => s.desired_count })
   period                  = var.alarms.period
   thresholds = {
     target_5xx          = var.alarms.target_5xx_threshold
@@ -148,4 +147,40 @@ module "budgets" {
   limits     = var.budgets.limits
   emails     = var.budgets.emails
   topic_name = var.budgets.topic_name
+}
+
+# Operator services behind the same ALB ([services.*]), each with the nets Jitsi's have.
+module "services" {
+  source   = "./modules/service"
+  for_each = var.services
+
+  name             = each.key
+  stack_name       = var.name
+  region           = var.region
+  service          = each.value
+  cpu_architecture = var.jitsi.cpu_architecture
+  schedule         = var.jitsi.schedule
+  cluster = {
+    name = module.jitsi.cluster_name
+    arn  = module.jitsi.cluster_arn
+  }
+  health_check = var.health_check
+  vpc_id       = module.network.vpc_id
+  subnet_ids   = module.network.public_subnet_ids
+  alb = {
+    security_group_id = module.edge.alb_security_group_id
+    listener_arn      = module.edge.https_listener_arn
+    arn_suffix        = module.edge.alb_arn_suffix
+  }
+  log_group_name = module.observability.log_group_name
+  adot = {
+    policy_arn       = module.observability.adot_policy_arn
+    metric_namespace = var.observability.metric_namespace
+  }
+  alarms = {
+    topic_arn           = module.alarms.topic_arn
+    period              = var.alarms.period
+    target_5xx          = var.alarms.target_5xx_threshold
+    p99_latency_seconds = var.alarms.p99_latency_seconds
+  }
 }

@@ -21,7 +21,10 @@ class StackOutputs(BaseModel):
     https_listener_arn: str
     http_listener_arn: str
     web_target_group_arn: str
-    route_target_group_arns: dict[str, str] = {}
+    # Operator services ([services.*]); empty for a stack deployed before they existed.
+    service_target_group_arns: dict[str, str] = {}
+    service_secret_parameters: dict[str, dict[str, str]] = {}
+    service_task_role_arns: dict[str, str] = {}
     cluster_name: str
     service_names: dict[str, str]
     service_containers: dict[str, list[str]]
@@ -32,12 +35,21 @@ class StackOutputs(BaseModel):
     budget_alerts_topic_arn: str
     alarm_names: dict[str, str]
     deployment_alarm_names: list[str]
+    service_deployment_alarm_names: dict[str, list[str]] = {}
+    log_stream_prefixes: dict[str, str] = {}
     budget_names: dict[str, str]
     log_group_name: str
     dashboard_name: str
     web_port: int
     telemetry_function_name: str | None = None
     telemetry_schedule_rule_name: str | None = None
+
+    def deployment_alarms(self, service: str) -> list[str]:
+        """The alarms that roll back a deployment of this service."""
+        return self.service_deployment_alarm_names.get(service, self.deployment_alarm_names)
+
+    def log_stream_prefix(self, container: str) -> str:
+        return self.log_stream_prefixes.get(container, container)
 
     @classmethod
     def parse(cls, raw: dict[str, Any]) -> StackOutputs:

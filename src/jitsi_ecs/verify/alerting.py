@@ -11,7 +11,9 @@ from jitsi_ecs.config import Config
 from jitsi_ecs.verify.result import Check, VerifyContext, compare, missing
 
 
-def expected_alarms(config: Config, services: list[str]) -> dict[str, dict[str, Any]]:
+def expected_alarms(
+    config: Config, services: list[str], target_groups: dict[str, str] | None = None
+) -> dict[str, dict[str, Any]]:
     """Alarm kind (the key of the alarm_names output) -> what it must watch, from the config."""
     alarms = config.alarms
     alb = {
@@ -46,6 +48,13 @@ def expected_alarms(config: Config, services: list[str]) -> dict[str, dict[str, 
             "threshold": float(alarms.p99_latency_seconds),
         },
     }
+    # Each operator service's own target group (its deployment alarms): the same kinds, but
+    # dimensioned on that target group alone (target_groups: service -> ARN, from the outputs).
+    for name in config.services:
+        arn = (target_groups or {}).get(name, "")
+        watched = {"target_group": arn.rsplit(":", 1)[-1] or None}
+        for kind in ("target-5xx", "p99-latency", "unhealthy-hosts"):
+            wanted[f"{name}-{kind}"] = {**wanted[kind], **watched}
     for service in services:
         wanted[f"{service}-running-tasks"] = {
             "namespace": "ECS/ContainerInsights",
@@ -131,7 +140,10 @@ def checks(ctx: VerifyContext) -> Iterator[Check]:
 
 
 def _alarms(ctx: VerifyContext) -> Iterator[Check]:
-    wanted = expected_alarms(ctx.config, list(ctx.outputs.service_names))
+    outputs = ctx.outputs
+    wanted = expected_alarms(
+        ctx.config, list(outputs.service_names), outputs.service_target_group_arns
+    )
     names = ctx.outputs.alarm_names
     found = ctx.aws.alarms([names[kind] for kind in wanted if kind in names])
     topic = ctx.outputs.deployment_alerts_topic_arn
@@ -145,6 +157,9 @@ def _alarms(ctx: VerifyContext) -> Iterator[Check]:
         observed = _observed_alarm(alarm)
         actions = alarm.get("AlarmActions", [])
         observed["notifies"] = topic if topic in actions else actions
+        if "target_group" in expected:
+            dims = {d["Name"]: d["Value"] for d in alarm.get("Dimensions", [])}
+            observed["target_group"] = dims.get("TargetGroup")
         yield compare(check_id, expected, observed)
 
 
