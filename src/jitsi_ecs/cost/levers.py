@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import ValidationError
+
 from jitsi_ecs.config import Config
 from jitsi_ecs.cost.estimate import Estimate, estimate
 from jitsi_ecs.cost.prices import PriceBook
@@ -63,7 +65,20 @@ def compare(stack: Stack, book: PriceBook) -> list[dict[str, Any]]:
     ]
     try:
         for lever in LEVERS:
-            changed = Config.model_validate(merged(stack.config.model_dump(), lever.change))
+            try:
+                changed = Config.model_validate(merged(stack.config.model_dump(), lever.change))
+            except ValidationError as exc:
+                # Another choice rules it out (a service on Spot cannot move to ARM64).
+                reason = exc.errors()[0]["msg"].removeprefix("Value error, ")
+                rows.append(
+                    {
+                        "lever": lever.name,
+                        "change": f"not applicable: {reason}",
+                        "monthly_total": baseline.monthly_total,
+                        "saving": 0.0,
+                    }
+                )
+                continue
             if changed == stack.config:
                 continue  # already pulled
             est = estimate_config(stack, changed, book)
