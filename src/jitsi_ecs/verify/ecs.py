@@ -53,7 +53,9 @@ class Expected:
     adot: bool  # given the collector-less ADOT variables
 
 
-def expected(config: Config, service: str, container: str, web_port: int) -> Expected:
+def expected(config: Config, service: str, container: str, web_port: int) -> Expected | None:
+    """None for a container the config does not describe (a service deployed, then removed
+    from the config without `up`)."""
     operator = config.services.get(service)
     if operator is not None:
         return Expected(
@@ -61,6 +63,8 @@ def expected(config: Config, service: str, container: str, web_port: int) -> Exp
             sorted(operator.secrets),
             operator.adot,
         )
+    if container not in expected_secrets(config):
+        return None
     return Expected(
         health_probe(container, web_port),
         expected_secrets(config)[container],
@@ -155,9 +159,18 @@ def _task_checks(ctx: VerifyContext, service: str, task_def: Any) -> Iterator[Ch
     leaked: list[str] = []
     for name in wanted_names:
         spec = expected(ctx.config, service, name, ctx.outputs.web_port)
-        secrets_wanted[name] = spec.secrets
         container = containers.get(name)
         prefix = f"task.{service}.{name}"
+        if spec is None:
+            yield Check(
+                f"{prefix}.config",
+                "fail",
+                f"[services.{service}] in the config",
+                "deployed, not in the config",
+                "run `jitsi-ecs up` to remove it, or put its block back",
+            )
+            continue
+        secrets_wanted[name] = spec.secrets
         if container is None:
             yield missing(f"{prefix}.health-check", name, f"container {name}")
             continue
