@@ -44,7 +44,6 @@ module "edge" {
     healthy_threshold   = var.health_check.target_group.healthy_threshold
     unhealthy_threshold = var.health_check.target_group.unhealthy_threshold
   }
-  routes = var.routes
 }
 
 module "observability" {
@@ -63,7 +62,7 @@ module "observability" {
     alb_arn_suffix          = module.edge.alb_arn_suffix
     target_group_arn_suffix = module.edge.web_target_group_arn_suffix
     cluster_name            = local.cluster_name
-    service_names           = keys(module.jitsi.service_facts)
+    service_names           = concat(keys(module.jitsi.service_facts), keys(var.services))
   }
 }
 
@@ -77,9 +76,10 @@ module "alarms" {
   target_group_arn_suffix = module.edge.web_target_group_arn_suffix
   cluster_name            = local.cluster_name
   cluster_arn             = module.jitsi.cluster_arn
-  services                = module.jitsi.service_facts
-  container_insights      = var.observability.container_insights
-  period                  = var.alarms.period
+  # Operator services ([services.*]) carry their own target-group alarms (modules/service).
+  services           = module.jitsi.service_facts
+  container_insights = var.observability.container_insights
+  period             = var.alarms.period
   thresholds = {
     target_5xx          = var.alarms.target_5xx_threshold
     elb_5xx             = var.alarms.elb_5xx_threshold
@@ -167,4 +167,40 @@ module "budgets" {
   limits     = var.budgets.limits
   emails     = var.budgets.emails
   topic_name = var.budgets.topic_name
+}
+
+# Operator services behind the same ALB ([services.*]), each with the nets Jitsi's have.
+module "services" {
+  source   = "./modules/service"
+  for_each = var.services
+
+  name             = each.key
+  stack_name       = var.name
+  region           = var.region
+  service          = each.value
+  cpu_architecture = var.jitsi.cpu_architecture
+  schedule         = var.jitsi.schedule
+  cluster = {
+    name = module.jitsi.cluster_name
+    arn  = module.jitsi.cluster_arn
+  }
+  health_check = var.health_check
+  vpc_id       = module.network.vpc_id
+  subnet_ids   = module.network.public_subnet_ids
+  alb = {
+    security_group_id = module.edge.alb_security_group_id
+    listener_arn      = module.edge.https_listener_arn
+    arn_suffix        = module.edge.alb_arn_suffix
+  }
+  log_group_name = module.observability.log_group_name
+  adot = {
+    policy_arn       = module.observability.adot_policy_arn
+    metric_namespace = var.observability.metric_namespace
+  }
+  alarms = {
+    topic_arn           = module.alarms.topic_arn
+    period              = var.alarms.period
+    target_5xx          = var.alarms.target_5xx_threshold
+    p99_latency_seconds = var.alarms.p99_latency_seconds
+  }
 }

@@ -28,9 +28,9 @@ output "web_target_group_arn" {
   value       = module.edge.web_target_group_arn
 }
 
-output "route_target_group_arns" {
-  description = "Target group ARN of each configured route."
-  value       = module.edge.route_target_group_arns
+output "service_target_group_arns" {
+  description = "Target group ARN of each operator service ([services.*])."
+  value       = { for k, s in module.services : k => s.target_group_arn }
 }
 
 output "cluster_name" {
@@ -39,18 +39,21 @@ output "cluster_name" {
 }
 
 output "service_names" {
-  description = "ECS service name of web, xmpp and jvb."
-  value       = module.jitsi.service_names
+  description = "ECS service name of web, xmpp, jvb and each operator service."
+  value       = merge(module.jitsi.service_names, { for k, s in module.services : k => s.service_name })
 }
 
 output "service_containers" {
   description = "Container names of each service's task."
-  value       = module.jitsi.service_containers
+  value       = merge(module.jitsi.service_containers, { for k, s in module.services : k => s.container_names })
 }
 
 output "task_counts" {
   description = "Tasks each service runs while awake: min and max (equal unless autoscaled)."
-  value       = module.jitsi.task_counts
+  value = merge(
+    module.jitsi.task_counts,
+    { for k, s in module.services : k => { min = s.desired_count, max = s.desired_count } },
+  )
 }
 
 output "autoscaled_services" {
@@ -70,7 +73,7 @@ output "bridge_dns_names" {
 
 output "task_definition_arns" {
   description = "Task definition ARN of each service."
-  value       = module.jitsi.task_definition_arns
+  value       = merge(module.jitsi.task_definition_arns, { for k, s in module.services : k => s.task_definition_arn })
 }
 
 output "egress_alarm_kbps" {
@@ -99,8 +102,12 @@ output "budget_alerts_topic_arn" {
 }
 
 output "alarm_names" {
-  description = "Every alarm, by kind (Jitsi telemetry alarms included when enabled)."
-  value       = merge(module.alarms.alarm_names, try(module.telemetry[0].alarm_names, {}))
+  description = "Every alarm, by kind (Jitsi telemetry alarms when enabled, <service>-<kind> for operator services)."
+  value = merge(
+    module.alarms.alarm_names,
+    try(module.telemetry[0].alarm_names, {}),
+    merge([for k, s in module.services : { for kind, n in s.alarm_names : "${k}-${kind}" => n }]...),
+  )
 }
 
 output "telemetry_function_name" {
@@ -114,8 +121,11 @@ output "telemetry_schedule_rule_name" {
 }
 
 output "deployment_alarm_names" {
-  description = "Alarms that roll back a deployment, by service (empty: the circuit breaker alone)."
-  value       = module.jitsi.deployment_alarm_names
+  description = "Alarms that roll back a deployment, by service (empty: the circuit breaker alone; operator services: their own target group's)."
+  value = merge(
+    module.jitsi.deployment_alarm_names,
+    { for k, s in module.services : k => s.deployment_alarm_names },
+  )
 }
 
 output "quiet_hours_schedule_names" {
@@ -146,4 +156,22 @@ output "dashboard_name" {
 output "web_port" {
   description = "Container port of nginx in the chosen image line."
   value       = local.web_port
+}
+
+output "service_secret_parameters" {
+  description = "SSM SecureString parameter name of each secret of each operator service."
+  value       = { for k, s in module.services : k => s.secret_parameter_names }
+}
+
+output "service_task_role_arns" {
+  description = "Task role of each operator service: attach the policies its app needs."
+  value       = { for k, s in module.services : k => s.task_role_arn }
+}
+
+output "log_stream_prefixes" {
+  description = "awslogs stream prefix of each container in the log group."
+  value = merge(
+    { for c in toset(flatten(values(module.jitsi.service_containers))) : c => c },
+    { for k, s in module.services : s.container_names[0] => s.log_stream_prefix },
+  )
 }

@@ -410,61 +410,139 @@ variable "auth" {
     condition     = !var.auth.enabled || var.jitsi.auth_type == "jwt"
     error_message = "auth.enabled needs jitsi.auth_type = jwt: without tokens there is nothing to issue"
   }
-
-  validation {
-    condition     = !var.auth.enabled || alltrue([for r in values(var.routes) : alltrue([for p in r.path_patterns : !startswith(p, "/auth")])])
-    error_message = "routes: /auth/* belongs to the auth page while auth.enabled is true"
-  }
 }
 
-variable "routes" {
-  description = "More services behind the same ALB, one listener rule each."
+variable "services" {
+  description = "Operator services behind the same ALB, each with the Jitsi services' safety nets."
   type = map(object({
+    image         = string
+    port          = number
     path_patterns = list(string)
     priority      = number
-    port          = number
-    health_path   = optional(string, "/health")
+    cpu           = optional(number, 256)
+    memory        = optional(number, 512)
+    desired_count = optional(number, 1)
+    health_path   = optional(string, "/")
+    environment   = optional(map(string), {})
+    secrets       = optional(list(string), [])
+    adot          = optional(bool, false)
+    spot          = optional(bool, false)
   }))
   default = {}
 
   validation {
-    condition     = alltrue([for key in keys(var.routes) : can(regex("^[a-z][a-z0-9-]{0,20}$", key))])
-    error_message = "every key of routes must be lowercase letters, digits and dashes (max 21)."
+    condition     = alltrue([for key in keys(var.services) : can(regex("^[a-z]([a-z0-9-]{0,19}[a-z0-9])?$", key))])
+    error_message = "every key of services must be 1-21 lowercase letters, digits and dashes, starting with a letter, not ending in a dash."
   }
 
   validation {
-    condition     = alltrue([for v_key, v in var.routes : length(v.path_patterns) >= 1 && length(v.path_patterns) <= 5])
-    error_message = "routes.<name>.path_patterns must have 1 to 5 item(s)."
+    condition     = alltrue([for v_key, v in var.services : can(regex("^([A-Za-z0-9.-]+(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(@sha256:[a-f0-9]{64})?|@sha256:[a-f0-9]{64})$", v.image))])
+    error_message = "services.<name>.image must be an image with a pinned tag or digest, such as public.ecr.aws/nginx/nginx:1.27.3 or repo/app@sha256:<64 hex> (untagged images are refused)."
   }
 
   validation {
-    condition     = alltrue([for v_key, v in var.routes : alltrue([for item in v.path_patterns : can(regex("^/", item))])])
-    error_message = "every item of routes.<name>.path_patterns must be a path starting with /."
+    condition     = alltrue([for v_key, v in var.services : v.port >= 1 && v.port <= 65535])
+    error_message = "services.<name>.port must be at least 1 and at most 65535."
   }
 
   validation {
-    condition     = alltrue([for v_key, v in var.routes : v.priority >= 1 && v.priority <= 50000])
-    error_message = "routes.<name>.priority must be at least 1 and at most 50000."
+    condition     = alltrue([for v_key, v in var.services : length(v.path_patterns) >= 1 && length(v.path_patterns) <= 5])
+    error_message = "services.<name>.path_patterns must have 1 to 5 item(s)."
   }
 
   validation {
-    condition     = alltrue([for v_key, v in var.routes : v.port >= 1 && v.port <= 65535])
-    error_message = "routes.<name>.port must be at least 1 and at most 65535."
+    condition     = alltrue([for v_key, v in var.services : alltrue([for item in v.path_patterns : can(regex("^/[A-Za-z0-9_.~/*?-]*$", item))])])
+    error_message = "every item of services.<name>.path_patterns must be an ALB path pattern starting with / (letters, digits, _ . ~ / - and the wildcards * ?)."
   }
 
   validation {
-    condition     = alltrue([for v_key, v in var.routes : can(regex("^/", v.health_path))])
-    error_message = "routes.<name>.health_path must be a path starting with /."
+    condition     = alltrue([for v_key, v in var.services : v.priority >= 10 && v.priority <= 50000])
+    error_message = "services.<name>.priority must be at least 10 and at most 50000."
   }
 
   validation {
-    condition     = length(distinct([for r in values(var.routes) : r.priority])) == length(var.routes)
-    error_message = "routes: each listener rule needs its own priority"
+    condition     = alltrue([for v_key, v in var.services : contains([256, 512, 1024, 2048, 4096, 8192, 16384], v.cpu)])
+    error_message = "services.<name>.cpu must be one of 256, 512, 1024, 2048, 4096, 8192, 16384."
   }
 
   validation {
-    condition     = length(distinct(flatten([for r in values(var.routes) : r.path_patterns]))) == length(flatten([for r in values(var.routes) : r.path_patterns]))
-    error_message = "routes: a path pattern may go to one route only"
+    condition     = alltrue([for v_key, v in var.services : v.desired_count >= 1 && v.desired_count <= 100])
+    error_message = "services.<name>.desired_count must be at least 1 and at most 100."
+  }
+
+  validation {
+    condition     = alltrue([for v_key, v in var.services : can(regex("^/", v.health_path))])
+    error_message = "services.<name>.health_path must be a path starting with /."
+  }
+
+  validation {
+    condition     = alltrue([for v_key, v in var.services : alltrue([for key in keys(v.environment) : can(regex("^[A-Za-z_][A-Za-z0-9_]*$", key))])])
+    error_message = "every key of services.<name>.environment must be an environment variable name (letters, digits and _, not starting with a digit)."
+  }
+
+  validation {
+    condition     = alltrue([for v_key, v in var.services : alltrue([for item in v.secrets : can(regex("^[A-Za-z_][A-Za-z0-9_]*$", item))])])
+    error_message = "every item of services.<name>.secrets must be an environment variable name (letters, digits and _, not starting with a digit)."
+  }
+
+  validation {
+    condition     = alltrue([for v_key, v in var.services : contains(lookup({ 256 = [512, 1024, 2048], 512 = [1024, 2048, 3072, 4096], 1024 = [2048, 3072, 4096, 5120, 6144, 7168, 8192], 2048 = [4096, 5120, 6144, 7168, 8192, 9216, 10240, 11264, 12288, 13312, 14336, 15360, 16384], 4096 = [8192, 9216, 10240, 11264, 12288, 13312, 14336, 15360, 16384, 17408, 18432, 19456, 20480, 21504, 22528, 23552, 24576, 25600, 26624, 27648, 28672, 29696, 30720], 8192 = [16384, 20480, 24576, 28672, 32768, 36864, 40960, 45056, 49152, 53248, 57344, 61440], 16384 = [32768, 40960, 49152, 57344, 65536, 73728, 81920, 90112, 98304, 106496, 114688, 122880] }, tostring(v.cpu), []), v.memory)])
+    error_message = "services.<name>: cpu cpu with memory memory MiB is not a Fargate task size (cpu 256: 512, 1024 or 2048 MiB; 512: 1-4 GiB; 1024: 2-8 GiB; 2048: 4-16 GiB; 4096: 8-30 GiB, in 1 GiB steps)"
+  }
+
+  validation {
+    condition     = alltrue([for v_key, v in var.services : !can(regex("(?i):(latest|stable|edge|nightly|main|master|mainline|dev|develop)$", v.image))])
+    error_message = "services.<name>: image image has a moving tag: pin a version (such as nginx:1.27.3) or add a digest (@sha256:...)"
+  }
+
+  validation {
+    condition     = alltrue([for v_key, v in var.services : alltrue([for p in v.path_patterns : alltrue([for s in ["/", "/config.js", "/interface_config.js", "/external_api.js", "/logging_config.js", "/index.html", "/manifest.json", "/pwa-worker.js", "/favicon.ico", "/robots.txt", "/http-bind", "/xmpp-websocket", "/_api/room-info", "/rtcstats-ws/x", "/socket.io/x", "/rtc-visualizer", "/rtc-visualizer/x", "/colibri-ws/x", "/colibri-relay-ws/x", "/etherpad/x", "/_load-test/x", "/libs/x", "/css/x", "/static/x", "/images/x", "/fonts/x", "/lang/x", "/sounds/x", "/connection_optimization/x", "/.well-known/x", "/transcripts/x"] : !can(regex("^${replace(replace(replace(p, ".", "\\."), "*", ".*"), "?", ".")}$", s))]) && alltrue([for d in ["/rtcstats-ws/", "/socket.io/", "/rtc-visualizer/", "/colibri-ws/", "/colibri-relay-ws/", "/etherpad/", "/_load-test/", "/libs/", "/css/", "/static/", "/images/", "/fonts/", "/lang/", "/sounds/", "/connection_optimization/", "/.well-known/", "/transcripts/"] : !startswith(p, d)])])])
+    error_message = "services.<name>: path_patterns path_patterns take paths the Jitsi web image serves itself (/, /config.js, /http-bind, /xmpp-websocket, /colibri-ws/, /libs/, ...: config.JITSI_PATHS); Jitsi lives at the root"
+  }
+
+  validation {
+    condition     = alltrue([for v_key, v in var.services : length(setintersection(toset(v.secrets), toset(keys(v.environment)))) == 0])
+    error_message = "services.<name>: secrets secrets are also set in environment: a name is one or the other"
+  }
+
+  validation {
+    condition     = alltrue([for v_key, v in var.services : alltrue([for k in keys(v.environment) : !can(regex("PASSWORD|SECRET|TOKEN|PRIVATE_KEY", k))])])
+    error_message = "services.<name>: environment holds a secret-looking name (PASSWORD, SECRET, TOKEN, PRIVATE_KEY): put it in secrets, which reach the container through ECS secrets"
+  }
+
+  validation {
+    condition     = alltrue([for v_key, v in var.services : !v.adot || alltrue([for k in keys(v.environment) : !startswith(k, "OTEL_")])])
+    error_message = "services.<name>: environment sets OTEL_ variables, which adot = true sets itself"
+  }
+
+  validation {
+    condition     = alltrue([for p in flatten([for s in values(var.services) : s.path_patterns]) : alltrue([for s in ["/auth", "/auth/x", "/oauth2/x"] : !can(regex("^${replace(replace(replace(p, ".", "\\."), "*", ".*"), "?", ".")}$", s))]) && alltrue([for d in ["/auth/", "/oauth2/"] : !startswith(p, d)])]) || !var.auth.enabled
+    error_message = "services: /auth, /auth/* and /oauth2/* belong to the /auth/ page while auth.enabled is true; choose other path patterns"
+  }
+
+  validation {
+    condition     = length(distinct([for s in values(var.services) : s.priority])) == length(var.services)
+    error_message = "services: each listener rule needs its own priority"
+  }
+
+  validation {
+    condition     = length(distinct(flatten([for s in values(var.services) : s.path_patterns]))) == length(flatten([for s in values(var.services) : s.path_patterns]))
+    error_message = "services: a path pattern may go to one service only"
+  }
+
+  validation {
+    condition     = length(setintersection(toset(keys(var.services)), toset(["web", "xmpp", "prosody", "jicofo", "jvb", "jibri", "jigasi", "jitsi", "shard", "signaling", "auth", "telemetry"]))) == 0
+    error_message = "services: web, xmpp, prosody, jicofo, jvb, jibri, jigasi, jitsi, shard, signaling, auth, telemetry name Jitsi's own services and the tool's functions; choose another service name"
+  }
+
+  validation {
+    condition     = alltrue([for n in keys(var.services) : length(var.name) + 1 + length(n) <= 32])
+    error_message = "services: the stack name, a dash and the service name must fit a target group name (32 characters)"
+  }
+
+  validation {
+    condition     = alltrue([for s in values(var.services) : !s.spot]) || var.jitsi.cpu_architecture == "X86_64"
+    error_message = "services: spot needs jitsi.cpu_architecture = X86_64 (Fargate Spot has no ARM64)"
   }
 }
 

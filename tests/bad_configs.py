@@ -37,6 +37,18 @@ class Bad:
 
 DROPPED = "Terraform object types drop unknown attributes; the CLI refuses them"
 
+
+def service(**change: Any) -> dict[str, Any]:
+    """A valid [services.api] block, with some keys changed."""
+    return {
+        "image": "public.ecr.aws/nginx/nginx:1.27.3",
+        "port": 8004,
+        "path_patterns": ["/api/v1/*"],
+        "priority": 40,
+        **change,
+    }
+
+
 BAD: list[Bad] = [
     Bad(
         "wrong_type",
@@ -120,44 +132,135 @@ BAD: list[Bad] = [
     Bad("budget_zero", {"budgets": {"limits": [0, 5]}}, "budgets: limits [0.0, 5.0] must be"),
     Bad("budgets_empty", {"budgets": {"limits": []}}, "budgets.limits: List should have at least"),
     Bad(
-        "routes_same_priority",
+        "services_same_priority",
         {
-            "routes": {
-                "stream": {"path_patterns": ["/stream/*"], "priority": 10, "port": 8002},
-                "api": {"path_patterns": ["/api/v1/*"], "priority": 10, "port": 8004},
+            "services": {
+                "stream": service(path_patterns=["/stream/*"], priority=10),
+                "api": service(priority=10),
             }
         },
-        "(top level): routes: each listener rule needs its own priority",
-        key="routes",
+        "(top level): services: each listener rule needs its own priority",
+        key="services",
     ),
     Bad(
-        "routes_same_path",
-        {
-            "routes": {
-                "api": {"path_patterns": ["/api/*"], "priority": 10, "port": 8001},
-                "api2": {"path_patterns": ["/api/*"], "priority": 11, "port": 8005},
-            }
-        },
-        "(top level): routes: a path pattern may go to one route only",
-        key="routes",
+        "services_same_path",
+        {"services": {"api": service(), "api2": service(priority=41)}},
+        "(top level): services: a path pattern may go to one service only",
+        key="services",
     ),
     Bad(
-        "route_relative_path",
-        {"routes": {"x": {"path_patterns": ["auth/*"], "priority": 1, "port": 8001}}},
-        "routes.x.path_patterns.0: 'auth/*' is not a path starting with /",
-        key="routes",
+        "service_relative_path",
+        {"services": {"x": service(path_patterns=["api/*"])}},
+        "services.x.path_patterns.0: 'api/*' is not an ALB path pattern starting with /",
+        key="services",
     ),
     Bad(
-        "route_bad_name",
-        {"routes": {"Api": {"path_patterns": ["/api/*"], "priority": 1, "port": 8001}}},
-        "routes.Api.[key]: 'Api' is not lowercase letters, digits and dashes",
-        key="routes",
+        "service_bad_name",
+        {"services": {"Api": service()}},
+        "services.Api.[key]: 'Api' is not 1-21 lowercase letters, digits and dashes",
+        key="services",
     ),
     Bad(
-        "route_priority_0",
-        {"routes": {"x": {"path_patterns": ["/x/*"], "priority": 0, "port": 8001}}},
-        "routes.x.priority: Input should be greater than or equal to 1",
-        key="routes",
+        "service_named_like_jitsi",
+        {"services": {"web": service()}},
+        "(top level): services: web, xmpp, prosody, jicofo, jvb",
+        key="services",
+    ),
+    Bad(
+        "service_priority_kept_for_the_tool",
+        {"services": {"api": service(priority=5)}},
+        "services.api.priority: Input should be greater than or equal to 10",
+        key="services",
+    ),
+    Bad(
+        "service_takes_the_root",
+        {"services": {"api": service(path_patterns=["/*"])}},
+        'services.api: path_patterns ["/*"] take paths the Jitsi web image serves itself',
+        key="services",
+    ),
+    Bad(
+        "service_takes_bosh",
+        {"services": {"api": service(path_patterns=["/http-bind"])}},
+        'services.api: path_patterns ["/http-bind"] take paths the Jitsi web image serves',
+        key="services",
+    ),
+    Bad(
+        "service_takes_xmpp_websocket",
+        {"services": {"api": service(path_patterns=["/xmpp-*"])}},
+        'services.api: path_patterns ["/xmpp-*"] take paths the Jitsi web image serves',
+        key="services",
+    ),
+    Bad(
+        "service_takes_colibri_ws",
+        {"services": {"api": service(path_patterns=["/colibri-ws/*"])}},
+        'services.api: path_patterns ["/colibri-ws/*"] take paths the Jitsi web image serves',
+        key="services",
+    ),
+    Bad(
+        "service_takes_config_js",
+        {"services": {"api": service(path_patterns=["/api/*", "/config.js"])}},
+        'services.api: path_patterns ["/api/*", "/config.js"] take paths the Jitsi web image',
+        key="services",
+    ),
+    Bad(
+        "service_takes_static_files",
+        {"services": {"api": service(path_patterns=["/libs/api/*"])}},
+        'services.api: path_patterns ["/libs/api/*"] take paths the Jitsi web image serves',
+        key="services",
+    ),
+    Bad(
+        "service_latest_image",
+        {"services": {"api": service(image="nginx:latest")}},
+        'services.api: image "nginx:latest" has a moving tag',
+        key="services",
+    ),
+    Bad(
+        "service_untagged_image",
+        {"services": {"api": service(image="public.ecr.aws/nginx/nginx")}},
+        "services.api.image: 'public.ecr.aws/nginx/nginx' is not an image with a pinned tag",
+        key="services",
+    ),
+    Bad(
+        "service_fargate_size",
+        {"services": {"api": service(cpu=256, memory=4096)}},
+        "services.api: cpu 256 with memory 4096 MiB is not a Fargate task size",
+        key="services",
+    ),
+    Bad(
+        "service_secret_not_an_env_name",
+        {"services": {"api": service(secrets=["api-key"])}},
+        "services.api.secrets.0: 'api-key' is not an environment variable name",
+        key="services",
+    ),
+    Bad(
+        "service_secret_also_in_environment",
+        {"services": {"api": service(secrets=["API_KEY"], environment={"API_KEY": "x"})}},
+        'services.api: secrets ["API_KEY"] are also set in environment',
+        key="services",
+    ),
+    Bad(
+        "service_secret_in_plain_environment",
+        {"services": {"api": service(environment={"DB_PASSWORD": "hunter2"})}},
+        "services.api: environment holds a secret-looking name",
+        key="services",
+    ),
+    Bad(
+        "service_spot_on_arm",
+        {"jitsi": {"cpu_architecture": "ARM64"}, "services": {"api": service(spot=True)}},
+        "(top level): services: spot needs jitsi.cpu_architecture = X86_64",
+        key="services",
+    ),
+    Bad(
+        "service_name_too_long_for_a_target_group",
+        {"name": "a-twenty-char-stack1", "services": {"an-api-of-twenty-one1": service()}},
+        "(top level): services: the stack name, a dash and the service name must fit",
+        key="services",
+    ),
+    Bad(
+        "routes_are_replaced_by_services",
+        {"routes": {"api": {"path_patterns": ["/api/v1/*"], "priority": 40, "port": 8004}}},
+        "routes: replaced by [services.<name>]",
+        cli_only="routes is no longer a root variable: Terraform refuses it as undeclared",
     ),
     Bad(
         "moving_image_tag",
@@ -311,10 +414,16 @@ BAD: list[Bad] = [
         "auth.token_ttl_hours: Input should be less than or equal to 720",
     ),
     Bad(
-        "route_takes_auth_path",
-        {"routes": {"api": {"path_patterns": ["/auth/*"], "priority": 1, "port": 8001}}},
-        "(top level): routes: /auth/* belongs to the auth page while auth.enabled is true",
-        key="auth",
+        "service_takes_auth_path",
+        {"services": {"api": service(path_patterns=["/auth/*"])}},
+        "(top level): services: /auth, /auth/* and /oauth2/* belong to the /auth/ page",
+        key="services",
+    ),
+    Bad(
+        "service_takes_auth_page_by_wildcard",
+        {"services": {"api": service(path_patterns=["/a*"])}},
+        "(top level): services: /auth, /auth/* and /oauth2/* belong to the /auth/ page",
+        key="services",
     ),
     Bad(
         "bad_jwt_app_id",

@@ -14,7 +14,6 @@ variables {
   default_target  = { port = 80, health_path = "/" }
   ssl_policy      = "ELBSecurityPolicy-TLS13-1-2-2021-06"
   health_check    = { interval = 30, timeout = 5, healthy_threshold = 2, unhealthy_threshold = 3 }
-  routes          = {}
 }
 
 run "edge_https_redirect_and_default_route" {
@@ -42,10 +41,6 @@ run "edge_https_redirect_and_default_route" {
   assert {
     condition     = aws_lb_listener.https.default_action[0].target_group_arn == aws_lb_target_group.this.arn
     error_message = "Jitsi web must be the default action (it lives at the root, not /public/*)"
-  }
-  assert {
-    condition     = length(aws_lb_listener_rule.route) == 0
-    error_message = "no listener rules without routes"
   }
   assert {
     condition     = length(aws_acm_certificate.this) == 1 && aws_acm_certificate.this[0].validation_method == "DNS"
@@ -81,7 +76,7 @@ run "target_group_health_check_plan_numbers" {
   }
 }
 
-run "planned_routes_join_by_configuration" {
+run "existing_certificate_is_used_as_given" {
   command = apply
 
   module {
@@ -91,51 +86,10 @@ run "planned_routes_join_by_configuration" {
   variables {
     route53_zone_id = null
     certificate_arn = "arn:aws:acm:us-west-2:123456789012:certificate/abc"
-    routes = {
-      auth   = { path_patterns = ["/auth/*"], priority = 10, port = 8001, health_path = "/health" }
-      stream = { path_patterns = ["/stream/*"], priority = 20, port = 8002, health_path = "/health" }
-      ingest = { path_patterns = ["/ingest/*"], priority = 30, port = 8003, health_path = "/health" }
-      api    = { path_patterns = ["/api/v1/*"], priority = 40, port = 8004, health_path = "/health" }
-    }
   }
 
-  assert {
-    condition     = length(aws_lb_listener_rule.route) == 4
-    error_message = "one listener rule per route"
-  }
-  assert {
-    condition     = aws_lb_listener_rule.route["api"].priority == 40 && anytrue([for c in aws_lb_listener_rule.route["api"].condition : anytrue([for p in c.path_pattern : contains(p.values, "/api/v1/*") && length(p.values) == 1])])
-    error_message = "route api: priority 40 on /api/v1/*"
-  }
-  assert {
-    condition     = [for k in ["auth", "stream", "ingest", "api"] : aws_lb_target_group.route[k].port] == [8001, 8002, 8003, 8004]
-    error_message = "route target groups on ports 8001-8004"
-  }
-  assert {
-    condition     = aws_lb_listener_rule.route["auth"].action[0].target_group_arn == aws_lb_target_group.route["auth"].arn
-    error_message = "each rule forwards to its own target group"
-  }
   assert {
     condition     = length(aws_acm_certificate.this) == 0 && aws_lb_listener.https.certificate_arn == "arn:aws:acm:us-west-2:123456789012:certificate/abc"
     error_message = "an existing certificate is used as given, none created"
-  }
-}
-
-run "public_route_stays_possible" {
-  command = apply
-
-  module {
-    source = "./modules/edge"
-  }
-
-  variables {
-    routes = {
-      public = { path_patterns = ["/public/*"], priority = 5, port = 8005, health_path = "/health" }
-    }
-  }
-
-  assert {
-    condition     = aws_lb_listener.https.default_action[0].target_group_arn == aws_lb_target_group.this.arn && length(aws_lb_listener_rule.route) == 1
-    error_message = "/public/* can be routed while Jitsi keeps the default route"
   }
 }

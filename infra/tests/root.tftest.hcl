@@ -105,7 +105,67 @@ run "telemetry_can_be_turned_off" {
   }
 
   assert {
-    condition     = output.telemetry_function_name == null && length(output.alarm_names) == 5
+    condition     = output.telemetry_function_name == null && length(output.alarm_names) == 5 && length(output.service_secret_parameters) == 0
     error_message = "no telemetry function or Jitsi alarms when telemetry is off"
+  }
+}
+
+run "operator_services_join_every_output_the_cli_reads" {
+  command = apply
+
+  variables {
+    services = {
+      api = {
+        image         = "public.ecr.aws/nginx/nginx:1.27.3"
+        port          = 8004
+        path_patterns = ["/api/v1/*"]
+        priority      = 40
+        desired_count = 2
+        health_path   = "/api/v1/health"
+        secrets       = ["API_KEY"]
+      }
+      stream = {
+        image         = "public.ecr.aws/nginx/nginx:1.27.3"
+        port          = 8002
+        path_patterns = ["/stream/*"]
+        priority      = 20
+      }
+    }
+  }
+
+  assert {
+    condition     = output.service_names == { shard = "shard", jvb = "jvb", api = "api", stream = "stream" }
+    error_message = "status, verify and the drills find the services next to Jitsi's"
+  }
+  assert {
+    condition     = output.task_counts["api"] == { min = 2, max = 2 } && output.task_counts["stream"] == { min = 1, max = 1 } && output.task_counts["shard"] == { min = 1, max = 1 }
+    error_message = "each service's task count"
+  }
+  assert {
+    condition     = output.service_containers["api"] == ["api"] && output.log_stream_prefixes["api"] == "api" && output.log_stream_prefixes["prosody"] == "prosody"
+    error_message = "one container per service, logging under its own prefix"
+  }
+  assert {
+    condition = (join(",", output.deployment_alarm_names["api"]) == "jitsi-api-p99-latency,jitsi-api-target-5xx,jitsi-api-unhealthy-hosts" &&
+    length(output.deployment_alarm_names["shard"]) == 0)
+    error_message = "each service rolls back on its own target group's alarms; Jitsi's keep theirs"
+  }
+  assert {
+    condition = (output.alarm_names["api-target-5xx"] == "jitsi-api-target-5xx" &&
+      output.alarm_names["stream-unhealthy-hosts"] == "jitsi-stream-unhealthy-hosts" &&
+    length(output.alarm_names) == 8 + 2 * 3)
+    error_message = "three target group alarms per service join the stack's eight"
+  }
+  assert {
+    condition     = output.service_secret_parameters == { api = { API_KEY = "/jitsi/api/API_KEY" }, stream = {} }
+    error_message = "`jitsi-ecs secret set` finds each parameter by name"
+  }
+  assert {
+    condition     = toset(keys(output.service_target_group_arns)) == toset(["api", "stream"]) && toset(keys(output.task_definition_arns)) == toset(["api", "jvb", "shard", "stream"])
+    error_message = "target groups and task definitions of the services"
+  }
+  assert {
+    condition     = module.services["api"].listener_rule_arn != null && module.services["api"].task_role_arn != null
+    error_message = "each service has its listener rule and task role"
   }
 }

@@ -142,44 +142,166 @@ run "budgets_empty" {
   expect_failures = [var.budgets]
 }
 
-run "routes_same_priority" {
+run "services_same_priority" {
   command = plan
   variables {
-    routes = { stream = { path_patterns = ["/stream/*"], priority = 10, port = 8002 }, api = { path_patterns = ["/api/v1/*"], priority = 10, port = 8004 } }
+    services = { stream = { image = "public.ecr.aws/nginx/nginx:1.27.3", port = 8004, path_patterns = ["/stream/*"], priority = 10 }, api = { image = "public.ecr.aws/nginx/nginx:1.27.3", port = 8004, path_patterns = ["/api/v1/*"], priority = 10 } }
   }
-  expect_failures = [var.routes]
+  expect_failures = [var.services]
 }
 
-run "routes_same_path" {
+run "services_same_path" {
   command = plan
   variables {
-    routes = { api = { path_patterns = ["/api/*"], priority = 10, port = 8001 }, api2 = { path_patterns = ["/api/*"], priority = 11, port = 8005 } }
+    services = { api = { image = "public.ecr.aws/nginx/nginx:1.27.3", port = 8004, path_patterns = ["/api/v1/*"], priority = 40 }, api2 = { image = "public.ecr.aws/nginx/nginx:1.27.3", port = 8004, path_patterns = ["/api/v1/*"], priority = 41 } }
   }
-  expect_failures = [var.routes]
+  expect_failures = [var.services]
 }
 
-run "route_relative_path" {
+run "service_relative_path" {
   command = plan
   variables {
-    routes = { x = { path_patterns = ["auth/*"], priority = 1, port = 8001 } }
+    services = { x = { image = "public.ecr.aws/nginx/nginx:1.27.3", port = 8004, path_patterns = ["api/*"], priority = 40 } }
   }
-  expect_failures = [var.routes]
+  expect_failures = [var.services]
 }
 
-run "route_bad_name" {
+run "service_bad_name" {
   command = plan
   variables {
-    routes = { Api = { path_patterns = ["/api/*"], priority = 1, port = 8001 } }
+    services = { Api = { image = "public.ecr.aws/nginx/nginx:1.27.3", port = 8004, path_patterns = ["/api/v1/*"], priority = 40 } }
   }
-  expect_failures = [var.routes]
+  expect_failures = [var.services]
 }
 
-run "route_priority_0" {
+run "service_named_like_jitsi" {
   command = plan
   variables {
-    routes = { x = { path_patterns = ["/x/*"], priority = 0, port = 8001 } }
+    services = { web = { image = "public.ecr.aws/nginx/nginx:1.27.3", port = 8004, path_patterns = ["/api/v1/*"], priority = 40 } }
   }
-  expect_failures = [var.routes]
+  expect_failures = [var.services]
+}
+
+run "service_priority_kept_for_the_tool" {
+  command = plan
+  variables {
+    services = { api = { image = "public.ecr.aws/nginx/nginx:1.27.3", port = 8004, path_patterns = ["/api/v1/*"], priority = 5 } }
+  }
+  expect_failures = [var.services]
+}
+
+run "service_takes_the_root" {
+  command = plan
+  variables {
+    services = { api = { image = "public.ecr.aws/nginx/nginx:1.27.3", port = 8004, path_patterns = ["/*"], priority = 40 } }
+  }
+  expect_failures = [var.services]
+}
+
+run "service_takes_bosh" {
+  command = plan
+  variables {
+    services = { api = { image = "public.ecr.aws/nginx/nginx:1.27.3", port = 8004, path_patterns = ["/http-bind"], priority = 40 } }
+  }
+  expect_failures = [var.services]
+}
+
+run "service_takes_xmpp_websocket" {
+  command = plan
+  variables {
+    services = { api = { image = "public.ecr.aws/nginx/nginx:1.27.3", port = 8004, path_patterns = ["/xmpp-*"], priority = 40 } }
+  }
+  expect_failures = [var.services]
+}
+
+run "service_takes_colibri_ws" {
+  command = plan
+  variables {
+    services = { api = { image = "public.ecr.aws/nginx/nginx:1.27.3", port = 8004, path_patterns = ["/colibri-ws/*"], priority = 40 } }
+  }
+  expect_failures = [var.services]
+}
+
+run "service_takes_config_js" {
+  command = plan
+  variables {
+    services = { api = { image = "public.ecr.aws/nginx/nginx:1.27.3", port = 8004, path_patterns = ["/api/*", "/config.js"], priority = 40 } }
+  }
+  expect_failures = [var.services]
+}
+
+run "service_takes_static_files" {
+  command = plan
+  variables {
+    services = { api = { image = "public.ecr.aws/nginx/nginx:1.27.3", port = 8004, path_patterns = ["/libs/api/*"], priority = 40 } }
+  }
+  expect_failures = [var.services]
+}
+
+run "service_latest_image" {
+  command = plan
+  variables {
+    services = { api = { image = "nginx:latest", port = 8004, path_patterns = ["/api/v1/*"], priority = 40 } }
+  }
+  expect_failures = [var.services]
+}
+
+run "service_untagged_image" {
+  command = plan
+  variables {
+    services = { api = { image = "public.ecr.aws/nginx/nginx", port = 8004, path_patterns = ["/api/v1/*"], priority = 40 } }
+  }
+  expect_failures = [var.services]
+}
+
+run "service_fargate_size" {
+  command = plan
+  variables {
+    services = { api = { image = "public.ecr.aws/nginx/nginx:1.27.3", port = 8004, path_patterns = ["/api/v1/*"], priority = 40, cpu = 256, memory = 4096 } }
+  }
+  expect_failures = [var.services]
+}
+
+run "service_secret_not_an_env_name" {
+  command = plan
+  variables {
+    services = { api = { image = "public.ecr.aws/nginx/nginx:1.27.3", port = 8004, path_patterns = ["/api/v1/*"], priority = 40, secrets = ["api-key"] } }
+  }
+  expect_failures = [var.services]
+}
+
+run "service_secret_also_in_environment" {
+  command = plan
+  variables {
+    services = { api = { image = "public.ecr.aws/nginx/nginx:1.27.3", port = 8004, path_patterns = ["/api/v1/*"], priority = 40, secrets = ["API_KEY"], environment = { API_KEY = "x" } } }
+  }
+  expect_failures = [var.services]
+}
+
+run "service_secret_in_plain_environment" {
+  command = plan
+  variables {
+    services = { api = { image = "public.ecr.aws/nginx/nginx:1.27.3", port = 8004, path_patterns = ["/api/v1/*"], priority = 40, environment = { DB_PASSWORD = "hunter2" } } }
+  }
+  expect_failures = [var.services]
+}
+
+run "service_spot_on_arm" {
+  command = plan
+  variables {
+    jitsi    = { cpu_architecture = "ARM64" }
+    services = { api = { image = "public.ecr.aws/nginx/nginx:1.27.3", port = 8004, path_patterns = ["/api/v1/*"], priority = 40, spot = true } }
+  }
+  expect_failures = [var.services]
+}
+
+run "service_name_too_long_for_a_target_group" {
+  command = plan
+  variables {
+    name     = "a-twenty-char-stack1"
+    services = { an-api-of-twenty-one1 = { image = "public.ecr.aws/nginx/nginx:1.27.3", port = 8004, path_patterns = ["/api/v1/*"], priority = 40 } }
+  }
+  expect_failures = [var.services]
 }
 
 run "moving_image_tag" {
@@ -414,12 +536,20 @@ run "token_ttl_too_long" {
   expect_failures = [var.auth]
 }
 
-run "route_takes_auth_path" {
+run "service_takes_auth_path" {
   command = plan
   variables {
-    routes = { api = { path_patterns = ["/auth/*"], priority = 1, port = 8001 } }
+    services = { api = { image = "public.ecr.aws/nginx/nginx:1.27.3", port = 8004, path_patterns = ["/auth/*"], priority = 40 } }
   }
-  expect_failures = [var.auth]
+  expect_failures = [var.services]
+}
+
+run "service_takes_auth_page_by_wildcard" {
+  command = plan
+  variables {
+    services = { api = { image = "public.ecr.aws/nginx/nginx:1.27.3", port = 8004, path_patterns = ["/a*"], priority = 40 } }
+  }
+  expect_failures = [var.services]
 }
 
 run "bad_jwt_app_id" {

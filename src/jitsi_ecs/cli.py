@@ -215,6 +215,27 @@ def drill_alarm(
     _invoke(lambda: cmd.run_alarm(_globals(ctx, config, target), as_json))
 
 
+secret_app = typer.Typer(help="Secrets of operator services ([services.*] secrets).")
+app.add_typer(secret_app, name="secret")
+
+
+@secret_app.command("set")
+def secret_set(
+    ctx: typer.Context,
+    service: Annotated[str, typer.Argument(help="The [services.<name>] block, e.g. api.")],
+    name: Annotated[str, typer.Argument(help="One of its secrets, e.g. API_KEY.")],
+    deploy: Annotated[
+        bool, typer.Option("--deploy", help="Then replace the running tasks so they read it.")
+    ] = False,
+    config: ConfigOpt = None,
+    target: TargetOpt = None,
+) -> None:
+    """Set a service secret: the value from a hidden prompt or stdin, never the command line."""
+    from jitsi_ecs.commands import secret as cmd
+
+    _invoke(lambda: cmd.run_set(_globals(ctx, config, target), service, name, deploy))
+
+
 telemetry_app = typer.Typer(help="Jitsi telemetry: JVB and jicofo stats as CloudWatch EMF.")
 app.add_typer(telemetry_app, name="telemetry")
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import itertools
+import json
 import re
 import tomllib
 from pathlib import Path
@@ -44,9 +45,6 @@ ImageTag = Annotated[
     ),
 ]
 AbsolutePath = Annotated[str, Matches(r"^/", "a path starting with /")]
-RouteName = Annotated[
-    str, Matches(r"^[a-z][a-z0-9-]{0,20}$", "lowercase letters, digits and dashes (max 21)")
-]
 WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 CronDays = Annotated[
     str,
@@ -429,18 +427,196 @@ class HealthCheck(_Model):
     )
 
 
-# ---------------------------------------------------------------- routes
+# ---------------------------------------------------------------- services
+
+# Paths the Jitsi web image answers itself: no service may take them (Jitsi lives at the
+# root, see infra/README.md). The one list, from its sources:
+# - the `location` blocks of nginx's meet.conf in jitsi/docker-jitsi-meet
+#   (web/rootfs/defaults/meet.conf; the same locations at stable-11031 and stable-11146-2, the
+#   optional ones included: colibri websockets, etherpad, rtcstats, whiteboard, load test);
+# - the files the jitsi-meet-web package puts at the web root (jitsi/jitsi-meet,
+#   debian/jitsi-meet-web.install), which nginx serves at /<file>.
+# A path ending in / stands for everything under it. Rooms (/<room>) and tenants
+# (/<tenant>/<room>) are names people choose: a service on /api/v1/* only means that no
+# room can be called "api".
+JITSI_PATHS: tuple[str, ...] = (
+    "/",
+    "/config.js",
+    "/interface_config.js",
+    "/external_api.js",
+    "/logging_config.js",
+    "/index.html",
+    "/manifest.json",
+    "/pwa-worker.js",
+    "/favicon.ico",
+    "/robots.txt",
+    "/http-bind",
+    "/xmpp-websocket",
+    "/_api/room-info",
+    "/rtcstats-ws/",
+    "/socket.io/",
+    "/rtc-visualizer",
+    "/rtc-visualizer/",
+    "/colibri-ws/",
+    "/colibri-relay-ws/",
+    "/etherpad/",
+    "/_load-test/",
+    "/libs/",
+    "/css/",
+    "/static/",
+    "/images/",
+    "/fonts/",
+    "/lang/",
+    "/sounds/",
+    "/connection_optimization/",
+    "/.well-known/",
+    "/transcripts/",
+)
+# What the /auth/ function owns while auth.enabled: its page, and the ALB's login callback
+# (https://<domain>/oauth2/idpresponse, FACTS.md).
+AUTH_PATHS: tuple[str, ...] = ("/auth", "/auth/", "/oauth2/")
+# Names of Jitsi's own services, containers and the tool's functions: a service named like
+# one would share its log stream prefix, alarm names or ECS service name.
+JITSI_NAMES: tuple[str, ...] = (
+    "web", "xmpp", "prosody", "jicofo", "jvb", "jibri", "jigasi", "jitsi", "shard",
+    "signaling", "auth", "telemetry",
+)  # fmt: skip
+# Tags that move: pinning one pins nothing (a digest after it does).
+MOVING_TAG = r"(?i):(latest|stable|edge|nightly|main|master|mainline|dev|develop)$"
+# A plain environment variable with one of these in its name is a secret in the open; verify
+# flags it in any container, and the config refuses it for services.
+SECRET_NAME = r"PASSWORD|SECRET|TOKEN|PRIVATE_KEY"
 
 
-class Route(_Model):
-    """Another service behind the HTTPS listener: path patterns, rule priority, target port."""
+def _samples(paths: tuple[str, ...]) -> list[str]:
+    """One request path per entry: the path itself, or something under a directory."""
+    return [p + "x" if p.endswith("/") and p != "/" else p for p in paths]
 
-    path_patterns: Annotated[list[AbsolutePath], Field(min_length=1, max_length=5)] = _key(
-        ..., "ALB path patterns (1-5) sent to this service"
+
+def _directories(paths: tuple[str, ...]) -> list[str]:
+    return [p for p in paths if p.endswith("/") and p != "/"]
+
+
+def _pattern_regex(pattern: str) -> str:
+    """An ALB path pattern as a regular expression: * is any run of characters, ? one.
+    (Patterns hold only letters, digits and _ . ~ / - * ?, so only . needs escaping.)"""
+    return "^" + pattern.replace(".", "\\.").replace("*", ".*").replace("?", ".") + "$"
+
+
+def takes(pattern: str, paths: tuple[str, ...]) -> bool:
+    """Whether an ALB path pattern would take any of paths (or a directory's contents)."""
+    return any(re.match(_pattern_regex(pattern), s) for s in _samples(paths)) or any(
+        pattern.startswith(d) for d in _directories(paths)
     )
-    priority: Annotated[int, Field(ge=1, le=50000)] = _key(..., "listener rule priority")
-    port: Annotated[int, Field(ge=1, le=65535)] = _key(..., "target port")
-    health_path: AbsolutePath = _key("/health", "target group health check path")
+
+
+def _takes_hcl(patterns: str, paths: tuple[str, ...]) -> str:
+    """HCL for `not any(takes(p, paths) for p in patterns)`, the same test as takes()."""
+    regex = '"^${replace(replace(replace(p, ".", "\\\\."), "*", ".*"), "?", ".")}$"'
+    return (
+        f"alltrue([for p in {patterns} : "
+        f"alltrue([for s in {hcl_value(_samples(paths))} : !can(regex({regex}, s))]) && "
+        f"alltrue([for d in {hcl_value(_directories(paths))} : !startswith(p, d)])])"
+    )
+
+
+ServiceName = Annotated[
+    str,
+    Matches(
+        r"^[a-z]([a-z0-9-]{0,19}[a-z0-9])?$",
+        "1-21 lowercase letters, digits and dashes, starting with a letter, not ending in a dash",
+    ),
+]
+ServiceImage = Annotated[
+    str,
+    Matches(
+        r"^([A-Za-z0-9.-]+(:[0-9]+)?/)?[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*"
+        r"(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*"
+        r"(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(@sha256:[a-f0-9]{64})?|@sha256:[a-f0-9]{64})$",
+        "an image with a pinned tag or digest, such as public.ecr.aws/nginx/nginx:1.27.3 or "
+        "repo/app@sha256:<64 hex> (untagged images are refused)",
+    ),
+]
+ServicePath = Annotated[
+    str,
+    Matches(
+        r"^/[A-Za-z0-9_.~/*?-]*$",
+        "an ALB path pattern starting with / (letters, digits, _ . ~ / - and the wildcards * ?)",
+    ),
+]
+EnvName = Annotated[
+    str,
+    Matches(
+        r"^[A-Za-z_][A-Za-z0-9_]*$",
+        "an environment variable name (letters, digits and _, not starting with a digit)",
+    ),
+]
+
+
+class Service(_Model):
+    """An operator service behind the ALB, with the safety nets of the Jitsi services.
+
+    Its own task definition (jitsi.cpu_architecture), ECS service (circuit breaker and rollback,
+    deployment alarms on its own target group), target group and listener rule, container
+    health check on health_path, logs in the log group under its own stream prefix, a security
+    group open to the ALB only, jitsi.schedule and its own Spot lever. The container check runs
+    `curl` or `wget` through /bin/sh in the image (see README "Services").
+    """
+
+    image: ServiceImage = _key(..., "container image, pinned (a version tag or a digest)")
+    port: Annotated[int, Field(ge=1, le=65535)] = _key(..., "container port the ALB sends to")
+    path_patterns: Annotated[list[ServicePath], Field(min_length=1, max_length=5)] = _key(
+        ..., "ALB path patterns (1-5) sent to this service, e.g. /api/v1/*"
+    )
+    priority: Annotated[int, Field(ge=10, le=50000)] = _key(
+        ..., "listener rule priority (1-9 are kept for the tool's own rules, such as /auth/)"
+    )
+    cpu: FargateCpu = _key(256, "CPU units per task (1024 = 1 vCPU)")
+    memory: int = _key(512, "MiB per task, a size Fargate accepts for the cpu")
+    desired_count: Annotated[int, Field(ge=1, le=100)] = _key(1, "tasks (2 or more span AZs)")
+    health_path: AbsolutePath = _key(
+        "/", "GET path answering 200: the target group and the container check"
+    )
+    environment: dict[EnvName, str] = _key({}, "plain environment variables (no secrets)")
+    secrets: list[EnvName] = _key(
+        [], "SSM SecureString parameters the stack creates; set with `jitsi-ecs secret set`"
+    )
+    adot: bool = _key(False, "collector-less ADOT variables and IAM, for an ADOT-instrumented app")
+    spot: bool = _key(False, "all but one task on Fargate Spot (X86_64 only)")
+
+    RULES = (
+        _FARGATE_SIZE,
+        Rule(
+            "image {image} has a moving tag: pin a version (such as nginx:1.27.3) or add a "
+            "digest (@sha256:...)",
+            lambda s: not re.search(MOVING_TAG, s.image),
+            f"!can(regex({hcl_value(MOVING_TAG)}, self.image))",
+        ),
+        Rule(
+            "path_patterns {path_patterns} take paths the Jitsi web image serves itself (/, "
+            "/config.js, /http-bind, /xmpp-websocket, /colibri-ws/, /libs/, ...: "
+            "config.JITSI_PATHS); Jitsi lives at the root",
+            lambda s: not any(takes(p, JITSI_PATHS) for p in s.path_patterns),
+            _takes_hcl("self.path_patterns", JITSI_PATHS),
+        ),
+        Rule(
+            "secrets {secrets} are also set in environment: a name is one or the other",
+            lambda s: not set(s.secrets) & set(s.environment),
+            "length(setintersection(toset(self.secrets), toset(keys(self.environment)))) == 0",
+        ),
+        Rule(
+            "environment holds a secret-looking name (PASSWORD, SECRET, TOKEN, PRIVATE_KEY): "
+            "put it in secrets, which reach the container through ECS secrets",
+            lambda s: not any(re.search(SECRET_NAME, k) for k in s.environment),
+            "alltrue([for k in keys(self.environment) : "
+            f"!can(regex({hcl_value(SECRET_NAME)}, k))])",
+        ),
+        Rule(
+            "environment sets OTEL_ variables, which adot = true sets itself",
+            lambda s: not s.adot or not any(k.startswith("OTEL_") for k in s.environment),
+            '!self.adot || alltrue([for k in keys(self.environment) : !startswith(k, "OTEL_")])',
+        ),
+    )
 
 
 # ---------------------------------------------------------------- observability
@@ -572,10 +748,22 @@ class Config(_Model):
     jitsi: Jitsi = _key(Jitsi(), "the Jitsi services")
     health_check: HealthCheck = _key(HealthCheck(), "health checks")
     auth: Auth = _key(Auth(), "members get meeting links at /auth/")
-    routes: dict[RouteName, Route] = _key(
+    services: dict[ServiceName, Service] = _key(
         {},
-        "more services behind the same ALB, one listener rule each",
-        example={"api": Route(path_patterns=["/api/v1/*"], priority=40, port=8004)},
+        "operator services behind the same ALB, each with the Jitsi services' safety nets",
+        example={
+            "api": Service(
+                image="public.ecr.aws/nginx/nginx:1.27.3",
+                port=8004,
+                path_patterns=["/api/v1/*"],
+                priority=40,
+                desired_count=2,
+                health_path="/api/v1/health",
+                environment={"LOG_LEVEL": "info"},
+                secrets=["API_KEY"],
+                adot=True,
+            )
+        },
     )
     observability: Observability = _key(Observability(), "logs, ADOT, dashboard")
     alarms: Alarms = _key(Alarms(), "alarms to SNS")
@@ -598,29 +786,52 @@ class Config(_Model):
             '!self.auth.enabled || self.jitsi.auth_type == "jwt"',
         ),
         Rule(
-            "routes: /auth/* belongs to the auth page while auth.enabled is true",
+            "services: /auth, /auth/* and /oauth2/* belong to the /auth/ page while "
+            "auth.enabled is true; choose other path patterns",
             lambda c: (
                 not c.auth.enabled
-                or all(
-                    not p.startswith("/auth") for r in c.routes.values() for p in r.path_patterns
+                or not any(
+                    takes(p, AUTH_PATHS) for s in c.services.values() for p in s.path_patterns
                 )
             ),
-            "!self.auth.enabled || alltrue([for r in values(self.routes) : "
-            'alltrue([for p in r.path_patterns : !startswith(p, "/auth")])])',
+            _takes_hcl("flatten([for s in values(self.services) : s.path_patterns])", AUTH_PATHS)
+            + " || !self.auth.enabled",
         ),
         Rule(
-            "routes: each listener rule needs its own priority",
-            lambda c: len({r.priority for r in c.routes.values()}) == len(c.routes),
-            "length(distinct([for r in values(self.routes) : r.priority])) == length(self.routes)",
+            "services: each listener rule needs its own priority",
+            lambda c: len({s.priority for s in c.services.values()}) == len(c.services),
+            "length(distinct([for s in values(self.services) : s.priority])) == "
+            "length(self.services)",
         ),
         Rule(
-            "routes: a path pattern may go to one route only",
+            "services: a path pattern may go to one service only",
             lambda c: (
-                len({p for r in c.routes.values() for p in r.path_patterns})
-                == sum(len(r.path_patterns) for r in c.routes.values())
+                len({p for s in c.services.values() for p in s.path_patterns})
+                == sum(len(s.path_patterns) for s in c.services.values())
             ),
-            "length(distinct(flatten([for r in values(self.routes) : r.path_patterns]))) == "
-            "length(flatten([for r in values(self.routes) : r.path_patterns]))",
+            "length(distinct(flatten([for s in values(self.services) : s.path_patterns]))) == "
+            "length(flatten([for s in values(self.services) : s.path_patterns]))",
+        ),
+        Rule(
+            "services: " + ", ".join(JITSI_NAMES) + " name Jitsi's own services and the tool's "
+            "functions; choose another service name",
+            lambda c: not set(c.services) & set(JITSI_NAMES),
+            "length(setintersection(toset(keys(self.services)), "
+            f"toset({hcl_value(list(JITSI_NAMES))}))) == 0",
+        ),
+        Rule(
+            "services: the stack name, a dash and the service name must fit a target group "
+            "name (32 characters)",
+            lambda c: all(len(c.name) + 1 + len(n) <= 32 for n in c.services),
+            "alltrue([for n in keys(self.services) : length(self.name) + 1 + length(n) <= 32])",
+        ),
+        Rule(
+            "services: spot needs jitsi.cpu_architecture = X86_64 (Fargate Spot has no ARM64)",
+            lambda c: (
+                c.jitsi.cpu_architecture == "X86_64" or not any(s.spot for s in c.services.values())
+            ),
+            "alltrue([for s in values(self.services) : !s.spot]) || "
+            'self.jitsi.cpu_architecture == "X86_64"',
         ),
     )
 
@@ -655,7 +866,34 @@ def format_validation_error(error: ValidationError, source: str) -> str:
     return "\n".join(lines)
 
 
+def _routes_rewritten(routes: Any) -> str:
+    """The [services.*] blocks an old `routes` table becomes (the image is the user's to add)."""
+    blocks = []
+    for name, route in (routes or {}).items() if isinstance(routes, dict) else []:
+        route = route if isinstance(route, dict) else {}
+        lines = [f"[services.{name}]", 'image         = "<image>:<pinned tag>"']
+        for key in ("port", "path_patterns", "priority"):
+            if key in route:
+                lines.append(f"{key:<13} = {json.dumps(route[key])}")
+        # routes checked /health unless told otherwise; services default to /.
+        lines.append(f"health_path   = {json.dumps(route.get('health_path', '/health'))}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
 def parse_config(data: dict[str, Any], source: str = DEFAULT_CONFIG_FILE) -> Config:
+    if "routes" in data:
+        # routes made a target group and a listener rule and left the service to the user;
+        # [services.*] run it too. Not migrated silently: only the user knows the image.
+        raise ConfigError(
+            f"{source}: routes: replaced by [services.<name>], which also run the service "
+            "behind the rule (task definition, ECS service, alarms, logs). Replace the routes "
+            "table with one block per route, naming its image:\n\n"
+            + (_routes_rewritten(data["routes"]) or "[services.api]\nimage = ...")
+            + "\n",
+            hint='Every key is in README.md, "Services" (cpu, memory, desired_count, '
+            "environment, secrets, adot, spot); `jitsi-ecs plan` checks the result.",
+        )
     try:
         return Config.model_validate(data)
     except ValidationError as exc:

@@ -21,7 +21,10 @@ class StackOutputs(BaseModel):
     https_listener_arn: str
     http_listener_arn: str
     web_target_group_arn: str
-    route_target_group_arns: dict[str, str] = {}
+    # Operator services ([services.*]); empty for a stack deployed before they existed.
+    service_target_group_arns: dict[str, str] = {}
+    service_secret_parameters: dict[str, dict[str, str]] = {}
+    service_task_role_arns: dict[str, str] = {}
     cluster_name: str
     service_names: dict[str, str]
     service_containers: dict[str, list[str]]
@@ -35,6 +38,7 @@ class StackOutputs(BaseModel):
     budget_alerts_topic_arn: str
     alarm_names: dict[str, str]
     deployment_alarm_names: dict[str, list[str]]  # by service; empty: circuit breaker alone
+    log_stream_prefixes: dict[str, str] = {}
     budget_names: dict[str, str]
     log_group_name: str
     dashboard_name: str
@@ -44,6 +48,13 @@ class StackOutputs(BaseModel):
     quiet_hours_schedule_names: list[str] = []
     ecs_events_rule_name: str
     secrets_version: int
+
+    def deployment_alarms(self, service: str) -> list[str]:
+        """The alarms that roll back a deployment of this service (none: the circuit breaker)."""
+        return self.deployment_alarm_names.get(service, [])
+
+    def log_stream_prefix(self, container: str) -> str:
+        return self.log_stream_prefixes.get(container, container)
 
     @classmethod
     def parse(cls, raw: dict[str, Any]) -> StackOutputs:

@@ -42,7 +42,16 @@ def test_root_module_applies_replans_clean_and_destroys(
         "domain": "meet.example.com",
         "route53_zone_id": zone["HostedZone"]["Id"].split("/")[-1],
         "aws_provider": EMULATOR_PROVIDER,
-        "routes": {"api": {"path_patterns": ["/api/v1/*"], "priority": 40, "port": 8004}},
+        # An operator service with a secret: it too must apply, re-plan clean and destroy.
+        "services": {
+            "api": {
+                "image": "public.ecr.aws/nginx/nginx:1.27.3",
+                "port": 8004,
+                "path_patterns": ["/api/v1/*"],
+                "priority": 40,
+                "secrets": ["API_KEY"],
+            }
+        },
         "alarms": {"emails": ["ops@example.com"]},
         "budgets": {"emails": ["finance@example.com"]},
     }

@@ -63,7 +63,7 @@ def test_rule_messages_render_values_as_json_as_terraform_jsonencode_does() -> N
     config = Config()
     rule = Rule("{name} {budgets.limits} {jitsi.web}", lambda _: False, "false")
     assert rule_message(rule, config) == (
-        '"jitsi" [5, 10, 20, 40, 60] {"desired_count": 3, "cpu": 256, "memory": 512, "spot": false}'
+        '"jitsi" [5, 10, 20, 40, 60] {"desired_count": 2, "cpu": 256, "memory": 512, "spot": false}'
     )
 
 

@@ -102,7 +102,8 @@ resource "aws_route53_record" "alias" {
   }
 }
 
-# Jitsi (web) is the default action: it must live at the root path (see README).
+# Jitsi (web) is the default action: it must live at the root path (see README). Operator
+# services add their own target group and listener rule (modules/service).
 resource "aws_lb_target_group" "this" {
   #checkov:skip=CKV_AWS_378: TLS ends at the ALB; ALB to task traffic stays inside the VPC, and nginx in the image has no certificate
   name                 = "${var.name}-web"
@@ -116,29 +117,6 @@ resource "aws_lb_target_group" "this" {
   health_check {
     enabled             = true
     path                = var.default_target.health_path
-    matcher             = "200"
-    interval            = var.health_check.interval
-    timeout             = var.health_check.timeout
-    healthy_threshold   = var.health_check.healthy_threshold
-    unhealthy_threshold = var.health_check.unhealthy_threshold
-  }
-}
-
-resource "aws_lb_target_group" "route" {
-  #checkov:skip=CKV_AWS_378: TLS ends at the ALB; ALB to task traffic stays inside the VPC
-  for_each = var.routes
-
-  name                 = substr("${var.name}-${each.key}", 0, 32)
-  port                 = each.value.port
-  protocol             = "HTTP"
-  target_type          = "ip"
-  vpc_id               = var.vpc_id
-  deregistration_delay = 30
-  tags                 = merge(var.tags, { Route = each.key })
-
-  health_check {
-    enabled             = true
-    path                = each.value.health_path
     matcher             = "200"
     interval            = var.health_check.interval
     timeout             = var.health_check.timeout
@@ -174,25 +152,6 @@ resource "aws_lb_listener" "http" {
       port        = "443"
       protocol    = "HTTPS"
       status_code = "HTTP_301"
-    }
-  }
-}
-
-resource "aws_lb_listener_rule" "route" {
-  for_each = var.routes
-
-  listener_arn = aws_lb_listener.https.arn
-  priority     = each.value.priority
-  tags         = merge(var.tags, { Route = each.key })
-
-  action {
-    type             = "forward"
-    target_group_arn = aws_lb_target_group.route[each.key].arn
-  }
-
-  condition {
-    path_pattern {
-      values = each.value.path_patterns
     }
   }
 }

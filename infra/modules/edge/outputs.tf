@@ -38,11 +38,6 @@ output "web_target_group_arn_suffix" {
   value       = aws_lb_target_group.this.arn_suffix
 }
 
-output "route_target_group_arns" {
-  description = "Target group ARN of each configured route."
-  value       = { for k, tg in aws_lb_target_group.route : k => tg.arn }
-}
-
 output "certificate_arn" {
   description = "Certificate served by the HTTPS listener."
   value       = local.certificate_arn

@@ -64,16 +64,6 @@ variable "health_check" {
   })
 }
 
-variable "routes" {
-  description = "Extra services behind the HTTPS listener: name => path patterns, rule priority, target port."
-  type = map(object({
-    path_patterns = list(string)
-    priority      = number
-    port          = number
-    health_path   = string
-  }))
-}
-
 variable "tags" {
   description = "Tags added to every resource."
   type        = map(string)

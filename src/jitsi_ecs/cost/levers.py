@@ -72,8 +72,18 @@ def compare(stack: Stack, book: PriceBook) -> list[dict[str, Any]]:
         for lever in LEVERS:
             try:
                 changed = Config.model_validate(merged(stack.config.model_dump(), lever.change))
-            except ValidationError:
-                continue  # does not apply here (e.g. Spot with ARM64)
+            except ValidationError as exc:
+                # Another choice rules it out (a service on Spot cannot move to ARM64).
+                reason = exc.errors()[0]["msg"].removeprefix("Value error, ")
+                rows.append(
+                    {
+                        "lever": lever.name,
+                        "change": f"not applicable: {reason}",
+                        "monthly_total": baseline.monthly_total,
+                        "saving": 0.0,
+                    }
+                )
+                continue
             if changed == stack.config:
                 continue  # already pulled
             est = estimate_config(stack, changed, book)

@@ -51,6 +51,7 @@ _ECS_CREATE_EXTRAS = (
     "enableECSManagedTags",
     "enableExecuteCommand",
     "availabilityZoneRebalancing",
+    "capacityProviderStrategy",  # Fargate Spot: dropped, it would force a replacement each plan
 )
 
 # The attribute name moto's serializer reads for each of those parameters.
@@ -239,6 +240,8 @@ def _install_ecs() -> None:
             if value is not None:
                 attribute = _ECS_ATTRIBUTE.get(param, camelcase_to_underscores(param))
                 setattr(service, attribute, value)
+        if self._get_param("capacityProviderStrategy"):
+            service.launch_type = None  # AWS reports no launch type for a strategy
         _reach_steady_state(service)
         return result
 

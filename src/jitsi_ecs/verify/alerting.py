@@ -55,7 +55,15 @@ def expected_alarms(config: Config, outputs: StackOutputs) -> dict[str, dict[str
             "threshold": 1.0,
         },
     }
+    # Each operator service's own target group (its deployment alarms): the same kinds, but
+    # dimensioned on that target group alone.
+    for name, arn in outputs.service_target_group_arns.items():
+        watched = {"target_group": arn.rsplit(":", 1)[-1] or None}
+        for kind in ("target-5xx", "p99-latency", "unhealthy-hosts"):
+            wanted[f"{name}-{kind}"] = {**wanted[kind], **watched}
     for service, counts in outputs.task_counts.items():
+        if service in outputs.service_target_group_arns:
+            continue  # an operator service: its own target group's alarms above
         serves_web = "web" in outputs.service_containers.get(service, [])
         if counts.get("min", 0) > 0 and not serves_web:
             wanted[f"{service}-not-running"] = {
@@ -164,6 +172,9 @@ def _alarms(ctx: VerifyContext) -> Iterator[Check]:
         observed = _observed_alarm(alarm)
         actions = alarm.get("AlarmActions", [])
         observed["notifies"] = topic if topic in actions else actions
+        if "target_group" in expected:
+            dims = {d["Name"]: d["Value"] for d in alarm.get("Dimensions", [])}
+            observed["target_group"] = dims.get("TargetGroup")
         yield compare(check_id, expected, observed)
 
 

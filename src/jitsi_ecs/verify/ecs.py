@@ -1,20 +1,23 @@
 """ECS services (safety nets, counts) and their task definitions (checks, secrets, logs, ADOT).
 
 Which services exist and which containers each runs come from Terraform's outputs; what each
-container must look like comes from the config and the rules below, keyed by container.
+container must look like comes from the config: the rules below for Jitsi's containers, the
+[services.*] block for an operator service's one container (`expected`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
+from jitsi_ecs import config as config_rules
 from jitsi_ecs.config import Config
 from jitsi_ecs.verify.result import Check, VerifyContext, compare, missing
 
 # A plain environment variable with one of these in its name is a leaked secret.
-SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN|PRIVATE_KEY")
+SECRET_NAME = re.compile(config_rules.SECRET_NAME)
 # The container that makes a service "signaling": one per shard, never two at once.
 SIGNALING = "prosody"
 
@@ -41,8 +44,36 @@ def health_probe(container: str, web_port: int) -> str:
     }[container]
 
 
-def adot_expected(config: Config, container: str) -> dict[str, str]:
-    if container not in config.observability.adot_containers:
+@dataclass(frozen=True)
+class Expected:
+    """What one container must look like."""
+
+    probe: str  # part of its health check command
+    secrets: list[str]  # names handed in through ECS secrets
+    adot: bool  # given the collector-less ADOT variables
+
+
+def expected(config: Config, service: str, container: str, web_port: int) -> Expected | None:
+    """None for a container the config does not describe (a service deployed, then removed
+    from the config without `up`)."""
+    operator = config.services.get(service)
+    if operator is not None:
+        return Expected(
+            f"http://127.0.0.1:{operator.port}{operator.health_path} ",
+            sorted(operator.secrets),
+            operator.adot,
+        )
+    if container not in expected_secrets(config):
+        return None
+    return Expected(
+        health_probe(container, web_port),
+        expected_secrets(config)[container],
+        container in config.observability.adot_containers,
+    )
+
+
+def adot_expected(config: Config, container: str, enabled: bool) -> dict[str, str]:
+    if not enabled:
         return {}
     region, obs = config.region, config.observability
     return {
@@ -81,7 +112,7 @@ def _service_checks(ctx: VerifyContext, key: str, service: Any) -> Iterator[Chec
         {"enable": breaker.get("enable"), "rollback": breaker.get("rollback")},
     )
     alarms = deploy.get("alarms") or {}
-    wanted = sorted(outputs.deployment_alarm_names.get(key, []))
+    wanted = sorted(outputs.deployment_alarms(key))
     enabled = bool(alarms.get("enable"))
     yield compare(
         f"service.{key}.deployment-alarms",
@@ -180,14 +211,25 @@ def autoscaling_checks(ctx: VerifyContext) -> Iterator[Check]:
 
 def _task_checks(ctx: VerifyContext, service: str, task_def: Any) -> Iterator[Check]:
     containers = {c["name"]: c for c in task_def.get("containerDefinitions", [])}
-    secrets_wanted = expected_secrets(ctx.config)
     hc = ctx.config.health_check.container
     wanted_names = ctx.outputs.service_containers.get(service, [])
     observed_secrets: dict[str, Any] = {}
+    secrets_wanted: dict[str, list[str]] = {}
     leaked: list[str] = []
     for name in wanted_names:
+        spec = expected(ctx.config, service, name, ctx.outputs.web_port)
         container = containers.get(name)
         prefix = f"task.{service}.{name}"
+        if spec is None:
+            yield Check(
+                f"{prefix}.config",
+                "fail",
+                f"[services.{service}] in the config",
+                "deployed, not in the config",
+                "run `jitsi-ecs up` to remove it, or put its block back",
+            )
+            continue
+        secrets_wanted[name] = spec.secrets
         if container is None:
             yield missing(f"{prefix}.health-check", name, f"container {name}")
             continue
@@ -197,7 +239,7 @@ def _task_checks(ctx: VerifyContext, service: str, task_def: Any) -> Iterator[Ch
 
         check = container.get("healthCheck", {})
         command = " ".join(check.get("command", []))
-        probe = health_probe(name, ctx.outputs.web_port)
+        probe = spec.probe
         yield compare(
             f"{prefix}.health-check",
             {
@@ -222,7 +264,7 @@ def _task_checks(ctx: VerifyContext, service: str, task_def: Any) -> Iterator[Ch
             {
                 "driver": "awslogs",
                 "group": ctx.outputs.log_group_name,
-                "stream_prefix": name,
+                "stream_prefix": ctx.outputs.log_stream_prefix(name),
             },
             {
                 "driver": log.get("logDriver"),
@@ -230,7 +272,7 @@ def _task_checks(ctx: VerifyContext, service: str, task_def: Any) -> Iterator[Ch
                 "stream_prefix": options.get("awslogs-stream-prefix"),
             },
         )
-        wanted = adot_expected(ctx.config, name)
+        wanted = adot_expected(ctx.config, name, spec.adot)
         seen = (
             {k: env.get(k) for k in wanted}
             if wanted
@@ -239,7 +281,7 @@ def _task_checks(ctx: VerifyContext, service: str, task_def: Any) -> Iterator[Ch
         yield compare(f"{prefix}.adot", wanted, seen, "collector-less ADOT variables (FACTS.md)")
     yield compare(
         f"task.{service}.secrets",
-        {"secrets": {n: secrets_wanted[n] for n in wanted_names}, "plain_env_secrets": []},
+        {"secrets": secrets_wanted, "plain_env_secrets": []},
         {"secrets": observed_secrets, "plain_env_secrets": sorted(leaked)},
         "secrets only through ECS `secrets`, never plain environment",
     )

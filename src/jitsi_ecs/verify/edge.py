@@ -1,4 +1,4 @@
-"""ALB: listeners, redirect, TLS policy, routes and target group health checks."""
+"""ALB: listeners, redirect, TLS policy, each service's rule, target group health checks."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ def checks(ctx: VerifyContext) -> Iterator[Check]:
             {"type": default["Type"], "target_group": default.get("TargetGroupArn")},
             "Jitsi web is the default action (it must live at the root path)",
         )
-        yield from _routes(ctx, https["ListenerArn"])
+        yield from _service_rules(ctx, https["ListenerArn"])
 
     if http is None:
         yield missing("edge.http-redirect", {"port": 80}, "listener 80")
@@ -70,20 +70,21 @@ def checks(ctx: VerifyContext) -> Iterator[Check]:
     yield from _target_groups(ctx)
 
 
-def _routes(ctx: VerifyContext, listener_arn: str) -> Iterator[Check]:
+def _service_rules(ctx: VerifyContext, listener_arn: str) -> Iterator[Check]:
+    """Each operator service's listener rule: its priority and paths, to its target group."""
     rules = ctx.aws.elbv2.describe_rules(ListenerArn=listener_arn)["Rules"]
     by_tg: dict[str, Any] = {}
     for each in rules:
         for action in each.get("Actions", []):
             if action.get("TargetGroupArn"):
                 by_tg[action["TargetGroupArn"]] = each
-    route_tgs = ctx.outputs.route_target_group_arns
-    for name, route in ctx.config.routes.items():
-        check_id = f"edge.route.{name}"
-        expected = {"priority": str(route.priority), "paths": sorted(route.path_patterns)}
-        rule = by_tg.get(route_tgs.get(name, ""))
+    target_groups = ctx.outputs.service_target_group_arns
+    for name, service in ctx.config.services.items():
+        check_id = f"edge.service.{name}"
+        expected = {"priority": str(service.priority), "paths": sorted(service.path_patterns)}
+        rule = by_tg.get(target_groups.get(name, ""))
         if rule is None:
-            yield missing(check_id, expected, f"listener rule for route {name}")
+            yield missing(check_id, expected, f"listener rule for service {name}")
             continue
         paths = [
             v
@@ -97,13 +98,12 @@ def _routes(ctx: VerifyContext, listener_arn: str) -> Iterator[Check]:
 def _target_groups(ctx: VerifyContext) -> Iterator[Check]:
     elb = ctx.aws.elbv2
     tg_check = ctx.config.health_check.target_group
-    wanted = {
+    wanted: dict[str, tuple[str | None, str]] = {
         "tg.web.health-check": (ctx.outputs.web_target_group_arn, tg_check.path),
     }
-    for name, arn in ctx.outputs.route_target_group_arns.items():
-        route = ctx.config.routes.get(name)
-        if route is not None:
-            wanted[f"tg.route.{name}.health-check"] = (arn, route.health_path)
+    for name, service in ctx.config.services.items():
+        arn = ctx.outputs.service_target_group_arns.get(name)
+        wanted[f"tg.service.{name}.health-check"] = (arn, service.health_path)
     for check_id, (arn, path) in wanted.items():
         expected = {
             "path": path,
@@ -112,7 +112,7 @@ def _target_groups(ctx: VerifyContext) -> Iterator[Check]:
             "healthy_threshold": tg_check.healthy_threshold,
             "unhealthy_threshold": tg_check.unhealthy_threshold,
         }
-        found = or_none(partial(elb.describe_target_groups, TargetGroupArns=[arn]))
+        found = or_none(partial(elb.describe_target_groups, TargetGroupArns=[arn])) if arn else None
         tg = found["TargetGroups"][0] if found else None
         if tg is None:
             yield missing(check_id, expected, f"target group {arn}")

@@ -36,7 +36,7 @@ def test_template_shows_every_section() -> None:
         "[jitsi.jvb]",
         "[health_check.container]",
         "[health_check.target_group]",
-        "[routes]",
+        "[services]",
         "[observability]",
         "[alarms]",
         "[budgets]",

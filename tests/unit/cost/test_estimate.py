@@ -379,3 +379,64 @@ def test_a_schedule_pauses_the_collector_and_its_metrics() -> None:
     assert requests.quantity == pytest.approx(730 * 60 * 50 / 168, abs=0.01)
     metrics = next(i for i in est.items if i.component == "Jitsi metrics (EMF)")
     assert metrics.quantity == approx(11 * 50 / 168) and metrics.monthly == 0
+
+
+def test_an_operator_service_is_priced_like_jitsi_services() -> None:
+    """modules/service (one module instance per service): its own task size, Spot split,
+    office-hours schedule and a public IP per task (no NAT: images are pulled through it)."""
+    api = 'module.services["api"]'
+    strategy = [
+        {"capacity_provider": "FARGATE", "base": 1, "weight": 0},
+        {"capacity_provider": "FARGATE_SPOT", "base": 0, "weight": 1},
+    ]
+
+    def action(cron: str, capacity: int, index: int) -> dict[str, Any]:
+        return res(
+            "aws_appautoscaling_scheduled_action",
+            {
+                "resource_id": "service/jitsi/api",
+                "schedule": cron,
+                "scalable_target_action": [{"min_capacity": capacity, "max_capacity": capacity}],
+            },
+            index=index,
+            module=f"{api}.module.schedule",
+        )
+
+    service_values = {
+        "name": "api",
+        "desired_count": 3,
+        "cluster": None,  # unknown until the cluster exists: the planned cluster's name is used
+        "capacity_provider_strategy": strategy,
+        "network_configuration": [{"assign_public_ip": True}],
+    }
+    est = estimate(
+        plan(
+            res("aws_ecs_cluster", {"name": "jitsi", "setting": []}),
+            service("web", 3),
+            task("web", 1024, 2048),
+            res("aws_ecs_service", service_values, module=api),
+            res("aws_ecs_task_definition", {"cpu": "256", "memory": "512"}, module=api),
+            action("cron(0 19 ? * MON-FRI *)", 0, 0),
+            action("cron(0 7 ? * MON-FRI *)", 3, 1),
+            # The services follow jitsi.schedule: the plan's variable says the hours.
+            jitsi={"schedule": {"days": "MON-FRI", "start_hour": 7, "stop_hour": 19}},
+        ),
+        NO_TRAFFIC,
+        BOOK,
+    )
+    items = [i for i in est.items if i.resource == f"{api}.aws_ecs_service.this"]
+    share = 12 * 5 / 168
+    by = {i.component: i for i in items}
+    assert by["Fargate vCPU (x86_64, on-demand)"].monthly == approx(
+        1 * 0.25 * 730 * share * 0.04048
+    )
+    assert by["Fargate vCPU (x86_64, Spot)"].monthly == approx(
+        2 * 0.25 * 730 * share * 0.04048 * 0.3
+    )
+    assert "runs 60 h a week" in by["Fargate memory (x86_64, Spot)"].assumption
+    assert by["Public IPv4 (task addresses)"].monthly == approx(3 * 730 * share * 0.005)
+    # web keeps its own size: the service's task definition is matched within its module.
+    web = [i for i in est.items if i.resource == 'module.jitsi.aws_ecs_service.this["web"]']
+    assert {i.component: i.monthly for i in web}["Fargate vCPU (x86_64, on-demand)"] == approx(
+        3 * 1 * 730 * 0.04048
+    )

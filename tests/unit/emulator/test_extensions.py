@@ -156,6 +156,29 @@ def test_update_service_keeps_the_deployment_settings_it_does_not_name(aws: None
     assert (config["maximumPercent"], config["minimumHealthyPercent"]) == (100, 0)
 
 
+def test_create_service_keeps_the_capacity_provider_strategy(aws: None) -> None:
+    """A Spot service (one task on demand, the rest on Spot) reads back as created."""
+    ecs = _client("ecs")
+    ecs.create_cluster(clusterName="c")
+    ecs.register_task_definition(
+        family="f", containerDefinitions=[{"name": "x", "image": "i", "memory": 128}]
+    )
+    strategy = [
+        {"capacityProvider": "FARGATE", "base": 1, "weight": 0},
+        {"capacityProvider": "FARGATE_SPOT", "base": 0, "weight": 1},
+    ]
+    ecs.create_service(
+        cluster="c",
+        serviceName="s",
+        taskDefinition="f",
+        desiredCount=2,
+        capacityProviderStrategy=strategy,
+    )
+    service = ecs.describe_services(cluster="c", services=["s"])["services"][0]
+    assert service["capacityProviderStrategy"] == strategy
+    assert "launchType" not in service
+
+
 def test_security_group_rule_keeps_description_of_group_pair(aws: None) -> None:
     ec2 = _client("ec2")
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]

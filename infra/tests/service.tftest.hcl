@@ -1,0 +1,221 @@
+# Module service: an operator service gets every safety net the Jitsi services have. Offline (mocked AWS).
+
+mock_provider "aws" {
+  source = "./tests/mocks"
+}
+
+variables {
+  name             = "api"
+  stack_name       = "jitsi"
+  region           = "us-west-2"
+  cpu_architecture = "X86_64"
+  cluster          = { name = "jitsi", arn = "arn:aws:ecs:us-west-2:123456789012:cluster/jitsi" }
+  schedule         = null
+  service = {
+    image         = "public.ecr.aws/nginx/nginx:1.27.3"
+    port          = 8004
+    path_patterns = ["/api/v1/*"]
+    priority      = 40
+    cpu           = 256
+    memory        = 512
+    desired_count = 2
+    health_path   = "/api/v1/health"
+    environment   = { LOG_LEVEL = "info" }
+    secrets       = ["API_KEY"]
+    adot          = false
+    spot          = false
+  }
+  health_check = {
+    container    = { interval = 30, timeout = 5, retries = 3, start_period = 60 }
+    target_group = { interval = 30, timeout = 5, healthy_threshold = 2, unhealthy_threshold = 3 }
+    grace_period = 120
+  }
+  vpc_id         = "vpc-123"
+  subnet_ids     = ["subnet-a", "subnet-b"]
+  alb            = { security_group_id = "sg-alb", listener_arn = "arn:aws:elasticloadbalancing:us-west-2:123456789012:listener/app/jitsi/1/2", arn_suffix = "app/jitsi/0123456789abcdef" }
+  log_group_name = "/ecs/jitsi-app"
+  adot           = { policy_arn = "arn:aws:iam::123456789012:policy/jitsi-adot-export", metric_namespace = "Jitsi" }
+  alarms         = { topic_arn = "arn:aws:sns:us-west-2:123456789012:deployment-alerts", period = 60, target_5xx = 5, p99_latency_seconds = 2 }
+}
+
+run "deployment_safety_nets" {
+  command = apply
+
+  module {
+    source = "./modules/service"
+  }
+
+  assert {
+    condition     = aws_ecs_service.this.deployment_circuit_breaker[0].enable && aws_ecs_service.this.deployment_circuit_breaker[0].rollback
+    error_message = "the circuit breaker with rollback, as for Jitsi"
+  }
+  assert {
+    condition = (aws_ecs_service.this.alarms[0].enable && aws_ecs_service.this.alarms[0].rollback &&
+    toset(aws_ecs_service.this.alarms[0].alarm_names) == toset(["jitsi-api-target-5xx", "jitsi-api-p99-latency", "jitsi-api-unhealthy-hosts"]))
+    error_message = "deployments roll back on the service's own 5xx, p99 and unhealthy-host alarms"
+  }
+  assert {
+    condition = (aws_ecs_service.this.health_check_grace_period_seconds == 120 &&
+      aws_ecs_service.this.deployment_controller[0].type == "ECS" &&
+      aws_ecs_service.this.deployment_minimum_healthy_percent == 100 &&
+    aws_ecs_service.this.deployment_maximum_percent == 200)
+    error_message = "grace period 120 s, rolling ECS controller, new tasks before old ones stop"
+  }
+  assert {
+    condition     = aws_ecs_service.this.name == "api" && aws_ecs_service.this.desired_count == 2 && aws_ecs_service.this.launch_type == "FARGATE"
+    error_message = "service api, 2 tasks on Fargate"
+  }
+  assert {
+    condition = (one(aws_ecs_service.this.load_balancer).container_name == "api" &&
+      one(aws_ecs_service.this.load_balancer).container_port == 8004 &&
+    one(aws_ecs_service.this.load_balancer).target_group_arn == aws_lb_target_group.this.arn)
+    error_message = "the service registers its container port with its own target group"
+  }
+  assert {
+    condition     = aws_ecs_service.this.network_configuration[0].assign_public_ip && aws_ecs_service.this.network_configuration[0].security_groups == toset([aws_security_group.this.id])
+    error_message = "a public IP (no NAT: image pulls) and the service's own security group"
+  }
+  assert {
+    condition     = module.schedule.resource_id == null
+    error_message = "no schedule, no scaling actions"
+  }
+}
+
+run "routing_and_target_group" {
+  command = apply
+
+  module {
+    source = "./modules/service"
+  }
+
+  assert {
+    condition = (aws_lb_target_group.this.port == 8004 && aws_lb_target_group.this.target_type == "ip" &&
+      aws_lb_target_group.this.health_check[0].path == "/api/v1/health" &&
+      aws_lb_target_group.this.health_check[0].matcher == "200" &&
+      aws_lb_target_group.this.health_check[0].interval == 30 &&
+    aws_lb_target_group.this.health_check[0].unhealthy_threshold == 3)
+    error_message = "target group on 8004, checked on the health path with the shared numbers"
+  }
+  assert {
+    condition = (aws_lb_listener_rule.this.priority == 40 &&
+      aws_lb_listener_rule.this.listener_arn == var.alb.listener_arn &&
+      aws_lb_listener_rule.this.action[0].type == "forward" &&
+      aws_lb_listener_rule.this.action[0].target_group_arn == aws_lb_target_group.this.arn &&
+    anytrue([for c in aws_lb_listener_rule.this.condition : anytrue([for p in c.path_pattern : p.values == toset(["/api/v1/*"])])]))
+    error_message = "priority 40 on the HTTPS listener: /api/v1/* forwarded to the service's target group"
+  }
+  assert {
+    condition = (aws_vpc_security_group_ingress_rule.from_alb.referenced_security_group_id == "sg-alb" &&
+      aws_vpc_security_group_ingress_rule.from_alb.from_port == 8004 &&
+      aws_vpc_security_group_ingress_rule.from_alb.to_port == 8004 &&
+    aws_vpc_security_group_ingress_rule.from_alb.cidr_ipv4 == null)
+    error_message = "the service's port is open to the ALB's security group only"
+  }
+  assert {
+    condition     = aws_lb_target_group.this.name == "jitsi-api" && aws_security_group.this.name == "jitsi-api-service"
+    error_message = "resources are named after the stack and the service"
+  }
+}
+
+run "container_check_logs_secrets" {
+  command = apply
+
+  module {
+    source = "./modules/service"
+  }
+
+  assert {
+    condition = (jsondecode(aws_ecs_task_definition.this.container_definitions)[0].healthCheck.command ==
+      ["CMD-SHELL", "curl -fsS -o /dev/null http://127.0.0.1:8004/api/v1/health || wget -q -O /dev/null http://127.0.0.1:8004/api/v1/health || exit 1"] &&
+      jsondecode(aws_ecs_task_definition.this.container_definitions)[0].healthCheck.interval == 30 &&
+    jsondecode(aws_ecs_task_definition.this.container_definitions)[0].healthCheck.startPeriod == 60)
+    error_message = "the container checks the target group's path itself (curl, or busybox wget)"
+  }
+  assert {
+    condition = (jsondecode(aws_ecs_task_definition.this.container_definitions)[0].logConfiguration.logDriver == "awslogs" &&
+      jsondecode(aws_ecs_task_definition.this.container_definitions)[0].logConfiguration.options["awslogs-group"] == "/ecs/jitsi-app" &&
+    jsondecode(aws_ecs_task_definition.this.container_definitions)[0].logConfiguration.options["awslogs-stream-prefix"] == "api")
+    error_message = "logs in /ecs/jitsi-app under the stream prefix api"
+  }
+  assert {
+    condition = (jsondecode(aws_ecs_task_definition.this.container_definitions)[0].environment == [{ name = "LOG_LEVEL", value = "info" }] &&
+    jsondecode(aws_ecs_task_definition.this.container_definitions)[0].secrets == [{ name = "API_KEY", valueFrom = aws_ssm_parameter.secret["API_KEY"].arn }])
+    error_message = "plain variables in environment, API_KEY only through ECS secrets"
+  }
+  assert {
+    condition = (aws_ssm_parameter.secret["API_KEY"].name == "/jitsi/api/API_KEY" &&
+      aws_ssm_parameter.secret["API_KEY"].type == "SecureString" &&
+    aws_ssm_parameter.secret["API_KEY"].value_wo_version == 1)
+    error_message = "the stack creates /jitsi/api/API_KEY as a SecureString, its value write-only"
+  }
+  assert {
+    condition = (toset(data.aws_iam_policy_document.read_secrets[0].statement[0].actions) == toset(["ssm:GetParameters"]) &&
+      toset(data.aws_iam_policy_document.read_secrets[0].statement[0].resources) == toset([aws_ssm_parameter.secret["API_KEY"].arn]) &&
+    aws_iam_role_policy.read_secrets[0].role == aws_iam_role.execution.id)
+    error_message = "the service's execution role may read exactly its own parameters"
+  }
+  assert {
+    condition = (aws_ecs_task_definition.this.runtime_platform[0].cpu_architecture == "X86_64" &&
+      aws_ecs_task_definition.this.cpu == "256" && aws_ecs_task_definition.this.memory == "512" &&
+    aws_ecs_task_definition.this.execution_role_arn == aws_iam_role.execution.arn)
+    error_message = "task size, architecture and its own execution role"
+  }
+  assert {
+    condition     = length(aws_iam_role_policy_attachment.task_adot) == 0 && length(aws_cloudwatch_log_stream.otel) == 0 && !anytrue([for e in jsondecode(aws_ecs_task_definition.this.container_definitions)[0].environment : startswith(e.name, "OTEL_")])
+    error_message = "no ADOT variables, stream or policy unless adot = true"
+  }
+}
+
+run "adot_arm_spot_schedule" {
+  command = apply
+
+  module {
+    source = "./modules/service"
+  }
+
+  variables {
+    cpu_architecture = "ARM64"
+    schedule         = { days = "MON-FRI", start_hour = 7, stop_hour = 19 }
+    service = {
+      image         = "ghcr.io/example/api@sha256:0000000000000000000000000000000000000000000000000000000000000000"
+      port          = 8004
+      path_patterns = ["/api/v1/*"]
+      priority      = 40
+      cpu           = 512
+      memory        = 1024
+      desired_count = 3
+      health_path   = "/"
+      environment   = {}
+      secrets       = []
+      adot          = true
+      spot          = true
+    }
+  }
+
+  assert {
+    condition = (lookup({ for e in jsondecode(aws_ecs_task_definition.this.container_definitions)[0].environment : e.name => e.value }, "OTEL_EXPORTER_OTLP_LOGS_HEADERS", "") ==
+      "x-aws-log-group=/ecs/jitsi-app,x-aws-log-stream=otel/api,x-aws-metric-namespace=Jitsi" &&
+    lookup({ for e in jsondecode(aws_ecs_task_definition.this.container_definitions)[0].environment : e.name => e.value }, "OTEL_METRICS_EXPORTER", "") == "awsemf")
+    error_message = "adot: collector-less variables writing to otel/api"
+  }
+  assert {
+    condition     = aws_cloudwatch_log_stream.otel[0].name == "otel/api" && aws_iam_role_policy_attachment.task_adot[0].policy_arn == var.adot.policy_arn && aws_iam_role_policy_attachment.task_adot[0].role == aws_iam_role.task.name
+    error_message = "adot: its log stream exists and the task role may export"
+  }
+  assert {
+    condition     = length(aws_ssm_parameter.secret) == 0 && length(aws_iam_role_policy.read_secrets) == 0
+    error_message = "no secrets, no parameters and nothing to read"
+  }
+  assert {
+    condition     = toset([for s in aws_ecs_service.this.capacity_provider_strategy : "${s.capacity_provider}:${s.base}:${s.weight}"]) == toset(["FARGATE:1:0", "FARGATE_SPOT:0:1"])
+    error_message = "spot: one task on demand, the rest on Fargate Spot"
+  }
+  assert {
+    condition     = aws_ecs_task_definition.this.runtime_platform[0].cpu_architecture == "ARM64"
+    error_message = "the service follows jitsi.cpu_architecture"
+  }
+  assert {
+    condition     = module.schedule.resource_id == "service/jitsi/api"
+    error_message = "the schedule scales this service"
+  }
+}
