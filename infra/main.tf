@@ -16,24 +16,40 @@ locals {
 module "network" {
   source = "./modules/network"
 
-  name              = var.name
-  cidr              = var.network.cidr
-  az_count          = var.network.az_count
-  vpc_id            = var.network.vpc_id
-  public_subnet_ids = var.network.public_subnet_ids
+  name                  = var.name
+  cidr                  = var.network.cidr
+  az_count              = var.network.az_count
+  vpc_id                = var.network.vpc_id
+  public_subnet_ids     = var.network.public_subnet_ids
+  flow_logs_destination = var.network.flow_logs ? module.log_bucket[0].flow_logs_destination : null
+}
+
+# Where AWS delivers the logs it writes to S3 (ALB requests, VPC flows), only when one is on.
+module "log_bucket" {
+  source = "./modules/log_bucket"
+  count  = var.alb.access_logs || var.network.flow_logs ? 1 : 0
+
+  name           = var.name
+  retention_days = var.observability.log_retention_days
 }
 
 module "edge" {
   source = "./modules/edge"
 
-  name            = var.name
-  vpc_id          = module.network.vpc_id
-  vpc_cidr        = coalesce(module.network.vpc_cidr, var.network.cidr)
-  subnet_ids      = module.network.public_subnet_ids
-  domain          = var.domain
-  certificate_arn = var.certificate_arn
-  route53_zone_id = var.route53_zone_id
-  ssl_policy      = var.ssl_policy
+  name                = var.name
+  vpc_id              = module.network.vpc_id
+  vpc_cidr            = coalesce(module.network.vpc_cidr, var.network.cidr)
+  subnet_ids          = module.network.public_subnet_ids
+  domain              = var.domain
+  certificate_arn     = var.certificate_arn
+  route53_zone_id     = var.route53_zone_id
+  ssl_policy          = var.ssl_policy
+  hsts_max_age        = var.alb.hsts_max_age
+  deletion_protection = var.alb.deletion_protection
+  access_logs = var.alb.access_logs ? {
+    bucket = module.log_bucket[0].bucket
+    prefix = module.log_bucket[0].alb_prefix
+  } : null
   default_target = {
     port        = local.web_port
     health_path = var.health_check.target_group.path

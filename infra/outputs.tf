@@ -8,6 +8,21 @@ output "alb_dns_name" {
   value       = module.edge.alb_dns_name
 }
 
+output "vpc_id" {
+  description = "VPC the stack runs in (created, or network.vpc_id)."
+  value       = module.network.vpc_id
+}
+
+output "log_bucket_name" {
+  description = "Private bucket of the ALB request logs and VPC flow logs (null when alb.access_logs and network.flow_logs are off)."
+  value       = one(module.log_bucket[*].bucket)
+}
+
+output "flow_log_id" {
+  description = "The VPC's flow log (null when network.flow_logs is off)."
+  value       = module.network.flow_log_id
+}
+
 output "alb_arn" {
   description = "ARN of the ALB."
   value       = module.edge.alb_arn

@@ -71,6 +71,7 @@ variable "network" {
     az_count          = optional(number, 2)
     vpc_id            = optional(string)
     public_subnet_ids = optional(list(string), [])
+    flow_logs         = optional(bool, false)
   })
   default = {}
 
@@ -87,6 +88,21 @@ variable "network" {
   validation {
     condition     = var.network.vpc_id == null ? true : length(var.network.public_subnet_ids) >= 2
     error_message = "network: vpc_id needs public_subnet_ids with at least 2 subnets in different AZs"
+  }
+}
+
+variable "alb" {
+  description = "The load balancer's protection, request logs and security headers."
+  type = object({
+    deletion_protection = optional(bool, false)
+    access_logs         = optional(bool, false)
+    hsts_max_age        = optional(number, 31536000)
+  })
+  default = {}
+
+  validation {
+    condition     = var.alb.hsts_max_age >= 0 && var.alb.hsts_max_age <= 63072000
+    error_message = "alb.hsts_max_age must be at least 0 and at most 63072000."
   }
 }
 

@@ -371,6 +371,16 @@ BAD: list[Bad] = [
         "network.az_count: Input should be less than or equal to 4",
     ),
     Bad(
+        "hsts_negative",
+        {"alb": {"hsts_max_age": -1}},
+        "alb.hsts_max_age: Input should be greater than or equal to 0",
+    ),
+    Bad(
+        "hsts_beyond_two_years",
+        {"alb": {"hsts_max_age": 63072001}},
+        "alb.hsts_max_age: Input should be less than or equal to 63072000",
+    ),
+    Bad(
         "existing_vpc_without_subnets",
         {"network": {"vpc_id": "vpc-1"}},
         "network: vpc_id needs public_subnet_ids with at least 2 subnets",

@@ -26,8 +26,8 @@ run "alarms_to_deployment_alerts" {
   }
 
   assert {
-    condition     = aws_sns_topic.this.name == "deployment-alerts"
-    error_message = "alarm topic must be deployment-alerts"
+    condition     = aws_sns_topic.this.name == "jitsi-deployment-alerts"
+    error_message = "alarm topic must be <name>-deployment-alerts (two stacks in one account)"
   }
   assert {
     condition = (aws_cloudwatch_metric_alarm.this["target-5xx"].metric_name == "HTTPCode_Target_5XX_Count" &&

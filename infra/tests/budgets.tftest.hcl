@@ -28,7 +28,7 @@ run "budgets_forecast_and_actual" {
     error_message = "each budget: FORECASTED and ACTUAL at 100% to budget-alerts"
   }
   assert {
-    condition     = aws_sns_topic.this.name == "budget-alerts"
-    error_message = "budget topic must be budget-alerts"
+    condition     = aws_sns_topic.this.name == "jitsi-budget-alerts"
+    error_message = "budget topic must be <name>-budget-alerts (two stacks in one account)"
   }
 }

@@ -14,6 +14,9 @@ variables {
   default_target  = { port = 80, health_path = "/" }
   ssl_policy      = "ELBSecurityPolicy-TLS13-1-2-2021-06"
   health_check    = { interval = 30, timeout = 5, healthy_threshold = 2, unhealthy_threshold = 3 }
+  hsts_max_age    = 31536000
+  # deletion_protection has no default: the config says it, every time.
+  deletion_protection = false
 }
 
 run "edge_https_redirect_and_default_route" {
@@ -49,6 +52,51 @@ run "edge_https_redirect_and_default_route" {
   assert {
     condition     = aws_lb.this.drop_invalid_header_fields
     error_message = "the ALB must drop invalid headers"
+  }
+  assert {
+    condition     = aws_lb_listener.https.routing_http_response_strict_transport_security_header_value == "max-age=31536000; includeSubDomains"
+    error_message = "HTTPS answers carry HSTS (the web image adds it only when it terminates TLS itself)"
+  }
+  assert {
+    condition     = !aws_lb_listener.https.routing_http_response_server_enabled && !aws_lb_listener.http.routing_http_response_server_enabled
+    error_message = "neither listener names the server"
+  }
+  assert {
+    condition     = aws_lb_listener.https.routing_http_response_x_content_type_options_header_value == "nosniff"
+    error_message = "HTTPS answers forbid MIME sniffing"
+  }
+  assert {
+    condition     = length(aws_lb.this.access_logs) == 0 && !aws_lb.this.enable_deletion_protection
+    error_message = "no request logs and no deletion protection unless the config asks"
+  }
+}
+
+run "hsts_off_protection_and_request_logs_on" {
+  command = apply
+
+  module {
+    source = "./modules/edge"
+  }
+
+  variables {
+    hsts_max_age        = 0
+    deletion_protection = true
+    access_logs         = { bucket = "jitsi-logs-123456789012-us-west-2", prefix = "alb" }
+  }
+
+  assert {
+    condition     = aws_lb_listener.https.routing_http_response_strict_transport_security_header_value == "max-age=0"
+    error_message = "hsts_max_age = 0 tells browsers to forget HSTS (null would leave the old header on the listener)"
+  }
+  assert {
+    condition     = aws_lb.this.enable_deletion_protection
+    error_message = "alb.deletion_protection reaches the ALB"
+  }
+  assert {
+    condition = (aws_lb.this.access_logs[0].enabled &&
+      aws_lb.this.access_logs[0].bucket == "jitsi-logs-123456789012-us-west-2" &&
+    aws_lb.this.access_logs[0].prefix == "alb")
+    error_message = "request logs go to the given bucket and prefix"
   }
 }
 

@@ -50,3 +50,40 @@ run "existing_vpc" {
     error_message = "an existing VPC is used as given, nothing created"
   }
 }
+
+run "flow_logs_to_the_log_bucket" {
+  command = apply
+
+  module {
+    source = "./modules/network"
+  }
+
+  variables {
+    flow_logs_destination = "arn:aws:s3:::jitsi-logs-123456789012-us-west-2/vpc"
+  }
+
+  assert {
+    condition = (length(aws_flow_log.this) == 1 &&
+      aws_flow_log.this[0].log_destination_type == "s3" &&
+      aws_flow_log.this[0].log_destination == "arn:aws:s3:::jitsi-logs-123456789012-us-west-2/vpc" &&
+    aws_flow_log.this[0].traffic_type == "ALL")
+    error_message = "network.flow_logs: every flow of the VPC to the log bucket's vpc/ prefix"
+  }
+  assert {
+    condition     = aws_flow_log.this[0].vpc_id == aws_vpc.this[0].id
+    error_message = "the flow log watches the stack's VPC"
+  }
+}
+
+run "no_flow_logs_by_default" {
+  command = apply
+
+  module {
+    source = "./modules/network"
+  }
+
+  assert {
+    condition     = length(aws_flow_log.this) == 0 && output.flow_log_id == null
+    error_message = "flow logs cost per GB: none unless network.flow_logs"
+  }
+}

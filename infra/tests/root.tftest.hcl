@@ -38,6 +38,28 @@ run "composition_defaults" {
     condition     = length(output.quiet_hours_schedule_names) == 0
     error_message = "always on: nothing to quiet"
   }
+  assert {
+    condition     = output.log_bucket_name == null && output.flow_log_id == null
+    error_message = "no log bucket, no flow logs unless the config asks (S3 and delivery cost per GB)"
+  }
+}
+
+run "request_and_flow_logs_share_one_private_bucket" {
+  command = apply
+
+  variables {
+    alb     = { access_logs = true, deletion_protection = true }
+    network = { flow_logs = true }
+  }
+
+  assert {
+    condition     = output.log_bucket_name == module.log_bucket[0].bucket && module.edge.access_logs_bucket == output.log_bucket_name
+    error_message = "the ALB writes its request logs to the stack's log bucket"
+  }
+  assert {
+    condition     = output.flow_log_id != null
+    error_message = "network.flow_logs adds the VPC's flow log"
+  }
 }
 
 run "growth_layout" {

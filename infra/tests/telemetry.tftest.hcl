@@ -35,6 +35,14 @@ run "collector_lambda_in_the_vpc" {
     error_message = "a Python Lambda inside the VPC that finds the bridges through Cloud Map DNS"
   }
   assert {
+    condition = (
+      one([for st in data.aws_iam_policy_document.run.statement : st.resources if st.sid == "OwnLogGroup"]) == toset(["${aws_cloudwatch_log_group.this.arn}:*"]) &&
+      one([for st in data.aws_iam_policy_document.run.statement : st.resources if st.sid == "NetworkInterfacesHere"]) == toset(["arn:aws:ec2:us-west-2:123456789012:*/*"]) &&
+      alltrue([for st in data.aws_iam_policy_document.run.statement : st.resources == toset(["*"]) ? alltrue([for a in st.actions : startswith(a, "ec2:Describe")]) : true])
+    )
+    error_message = "the collector writes its own log group and manages interfaces in its account and region only; only Describe calls get *"
+  }
+  assert {
     condition     = aws_cloudwatch_event_rule.this.schedule_expression == "rate(1 minute)" && aws_lambda_permission.this.principal == "events.amazonaws.com"
     error_message = "scheduled every minute by EventBridge: no long-running sidecar"
   }

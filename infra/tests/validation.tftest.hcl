@@ -488,6 +488,22 @@ run "az_count_5" {
   expect_failures = [var.network]
 }
 
+run "hsts_negative" {
+  command = plan
+  variables {
+    alb = { hsts_max_age = -1 }
+  }
+  expect_failures = [var.alb]
+}
+
+run "hsts_beyond_two_years" {
+  command = plan
+  variables {
+    alb = { hsts_max_age = 63072001 }
+  }
+  expect_failures = [var.alb]
+}
+
 run "existing_vpc_without_subnets" {
   command = plan
   variables {

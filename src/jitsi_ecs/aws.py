@@ -269,6 +269,20 @@ class AwsContext:
         with calling(f"describe task definition {arn}"):
             return self.ecs.describe_task_definition(taskDefinition=arn)["taskDefinition"]
 
+    def listener_attributes(self, arn: str) -> dict[str, str]:
+        with calling(f"describe the attributes of listener {arn}"):
+            found = self.elbv2.describe_listener_attributes(ListenerArn=arn)["Attributes"]
+        return {a["Key"]: a["Value"] for a in found if "Key" in a and "Value" in a}
+
+    def load_balancer_attributes(self, arn: str) -> dict[str, str] | None:
+        """The ALB's attributes; None when it no longer exists."""
+        elbv2 = self.elbv2
+        with calling(f"describe the attributes of load balancer {arn}"):
+            answer = or_none(lambda: elbv2.describe_load_balancer_attributes(LoadBalancerArn=arn))
+        if answer is None:
+            return None
+        return {a["Key"]: a["Value"] for a in answer["Attributes"] if "Key" in a and "Value" in a}
+
     def alarms(self, names: list[str]) -> dict[str, MetricAlarmTypeDef]:
         """The alarms that exist among these names, by name."""
         found: dict[str, MetricAlarmTypeDef] = {}

@@ -130,6 +130,9 @@ class Network(_Model):
         None, "use this existing VPC instead", example="vpc-0123456789abcdef0"
     )
     public_subnet_ids: list[str] = _key([], "its public subnets: at least 2, in different AZs")
+    flow_logs: bool = _key(
+        False, "VPC flow logs to the stack's private log bucket (~$0.25/GB delivered)"
+    )
 
     RULES = (
         Rule(
@@ -144,6 +147,24 @@ class Network(_Model):
             lambda n: n.vpc_id is None or len(n.public_subnet_ids) >= 2,
             "self.vpc_id == null ? true : length(self.public_subnet_ids) >= 2",
         ),
+    )
+
+
+# ---------------------------------------------------------------- load balancer
+
+
+class Alb(_Model):
+    """The load balancer's protection, request logs and security headers."""
+
+    deletion_protection: bool = _key(
+        False, "AWS refuses to delete the ALB; `down` stops until this is false again"
+    )
+    access_logs: bool = _key(
+        False, "request logs to the stack's private log bucket (they hold ?jwt= tokens)"
+    )
+    hsts_max_age: Annotated[int, Field(ge=0, le=63072000)] = _key(
+        31536000,
+        "Strict-Transport-Security max-age in seconds on HTTPS answers; 0 makes browsers forget it",
     )
 
 
@@ -641,7 +662,9 @@ class Observability(_Model):
 class Alarms(_Model):
     """Alarm thresholds and the SNS topic they notify."""
 
-    topic_name: str = _key("deployment-alerts", "SNS topic of the alarms")
+    topic_name: str = _key(
+        "deployment-alerts", "SNS topic of the alarms, after the stack name: <name>-<topic_name>"
+    )
     emails: list[Email] = _key([], "each address must confirm the SNS subscription")
     period: Literal[10, 30, 60, 120, 300, 600, 900, 3600] = _key(60, "alarm period, seconds")
     target_5xx_threshold: Annotated[float, Field(ge=0)] = _key(5, "target 5xx per period")
@@ -656,7 +679,9 @@ class Budgets(_Model):
         [5, 10, 20, 40, 60], "monthly USD, strictly ascending"
     )
     emails: Annotated[list[Email], Field(max_length=10)] = _key([], "at most 10 (AWS Budgets)")
-    topic_name: str = _key("budget-alerts", "SNS topic of the budgets")
+    topic_name: str = _key(
+        "budget-alerts", "SNS topic of the budgets, after the stack name: <name>-<topic_name>"
+    )
 
     RULES = (
         Rule(
@@ -704,6 +729,9 @@ class Usage(_Model):
         500.0, "360p; 180p ~200, 720p ~2500"
     )
     log_gb_per_month: Annotated[float, Field(ge=0)] = _key(1.0, "container log volume")
+    bucket_log_gb_per_month: Annotated[float, Field(ge=0)] = _key(
+        0.5, "ALB access and VPC flow logs a month, when alb.access_logs or network.flow_logs"
+    )
     alb_average_lcu: Annotated[float, Field(ge=0)] = _key(
         0.05, "load balancer capacity units in use, on average (60 small meetings: well under)"
     )
@@ -745,6 +773,7 @@ class Config(_Model):
         "ELBSecurityPolicy-TLS13-1-2-2021-06", "TLS policy: TLS 1.2 minimum, 1.3 preferred"
     )
     network: Network = _key(Network(), "public subnets only, no NAT gateway")
+    alb: Alb = _key(Alb(), "the load balancer's protection, logs and headers")
     jitsi: Jitsi = _key(Jitsi(), "the Jitsi services")
     health_check: HealthCheck = _key(HealthCheck(), "health checks")
     auth: Auth = _key(Auth(), "members get meeting links at /auth/")

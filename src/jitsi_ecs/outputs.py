@@ -25,6 +25,8 @@ class StackOutputs(BaseModel):
     service_target_group_arns: dict[str, str] = {}
     service_secret_parameters: dict[str, dict[str, str]] = {}
     service_task_role_arns: dict[str, str] = {}
+    vpc_id: str
+    log_bucket_name: str | None = None
     cluster_name: str
     service_names: dict[str, str]
     service_containers: dict[str, list[str]]

@@ -35,7 +35,7 @@ def _failed(report: dict[str, Any]) -> set[str]:
 
 
 def _tamper(aws: AwsContext) -> str:
-    """Break four things behind the tool's back; return the task definition it registered."""
+    """Break five things behind the tool's back; return the task definition it registered."""
     ecs, cloudwatch, budgets = aws.client("ecs"), aws.client("cloudwatch"), aws.client("budgets")
     shard = ecs.describe_services(cluster="jitsi", services=["shard"])["services"][0]
     deployment = shard["deploymentConfiguration"]
@@ -78,6 +78,21 @@ def _tamper(aws: AwsContext) -> str:
                 "ToPort": 8080,
                 "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
             }
+        ],
+    )
+
+    # HSTS dropped from the HTTPS listener.
+    elbv2 = aws.client("elbv2")
+    alb = elbv2.describe_load_balancers(Names=["jitsi"])["LoadBalancers"][0]["LoadBalancerArn"]
+    https = next(
+        listener["ListenerArn"]
+        for listener in elbv2.describe_listeners(LoadBalancerArn=alb)["Listeners"]
+        if listener["Port"] == 443
+    )
+    elbv2.modify_listener_attributes(
+        ListenerArn=https,
+        Attributes=[
+            {"Key": "routing.http.response.strict_transport_security.header_value", "Value": ""}
         ],
     )
 
@@ -282,6 +297,7 @@ def test_up_verify_tamper_down(
             "budget.20",
             "task.jvb.secrets",
             "telemetry.stats-access",
+            "security.hsts",
         }
 
         # With the shard's circuit breaker switched off, the rollback drill must fail.

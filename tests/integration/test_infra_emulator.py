@@ -13,6 +13,7 @@ import pytest
 
 from jitsi_ecs.aws import AwsContext
 from jitsi_ecs.emulator import manager
+from jitsi_ecs.stack import generated_secrets_env
 from jitsi_ecs.targets.local import EMULATOR_PROVIDER
 from jitsi_ecs.telemetry.package import build as build_package
 from jitsi_ecs.workspace import Workspace
@@ -60,7 +61,13 @@ def test_root_module_applies_replans_clean_and_destroys(
         "hash": build_package(root / "telemetry.zip"),
     }
     (root / "terraform.tfvars.json").write_text(json.dumps(variables))
-    env = {**os.environ, **emulator.terraform_env(), "TF_IN_AUTOMATION": "1"}
+    # The secrets arrive as the CLI passes them: in the environment, never in a file.
+    env = {
+        **os.environ,
+        **emulator.terraform_env(),
+        **generated_secrets_env(),
+        "TF_IN_AUTOMATION": "1",
+    }
 
     def tf(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(

@@ -19,9 +19,20 @@ from tests.integration.leftovers import leftovers
 pytestmark = pytest.mark.integration
 runner = CliRunner()
 
-# The contract's block, a second service on Spot, and the office-hours schedule they follow.
-# Telemetry is off to keep the apply short: it has its own integration test.
+# The contract's block, a second service on Spot (x86: Fargate Spot has no ARM64), and the
+# office-hours schedule they follow. Telemetry is off to keep the apply short: it has its own
+# integration test. Request and flow logs ride along: the log bucket's one emulator apply.
 CONFIG = """
+[jitsi]
+cpu_architecture = "X86_64"
+
+[alb]
+access_logs         = true
+deletion_protection = false
+
+[network]
+flow_logs = true
+
 [jitsi.schedule]
 days       = "MON-FRI"
 start_hour = 7

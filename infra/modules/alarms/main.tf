@@ -38,7 +38,8 @@ locals {
 
 resource "aws_sns_topic" "this" {
   #checkov:skip=CKV_AWS_26: the AWS-managed SNS key blocks CloudWatch and EventBridge from publishing and a customer key costs $1/month; alerts carry no secrets
-  name = var.topic_name
+  # After the stack name: two stacks in one account each keep their own topic.
+  name = "${var.name}-${var.topic_name}"
   tags = var.tags
 }
 

@@ -42,9 +42,9 @@ resource "aws_vpc_security_group_egress_rule" "targets" {
 }
 
 resource "aws_lb" "this" {
-  #checkov:skip=CKV_AWS_91: access logs need an S3 bucket and cost per GB; enable with your own bucket if required
+  #checkov:skip=CKV_AWS_91: off by default (S3 storage per GB, and the logs hold ?jwt= tokens); alb.access_logs = true turns them on
   #checkov:skip=CKV2_AWS_28: WAF costs $5+/month per ACL; attach one with your own rules if required
-  #checkov:skip=CKV_AWS_150: `jitsi-ecs down` must remove everything in one step; set deletion_protection = true to guard production
+  #checkov:skip=CKV_AWS_150: off by default so `jitsi-ecs down` removes everything in one step; alb.deletion_protection = true guards production
   name                       = var.name
   load_balancer_type         = "application"
   internal                   = false
@@ -55,6 +55,16 @@ resource "aws_lb" "this" {
   # BOSH long-polls hold a request ~60 s; keep the idle timeout above that.
   idle_timeout = 120
   tags         = var.tags
+
+  # The bucket's policy must exist before the ALB is told to write there (AWS tests the write).
+  dynamic "access_logs" {
+    for_each = var.access_logs == null ? [] : [var.access_logs]
+    content {
+      bucket  = access_logs.value.bucket
+      prefix  = access_logs.value.prefix
+      enabled = true
+    }
+  }
 }
 
 resource "aws_acm_certificate" "this" {
@@ -133,6 +143,13 @@ resource "aws_lb_listener" "https" {
   certificate_arn   = local.certificate_arn
   tags              = var.tags
 
+  # The web image sends HSTS only when it terminates TLS itself; here the ALB does, so the
+  # ALB adds it. No `Server: awselb/2.0` either, and no MIME sniffing.
+  # max-age=0 is how a site tells browsers to forget HSTS (a null would keep the old header).
+  routing_http_response_strict_transport_security_header_value = var.hsts_max_age > 0 ? "max-age=${var.hsts_max_age}; includeSubDomains" : "max-age=0"
+  routing_http_response_x_content_type_options_header_value    = "nosniff"
+  routing_http_response_server_enabled                         = false
+
   default_action {
     type             = "forward"
     target_group_arn = aws_lb_target_group.this.arn
@@ -144,6 +161,9 @@ resource "aws_lb_listener" "http" {
   port              = 80
   protocol          = "HTTP"
   tags              = var.tags
+
+  # The 301 answers say nothing about the server either (browsers ignore HSTS over HTTP).
+  routing_http_response_server_enabled = false
 
   default_action {
     type = "redirect"

@@ -42,3 +42,8 @@ output "certificate_arn" {
   description = "Certificate served by the HTTPS listener."
   value       = local.certificate_arn
 }
+
+output "access_logs_bucket" {
+  description = "Bucket of the ALB's request logs (null when off)."
+  value       = var.access_logs == null ? null : var.access_logs.bucket
+}

@@ -43,7 +43,20 @@ variable "ssl_policy" {
 variable "deletion_protection" {
   description = "Protect the ALB from deletion (then `down` must turn it off first)."
   type        = bool
-  default     = false
+}
+
+variable "access_logs" {
+  description = "Bucket and key prefix of the ALB's request logs; null = no request logs. The bucket must already let the ALB write."
+  type = object({
+    bucket = string
+    prefix = string
+  })
+  default = null
+}
+
+variable "hsts_max_age" {
+  description = "Strict-Transport-Security max-age (seconds) the HTTPS listener adds to every answer; 0 tells browsers to forget it."
+  type        = number
 }
 
 variable "default_target" {

@@ -12,3 +12,8 @@ output "public_subnet_ids" {
   description = "Public subnet ids for the ALB and the tasks."
   value       = local.create_vpc ? aws_subnet.public[*].id : var.public_subnet_ids
 }
+
+output "flow_log_id" {
+  description = "Id of the VPC's flow log (null when network.flow_logs is off)."
+  value       = one(aws_flow_log.this[*].id)
+}

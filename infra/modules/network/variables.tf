@@ -23,6 +23,12 @@ variable "public_subnet_ids" {
   type        = list(string)
 }
 
+variable "flow_logs_destination" {
+  description = "S3 ARN (bucket/prefix) that gets the VPC's flow logs; null = no flow logs. The bucket must let delivery.logs.amazonaws.com write."
+  type        = string
+  default     = null
+}
+
 variable "tags" {
   description = "Tags added to every resource."
   type        = map(string)

@@ -69,10 +69,41 @@ resource "aws_iam_role" "this" {
 }
 
 # ENIs in the VPC plus its own log stream; EMF needs nothing more (stdout is the transport).
-resource "aws_iam_role_policy_attachment" "vpc" {
-  role       = aws_iam_role.this.name
-  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"
+# What AWSLambdaVPCAccessExecutionRole grants on every resource, narrowed: its own log group
+# (Terraform creates it, so no logs:CreateLogGroup), and network interfaces in this account and
+# region (the form the Lambda guide gives for them; the two Describe calls work only on "*").
+data "aws_iam_policy_document" "run" {
+  statement {
+    sid       = "OwnLogGroup"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.this.arn}:*"]
+  }
+  statement {
+    sid       = "DescribeNetwork"
+    actions   = ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"]
+    resources = ["*"]
+  }
+  statement {
+    sid = "NetworkInterfacesHere"
+    actions = [
+      "ec2:CreateNetworkInterface",
+      "ec2:DeleteNetworkInterface",
+      "ec2:AssignPrivateIpAddresses",
+      "ec2:UnassignPrivateIpAddresses",
+    ]
+    resources = ["arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:*/*"]
+  }
 }
+
+resource "aws_iam_role_policy" "run" {
+  name   = "run-in-vpc"
+  role   = aws_iam_role.this.id
+  policy = data.aws_iam_policy_document.run.json
+}
+
+data "aws_region" "current" {}
+
+data "aws_caller_identity" "current" {}
 
 resource "aws_iam_role_policy_attachment" "xray" {
   role       = aws_iam_role.this.name
@@ -123,7 +154,7 @@ resource "aws_lambda_function" "this" {
     mode = "Active"
   }
 
-  depends_on = [aws_cloudwatch_log_group.this, aws_iam_role_policy_attachment.vpc]
+  depends_on = [aws_cloudwatch_log_group.this, aws_iam_role_policy.run]
 }
 
 resource "aws_cloudwatch_event_rule" "this" {

@@ -62,3 +62,12 @@ mock_resource "aws_acm_certificate" {
     }]
   }
 }
+mock_data "aws_region" {
+  defaults = { name = "us-west-2" }
+}
+mock_data "aws_elb_service_account" {
+  defaults = { arn = "arn:aws:iam::797873946194:root" }
+}
+mock_resource "aws_s3_bucket" {
+  defaults = { arn = "arn:aws:s3:::jitsi-logs-123456789012-us-west-2" }
+}

@@ -5,8 +5,26 @@ from __future__ import annotations
 
 from jitsi_ecs.commands import Globals
 from jitsi_ecs.commands.common import open_stack
-from jitsi_ecs.errors import EXIT_OK, NothingDeployed
+from jitsi_ecs.errors import EXIT_OK, NothingDeployed, UsageError
+from jitsi_ecs.stack import Stack
 from jitsi_ecs.ui import err
+
+PROTECTED = UsageError(
+    "alb.deletion_protection: the load balancer is protected, so nothing was destroyed",
+    hint="Set `deletion_protection = false` under [alb] in jitsi-ecs.toml, run `jitsi-ecs up` "
+    "(it turns the protection off), then `jitsi-ecs down`.",
+)
+
+
+def _refuse_if_protected(stack: Stack) -> None:
+    """Terraform would delete the listeners and services first and then fail on a protected
+    ALB, leaving half a stack with every meeting cut: stop before anything is touched."""
+    alb = stack.terraform.outputs().get("alb_arn")
+    if not alb:
+        return
+    attributes = stack.aws.load_balancer_attributes(str(alb)) or {}  # gone: nothing to protect
+    if attributes.get("deletion_protection.enabled") == "true":
+        raise PROTECTED
 
 
 def run(g: Globals, keep_running: bool = False) -> int:
@@ -17,10 +35,13 @@ def run(g: Globals, keep_running: bool = False) -> int:
     except NothingDeployed as exc:
         err.print(f"Nothing to destroy: {exc.message}.")
         return EXIT_OK
+    if stack.config.alb.deletion_protection:
+        raise PROTECTED
     # Asked before terraform runs at all: a refusal leaves everything as it was.
     stack.target.confirm_destroy(stack.config, stack.aws)
     with err.status("Preparing terraform..."):
         stack.prepare(create_backend=False)
+    _refuse_if_protected(stack)  # protected on the account, though the config no longer says so
     resources = stack.terraform.state_resources()
     if resources:
         with err.status(f"Destroying {len(resources)} resources..."):

@@ -305,6 +305,40 @@ def logs(view: PlanView, usage: Usage, book: PriceBook) -> Iterator[Item]:
         )
 
 
+def bucket_logs(view: PlanView, usage: Usage, book: PriceBook) -> Iterator[Item]:
+    """The log bucket (alb.access_logs, network.flow_logs): each source writes
+    usage.bucket_log_gb_per_month, kept until the bucket's lifecycle expires it; flow logs
+    also pay for delivery (ALB request logs are delivered free)."""
+    volume = usage.bucket_log_gb_per_month
+    flows = view.of_type("aws_flow_log")
+    for flow in flows:
+        yield _item(
+            flow.address,
+            "VPC flow log delivery",
+            volume,
+            book["vended_logs_s3_gb"],
+            f"{volume:.3g} GB/month (usage.bucket_log_gb_per_month)",
+        )
+    albs_logging = [b for b in view.of_type("aws_lb") if b.values.get("access_logs")]
+    sources = len(flows) + len(albs_logging)
+    for bucket in view.of_type("aws_s3_bucket"):
+        lifecycle = view.sibling(bucket, "aws_s3_bucket_lifecycle_configuration")
+        rules = (lifecycle.values.get("rule") if lifecycle else None) or [{}]
+        expiration = (rules[0].get("expiration") or [{}])[0]
+        days = float(expiration.get("days") or 0)
+        if not sources:
+            continue
+        months = days / 30.4 if days else 12.0
+        yield _item(
+            bucket.address,
+            "S3 log storage",
+            sources * volume * months,
+            book["s3_storage_gb_month"],
+            f"steady state: {sources} source(s) x {volume:.3g} GB/month, "
+            + (f"{days:g} days kept" if days else "never expires: 12 months counted"),
+        )
+
+
 def metrics(view: PlanView, usage: Usage, book: PriceBook) -> Iterator[Item]:
     services = view.of_type("aws_ecs_service")
     families = view.of_type("aws_ecs_task_definition")
@@ -461,6 +495,7 @@ RULES: tuple[Callable[[PlanView, Usage, PriceBook], Iterator[Item]], ...] = (
     load_balancers,
     nat_gateways,
     logs,
+    bucket_logs,
     metrics,
     alarms_and_dashboards,
     service_discovery,

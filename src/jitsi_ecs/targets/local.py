@@ -93,9 +93,11 @@ class LocalTarget(Target):
         for summary in aws.acm.list_certificates()["CertificateSummaryList"]:
             if summary.get("DomainName") == domain:
                 return str(summary["CertificateArn"])
-        arn = aws.acm.request_certificate(
-            DomainName=domain, ValidationMethod="DNS", IdempotencyToken="jitsiecslocal"
-        )["CertificateArn"]
+        # No idempotency token: moto maps a token to its certificate for good, and answers a
+        # repeated request after `down` deleted that certificate with a 500.
+        arn = aws.acm.request_certificate(DomainName=domain, ValidationMethod="DNS")[
+            "CertificateArn"
+        ]
         return str(arn)
 
     @staticmethod

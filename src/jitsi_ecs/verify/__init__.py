@@ -8,11 +8,20 @@ from typing import Any
 import botocore.exceptions
 
 from jitsi_ecs.errors import JitsiEcsError
-from jitsi_ecs.verify import alerting, ecs, edge, observability, services, telemetry
+from jitsi_ecs.verify import (
+    alerting,
+    ecs,
+    edge,
+    observability,
+    security,
+    services,
+    telemetry,
+)
 from jitsi_ecs.verify.result import Check, VerifyContext
 
 GROUPS: dict[str, Callable[[VerifyContext], Iterator[Check]]] = {
     "edge": edge.checks,
+    "security": security.checks,
     "ecs": ecs.checks,
     "services": services.checks,
     "alerting": alerting.checks,

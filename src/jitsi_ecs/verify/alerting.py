@@ -178,8 +178,10 @@ def _alarms(ctx: VerifyContext) -> Iterator[Check]:
         yield compare(check_id, expected, observed)
 
 
-def allows(policy_text: str, principal: str) -> bool:
+def publish_statements(policy_text: str, principal: str) -> list[dict[str, Any]]:
+    """The statements of a topic policy that let this service principal publish."""
     policy = json.loads(policy_text or "{}")
+    found = []
     for statement in policy.get("Statement", []):
         principals = statement.get("Principal", {})
         services = principals.get("Service", []) if isinstance(principals, dict) else []
@@ -191,8 +193,19 @@ def allows(policy_text: str, principal: str) -> bool:
             and principal in services
             and any(a.lower() in ("sns:publish", "sns:*") for a in actions)
         ):
-            return True
-    return False
+            found.append(statement)
+    return found
+
+
+def allows(policy_text: str, principal: str) -> bool:
+    return bool(publish_statements(policy_text, principal))
+
+
+def scoped(statement: dict[str, Any]) -> bool:
+    """Whether a statement for an AWS service names the account or resource it acts for
+    (aws:SourceAccount / aws:SourceArn): without, any account's alarms could publish here."""
+    keys = {k.lower() for test in statement.get("Condition", {}).values() for k in test}
+    return bool(keys & {"aws:sourceaccount", "aws:sourcearn"})
 
 
 def _topic(
@@ -204,14 +217,15 @@ def _topic(
     if attributes is None:
         yield missing(f"{check_id}.policy", {"publisher": publisher}, f"SNS topic {arn}")
         return
+    statements = publish_statements(attributes.get("Policy", ""), publisher)
     yield compare(
         f"{check_id}.policy",
-        {"name": topic_name, "publisher_allowed": publisher},
+        # The stack's name comes first, so two stacks in one account never share a topic.
+        {"name": f"{ctx.config.name}-{topic_name}", "publisher_allowed": publisher, "scoped": True},
         {
             "name": arn.rsplit(":", 1)[-1],
-            "publisher_allowed": publisher
-            if allows(attributes.get("Policy", ""), publisher)
-            else None,
+            "publisher_allowed": publisher if statements else None,
+            "scoped": bool(statements) and all(scoped(s) for s in statements),
         },
     )
     subs = sns.list_subscriptions_by_topic(TopicArn=arn)["Subscriptions"]

@@ -28,6 +28,7 @@ def outputs(**extra: Any) -> StackOutputs:
         "https_listener_arn": "arn:l443",
         "http_listener_arn": "arn:l80",
         "web_target_group_arn": "arn:tg",
+        "vpc_id": "vpc-0123",
         "cluster_name": "jitsi",
         "service_names": {"shard": "shard", "api": "api", "stream": "stream"},
         "service_containers": {"shard": ["web"], "api": ["api"], "stream": ["stream"]},

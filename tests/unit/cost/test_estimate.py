@@ -440,3 +440,31 @@ def test_an_operator_service_is_priced_like_jitsi_services() -> None:
     assert {i.component: i.monthly for i in web}["Fargate vCPU (x86_64, on-demand)"] == approx(
         3 * 1 * 730 * 0.04048
     )
+
+
+def test_request_and_flow_logs_pay_for_their_bucket_and_flow_delivery() -> None:
+    """Each source writes usage.bucket_log_gb_per_month and S3 keeps it until the lifecycle
+    expires it; only flow logs pay for delivery."""
+    bucket = "module.log_bucket[0]"
+    lifecycle = {"rule": [{"expiration": [{"days": 30}]}]}
+    usage = Usage(meetings_per_month=0, log_gb_per_month=0, bucket_log_gb_per_month=2.0)
+    est = estimate(
+        plan(
+            res(
+                "aws_lb", {"access_logs": [{"enabled": True, "bucket": "b"}]}, module="module.edge"
+            ),
+            res("aws_flow_log", {"traffic_type": "ALL"}, module="module.network"),
+            res("aws_s3_bucket", {"bucket": "b"}, module=bucket),
+            res("aws_s3_bucket_lifecycle_configuration", lifecycle, module=bucket),
+        ),
+        usage,
+        BOOK,
+    )
+    by = {i.component: i for i in est.items}
+    assert by["VPC flow log delivery"].monthly == approx(2.0 * 0.25)
+    assert by["S3 log storage"].monthly == approx(2 * 2.0 * 30 / 30.4 * 0.023)
+
+
+def test_no_log_bucket_no_bucket_items() -> None:
+    est = estimate(plan(res("aws_lb", {"access_logs": []}, module="module.edge")), NO_TRAFFIC, BOOK)
+    assert not [i for i in est.items if "log storage" in i.component or "flow log" in i.component]

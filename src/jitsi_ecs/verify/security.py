@@ -1,0 +1,125 @@
+"""What the security review asked for, as it stands on the account: the ALB's response
+headers, its deletion protection and request logs, and the VPC's flow logs."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from jitsi_ecs.aws import calling
+from jitsi_ecs.verify.result import Check, VerifyContext, compare, missing
+
+HSTS = "routing.http.response.strict_transport_security.header_value"
+SERVER = "routing.http.response.server.enabled"
+NOSNIFF = "routing.http.response.x_content_type_options.header_value"
+
+
+def hsts_value(max_age: int) -> str:
+    """The header the HTTPS listener sends (0 tells browsers to forget an earlier one)."""
+    return f"max-age={max_age}; includeSubDomains" if max_age > 0 else "max-age=0"
+
+
+def checks(ctx: VerifyContext) -> Iterator[Check]:
+    yield from _headers(ctx)
+    yield from _load_balancer(ctx)
+    yield from _flow_logs(ctx)
+
+
+def _headers(ctx: VerifyContext) -> Iterator[Check]:
+    https = ctx.aws.listener_attributes(ctx.outputs.https_listener_arn)
+    http = ctx.aws.listener_attributes(ctx.outputs.http_listener_arn)
+    yield compare(
+        "security.hsts",
+        hsts_value(ctx.config.alb.hsts_max_age),
+        https.get(HSTS),
+        "the web image sends HSTS only when it terminates TLS itself: the ALB adds it",
+    )
+    yield compare(
+        "security.response-headers",
+        {"https_server_header": "false", "http_server_header": "false", "nosniff": "nosniff"},
+        {
+            # The ALB names itself (Server: awselb/2.0) unless told not to.
+            "https_server_header": https.get(SERVER, "true"),
+            "http_server_header": http.get(SERVER, "true"),
+            "nosniff": https.get(NOSNIFF),
+        },
+    )
+
+
+def _load_balancer(ctx: VerifyContext) -> Iterator[Check]:
+    attributes = ctx.aws.load_balancer_attributes(ctx.outputs.alb_arn)
+    if attributes is None:
+        yield missing(
+            "security.alb-deletion-protection", None, f"load balancer {ctx.outputs.alb_arn}"
+        )
+        return
+    yield compare(
+        "security.alb-deletion-protection",
+        str(ctx.config.alb.deletion_protection).lower(),
+        attributes.get("deletion_protection.enabled", "false"),
+        "alb.deletion_protection",
+    )
+    wanted = ctx.config.alb.access_logs
+    yield compare(
+        "security.alb-access-logs",
+        {"enabled": "true", "bucket": ctx.outputs.log_bucket_name}
+        if wanted
+        else {"enabled": "false"},
+        {
+            "enabled": attributes.get("access_logs.s3.enabled", "false"),
+            "bucket": attributes.get("access_logs.s3.bucket"),
+        }
+        if wanted
+        else {"enabled": attributes.get("access_logs.s3.enabled", "false")},
+        "alb.access_logs (the logs hold ?jwt= tokens: the bucket is private)",
+    )
+    if ctx.outputs.log_bucket_name:
+        yield from _bucket(ctx, ctx.outputs.log_bucket_name)
+
+
+def denies_plain_http(policy_text: str) -> bool:
+    """Whether a bucket policy denies every request that does not come over TLS."""
+    for statement in json.loads(policy_text or "{}").get("Statement", []):
+        secure = statement.get("Condition", {}).get("Bool", {}).get("aws:SecureTransport")
+        secure = secure if isinstance(secure, list) else [secure]
+        if statement.get("Effect") == "Deny" and "false" in secure:
+            return True
+    return False
+
+
+def _bucket(ctx: VerifyContext, name: str) -> Iterator[Check]:
+    s3 = ctx.aws.s3
+    with calling(f"read the public access block and policy of bucket {name}"):
+        block = s3.get_public_access_block(Bucket=name)["PublicAccessBlockConfiguration"]
+        policy = s3.get_bucket_policy(Bucket=name)["Policy"]
+    keys = ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")
+    yield compare(
+        "security.log-bucket",
+        {"public_access_blocked": True, "tls_only": True},
+        {
+            "public_access_blocked": all(block.get(k) for k in keys),
+            "tls_only": denies_plain_http(policy),
+        },
+        f"bucket {name}: request logs hold ?jwt= tokens",
+    )
+
+
+def _flow_logs(ctx: VerifyContext) -> Iterator[Check]:
+    bucket = ctx.outputs.log_bucket_name
+    with calling(f"describe the flow logs of {ctx.outputs.vpc_id}"):
+        found = ctx.aws.ec2.describe_flow_logs(
+            Filters=[{"Name": "resource-id", "Values": [ctx.outputs.vpc_id]}]
+        )["FlowLogs"]
+    to_bucket = [
+        f
+        for f in found
+        if bucket
+        and f.get("LogDestinationType") == "s3"
+        and f.get("LogDestination", "").split(":::", 1)[-1].split("/")[0] == bucket
+    ]
+    yield compare(
+        "security.flow-logs",
+        ctx.config.network.flow_logs,
+        bool(to_bucket),
+        "network.flow_logs: every flow of the VPC to the stack's log bucket",
+    )
