@@ -89,6 +89,19 @@ def test_a_temporary_redirect_fails(d: Deployed) -> None:
     assert checks["edge.http-redirect"].observed["status"] == "HTTP_302"
 
 
+def test_default_action_to_another_service_fails_only_the_default_route(d: Deployed) -> None:
+    api = d.outputs["route_target_group_arns"]["api"]
+    d.aws.elbv2.modify_listener(
+        ListenerArn=d.outputs["https_listener_arn"],
+        DefaultActions=[{"Type": "forward", "TargetGroupArn": api}],
+    )
+    checks = _checks(d)
+    assert failed(checks) == {"edge.default-route"}
+    assert checks["edge.default-route"].observed == {"type": "forward", "target_group": api}
+    # The api route's own rule is intact; the listener's default rule is not a route.
+    assert checks["edge.route.api"].observed == {"priority": "40", "paths": ["/api/v1/*"]}
+
+
 def test_a_deleted_route_rule_fails(d: Deployed) -> None:
     rules = d.aws.elbv2.describe_rules(ListenerArn=d.outputs["https_listener_arn"])["Rules"]
     for rule in rules:
