@@ -202,6 +202,21 @@ def test_web_checked_on_the_room_page_fails(d: Deployed) -> None:
     assert check.observed["probe"] == "CMD-SHELL curl -f http://127.0.0.1:80/health || exit 1"
 
 
+def test_jicofo_checked_on_about_health_fails(d: Deployed) -> None:
+    # /about/health fails whenever no bridge is connected: it would take signaling down.
+    defs = containers(d, "xmpp")
+    defs[1]["healthCheck"] = {
+        **defs[1]["healthCheck"],
+        "command": ["CMD-SHELL", "curl -f http://127.0.0.1:8888/about/health || exit 1"],
+    }
+    redeploy(d, "xmpp", defs)
+    checks = _checks(d)
+    assert failed(checks) == {"task.xmpp.jicofo.health-check"}
+    assert checks["task.xmpp.jicofo.health-check"].expected["probe"] == (
+        "127.0.0.1:8888/about/version"
+    )
+
+
 def test_a_container_check_with_other_timings_fails(d: Deployed) -> None:
     hc = {**containers(d, "jvb")[0]["healthCheck"], "retries": 10, "startPeriod": 0}
     redeploy(d, "jvb", _with(d, "jvb", "jvb", healthCheck=hc))
