@@ -274,6 +274,7 @@ def deployment_configuration(service: str) -> dict[str, Any]:
 
 
 def ecs(d: Deployed) -> Deployed:
+    network(d)
     ecs_ = d.aws.ecs
     ecs_.create_cluster(clusterName=NAME)
     arns = {}
@@ -287,6 +288,13 @@ def ecs(d: Deployed) -> Deployed:
             launchType="FARGATE",
             healthCheckGracePeriodSeconds=d.config.health_check.grace_period,
             deploymentConfiguration=deployment_configuration(service),
+            networkConfiguration={
+                "awsvpcConfiguration": {
+                    "subnets": subnets(d),
+                    "securityGroups": [d.ids[f"sg-{service}"]],
+                    "assignPublicIp": "ENABLED",
+                }
+            },
         )
     d.outputs["task_definition_arns"] = arns
     return d
@@ -527,13 +535,16 @@ def function_environment(d: Deployed) -> dict[str, str]:
     }
 
 
-def stats_rule(d: Deployed, group: str, port: int, **source: Any) -> None:
-    """Ingress to a service group on a stats port (default: from the collector's group)."""
+def stats_rule(
+    d: Deployed, group: str, port: int, *, cidr: str | None = None, source: str | None = None
+) -> None:
+    """Ingress to a service's group on a stats port: from a CIDR, a source group, or (the
+    default) the collector's group."""
     permission: dict[str, Any] = {"IpProtocol": "tcp", "FromPort": port, "ToPort": port}
-    if "cidr" in source:
-        permission["IpRanges"] = [{"CidrIp": source["cidr"]}]
+    if cidr:
+        permission["IpRanges"] = [{"CidrIp": cidr}]
     else:
-        permission["UserIdGroupPairs"] = [{"GroupId": source.get("group", d.ids["sg-collector"])}]
+        permission["UserIdGroupPairs"] = [{"GroupId": source or d.ids["sg-collector"]}]
     d.aws.ec2.authorize_security_group_ingress(GroupId=d.ids[group], IpPermissions=[permission])
 
 

@@ -1,0 +1,138 @@
+"""verify's telemetry group against a real function, schedule and security groups in moto."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from jitsi_ecs.config import Config
+from jitsi_ecs.verify import telemetry
+from jitsi_ecs.verify.result import Check
+from tests.unit.deployed import CONFIG, NAME, Deployed, by_id, ecs, failed, stats_rule
+from tests.unit.deployed import telemetry as build
+
+FUNCTION = f"{NAME}-telemetry"
+
+
+@pytest.fixture
+def d(deployed: Deployed) -> Deployed:
+    return build(ecs(deployed))  # the services' groups are the ones whose ports are checked
+
+
+def _checks(d: Deployed, config: Config | None = None, **outputs: Any) -> dict[str, Check]:
+    return by_id(telemetry.checks(d.context(config, **outputs)))
+
+
+def test_the_deployed_collector_passes(d: Deployed) -> None:
+    checks = _checks(d)
+    assert set(checks) == set(telemetry.IDS)
+    assert failed(checks) == set()
+    assert checks["telemetry.stats-access"].observed == {
+        "ports": [8080, 8888],
+        "only_from_collector": True,
+    }
+
+
+def test_jvb_rest_open_to_a_cidr_fails(d: Deployed) -> None:
+    stats_rule(d, "sg-jvb", 8080, cidr="0.0.0.0/0")
+    checks = _checks(d)
+    assert failed(checks) == {"telemetry.stats-access"}
+    assert checks["telemetry.stats-access"].observed["only_from_collector"] is False
+
+
+def test_jicofo_open_to_another_group_fails(d: Deployed) -> None:
+    stats_rule(d, "sg-xmpp", 8888, source=d.ids["sg-web"])
+    assert failed(_checks(d)) == {"telemetry.stats-access"}
+
+
+def test_stats_ports_closed_to_the_collector_fail(d: Deployed) -> None:
+    for group, port in (("sg-jvb", 8080), ("sg-xmpp", 8888)):
+        d.aws.ec2.revoke_security_group_ingress(
+            GroupId=d.ids[group],
+            IpPermissions=[
+                {
+                    "IpProtocol": "tcp",
+                    "FromPort": port,
+                    "ToPort": port,
+                    "UserIdGroupPairs": [{"GroupId": d.ids["sg-collector"]}],
+                }
+            ],
+        )
+    checks = _checks(d)
+    assert failed(checks) == {"telemetry.stats-access"}
+    assert checks["telemetry.stats-access"].observed == {"ports": [], "only_from_collector": False}
+
+
+def test_a_disabled_schedule_fails(d: Deployed) -> None:
+    d.aws.events.disable_rule(Name=FUNCTION)
+    checks = _checks(d)
+    assert failed(checks) == {"telemetry.schedule"}
+    assert checks["telemetry.schedule"].observed["state"] == "DISABLED"
+
+
+def test_a_schedule_without_the_function_as_target_fails(d: Deployed) -> None:
+    d.aws.events.remove_targets(Rule=FUNCTION, Ids=["collector"])
+    checks = _checks(d)
+    assert failed(checks) == {"telemetry.schedule"}
+    assert checks["telemetry.schedule"].observed["target"] == []
+
+
+def test_a_missing_schedule_fails(d: Deployed) -> None:
+    d.aws.events.remove_targets(Rule=FUNCTION, Ids=["collector"])
+    d.aws.events.delete_rule(Name=FUNCTION)
+    checks = _checks(d)
+    assert failed(checks) == {"telemetry.schedule"}
+    assert checks["telemetry.schedule"].detail == f"EventBridge rule {FUNCTION} not found"
+
+
+def test_another_schedule_in_the_config_fails(d: Deployed) -> None:
+    config = Config.model_validate(
+        {**CONFIG.model_dump(), "telemetry": {"schedule_expression": "rate(5 minutes)"}}
+    )
+    assert failed(_checks(d, config)) == {"telemetry.schedule"}
+
+
+def test_a_function_outside_the_vpc_fails(d: Deployed) -> None:
+    d.aws.lambda_.update_function_configuration(
+        FunctionName=FUNCTION, VpcConfig={"SubnetIds": [], "SecurityGroupIds": []}
+    )
+    checks = _checks(d)
+    assert "telemetry.function" in failed(checks)
+    assert checks["telemetry.function"].observed["in_vpc"] is False
+
+
+def test_a_function_reading_the_wrong_jicofo_fails(d: Deployed) -> None:
+    env = {
+        "JVB_DNS_NAME": "jvb.jitsi.internal",
+        "JICOFO_URL": "http://xmpp.jitsi.internal:5280",
+        "METRIC_NAMESPACE": "Jitsi",
+    }
+    d.aws.lambda_.update_function_configuration(
+        FunctionName=FUNCTION, Environment={"Variables": env}
+    )
+    checks = _checks(d)
+    assert failed(checks) == {"telemetry.function"}
+    assert checks["telemetry.function"].observed["JICOFO_URL"] == env["JICOFO_URL"]
+
+
+def test_a_missing_function_fails_once(d: Deployed) -> None:
+    d.aws.lambda_.delete_function(FunctionName=FUNCTION)
+    checks = _checks(d)
+    assert set(checks) == {"telemetry.function"}
+    assert checks["telemetry.function"].detail == f"function {FUNCTION} not found"
+
+
+def test_no_function_in_the_outputs_fails(d: Deployed) -> None:
+    checks = _checks(d, telemetry_function_name=None)
+    assert set(checks) == {"telemetry.function"}
+    assert checks["telemetry.function"].status == "fail"
+    assert checks["telemetry.function"].detail == "output telemetry_function_name not found"
+
+
+def test_disabled_telemetry_skips_every_check(d: Deployed) -> None:
+    config = Config.model_validate({**CONFIG.model_dump(), "telemetry": {"enabled": False}})
+    checks = _checks(d, config, telemetry_function_name=None)
+    assert set(checks) == set(telemetry.IDS)
+    assert {c.status for c in checks.values()} == {"skip"}
+    assert checks["telemetry.function"].detail == "telemetry.enabled = false in the config"
