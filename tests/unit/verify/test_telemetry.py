@@ -41,6 +41,63 @@ def test_jvb_rest_open_to_a_cidr_fails(d: Deployed) -> None:
     assert checks["telemetry.stats-access"].observed["only_from_collector"] is False
 
 
+@pytest.mark.parametrize(
+    ("protocol", "ports"), [("tcp", (8000, 9000)), ("tcp", (0, 65535)), ("-1", (-1, -1))]
+)
+def test_jvb_rest_open_through_a_port_range_fails(
+    d: Deployed, protocol: str, ports: tuple[int, int]
+) -> None:
+    d.aws.ec2.authorize_security_group_ingress(
+        GroupId=d.ids["sg-jvb"],
+        IpPermissions=[
+            {
+                "IpProtocol": protocol,
+                "FromPort": ports[0],
+                "ToPort": ports[1],
+                "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
+            }
+        ],
+    )
+    checks = _checks(d)
+    assert failed(checks) == {"telemetry.stats-access"}
+    assert checks["telemetry.stats-access"].observed["only_from_collector"] is False
+
+
+def test_media_on_udp_does_not_count_as_stats_access(d: Deployed) -> None:
+    d.aws.ec2.authorize_security_group_ingress(
+        GroupId=d.ids["sg-jvb"],
+        IpPermissions=[
+            {
+                "IpProtocol": "udp",
+                "FromPort": 10000,
+                "ToPort": 10000,
+                "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
+            }
+        ],
+    )
+    assert failed(_checks(d)) == set()
+
+
+def test_another_application_s_group_with_8080_open_is_not_the_stack_s_business(
+    d: Deployed,
+) -> None:
+    # A real account holds other groups; only the bridge's and jicofo's groups are checked.
+    vpc = d.aws.ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    other = d.aws.ec2.create_security_group(GroupName="app", Description="app", VpcId=vpc)
+    d.aws.ec2.authorize_security_group_ingress(
+        GroupId=other["GroupId"],
+        IpPermissions=[
+            {
+                "IpProtocol": "tcp",
+                "FromPort": 8080,
+                "ToPort": 8080,
+                "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
+            }
+        ],
+    )
+    assert failed(_checks(d)) == set()
+
+
 def test_jicofo_open_to_another_group_fails(d: Deployed) -> None:
     stats_rule(d, "sg-xmpp", 8888, source=d.ids["sg-web"])
     assert failed(_checks(d)) == {"telemetry.stats-access"}
