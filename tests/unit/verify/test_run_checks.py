@@ -1,0 +1,94 @@
+"""verify.run_checks over a whole deployment in moto: every group runs, and an API error
+fails its own group (`<group>.api`) while the others still run."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from jitsi_ecs.verify import GROUPS, as_json, run_checks, summary
+from jitsi_ecs.verify.result import Check
+from tests.unit.deployed import REGION, Deployed, by_id, deploy_all, failed
+
+# The first part of each check id, by group.
+PREFIXES = {
+    "edge": {"edge", "tg"},
+    "ecs": {"service", "task"},
+    "alerting": {"alarm", "sns", "budget"},
+    "observability": {"logs", "dashboard"},
+    "telemetry": {"telemetry"},
+}
+
+
+@pytest.fixture
+def d(deployed: Deployed) -> Deployed:
+    return deploy_all(deployed)
+
+
+def _prefixes(checks: dict[str, Check]) -> set[str]:
+    return {i.split(".")[0] for i in checks}
+
+
+def test_every_group_runs_and_the_deployment_passes(d: Deployed) -> None:
+    results = run_checks(d.context())
+    checks = by_id(results)
+    assert set(GROUPS) == set(PREFIXES)
+    assert _prefixes(checks) == set().union(*PREFIXES.values())
+    assert failed(checks) == set()
+    assert summary(results) == {"pass": len(results), "fail": 0, "skip": 0}
+    # One check per requirement: a handful per group at least, never an empty group.
+    per_group = Counter(i.split(".")[0] for i in checks)
+    assert per_group["service"] == 15 and per_group["task"] == 15 and per_group["alarm"] == 10
+
+
+def test_a_client_error_fails_its_group_and_the_others_still_run(d: Deployed) -> None:
+    gone = f"arn:aws:elasticloadbalancing:{REGION}:123456789012:loadbalancer/app/gone/0123"
+    checks = by_id(run_checks(d.context(alb_arn=gone)))
+    api = checks["edge.api"]
+    assert (api.status, api.expected, api.observed) == ("fail", "AWS API answers", None)
+    assert api.detail.startswith("LoadBalancerNotFoundException: ")
+    assert failed(checks) == {"edge.api"}
+    assert not [i for i in checks if i.startswith(("edge.", "tg.")) and i != "edge.api"]
+    assert _prefixes(checks) >= PREFIXES["ecs"] | PREFIXES["alerting"] | PREFIXES["telemetry"]
+
+
+def test_a_tool_error_keeps_the_checks_made_before_it(d: Deployed) -> None:
+    # A cluster that does not exist: aws.services raises AwsError (calling() names the call).
+    checks = by_id(run_checks(d.context(cluster_name="nope")))
+    assert checks["ecs.api"].detail.startswith(
+        "describe the ECS services of cluster nope: AWS answered ClusterNotFoundException"
+    )
+    assert not [i for i in checks if i.startswith(("service.", "task."))]
+    # telemetry reads the services' groups last: its first two checks stand, then it stops.
+    assert {i for i in checks if i.startswith("telemetry.")} == {
+        "telemetry.function",
+        "telemetry.schedule",
+        "telemetry.api",
+    }
+    assert failed(checks) == {"ecs.api", "telemetry.api"}
+    assert checks["edge.https-listener"].status == "pass"
+
+
+def test_an_unexpected_error_is_not_swallowed(d: Deployed, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(ctx: object) -> list[Check]:
+        raise KeyError("a bug, not an AWS answer")
+
+    monkeypatch.setitem(GROUPS, "edge", broken)
+    with pytest.raises(KeyError):
+        run_checks(d.context())
+
+
+def test_json_is_exactly_the_documented_shape(d: Deployed) -> None:
+    d.aws.logs.put_retention_policy(
+        logGroupName=d.config.observability.log_group_name, retentionInDays=7
+    )
+    report = as_json(run_checks(d.context()))
+    assert set(report) == {"checks", "summary"}
+    assert set(report["summary"]) == {"pass", "fail", "skip"}
+    assert report["summary"]["fail"] == 1
+    assert all(
+        set(c) == {"id", "status", "expected", "observed", "detail"} for c in report["checks"]
+    )
+    logs = next(c for c in report["checks"] if c["id"] == "logs.group")
+    assert logs["status"] == "fail" and logs["observed"]["retention_days"] == 7
