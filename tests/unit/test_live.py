@@ -1,0 +1,147 @@
+"""live.snapshot against a deployment in moto: services and rollouts, alarms, budgets, Jitsi."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from jitsi_ecs.config import Config
+from jitsi_ecs.live import _service, jitsi_now, snapshot
+from tests.unit.deployed import ALARM_NAMES, CONFIG, NAME, Deployed, alerting, ecs
+
+
+def a_minute_ago() -> datetime:
+    # moto truncates EndTime to the second: a point stamped in the same second is left out.
+    return datetime.now(UTC) - timedelta(minutes=1)
+
+
+@pytest.fixture
+def d(deployed: Deployed) -> Deployed:
+    return alerting(ecs(deployed))
+
+
+def _snapshot(d: Deployed, config: Config | None = None, **outputs: Any) -> dict[str, Any]:
+    ctx = d.context(config, **outputs)
+    return snapshot(ctx.config, ctx.aws, ctx.outputs)
+
+
+def test_services_alarms_and_budgets(d: Deployed) -> None:
+    d.aws.cloudwatch.set_alarm_state(
+        AlarmName=ALARM_NAMES["elb-5xx"], StateValue="ALARM", StateReason="drill"
+    )
+    data = _snapshot(d)
+    assert set(data) == {"services", "alarms", "budgets", "jitsi"}
+    services = {s["name"]: s for s in data["services"]}
+    assert set(services) == {"web", "xmpp", "jvb"}
+    web = services["web"]
+    assert (web["running"], web["desired"], web["pending"]) == (3, 3, 0)
+    assert web["task_definition"] == d.outputs["task_definition_arns"]["web"]
+    assert [x["rollout_state"] for x in web["deployments"]] == ["COMPLETED"]
+    assert web["deployments"][0]["task_definition"] == web["task_definition"]
+    alarms = {a["name"]: a for a in data["alarms"]}
+    assert set(alarms) == set(ALARM_NAMES.values())
+    assert alarms[f"{NAME}-elb-5xx"]["state"] == "ALARM"
+    assert alarms[f"{NAME}-elb-5xx"]["reason"] == "drill"
+    assert [(b["name"], b["limit"]) for b in data["budgets"]] == [
+        (f"{NAME}-monthly-5usd", 5.0),
+        (f"{NAME}-monthly-20usd", 20.0),
+    ]
+    assert all("missing" not in b for b in data["budgets"])
+    assert data["jitsi"] is None  # telemetry on, but nothing published yet
+
+
+def test_a_budget_in_the_outputs_that_is_gone_is_marked_missing(d: Deployed) -> None:
+    names = {"5": f"{NAME}-monthly-5usd", "40": f"{NAME}-monthly-40usd", "20": "gone-too"}
+    budgets = _snapshot(d, budget_names=names)["budgets"]
+    # Ordered by limit as a number, not as text ("20" < "40" < "5").
+    assert [(b["limit"], b.get("missing", False)) for b in budgets] == [
+        (5.0, False),
+        (20.0, True),
+        (40.0, True),
+    ]
+    assert budgets[1] == {
+        "name": "gone-too",
+        "limit": 20.0,
+        "actual": None,
+        "forecast": None,
+        "missing": True,
+    }
+
+
+def test_jitsi_numbers_come_from_jicofo_s_telemetry(d: Deployed) -> None:
+    d.aws.cloudwatch.put_metric_data(
+        Namespace="Jitsi",
+        MetricData=[
+            {
+                "MetricName": name,
+                "Dimensions": [{"Name": "Service", "Value": "jicofo"}],
+                "Value": value,
+                "Timestamp": a_minute_ago(),
+            }
+            for name, value in (("Conferences", 2.0), ("Participants", 7.0))
+        ],
+    )
+    jitsi = _snapshot(d)["jitsi"]
+    assert jitsi is not None
+    assert (jitsi["conferences"], jitsi["participants"]) == (2.0, 7.0)
+    assert "operational_bridges" not in jitsi and jitsi["as_of"]
+    off = Config.model_validate({**CONFIG.model_dump(), "telemetry": {"enabled": False}})
+    assert _snapshot(d, off)["jitsi"] is None
+
+
+def test_jitsi_reads_the_configured_namespace(d: Deployed) -> None:
+    d.aws.cloudwatch.put_metric_data(
+        Namespace="Jitsi",
+        MetricData=[
+            {
+                "MetricName": "Participants",
+                "Dimensions": [{"Name": "Service", "Value": "jicofo"}],
+                "Value": 4.0,
+                "Timestamp": a_minute_ago(),
+            }
+        ],
+    )
+    other = Config.model_validate(
+        {**CONFIG.model_dump(), "observability": {"metric_namespace": "X"}}
+    )
+    assert jitsi_now(other, d.aws) is None
+    assert jitsi_now(CONFIG, d.aws) is not None
+
+
+def test_a_service_row_keeps_five_events_and_every_deployment() -> None:
+    row = _service(
+        {
+            "serviceName": "web",
+            "events": [{"message": f"event {i}"} for i in range(8)],
+            "deployments": [
+                {
+                    "id": "ecs-svc/2",
+                    "status": "PRIMARY",
+                    "rolloutState": "FAILED",
+                    "rolloutStateReason": "circuit breaker",
+                    "taskDefinition": "td:2",
+                    "failedTasks": 3,
+                },
+                {"id": "ecs-svc/1", "status": "ACTIVE", "rolloutState": "IN_PROGRESS"},
+            ],
+        }
+    )
+    assert row["events"] == [f"event {i}" for i in range(5)]
+    assert (row["running"], row["desired"], row["pending"], row["task_definition"]) == (
+        0,
+        0,
+        0,
+        None,
+    )
+    assert row["deployments"][0] == {
+        "id": "ecs-svc/2",
+        "status": "PRIMARY",
+        "rollout_state": "FAILED",
+        "reason": "circuit breaker",
+        "task_definition": "td:2",
+        "running": 0,
+        "failed_tasks": 3,
+    }
+    assert row["deployments"][1]["reason"] == "" and row["deployments"][1]["failed_tasks"] == 0
