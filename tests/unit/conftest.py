@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import boto3
+import botocore.loaders
+import botocore.session
 import pytest
 from moto import mock_aws
 
@@ -20,13 +22,23 @@ from tests.unit.deployed import REGION, Deployed
 # worker; each test still starts from empty moto backends.
 _SESSION: boto3.Session | None = None
 _CLIENTS: dict[str, Any] = {}
+_LOADER = botocore.loaders.create_loader()
+_BOTO3_SESSION = boto3.Session
+
+
+def session_sharing_models(**kwargs: Any) -> boto3.Session:
+    """A new boto3 session (its own credentials and clients) reading service models that
+    earlier sessions of this worker already parsed."""
+    core = botocore.session.get_session()
+    core.register_component("data_loader", _LOADER)
+    return _BOTO3_SESSION(botocore_session=core, **kwargs)
 
 
 def moto_context() -> AwsContext:
     """An AwsContext for moto in-process, sharing this worker's session and clients."""
     global _SESSION
     if _SESSION is None:
-        _SESSION = boto3.Session(
+        _SESSION = session_sharing_models(
             region_name=REGION, aws_access_key_id="t", aws_secret_access_key="t"
         )
     return AwsContext(region=REGION, _session=_SESSION, _clients=_CLIENTS)

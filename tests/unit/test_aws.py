@@ -19,6 +19,7 @@ from jitsi_ecs.aws import (
     or_none,
 )
 from jitsi_ecs.errors import AwsError, UsageError
+from tests.unit.conftest import session_sharing_models
 
 ENDPOINT = "http://127.0.0.1:9"
 
@@ -27,6 +28,14 @@ def client_error(code: str, message: str = "nope") -> botocore.exceptions.Client
     return botocore.exceptions.ClientError(
         {"Error": {"Code": code, "Message": message}}, "SomeOperation"
     )
+
+
+def stubbed(**fields: Any) -> AwsContext:
+    """A context for a botocore Stubber (its session reuses the worker's parsed models)."""
+    session = session_sharing_models(
+        region_name="us-west-2", aws_access_key_id="test", aws_secret_access_key="test"
+    )
+    return AwsContext(region="us-west-2", endpoint_url=ENDPOINT, _session=session, **fields)
 
 
 class RecordingSession:
@@ -195,7 +204,7 @@ def test_calling_leaves_other_errors_and_results_alone() -> None:
 
 
 def test_account_id_is_asked_once() -> None:
-    aws = AwsContext(region="us-west-2", endpoint_url=ENDPOINT)
+    aws = stubbed()
     with Stubber(aws.sts) as stub:
         stub.add_response(
             "get_caller_identity",
@@ -207,7 +216,7 @@ def test_account_id_is_asked_once() -> None:
 
 
 def test_rejected_credentials_are_an_aws_error() -> None:
-    aws = AwsContext(region="us-west-2", endpoint_url=ENDPOINT)
+    aws = stubbed()
     with Stubber(aws.sts) as stub:
         stub.add_client_error("get_caller_identity", "InvalidClientTokenId", "bad token")
         with pytest.raises(AwsError, match="AWS rejected the credentials"):
@@ -258,7 +267,7 @@ def test_services_are_the_active_ones(moto_aws: AwsContext) -> None:
 
 
 def test_no_names_no_call() -> None:
-    aws = AwsContext(region="us-west-2", endpoint_url=ENDPOINT)
+    aws = stubbed()
     with Stubber(aws.ecs):  # no responses queued: any call would fail
         assert aws.services("c", []) == []
         assert aws.deploying("c", []) == []
@@ -278,7 +287,7 @@ def _service(name: str, status: str, rollouts: list[str]) -> dict[str, Any]:
 
 
 def test_deploying_lists_services_with_a_rollout_in_progress() -> None:
-    aws = AwsContext(region="us-west-2", endpoint_url=ENDPOINT)
+    aws = stubbed()
     names = ["web", "xmpp", "jvb", "gone"]
     with Stubber(aws.ecs) as stub:
         stub.add_response(
@@ -309,7 +318,7 @@ def _alarm(name: str) -> dict[str, Any]:
 
 
 def test_alarms_are_asked_100_names_at_a_time() -> None:
-    aws = AwsContext(region="us-west-2", endpoint_url=ENDPOINT)
+    aws = stubbed()
     names = [f"a{i:03}" for i in range(230)]
     with Stubber(aws.cloudwatch) as stub:
         for start in (0, 100, 200):
@@ -365,7 +374,7 @@ def test_budget_found_or_none(moto_aws: AwsContext) -> None:
 
 
 def test_budget_denied_is_an_aws_error_with_a_hint() -> None:
-    aws = AwsContext(region="us-west-2", endpoint_url=ENDPOINT, _account="111122223333")
+    aws = stubbed(_account="111122223333")
     with Stubber(aws.budgets) as stub:
         stub.add_client_error("describe_budget", "AccessDeniedException", "no budgets for you")
         with pytest.raises(AwsError) as caught:
