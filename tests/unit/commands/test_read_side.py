@@ -1,0 +1,137 @@
+"""verify, status, drill and env through the CLI: nothing deployed, then a moto deployment."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from jitsi_ecs.cli import app
+from jitsi_ecs.config import parse_config
+from tests.unit.commands.conftest import Emulator
+from tests.unit.deployed import (
+    CONFIG,
+    CONFIG_TOML,
+    alerting,
+    deploy_all,
+    ecs,
+    update_service,
+)
+
+runner = CliRunner()
+
+
+def _json(stdout: str) -> Any:
+    return json.loads(stdout[min(i for i in (stdout.find("{"), stdout.find("[")) if i >= 0) :])
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["verify"], ["status", "--json"], ["drill", "rollback"], ["drill", "alarm"]],
+)
+def test_no_emulator_means_nothing_is_deployed(in_tmp: Path, command: list[str]) -> None:
+    result = runner.invoke(app, command)
+    assert result.exit_code == 1
+    assert "error: the local emulator is not running, so nothing is deployed" in result.stderr
+    assert "hint: Run `jitsi-ecs up` first." in result.stderr
+    assert result.stdout == "" and "Traceback" not in result.output
+    assert not (in_tmp / ".jitsi-ecs" / "local" / "stack").exists()  # read-only: nothing made
+
+
+@pytest.mark.parametrize("command", [["verify", "--json"], ["status"], ["drill", "alarm"]])
+def test_a_running_emulator_without_a_deployment(emulator: Emulator, command: list[str]) -> None:
+    result = runner.invoke(app, command)
+    assert result.exit_code == 1
+    assert "error: nothing is deployed on the local target" in result.stderr
+    assert result.stdout == ""
+
+
+def test_outputs_without_the_stack_mean_nothing_deployed(emulator: Emulator) -> None:
+    emulator.record_outputs({})  # a state whose resources were all destroyed
+    result = runner.invoke(app, ["verify"])
+    assert result.exit_code == 1
+    assert "nothing is deployed on the local target" in result.stderr
+
+
+def test_verify_passes_then_catches_drift(emulator: Emulator, in_tmp: Path) -> None:
+    d = emulator.deploy(deploy_all)
+    ok = runner.invoke(app, ["verify", "--json", "--junit", "reports/verify.xml"])
+    assert ok.exit_code == 0, ok.output[-3000:]
+    report = _json(ok.stdout)
+    assert report["summary"]["fail"] == 0 and report["summary"]["pass"] > 50
+    suite = ET.parse(in_tmp / "reports" / "verify.xml").getroot()[0]
+    assert suite.attrib["failures"] == "0"
+
+    d.aws.logs.put_retention_policy(
+        logGroupName=d.config.observability.log_group_name, retentionInDays=7
+    )
+    update_service(d, "web", desiredCount=2)
+    table = runner.invoke(app, ["verify"])
+    assert table.exit_code == 1
+    assert "0 failed" not in table.stdout and "2 failed" in table.stdout
+    assert "logs.group" in table.stdout and "service.web.desired-count" in table.stdout
+
+
+def test_the_config_file_is_the_deployment_s_config() -> None:
+    assert parse_config(tomllib.loads(CONFIG_TOML)) == CONFIG
+
+
+def test_status_reports_the_deployment(emulator: Emulator) -> None:
+    emulator.deploy(lambda d: alerting(ecs(d)))
+    result = runner.invoke(app, ["status", "--json"])
+    assert result.exit_code == 0, result.output[-3000:]
+    data = _json(result.stdout)
+    assert sorted(s["name"] for s in data["services"]) == ["jvb", "web", "xmpp"]
+    assert [b["limit"] for b in data["budgets"]] == [5.0, 20.0]
+    table = runner.invoke(app, ["status"])
+    assert table.exit_code == 0
+    assert "Services" in table.stdout and "Budgets (USD this month)" in table.stdout
+    assert "no telemetry data yet" in table.stdout
+
+
+def test_drill_rollback_of_an_unknown_service_exits_2(emulator: Emulator) -> None:
+    emulator.deploy(lambda d: d)  # refused before any AWS call: outputs are enough
+    result = runner.invoke(app, ["drill", "rollback", "--service", "nope"])
+    assert result.exit_code == 2
+    assert "error: unknown service 'nope'" in result.stderr
+    assert "hint: Choose one of jvb, web, xmpp." in result.stderr
+
+
+def test_drill_alarm_refuses_during_a_deployment(
+    emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("JITSI_ECS_EMULATOR_SPEED", "1")  # the rollout lasts minutes
+    d = emulator.deploy(lambda d: alerting(ecs(d)))
+    update_service(d, "web", taskDefinition=d.outputs["task_definition_arns"]["jvb"])
+    result = runner.invoke(app, ["drill", "alarm"])
+    assert result.exit_code == 2
+    assert "deployment in progress on web" in result.stderr
+    alarms = d.aws.cloudwatch.describe_alarms()["MetricAlarms"]
+    assert {a["StateValue"] for a in alarms} != {"ALARM"}  # nothing was set
+
+
+def test_env_prints_exports_for_the_running_emulator(emulator: Emulator) -> None:
+    result = runner.invoke(app, ["env"])
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("# eval")
+    assert f"export AWS_ENDPOINT_URL={emulator.endpoint}" in lines
+    assert "export AWS_ACCESS_KEY_ID=test" in lines and "export AWS_REGION=us-west-2" in lines
+
+
+def test_env_without_emulator(in_tmp: Path) -> None:
+    result = runner.invoke(app, ["env"])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "the local emulator is not running" in result.stderr
+
+
+def test_down_with_nothing_running_is_not_an_error(in_tmp: Path) -> None:
+    result = runner.invoke(app, ["down"])
+    assert result.exit_code == 0
+    assert "Nothing to destroy: the local emulator is not running" in result.stderr
