@@ -162,6 +162,10 @@ def test_drill_report(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_init_through_the_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
+    nowhere = runner.invoke(app, ["init", "--path", "conf/my.toml"])  # no such directory
+    assert nowhere.exit_code == 2
+    assert "error: cannot write conf/my.toml: No such file or directory" in nowhere.stderr
+    assert nowhere.stdout == "" and isinstance(nowhere.exception, SystemExit)
     made = runner.invoke(app, ["init", "--path", "my.toml"])
     assert made.exit_code == 0 and "Wrote my.toml" in made.stderr
     again = runner.invoke(app, ["init", "--path", "my.toml"])
