@@ -44,13 +44,17 @@ def moto_context() -> AwsContext:
     return AwsContext(region=REGION, _session=_SESSION, _clients=_CLIENTS)
 
 
+@pytest.fixture(autouse=True)
+def no_default_amis(monkeypatch: pytest.MonkeyPatch) -> None:
+    """moto loads thousands of AMIs into every new EC2 backend; no unit test reads one."""
+    monkeypatch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
+
+
 @pytest.fixture
 def moto_aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[AwsContext]:
     install()
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "t")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "t")
-    # moto loads thousands of AMIs into every new EC2 backend; no test here reads one.
-    monkeypatch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
     with mock_aws():
         yield moto_context()
 

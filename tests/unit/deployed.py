@@ -23,6 +23,16 @@ REGION = "us-west-2"
 NAME = "jitsi"
 ROUTE = {"api": {"path_patterns": ["/api/v1/*"], "priority": 40, "port": 8004}}
 CONFIG = Config.model_validate({"routes": ROUTE, "budgets": {"limits": [5, 20]}})
+# The same config as a jitsi-ecs.toml, for the CLI.
+CONFIG_TOML = """\
+[budgets]
+limits = [5, 20]
+
+[routes.api]
+path_patterns = ["/api/v1/*"]
+priority = 40
+port = 8004
+"""
 SERVICES = {"web": "web", "xmpp": "xmpp", "jvb": "jvb"}
 CONTAINERS = {"web": ["web"], "xmpp": ["prosody", "jicofo"], "jvb": ["jvb"]}
 DESIRED = {"web": 3, "xmpp": 1, "jvb": 1}

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from jitsi_ecs.aws import AwsContext
 from jitsi_ecs.config import Config
 from jitsi_ecs.live import _service, jitsi_now, snapshot
 from tests.unit.deployed import ALARM_NAMES, CONFIG, NAME, Deployed, alerting, ecs
@@ -51,11 +52,10 @@ def test_services_alarms_and_budgets(d: Deployed) -> None:
     assert all("missing" not in b for b in data["budgets"])
     assert data["jitsi"] is None  # telemetry on, but nothing published yet
 
-
-def test_a_budget_in_the_outputs_that_is_gone_is_marked_missing(d: Deployed) -> None:
+    # A budget the outputs name that is gone is marked missing; rows are ordered by limit
+    # as a number, not as text ("20" < "40" < "5").
     names = {"5": f"{NAME}-monthly-5usd", "40": f"{NAME}-monthly-40usd", "20": "gone-too"}
     budgets = _snapshot(d, budget_names=names)["budgets"]
-    # Ordered by limit as a number, not as text ("20" < "40" < "5").
     assert [(b["limit"], b.get("missing", False)) for b in budgets] == [
         (5.0, False),
         (20.0, True),
@@ -70,9 +70,9 @@ def test_a_budget_in_the_outputs_that_is_gone_is_marked_missing(d: Deployed) -> 
     }
 
 
-def test_jitsi_numbers_come_from_jicofo_s_telemetry(d: Deployed) -> None:
-    d.aws.cloudwatch.put_metric_data(
-        Namespace="Jitsi",
+def _publish(aws: AwsContext, namespace: str, **values: float) -> None:
+    aws.cloudwatch.put_metric_data(
+        Namespace=namespace,
         MetricData=[
             {
                 "MetricName": name,
@@ -80,34 +80,36 @@ def test_jitsi_numbers_come_from_jicofo_s_telemetry(d: Deployed) -> None:
                 "Value": value,
                 "Timestamp": a_minute_ago(),
             }
-            for name, value in (("Conferences", 2.0), ("Participants", 7.0))
+            for name, value in values.items()
         ],
     )
-    jitsi = _snapshot(d)["jitsi"]
+
+
+def test_jitsi_numbers_come_from_jicofo_s_telemetry(moto_aws: AwsContext) -> None:
+    assert jitsi_now(CONFIG, moto_aws) is None
+    _publish(moto_aws, "Jitsi", Conferences=2.0, Participants=7.0)
+    _publish(moto_aws, "Other", OperationalBridges=1.0)
+    jitsi = jitsi_now(CONFIG, moto_aws)
     assert jitsi is not None
     assert (jitsi["conferences"], jitsi["participants"]) == (2.0, 7.0)
     assert "operational_bridges" not in jitsi and jitsi["as_of"]
-    off = Config.model_validate({**CONFIG.model_dump(), "telemetry": {"enabled": False}})
-    assert _snapshot(d, off)["jitsi"] is None
-
-
-def test_jitsi_reads_the_configured_namespace(d: Deployed) -> None:
-    d.aws.cloudwatch.put_metric_data(
-        Namespace="Jitsi",
-        MetricData=[
-            {
-                "MetricName": "Participants",
-                "Dimensions": [{"Name": "Service", "Value": "jicofo"}],
-                "Value": 4.0,
-                "Timestamp": a_minute_ago(),
-            }
-        ],
-    )
     other = Config.model_validate(
-        {**CONFIG.model_dump(), "observability": {"metric_namespace": "X"}}
+        {**CONFIG.model_dump(), "observability": {"metric_namespace": "Other"}}
     )
-    assert jitsi_now(other, d.aws) is None
-    assert jitsi_now(CONFIG, d.aws) is not None
+    numbers = jitsi_now(other, moto_aws)  # another namespace: only what was put there
+    assert numbers is not None and set(numbers) == {"operational_bridges", "as_of"}
+
+
+def test_no_jitsi_numbers_when_telemetry_is_off(moto_aws: AwsContext) -> None:
+    _publish(moto_aws, "Jitsi", Conferences=2.0)
+    outputs = (
+        Deployed(moto_aws)
+        .stack_outputs()
+        .model_copy(update={"service_names": {}, "alarm_names": {}, "budget_names": {}})
+    )
+    off = Config.model_validate({**CONFIG.model_dump(), "telemetry": {"enabled": False}})
+    assert snapshot(off, moto_aws, outputs)["jitsi"] is None
+    assert snapshot(CONFIG, moto_aws, outputs)["jitsi"]["conferences"] == 2.0
 
 
 def test_a_service_row_keeps_five_events_and_every_deployment() -> None:

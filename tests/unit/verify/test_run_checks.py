@@ -3,6 +3,7 @@ fails its own group (`<group>.api`) while the others still run."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 
 import pytest
@@ -41,8 +42,22 @@ def test_every_group_runs_and_the_deployment_passes(d: Deployed) -> None:
     per_group = Counter(i.split(".")[0] for i in checks)
     assert per_group["service"] == 15 and per_group["task"] == 15 and per_group["alarm"] == 10
 
+    # The JSON report of a real run: exactly the documented shape, drift included.
+    d.aws.logs.put_retention_policy(
+        logGroupName=d.config.observability.log_group_name, retentionInDays=7
+    )
+    report = json.loads(json.dumps(as_json(run_checks(d.context()))))
+    assert set(report) == {"checks", "summary"}
+    assert report["summary"] == {"pass": len(results) - 1, "fail": 1, "skip": 0}
+    assert all(
+        set(c) == {"id", "status", "expected", "observed", "detail"} for c in report["checks"]
+    )
+    logs = next(c for c in report["checks"] if c["id"] == "logs.group")
+    assert logs["status"] == "fail" and logs["observed"]["retention_days"] == 7
 
-def test_a_client_error_fails_its_group_and_the_others_still_run(d: Deployed) -> None:
+
+def test_an_api_error_fails_its_group_and_the_others_still_run(d: Deployed) -> None:
+    # A ClientError: the ALB the outputs name is gone.
     gone = f"arn:aws:elasticloadbalancing:{REGION}:123456789012:loadbalancer/app/gone/0123"
     checks = by_id(run_checks(d.context(alb_arn=gone)))
     api = checks["edge.api"]
@@ -52,15 +67,13 @@ def test_a_client_error_fails_its_group_and_the_others_still_run(d: Deployed) ->
     assert not [i for i in checks if i.startswith(("edge.", "tg.")) and i != "edge.api"]
     assert _prefixes(checks) >= PREFIXES["ecs"] | PREFIXES["alerting"] | PREFIXES["telemetry"]
 
-
-def test_a_tool_error_keeps_the_checks_made_before_it(d: Deployed) -> None:
-    # A cluster that does not exist: aws.services raises AwsError (calling() names the call).
+    # An AwsError (calling() names the call): the cluster the outputs name does not exist.
     checks = by_id(run_checks(d.context(cluster_name="nope")))
     assert checks["ecs.api"].detail.startswith(
         "describe the ECS services of cluster nope: AWS answered ClusterNotFoundException"
     )
     assert not [i for i in checks if i.startswith(("service.", "task."))]
-    # telemetry reads the services' groups last: its first two checks stand, then it stops.
+    # telemetry reads the services' groups last: the checks it made before stand.
     assert {i for i in checks if i.startswith("telemetry.")} == {
         "telemetry.function",
         "telemetry.schedule",
@@ -70,25 +83,12 @@ def test_a_tool_error_keeps_the_checks_made_before_it(d: Deployed) -> None:
     assert checks["edge.https-listener"].status == "pass"
 
 
-def test_an_unexpected_error_is_not_swallowed(d: Deployed, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unexpected_error_is_not_swallowed(
+    deployed: Deployed, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def broken(ctx: object) -> list[Check]:
         raise KeyError("a bug, not an AWS answer")
 
-    monkeypatch.setitem(GROUPS, "edge", broken)
+    monkeypatch.setitem(GROUPS, "edge", broken)  # edge runs first: nothing else is reached
     with pytest.raises(KeyError):
-        run_checks(d.context())
-
-
-def test_json_is_exactly_the_documented_shape(d: Deployed) -> None:
-    d.aws.logs.put_retention_policy(
-        logGroupName=d.config.observability.log_group_name, retentionInDays=7
-    )
-    report = as_json(run_checks(d.context()))
-    assert set(report) == {"checks", "summary"}
-    assert set(report["summary"]) == {"pass", "fail", "skip"}
-    assert report["summary"]["fail"] == 1
-    assert all(
-        set(c) == {"id", "status", "expected", "observed", "detail"} for c in report["checks"]
-    )
-    logs = next(c for c in report["checks"] if c["id"] == "logs.group")
-    assert logs["status"] == "fail" and logs["observed"]["retention_days"] == 7
+        run_checks(deployed.context())
