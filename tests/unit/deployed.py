@@ -108,10 +108,6 @@ def failed(checks: dict[str, Check]) -> set[str]:
     return {i for i, c in checks.items() if c.status == "fail"}
 
 
-def statuses(checks: dict[str, Check]) -> set[str]:
-    return {c.status for c in checks.values()}
-
-
 # ---------------------------------------------------------------- network
 
 
