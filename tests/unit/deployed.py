@@ -112,6 +112,7 @@ def failed(checks: dict[str, Check]) -> set[str]:
 
 
 def network(d: Deployed) -> Deployed:
+    """The stack's VPC and two public subnets (security groups come with `group`)."""
     if "vpc" in d.ids:
         return d
     ec2 = d.aws.ec2
@@ -124,11 +125,18 @@ def network(d: Deployed) -> Deployed:
     ]
     d.ids["vpc"] = vpc
     d.ids["subnets"] = ",".join(subnets)
-    for role in ("alb", "web", "xmpp", "jvb", "collector"):
-        d.ids[f"sg-{role}"] = ec2.create_security_group(
-            GroupName=f"{NAME}-{role}", Description=role, VpcId=vpc
-        )["GroupId"]
     return d
+
+
+def group(d: Deployed, role: str) -> str:
+    """The security group of alb, web, xmpp, jvb or collector, made on first use."""
+    key = f"sg-{role}"
+    if key not in d.ids:
+        network(d)
+        d.ids[key] = d.aws.ec2.create_security_group(
+            GroupName=f"{NAME}-{role}", Description=role, VpcId=d.ids["vpc"]
+        )["GroupId"]
+    return d.ids[key]
 
 
 def subnets(d: Deployed) -> list[str]:
@@ -147,7 +155,7 @@ def edge(d: Deployed) -> Deployed:
         ServerCertificateName=NAME, CertificateBody="test", PrivateKey="test"
     )["ServerCertificateMetadata"]["Arn"]
     alb = elb.create_load_balancer(
-        Name=NAME, Subnets=subnets(d), SecurityGroups=[d.ids["sg-alb"]], Type="application"
+        Name=NAME, Subnets=subnets(d), SecurityGroups=[group(d, "alb")], Type="application"
     )["LoadBalancers"][0]["LoadBalancerArn"]
 
     def target_group(name: str, port: int, path: str) -> str:
@@ -280,7 +288,8 @@ def deployment_configuration(service: str) -> dict[str, Any]:
 
 
 def ecs(d: Deployed) -> Deployed:
-    network(d)
+    """The cluster, a task definition per service and the services; in the network's groups
+    when the network was built (telemetry reads them), else without network configuration."""
     ecs_ = d.aws.ecs
     ecs_.create_cluster(clusterName=NAME)
     arns = {}
@@ -294,16 +303,21 @@ def ecs(d: Deployed) -> Deployed:
             launchType="FARGATE",
             healthCheckGracePeriodSeconds=d.config.health_check.grace_period,
             deploymentConfiguration=deployment_configuration(service),
-            networkConfiguration={
-                "awsvpcConfiguration": {
-                    "subnets": subnets(d),
-                    "securityGroups": [d.ids[f"sg-{service}"]],
-                    "assignPublicIp": "ENABLED",
-                }
-            },
+            **network_configuration(d, service),
         )
     d.outputs["task_definition_arns"] = arns
     return d
+
+
+def network_configuration(d: Deployed, service: str) -> dict[str, Any]:
+    if "vpc" not in d.ids:
+        return {}
+    awsvpc = {
+        "subnets": subnets(d),
+        "securityGroups": [group(d, service)],
+        "assignPublicIp": "ENABLED",
+    }
+    return {"networkConfiguration": {"awsvpcConfiguration": awsvpc}}
 
 
 def update_service(d: Deployed, service: str, **changes: Any) -> None:
@@ -542,7 +556,7 @@ def function_environment(d: Deployed) -> dict[str, str]:
 
 
 def stats_rule(
-    d: Deployed, group: str, port: int, *, cidr: str | None = None, source: str | None = None
+    d: Deployed, service: str, port: int, *, cidr: str | None = None, source: str | None = None
 ) -> None:
     """Ingress to a service's group on a stats port: from a CIDR, a source group, or (the
     default) the collector's group."""
@@ -550,8 +564,10 @@ def stats_rule(
     if cidr:
         permission["IpRanges"] = [{"CidrIp": cidr}]
     else:
-        permission["UserIdGroupPairs"] = [{"GroupId": source or d.ids["sg-collector"]}]
-    d.aws.ec2.authorize_security_group_ingress(GroupId=d.ids[group], IpPermissions=[permission])
+        permission["UserIdGroupPairs"] = [{"GroupId": source or group(d, "collector")}]
+    d.aws.ec2.authorize_security_group_ingress(
+        GroupId=group(d, service), IpPermissions=[permission]
+    )
 
 
 def telemetry(d: Deployed) -> Deployed:
@@ -577,7 +593,7 @@ def telemetry(d: Deployed) -> Deployed:
         Role=role,
         Handler="jitsi_ecs.telemetry.lambda_handler.handler",
         Code={"ZipFile": b"PK\x05\x06" + b"\x00" * 18},  # an empty zip
-        VpcConfig={"SubnetIds": subnets(d), "SecurityGroupIds": [d.ids["sg-collector"]]},
+        VpcConfig={"SubnetIds": subnets(d), "SecurityGroupIds": [group(d, "collector")]},
         Environment={"Variables": function_environment(d)},
     )["FunctionArn"]
     events = d.aws.events
@@ -587,13 +603,13 @@ def telemetry(d: Deployed) -> Deployed:
         State="ENABLED",
     )
     events.put_targets(Rule=f"{NAME}-telemetry", Targets=[{"Id": "collector", "Arn": fn}])
-    stats_rule(d, "sg-jvb", 8080)
-    stats_rule(d, "sg-xmpp", 8888)
+    stats_rule(d, "jvb", 8080)
+    stats_rule(d, "xmpp", 8888)
     d.ids["function_arn"] = fn
     return d
 
 
 def deploy_all(d: Deployed) -> Deployed:
-    for step in (edge, ecs, alerting, observability, telemetry):
+    for step in (network, edge, ecs, alerting, observability, telemetry):
         step(d)
     return d

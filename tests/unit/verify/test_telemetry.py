@@ -9,7 +9,17 @@ import pytest
 from jitsi_ecs.config import Config
 from jitsi_ecs.verify import telemetry
 from jitsi_ecs.verify.result import Check
-from tests.unit.deployed import CONFIG, NAME, Deployed, by_id, ecs, failed, stats_rule
+from tests.unit.deployed import (
+    CONFIG,
+    NAME,
+    Deployed,
+    by_id,
+    ecs,
+    failed,
+    group,
+    network,
+    stats_rule,
+)
 from tests.unit.deployed import telemetry as build
 
 FUNCTION = f"{NAME}-telemetry"
@@ -17,7 +27,8 @@ FUNCTION = f"{NAME}-telemetry"
 
 @pytest.fixture
 def d(deployed: Deployed) -> Deployed:
-    return build(ecs(deployed))  # the services' groups are the ones whose ports are checked
+    # The services run in the network's groups: those are the ones whose ports are checked.
+    return build(ecs(network(deployed)))
 
 
 def _checks(d: Deployed, config: Config | None = None, **outputs: Any) -> dict[str, Check]:
@@ -35,7 +46,7 @@ def test_the_deployed_collector_passes(d: Deployed) -> None:
 
 
 def test_jvb_rest_open_to_a_cidr_fails(d: Deployed) -> None:
-    stats_rule(d, "sg-jvb", 8080, cidr="0.0.0.0/0")
+    stats_rule(d, "jvb", 8080, cidr="0.0.0.0/0")
     checks = _checks(d)
     assert failed(checks) == {"telemetry.stats-access"}
     assert checks["telemetry.stats-access"].observed["only_from_collector"] is False
@@ -48,7 +59,7 @@ def test_jvb_rest_open_through_a_port_range_fails(
     d: Deployed, protocol: str, ports: tuple[int, int]
 ) -> None:
     d.aws.ec2.authorize_security_group_ingress(
-        GroupId=d.ids["sg-jvb"],
+        GroupId=group(d, "jvb"),
         IpPermissions=[
             {
                 "IpProtocol": protocol,
@@ -65,7 +76,7 @@ def test_jvb_rest_open_through_a_port_range_fails(
 
 def test_media_on_udp_does_not_count_as_stats_access(d: Deployed) -> None:
     d.aws.ec2.authorize_security_group_ingress(
-        GroupId=d.ids["sg-jvb"],
+        GroupId=group(d, "jvb"),
         IpPermissions=[
             {
                 "IpProtocol": "udp",
@@ -99,20 +110,20 @@ def test_another_application_s_group_with_8080_open_is_not_the_stack_s_business(
 
 
 def test_jicofo_open_to_another_group_fails(d: Deployed) -> None:
-    stats_rule(d, "sg-xmpp", 8888, source=d.ids["sg-web"])
+    stats_rule(d, "xmpp", 8888, source=group(d, "web"))
     assert failed(_checks(d)) == {"telemetry.stats-access"}
 
 
 def test_stats_ports_closed_to_the_collector_fail(d: Deployed) -> None:
-    for group, port in (("sg-jvb", 8080), ("sg-xmpp", 8888)):
+    for service, port in (("jvb", 8080), ("xmpp", 8888)):
         d.aws.ec2.revoke_security_group_ingress(
-            GroupId=d.ids[group],
+            GroupId=group(d, service),
             IpPermissions=[
                 {
                     "IpProtocol": "tcp",
                     "FromPort": port,
                     "ToPort": port,
-                    "UserIdGroupPairs": [{"GroupId": d.ids["sg-collector"]}],
+                    "UserIdGroupPairs": [{"GroupId": group(d, "collector")}],
                 }
             ],
         )
