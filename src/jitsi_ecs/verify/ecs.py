@@ -39,7 +39,7 @@ def health_probe(container: str, web_port: int) -> str:
     return {
         "web": f"http://127.0.0.1:{web_port}/ ",
         "prosody": "127.0.0.1:5280/health",
-        "jicofo": "127.0.0.1:8888/about/",
+        "jicofo": "127.0.0.1:8888/about/version",  # never /about/health (README, Decisions)
         "jvb": "127.0.0.1:8080/about/health",
     }[container]
 
