@@ -3,7 +3,7 @@
 # separate .venv-checkov (checkov pins an old boto3 that would clash with moto).
 # Sourced by demo.sh and test.sh; safe to run again.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 dev=0
 [ "${1:-}" = "--dev" ] && dev=1

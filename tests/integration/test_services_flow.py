@@ -78,7 +78,7 @@ PER_SERVICE = (
     "alarm.{s}-target-5xx",
     "alarm.{s}-p99-latency",
     "alarm.{s}-unhealthy-hosts",
-    "alarm.{s}-running-tasks",
+    "service.{s}.scalable-target",  # the schedule scales it
     "service.{s}.network",
     "service.{s}.secrets",
     "service.{s}.execution-role",
@@ -159,7 +159,7 @@ def test_two_services_up_verify_drill_down(
 
         status = _json(runner.invoke(app, ["status", "--json"]).stdout)
         services = {s["name"]: s for s in status["services"]}
-        assert {"web", "xmpp", "jvb", "api", "stream"} <= set(services)
+        assert {"shard", "jvb", "api", "stream"} <= set(services)
         assert services["api"]["desired"] == 2
         assert any("circuit breaker" in e for e in services["api"]["events"])
         assert {"jitsi-api-target-5xx", "jitsi-stream-unhealthy-hosts"} <= {

@@ -17,6 +17,12 @@ from jitsi_ecs.ui import err
 def run(path: Path, force: bool) -> int:
     if path.exists() and not force:
         raise UsageError(f"{path} already exists", hint="Pass --force to overwrite it.")
-    path.write_text(init_template(Config), encoding="utf-8")
+    try:
+        path.write_text(init_template(Config), encoding="utf-8")
+    except OSError as exc:  # a missing directory, no permission: bad input, not a crash
+        raise UsageError(
+            f"cannot write {path}: {exc.strerror}",
+            hint="Choose a path in an existing directory you can write to.",
+        ) from None
     err.print(f"Wrote {path}. Edit it, then run `jitsi-ecs plan`.")
     return EXIT_OK

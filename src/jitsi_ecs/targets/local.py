@@ -89,7 +89,10 @@ class LocalTarget(Target):
     # ------------------------------------------------------------ the emulator's certificate
     @staticmethod
     def _certificate(aws: AwsContext, domain: str) -> str:
-        """An issued certificate for the domain in the emulator, requested once."""
+        """An issued certificate for the domain in the emulator, requested once: the one
+        already there, else a new one. (No idempotency token: after `down --keep-emulator`
+        deleted the certificate, the emulator would answer the same token with the deleted
+        one, a 500.)"""
         for summary in aws.acm.list_certificates()["CertificateSummaryList"]:
             if summary.get("DomainName") == domain:
                 return str(summary["CertificateArn"])

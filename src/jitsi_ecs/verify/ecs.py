@@ -39,7 +39,7 @@ def health_probe(container: str, web_port: int) -> str:
     return {
         "web": f"http://127.0.0.1:{web_port}/ ",
         "prosody": "127.0.0.1:5280/health",
-        "jicofo": "127.0.0.1:8888/about/",
+        "jicofo": "127.0.0.1:8888/about/version",  # never /about/health (README, Decisions)
         "jvb": "127.0.0.1:8080/about/health",
     }[container]
 
@@ -162,7 +162,8 @@ def _service_checks(ctx: VerifyContext, key: str, service: Any) -> Iterator[Chec
 
 
 def autoscaling_checks(ctx: VerifyContext) -> Iterator[Check]:
-    """Every service's count is owned by Application Auto Scaling; bridges follow Stress."""
+    """Every Jitsi service's count is owned by Application Auto Scaling (an operator service's
+    only with a schedule); bridges follow Stress."""
     outputs, config = ctx.outputs, ctx.config
     ids = [f"service/{outputs.cluster_name}/{name}" for name in outputs.service_names.values()]
     targets = {
@@ -178,12 +179,17 @@ def autoscaling_checks(ctx: VerifyContext) -> Iterator[Check]:
         resource = f"service/{outputs.cluster_name}/{name}"
         counts = outputs.task_counts.get(key, {})
         target = targets.get(resource)
+        # An operator service has a scalable target only to follow jitsi.schedule
+        # (modules/schedule); without a schedule ECS keeps its count (desired-count above).
+        operator = key in config.services or key in outputs.service_target_group_arns
+        owned = not operator or config.jitsi.schedule is not None
         yield compare(
             f"service.{key}.scalable-target",
-            {"min": counts.get("min"), "max": counts.get("max")},
+            {"min": counts.get("min"), "max": counts.get("max")} if owned else None,
             {"min": target.get("MinCapacity"), "max": target.get("MaxCapacity")}
             if target
             else None,
+            "" if owned else "no schedule: the service keeps its desired count, no scaling",
         )
         if key not in outputs.autoscaled_services:
             continue

@@ -75,6 +75,8 @@ def _service_rules(ctx: VerifyContext, listener_arn: str) -> Iterator[Check]:
     rules = ctx.aws.elbv2.describe_rules(ListenerArn=listener_arn)["Rules"]
     by_tg: dict[str, Any] = {}
     for each in rules:
+        if each.get("IsDefault"):  # the default action has its own check (edge.default-route)
+            continue
         for action in each.get("Actions", []):
             if action.get("TargetGroupArn"):
                 by_tg[action["TargetGroupArn"]] = each

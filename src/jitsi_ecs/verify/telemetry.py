@@ -78,19 +78,59 @@ def _schedule(ctx: VerifyContext, function_arn: str) -> Iterator[Check]:
     )
 
 
+# The stats port of each container that serves one.
+STATS_PORTS = {"jvb": 8080, "jicofo": 8888}
+
+
+def _stats_groups(ctx: VerifyContext) -> list[str]:
+    """The security groups of the services whose tasks run a bridge or jicofo."""
+    outputs = ctx.outputs
+    names = [
+        name
+        for key, name in outputs.service_names.items()
+        if set(outputs.service_containers.get(key, [])) & set(STATS_PORTS)
+    ]
+    return sorted(
+        {
+            group
+            for service in ctx.aws.services(outputs.cluster_name, names)
+            for group in service.get("networkConfiguration", {})
+            .get("awsvpcConfiguration", {})
+            .get("securityGroups", [])
+        }
+    )
+
+
+def _covers(rule: Any, port: int) -> bool:
+    if rule.get("IpProtocol") == "-1":  # all traffic
+        return True
+    low, high = rule.get("FromPort", -1), rule.get("ToPort", -1)
+    return bool(rule.get("IpProtocol") == "tcp" and low <= port <= high)
+
+
 def _access(ctx: VerifyContext, collector_groups: list[str]) -> Iterator[Check]:
-    """8080 (JVB) and 8888 (jicofo) may be reached from the collector's group, nothing else."""
-    rules = ctx.aws.ec2.describe_security_group_rules()["SecurityGroupRules"]
+    """8080 (JVB) and 8888 (jicofo) may be reached from the collector's group, nothing else.
+
+    Only the groups of the tasks that serve them count (other groups of the account are not
+    the stack's), and every rule that opens the port counts, a range or all traffic too."""
+    groups = _stats_groups(ctx)
+    rules: list[Any] = []
+    if groups:
+        rules = ctx.aws.ec2.describe_security_group_rules(
+            Filters=[{"Name": "group-id", "Values": groups}]
+        )["SecurityGroupRules"]
     open_stats = []
     for rule in rules:
-        if rule.get("IsEgress") or rule.get("FromPort") not in (8080, 8888):
+        if rule.get("IsEgress"):
             continue
         source = (
             rule.get("ReferencedGroupInfo", {}).get("GroupId")
             or rule.get("CidrIpv4")
             or rule.get("CidrIpv6")
         )
-        open_stats.append({"port": rule["FromPort"], "from_collector": source in collector_groups})
+        for port in STATS_PORTS.values():
+            if _covers(rule, port):
+                open_stats.append({"port": port, "from_collector": source in collector_groups})
     yield compare(
         "telemetry.stats-access",
         {"ports": [8080, 8888], "only_from_collector": True},

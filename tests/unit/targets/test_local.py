@@ -36,6 +36,19 @@ def test_a_certificate_is_issued_once_given_to_terraform_and_removed(
     assert aws.acm.list_certificates()["CertificateSummaryList"] == []
 
 
+def test_a_certificate_is_issued_again_after_a_down_that_kept_the_emulator(
+    aws: AwsContext, tmp_path: Path
+) -> None:
+    # `down --keep-emulator` deletes it; the next `up` or `down` on that emulator asks again.
+    target = LocalTarget(Workspace.for_target("local", tmp_path))
+    first = target.tool_variables(Config(), aws)["certificate_arn"]
+    target.after_destroy(Config(), aws, keep_running=True)
+    again = target.tool_variables(Config(), aws)["certificate_arn"]
+    assert again != first
+    listed = aws.acm.list_certificates()["CertificateSummaryList"]
+    assert [c["CertificateArn"] for c in listed] == [again]
+
+
 def test_nothing_made_when_the_config_names_a_certificate_or_zone(
     aws: AwsContext, tmp_path: Path
 ) -> None:

@@ -1,0 +1,416 @@
+"""aws.py: typed clients, error mapping, and the domain calls (moto in-process or a Stubber)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import botocore.exceptions
+import pytest
+from botocore.stub import Stubber
+
+from jitsi_ecs.aws import (
+    _HINTS,
+    EMULATOR_CREDENTIALS,
+    AwsContext,
+    calling,
+    error_code,
+    is_not_found,
+    or_none,
+)
+from jitsi_ecs.errors import AwsError, UsageError
+from tests.unit.conftest import session_sharing_models
+
+ENDPOINT = "http://127.0.0.1:9"
+
+
+def client_error(code: str, message: str = "nope") -> botocore.exceptions.ClientError:
+    return botocore.exceptions.ClientError(
+        {"Error": {"Code": code, "Message": message}}, "SomeOperation"
+    )
+
+
+def stubbed(**fields: Any) -> AwsContext:
+    """A context for a botocore Stubber (its session reuses the worker's parsed models)."""
+    session = session_sharing_models(
+        region_name="us-west-2", aws_access_key_id="test", aws_secret_access_key="test"
+    )
+    return AwsContext(region="us-west-2", endpoint_url=ENDPOINT, _session=session, **fields)
+
+
+class RecordingSession:
+    """Stands in for boto3.Session: records what each client was made with."""
+
+    def __init__(self) -> None:
+        self.made: list[tuple[str, dict[str, Any]]] = []
+
+    def client(self, service: str, **kwargs: Any) -> object:
+        self.made.append((service, kwargs))
+        return object()
+
+
+ACCESSORS = {
+    "acm": "acm",
+    "autoscaling": "application-autoscaling",
+    "budgets": "budgets",
+    "cloudwatch": "cloudwatch",
+    "cognito": "cognito-idp",
+    "ec2": "ec2",
+    "ecs": "ecs",
+    "elbv2": "elbv2",
+    "events": "events",
+    "iam": "iam",
+    "lambda_": "lambda",
+    "logs": "logs",
+    "pricing": "pricing",
+    "route53": "route53",
+    "s3": "s3",
+    "servicediscovery": "servicediscovery",
+    "sns": "sns",
+    "sqs": "sqs",
+    "ssm": "ssm",
+    "sts": "sts",
+}
+
+
+def test_each_typed_accessor_builds_its_service_once() -> None:
+    session = RecordingSession()
+    aws = AwsContext(region="eu-west-1", endpoint_url=ENDPOINT, _session=session)
+    for attribute, service in ACCESSORS.items():
+        first = getattr(aws, attribute)
+        assert getattr(aws, attribute) is first, attribute
+        assert aws.client(service) is first, attribute
+        assert session.made[-1][0] == service, attribute
+    assert len(session.made) == len(ACCESSORS)  # cached: one client per service
+    regions = {service: kwargs["region_name"] for service, kwargs in session.made}
+    # Global services answer in us-east-1; everything else in the stack's region.
+    assert {s for s, r in regions.items() if r == "us-east-1"} == {"budgets", "route53", "pricing"}
+    assert {r for s, r in regions.items() if s not in ("budgets", "route53", "pricing")} == {
+        "eu-west-1"
+    }
+    assert {kwargs["endpoint_url"] for _, kwargs in session.made} == {ENDPOINT}
+
+
+def test_emulator_gets_dummy_credentials_and_few_retries() -> None:
+    aws = AwsContext(region="us-west-2", endpoint_url=ENDPOINT)
+    assert aws.is_emulator
+    credentials = aws.session.get_credentials()
+    assert credentials is not None
+    assert credentials.access_key == EMULATOR_CREDENTIALS["aws_access_key_id"]
+    sts = aws.sts
+    assert sts.meta.endpoint_url == ENDPOINT
+    # Fail fast (moto answers 500 for what it lacks): 2 retries, 3 attempts in all.
+    assert sts.meta.config.retries == {"mode": "standard", "total_max_attempts": 3}
+
+
+def test_a_real_account_keeps_the_credential_chain_and_retries_more() -> None:
+    aws = AwsContext(region="us-west-2")
+    assert not aws.is_emulator
+    assert aws.sts.meta.config.retries == {"mode": "adaptive", "total_max_attempts": 9}
+    assert aws.terraform_env() == {"AWS_REGION": "us-west-2", "AWS_DEFAULT_REGION": "us-west-2"}
+
+
+def test_terraform_env_points_the_provider_at_the_emulator() -> None:
+    assert AwsContext(region="us-west-2", endpoint_url=ENDPOINT).terraform_env() == {
+        "AWS_REGION": "us-west-2",
+        "AWS_DEFAULT_REGION": "us-west-2",
+        "AWS_ENDPOINT_URL": ENDPOINT,
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+    }
+
+
+# ---------------------------------------------------------------- errors
+
+
+@pytest.mark.parametrize(
+    ("code", "found"),
+    [
+        ("ClusterNotFoundException", True),
+        ("TargetGroupNotFound", True),
+        ("NotFound", True),
+        ("InvalidGroup.NotFound", True),
+        ("DBInstanceNotFoundFault", True),
+        ("ResourceNotFoundException", True),
+        ("NoSuchEntity", True),
+        ("404", True),
+        ("AccessDenied", False),
+        ("ValidationError", False),
+    ],
+)
+def test_is_not_found(code: str, found: bool) -> None:
+    assert error_code(client_error(code)) == code
+    assert is_not_found(client_error(code)) is found
+
+
+def test_error_code_of_other_exceptions_is_empty() -> None:
+    assert error_code(ValueError("x")) == ""
+    assert not is_not_found(ValueError("x"))
+
+
+def test_or_none() -> None:
+    assert or_none(lambda: 42) == 42
+
+    def gone() -> int:
+        raise client_error("ResourceNotFoundException")
+
+    def denied() -> int:
+        raise client_error("AccessDenied")
+
+    assert or_none(gone) is None
+    with pytest.raises(botocore.exceptions.ClientError):
+        or_none(denied)
+
+
+@pytest.mark.parametrize("code", sorted(_HINTS))
+def test_calling_maps_client_errors_with_their_hint(code: str) -> None:
+    with pytest.raises(AwsError) as caught, calling("describe alarms"):
+        raise client_error(code, "you may not")
+    assert caught.value.message == f"describe alarms: AWS answered {code}: you may not"
+    assert caught.value.hint == _HINTS[code]
+    assert caught.value.exit_code == 1
+
+
+def test_calling_an_unknown_code_has_no_hint() -> None:
+    with pytest.raises(AwsError) as caught, calling("x"):
+        raise client_error("ValidationError", "bad")
+    assert caught.value.message == "x: AWS answered ValidationError: bad"
+    assert caught.value.hint is None
+
+
+def test_calling_without_credentials_is_a_usage_error() -> None:
+    with pytest.raises(UsageError) as caught, calling("read metric"):
+        raise botocore.exceptions.NoCredentialsError()
+    assert caught.value.message == "read metric: no AWS credentials found"
+    assert caught.value.exit_code == 2
+    assert caught.value.hint and "AWS_PROFILE" in caught.value.hint
+
+
+def test_calling_an_unreachable_endpoint() -> None:
+    with pytest.raises(AwsError, match="x: cannot reach AWS") as caught, calling("x"):
+        raise botocore.exceptions.EndpointConnectionError(endpoint_url=ENDPOINT)
+    assert caught.value.hint == "Check the network."
+
+
+def test_calling_leaves_other_errors_and_results_alone() -> None:
+    with calling("x"):
+        value = 1
+    assert value == 1
+    with pytest.raises(KeyError), calling("x"):
+        raise KeyError("bug")
+
+
+# ---------------------------------------------------------------- account
+
+
+def test_account_id_is_asked_once() -> None:
+    aws = stubbed()
+    with Stubber(aws.sts) as stub:
+        stub.add_response(
+            "get_caller_identity",
+            {"Account": "111122223333", "Arn": "arn:aws:iam::111122223333:user/x", "UserId": "x"},
+        )
+        assert aws.account_id() == "111122223333"
+        assert aws.account_id() == "111122223333"  # a second call would find no response
+        stub.assert_no_pending_responses()
+
+
+def test_rejected_credentials_are_an_aws_error() -> None:
+    aws = stubbed()
+    with Stubber(aws.sts) as stub:
+        stub.add_client_error("get_caller_identity", "InvalidClientTokenId", "bad token")
+        with pytest.raises(AwsError, match="AWS rejected the credentials"):
+            aws.account_id()
+
+
+def test_no_credentials_at_all_is_a_usage_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    for var in (
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_PROFILE",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+    ):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    with pytest.raises(UsageError, match="no AWS credentials found for --target aws"):
+        AwsContext(region="us-west-2").account_id()
+
+
+# ---------------------------------------------------------------- services
+
+
+def _cluster(aws: AwsContext, names: list[str]) -> None:
+    ecs = aws.ecs
+    ecs.create_cluster(clusterName="c")
+    ecs.register_task_definition(
+        family="f", containerDefinitions=[{"name": "x", "image": "x", "memory": 128}]
+    )
+    for name in names:
+        ecs.create_service(cluster="c", serviceName=name, taskDefinition="f", desiredCount=1)
+
+
+def test_services_are_the_active_ones(moto_aws: AwsContext) -> None:
+    _cluster(moto_aws, ["web", "jvb", "old"])
+    moto_aws.ecs.delete_service(cluster="c", service="old", force=True)
+    found = moto_aws.services("c", ["web", "jvb", "old", "never"])
+    assert sorted(s["serviceName"] for s in found) == ["jvb", "web"]
+    assert moto_aws.service("c", "web") is not None
+    assert moto_aws.service("c", "old") is None
+    assert moto_aws.service("c", "never") is None
+
+
+def test_no_names_no_call() -> None:
+    aws = stubbed()
+    with Stubber(aws.ecs):  # no responses queued: any call would fail
+        assert aws.services("c", []) == []
+        assert aws.deploying("c", []) == []
+
+
+def test_services_of_a_missing_cluster_is_an_aws_error(moto_aws: AwsContext) -> None:
+    with pytest.raises(AwsError, match="describe the ECS services of cluster nope"):
+        moto_aws.services("nope", ["web"])
+
+
+def _service(name: str, status: str, rollouts: list[str]) -> dict[str, Any]:
+    return {
+        "serviceName": name,
+        "status": status,
+        "deployments": [{"id": f"ecs-svc/{i}", "rolloutState": r} for i, r in enumerate(rollouts)],
+    }
+
+
+def test_deploying_lists_services_with_a_rollout_in_progress() -> None:
+    aws = stubbed()
+    names = ["web", "xmpp", "jvb", "gone"]
+    with Stubber(aws.ecs) as stub:
+        stub.add_response(
+            "describe_services",
+            {
+                "services": [
+                    _service("web", "ACTIVE", ["IN_PROGRESS", "COMPLETED"]),
+                    _service("xmpp", "ACTIVE", ["COMPLETED"]),
+                    _service("jvb", "ACTIVE", ["FAILED", "COMPLETED"]),
+                    _service("gone", "INACTIVE", ["IN_PROGRESS"]),
+                ]
+            },
+            {"cluster": "c", "services": names},
+        )
+        assert aws.deploying("c", names) == ["web"]
+
+
+def test_task_definition_that_does_not_exist(moto_aws: AwsContext) -> None:
+    with pytest.raises(AwsError, match="describe task definition nope:1: AWS answered"):
+        moto_aws.task_definition("nope:1")
+
+
+# ---------------------------------------------------------------- alarms
+
+
+def _alarm(name: str) -> dict[str, Any]:
+    return {"AlarmName": name, "StateValue": "OK"}
+
+
+def test_alarms_are_asked_100_names_at_a_time() -> None:
+    aws = stubbed()
+    names = [f"a{i:03}" for i in range(230)]
+    with Stubber(aws.cloudwatch) as stub:
+        for start in (0, 100, 200):
+            page = names[start : start + 100]
+            found = [_alarm(n) for n in page if n != "a150"]  # one of them does not exist
+            stub.add_response("describe_alarms", {"MetricAlarms": found}, {"AlarmNames": page})
+        alarms = aws.alarms(names)
+        stub.assert_no_pending_responses()
+    assert len(alarms) == 229 and "a150" not in alarms and alarms["a229"]["StateValue"] == "OK"
+
+
+def test_alarms_in_moto_only_those_that_exist(moto_aws: AwsContext) -> None:
+    moto_aws.cloudwatch.put_metric_alarm(
+        AlarmName="here",
+        Namespace="N",
+        MetricName="M",
+        Statistic="Sum",
+        Period=60,
+        EvaluationPeriods=1,
+        Threshold=1,
+        ComparisonOperator="GreaterThanThreshold",
+    )
+    moto_aws.cloudwatch.put_metric_alarm(
+        AlarmName="not-asked",
+        Namespace="N",
+        MetricName="M",
+        Statistic="Sum",
+        Period=60,
+        EvaluationPeriods=1,
+        Threshold=1,
+        ComparisonOperator="GreaterThanThreshold",
+    )
+    assert list(moto_aws.alarms(["here", "missing"])) == ["here"]
+    assert moto_aws.alarms([]) == {}
+
+
+# ---------------------------------------------------------------- budgets
+
+
+def test_budget_found_or_none(moto_aws: AwsContext) -> None:
+    moto_aws.budgets.create_budget(
+        AccountId=moto_aws.account_id(),
+        Budget={
+            "BudgetName": "b5",
+            "BudgetType": "COST",
+            "TimeUnit": "MONTHLY",
+            "BudgetLimit": {"Amount": "5.00", "Unit": "USD"},
+        },
+    )
+    budget = moto_aws.budget("b5")
+    assert budget is not None and budget["BudgetLimit"]["Amount"] == "5.00"
+    assert moto_aws.budget("b6") is None
+
+
+def test_budget_denied_is_an_aws_error_with_a_hint() -> None:
+    aws = stubbed(_account="111122223333")
+    with Stubber(aws.budgets) as stub:
+        stub.add_client_error("describe_budget", "AccessDeniedException", "no budgets for you")
+        with pytest.raises(AwsError) as caught:
+            aws.budget("b5")
+    assert caught.value.message == (
+        "describe budget b5: AWS answered AccessDeniedException: no budgets for you"
+    )
+    assert caught.value.hint == _HINTS["AccessDeniedException"]
+
+
+# ---------------------------------------------------------------- metrics
+
+
+def _put(aws: AwsContext, value: float, minutes_ago: float) -> None:
+    aws.cloudwatch.put_metric_data(
+        Namespace="Jitsi",
+        MetricData=[
+            {
+                "MetricName": "Participants",
+                "Dimensions": [{"Name": "Service", "Value": "jicofo"}],
+                "Value": value,
+                "Timestamp": datetime.now(UTC) - timedelta(minutes=minutes_ago),
+            }
+        ],
+    )
+
+
+def test_latest_is_the_newest_point_in_the_window(moto_aws: AwsContext) -> None:
+    assert moto_aws.latest("Jitsi", "Participants", {"Service": "jicofo"}) is None
+    _put(moto_aws, 9.0, minutes_ago=40)  # outside the 15 minutes
+    assert moto_aws.latest("Jitsi", "Participants", {"Service": "jicofo"}) is None
+    _put(moto_aws, 3.0, minutes_ago=6)
+    _put(moto_aws, 7.0, minutes_ago=2)
+    latest = moto_aws.latest("Jitsi", "Participants", {"Service": "jicofo"})
+    assert latest is not None
+    value, when = latest
+    assert value == 7.0
+    assert datetime.now(UTC) - when < timedelta(minutes=4)
+    assert moto_aws.latest("Jitsi", "Participants", {"Service": "jvb"}) is None
