@@ -17,6 +17,8 @@ so the product's checks never have to be weakened for the emulator:
   (the provider lists a scalable target's tags after creating it: the schedule lever).
 - ecs deployments progress and fail (ecs_deployments.py) and alarm state changes reach their
   SNS actions (alarm_actions.py): moto does neither.
+- ec2 flow logs: an S3 destination with a folder (`arn:aws:s3:::bucket/vpc/`, which AWS
+  documents) is looked up as a bucket named `bucket/vpc/` and refused as missing.
 - servicediscovery: DeleteNamespace leaves the private namespace's Route 53 zone behind, so
   `down` could never prove that nothing is left.
 - every service (server.py): a retried attempt of an SDK call that already succeeded gets that
@@ -34,6 +36,7 @@ from moto.budgets.models import Budget, BudgetsBackend, budgets_backends
 from moto.budgets.responses import BudgetsResponse
 from moto.core.utils import camelcase_to_underscores
 from moto.ec2.exceptions import InvalidSecurityGroupRuleIdNotFoundError
+from moto.ec2.models.flow_logs import FlowLogsBackend
 from moto.ec2.models.security_groups import SecurityGroupBackend, SecurityGroupRule
 from moto.ecs.responses import EC2ContainerServiceResponse
 from moto.route53.models import route53_backends
@@ -209,6 +212,22 @@ def _install_ec2() -> None:
 
     SecurityGroupBackend.revoke_security_group_ingress = revoke_ingress  # type: ignore[method-assign]
     SecurityGroupBackend.revoke_security_group_egress = revoke_egress  # type: ignore[method-assign]
+
+    create_flow_logs = FlowLogsBackend.create_flow_logs
+
+    def create_flow_logs_in_folder(self: Any, **kwargs: Any) -> tuple[list[Any], list[Any]]:
+        destination = kwargs.get("log_destination") or ""
+        if kwargs.get("log_destination_type") != "s3" or "/" not in destination:
+            return create_flow_logs(self, **kwargs)
+        # moto checks the bucket part alone; the flow log keeps the folder it was given.
+        flow_logs, unsuccessful = create_flow_logs(
+            self, **{**kwargs, "log_destination": destination.split("/", 1)[0]}
+        )
+        for flow_log in flow_logs:
+            flow_log.log_destination = destination
+        return flow_logs, unsuccessful
+
+    FlowLogsBackend.create_flow_logs = create_flow_logs_in_folder  # type: ignore[assignment,method-assign]
 
 
 # ---------------------------------------------------------------- ecs

@@ -265,3 +265,28 @@ def test_revoking_an_unknown_rule_id_answers_like_aws(aws: None) -> None:
         )["SecurityGroupRules"]
     ]
     assert rule not in ids
+
+
+def test_flow_logs_to_a_folder_of_an_existing_bucket(aws: None) -> None:
+    ec2, s3 = _client("ec2"), _client("s3")
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    s3.create_bucket(
+        Bucket="jitsi-logs", CreateBucketConfiguration={"LocationConstraint": "us-west-2"}
+    )
+
+    def create(destination: str) -> dict[str, Any]:
+        answer: dict[str, Any] = ec2.create_flow_logs(
+            ResourceIds=[vpc],
+            ResourceType="VPC",
+            TrafficType="ALL",
+            LogDestinationType="s3",
+            LogDestination=destination,
+        )
+        return answer
+
+    made = create("arn:aws:s3:::jitsi-logs/vpc/")
+    assert not made["Unsuccessful"]
+    described = ec2.describe_flow_logs(FlowLogIds=made["FlowLogIds"])["FlowLogs"][0]
+    assert described["LogDestination"] == "arn:aws:s3:::jitsi-logs/vpc/"
+    # a bucket that does not exist is still refused, folder or not
+    assert create("arn:aws:s3:::missing/vpc/")["Unsuccessful"]
