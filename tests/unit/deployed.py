@@ -18,6 +18,7 @@ from typing import Any
 from jitsi_ecs.aws import AwsContext
 from jitsi_ecs.config import Config
 from jitsi_ecs.outputs import StackOutputs
+from jitsi_ecs.verify import security
 from jitsi_ecs.verify.observability import DASHBOARD_METRICS, INSIGHTS_METRICS, JITSI_METRICS
 from jitsi_ecs.verify.result import Check, VerifyContext
 
@@ -198,6 +199,7 @@ class Deployed:
             "telemetry_schedule_rule_name": f"{NAME}-telemetry",
             "ecs_events_rule_name": f"{NAME}-ecs-failures",
             "secrets_version": 1,
+            "vpc_id": self.ids.get("vpc", "vpc-00000000000000000"),
         }
         return StackOutputs.parse({**base, **self.outputs})
 
@@ -326,6 +328,18 @@ def edge(d: Deployed) -> Deployed:
             }
         ],
     )["Listeners"][0]["ListenerArn"]
+    # The response headers the edge module sets on both listeners.
+    hsts = security.hsts_value(d.config.alb.hsts_max_age)
+    for listener, extra in (
+        (https, {security.HSTS: hsts, security.NOSNIFF: "nosniff"}),
+        (http, {}),
+    ):
+        elb.modify_listener_attributes(
+            ListenerArn=listener,
+            Attributes=[
+                {"Key": k, "Value": v} for k, v in {security.SERVER: "false", **extra}.items()
+            ],
+        )
     service_tgs = {}
     for name, service in d.config.services.items():
         service_tgs[name] = target_group(f"{NAME}-{name}", service.port, service.health_path)
@@ -705,8 +719,9 @@ def assume_policy(principal: str) -> str:
 
 
 def topic(d: Deployed, name: str, *publishers: str) -> str:
+    """A topic named after the stack, each publisher allowed for this account only."""
     sns = d.aws.sns
-    arn = str(sns.create_topic(Name=name)["TopicArn"])
+    arn = str(sns.create_topic(Name=f"{NAME}-{name}")["TopicArn"])
     policy = {
         "Version": "2012-10-17",
         "Statement": [
@@ -716,6 +731,7 @@ def topic(d: Deployed, name: str, *publishers: str) -> str:
                 "Principal": {"Service": publisher},
                 "Action": "SNS:Publish",
                 "Resource": arn,
+                "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}},
             }
             for i, publisher in enumerate(publishers)
         ],

@@ -230,8 +230,34 @@ def test_a_budget_topic_closed_to_budgets_fails(d: Deployed) -> None:
     checks = _checks(d)
     assert failed(checks) == {"sns.budget-alerts.policy"}
     assert checks["sns.budget-alerts.policy"].observed == {
-        "name": "budget-alerts",
+        "name": "jitsi-budget-alerts",
         "publisher_allowed": None,
+        "scoped": False,
+    }
+
+
+def test_a_topic_any_account_may_publish_to_fails(d: Deployed) -> None:
+    """Budgets may publish, but with no aws:SourceAccount any account's budgets could."""
+    arn = d.outputs["budget_alerts_topic_arn"]
+    policy = {
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "budgets.amazonaws.com"},
+                "Action": "SNS:Publish",
+                "Resource": arn,
+            }
+        ]
+    }
+    d.aws.sns.set_topic_attributes(
+        TopicArn=arn, AttributeName="Policy", AttributeValue=json.dumps(policy)
+    )
+    checks = _checks(d)
+    assert failed(checks) == {"sns.budget-alerts.policy"}
+    assert checks["sns.budget-alerts.policy"].observed == {
+        "name": "jitsi-budget-alerts",
+        "publisher_allowed": "budgets.amazonaws.com",
+        "scoped": False,
     }
 
 

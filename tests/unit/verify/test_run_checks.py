@@ -20,6 +20,7 @@ PREFIXES = {
     "alerting": {"alarm", "sns", "budget"},
     "observability": {"logs", "dashboard"},
     "telemetry": {"telemetry"},
+    "security": {"security"},
 }
 
 
@@ -66,8 +67,9 @@ def test_an_api_error_fails_its_group_and_the_others_still_run(d: Deployed) -> N
     api = checks["edge.api"]
     assert (api.status, api.expected, api.observed) == ("fail", "AWS API answers", None)
     assert api.detail.startswith("LoadBalancerNotFoundException: ")
-    # The services group reads the ALB's security groups (who may reach an operator service).
-    assert failed(checks) == {"edge.api", "services.api"}
+    # The services group reads the ALB's security groups (who may reach an operator service);
+    # the security group finds no load balancer to read protection and logs from.
+    assert failed(checks) == {"edge.api", "services.api", "security.alb-deletion-protection"}
     assert checks["services.api"].detail.startswith("LoadBalancerNotFoundException: ")
     assert not [i for i in checks if i.startswith(("edge.", "tg.")) and i != "edge.api"]
     assert _prefixes(checks) >= PREFIXES["ecs"] | PREFIXES["alerting"] | PREFIXES["telemetry"]

@@ -1,0 +1,158 @@
+"""verify's security group against a real ALB, bucket and VPC in moto: the response headers,
+deletion protection, request logs to a private bucket, and the VPC's flow logs."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from jitsi_ecs.config import Config
+from jitsi_ecs.errors import AwsError
+from jitsi_ecs.verify import security
+from tests.unit.deployed import CONFIG, REGION, Deployed, by_id, failed
+from tests.unit.deployed import edge as build
+
+BUCKET = "jitsi-logs-123456789012-us-west-2"
+LOGGED = Config.model_validate(
+    {**CONFIG.model_dump(), "alb": {"access_logs": True}, "network": {"flow_logs": True}}
+)
+TLS_ONLY = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Sid": "TlsOnly",
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "s3:*",
+            "Resource": [f"arn:aws:s3:::{BUCKET}", f"arn:aws:s3:::{BUCKET}/*"],
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+        }
+    ],
+}
+
+
+@pytest.fixture
+def d(deployed: Deployed) -> Deployed:
+    return build(deployed)
+
+
+def _checks(d: Deployed, config: Config | None = None, **outputs: object) -> dict:
+    return by_id(security.checks(d.context(config, **outputs)))
+
+
+def _log_everything(d: Deployed) -> None:
+    """What the log_bucket module and `alb.access_logs` / `network.flow_logs` build."""
+    s3 = d.aws.s3
+    s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
+    s3.put_public_access_block(
+        Bucket=BUCKET,
+        PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True,
+            "BlockPublicPolicy": True,
+            "IgnorePublicAcls": True,
+            "RestrictPublicBuckets": True,
+        },
+    )
+    s3.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps(TLS_ONLY))
+    d.aws.elbv2.modify_load_balancer_attributes(
+        LoadBalancerArn=d.outputs["alb_arn"],
+        Attributes=[
+            {"Key": "access_logs.s3.enabled", "Value": "true"},
+            {"Key": "access_logs.s3.bucket", "Value": BUCKET},
+            {"Key": "access_logs.s3.prefix", "Value": "alb"},
+        ],
+    )
+    d.aws.ec2.create_flow_logs(
+        ResourceIds=[d.ids["vpc"]],
+        ResourceType="VPC",
+        TrafficType="ALL",
+        LogDestinationType="s3",
+        LogDestination=f"arn:aws:s3:::{BUCKET}/vpc/",
+    )
+    d.outputs["log_bucket_name"] = BUCKET
+
+
+def test_the_default_edge_passes(d: Deployed) -> None:
+    checks = _checks(d)
+    assert set(checks) == {
+        "security.hsts",
+        "security.response-headers",
+        "security.alb-deletion-protection",
+        "security.alb-access-logs",
+        "security.flow-logs",
+    }
+    assert failed(checks) == set()
+    assert checks["security.hsts"].observed == "max-age=31536000; includeSubDomains"
+
+
+def test_a_listener_without_hsts_or_with_the_server_header_fails(d: Deployed) -> None:
+    elb = d.aws.elbv2
+    elb.modify_listener_attributes(
+        ListenerArn=d.outputs["https_listener_arn"],
+        Attributes=[{"Key": security.HSTS, "Value": ""}],
+    )
+    elb.modify_listener_attributes(
+        ListenerArn=d.outputs["http_listener_arn"],
+        Attributes=[{"Key": security.SERVER, "Value": "true"}],
+    )
+    checks = _checks(d)
+    assert failed(checks) == {"security.hsts", "security.response-headers"}
+    assert checks["security.response-headers"].observed["http_server_header"] == "true"
+
+
+def test_hsts_zero_expects_browsers_told_to_forget(d: Deployed) -> None:
+    zero = Config.model_validate({**CONFIG.model_dump(), "alb": {"hsts_max_age": 0}})
+    checks = _checks(d, zero)
+    assert failed(checks) == {"security.hsts"}
+    assert checks["security.hsts"].expected == "max-age=0"
+
+
+def test_deletion_protection_drift_fails_both_ways(d: Deployed) -> None:
+    protected = Config.model_validate({**CONFIG.model_dump(), "alb": {"deletion_protection": True}})
+    checks = _checks(d, protected)
+    assert failed(checks) == {"security.alb-deletion-protection"}
+    d.aws.elbv2.modify_load_balancer_attributes(
+        LoadBalancerArn=d.outputs["alb_arn"],
+        Attributes=[{"Key": "deletion_protection.enabled", "Value": "true"}],
+    )
+    assert failed(_checks(d, protected)) == set()
+    assert failed(_checks(d)) == {"security.alb-deletion-protection"}
+
+
+def test_request_and_flow_logs_to_a_private_bucket_pass(d: Deployed) -> None:
+    _log_everything(d)
+    checks = _checks(d, LOGGED)
+    assert failed(checks) == set()
+    assert checks["security.log-bucket"].observed == {
+        "public_access_blocked": True,
+        "tls_only": True,
+    }
+    assert checks["security.alb-access-logs"].observed == {"enabled": "true", "bucket": BUCKET}
+
+
+def test_a_bucket_open_to_plain_http_fails(d: Deployed) -> None:
+    _log_everything(d)
+    d.aws.s3.delete_bucket_policy(Bucket=BUCKET)
+    d.aws.s3.put_bucket_policy(
+        Bucket=BUCKET,
+        Policy=json.dumps(
+            {**TLS_ONLY, "Statement": [{**TLS_ONLY["Statement"][0], "Effect": "Allow"}]}
+        ),
+    )
+    checks = _checks(d, LOGGED)
+    assert failed(checks) == {"security.log-bucket"}
+    assert checks["security.log-bucket"].observed["tls_only"] is False
+
+
+def test_logs_the_config_asks_for_but_nobody_writes_fail(d: Deployed) -> None:
+    checks = _checks(d, LOGGED)
+    assert failed(checks) == {"security.alb-access-logs", "security.flow-logs"}
+    assert checks["security.flow-logs"].observed is False
+
+
+def test_a_deleted_load_balancer_is_an_api_error_naming_what_was_read(d: Deployed) -> None:
+    """run_checks turns it into one failed `security.api` check; the other groups still run."""
+    d.aws.elbv2.delete_load_balancer(LoadBalancerArn=d.outputs["alb_arn"])
+    with pytest.raises(AwsError, match=r"describe the attributes of listener .*ListenerNotFound"):
+        _checks(d)
