@@ -86,8 +86,10 @@ def test_an_api_error_fails_its_group_and_the_others_still_run(d: Deployed) -> N
         "telemetry.schedule",
         "telemetry.api",
     }
-    assert failed(checks) == {"ecs.api", "services.api", "telemetry.api"}
+    # security reads each Jitsi task's groups and role last: its ALB checks before stand.
+    assert failed(checks) == {"ecs.api", "services.api", "telemetry.api", "security.api"}
     assert checks["services.api"].detail.startswith("describe the ECS services of cluster nope")
+    assert checks["security.hsts"].status == "pass"
     assert checks["edge.https-listener"].status == "pass"
 
 
