@@ -1,16 +1,21 @@
 locals {
   cluster_name = var.name
-  # stable-11146 moved the images to ghcr.io, made them rootless and moved web to port 8000.
-  # Fargate has no tmpfs and root-owned bind mounts, which the rootless line needs for /run
-  # (and prosody refuses to run as root): the default stays on stable-11031 (Docker Hub,
-  # root, port 80). See README "Image line".
+  # stable-11146 moved the images to ghcr.io, made them rootless (uid 1000, read-only root,
+  # tmpfs /run and /tmp, which Fargate offers since 2026-01) and moved web to port 8000. It is
+  # the maintained line and the default; stable-11031 (Docker Hub, root, port 80) gets no
+  # more fixes but stays selectable. See README "Image line".
   image_build = tonumber(regex("^stable-([0-9]+)", var.jitsi.image.tag)[0])
   rootless    = local.image_build >= 11146
   image = {
     tag      = var.jitsi.image.tag
     registry = coalesce(var.jitsi.image.registry, local.rootless ? "ghcr.io/jitsi" : "docker.io/jitsi")
+    rootless = local.rootless
+    digests  = var.jitsi.image.digests
   }
   web_port = local.rootless ? 8000 : 80
+  # The ALB closes a connection idle this long; nginx in web keeps its own open longer (the
+  # jitsi module derives NGINX_KEEPALIVE_TIMEOUT from it). BOSH long-polls hold ~60 s.
+  alb_idle_timeout = 120
   # Services are fixed: one Jitsi shard is web + xmpp (prosody, jicofo) + jvb.
   desired_counts = {
     web  = var.jitsi.web.desired_count
@@ -40,6 +45,7 @@ module "edge" {
   certificate_arn = var.certificate_arn
   route53_zone_id = var.route53_zone_id
   ssl_policy      = var.ssl_policy
+  idle_timeout    = local.alb_idle_timeout
   default_target = {
     port        = local.web_port
     health_path = var.health_check.target_group.path
@@ -99,6 +105,7 @@ module "jitsi" {
   internal_domain  = var.jitsi.internal_domain
   image            = local.image
   web_port         = local.web_port
+  alb_idle_timeout = local.alb_idle_timeout
   cpu_architecture = var.jitsi.cpu_architecture
   auth_type        = var.jitsi.auth_type
   jwt_app_id       = var.jitsi.jwt_app_id

@@ -112,3 +112,13 @@ output "web_port" {
   description = "Container port of nginx in the chosen image line."
   value       = local.web_port
 }
+
+output "images" {
+  description = "Image reference of each Jitsi image, by digest when one is configured."
+  value       = module.jitsi.images
+}
+
+output "image_rootless" {
+  description = "Whether the chosen image line runs rootless on a read-only root."
+  value       = module.jitsi.rootless
+}

@@ -94,8 +94,9 @@ variable "jitsi" {
   description = "The Jitsi services: image line, sizes, counts, auth."
   type = object({
     image = optional(object({
-      tag      = optional(string, "stable-11031")
+      tag      = optional(string, "stable-11146-2")
       registry = optional(string)
+      digests  = optional(map(string), {})
     }), {})
     cpu_architecture = optional(string, "X86_64")
     auth_type        = optional(string, "jwt")
@@ -117,7 +118,7 @@ variable "jitsi" {
       cpu           = optional(number, 1024)
       memory        = optional(number, 2048)
       udp_port      = optional(number, 10000)
-      stun_servers  = optional(list(string), ["meet-jit-si-turnrelay.jitsi.net:443"])
+      stun_servers  = optional(list(string), ["meet-jit-si-turnrelay.jitsi.net:443", "stun.l.google.com:19302", "stun.cloudflare.com:3478"])
       spot          = optional(bool, false)
     }), {})
     schedule = optional(object({
@@ -131,6 +132,16 @@ variable "jitsi" {
   validation {
     condition     = can(regex("^stable-[0-9]{4,}(-[0-9]+)?$", var.jitsi.image.tag))
     error_message = "jitsi.image.tag must be a pinned stable-NNNNN[-N] tag (for example stable-11031); moving tags such as stable or latest are refused."
+  }
+
+  validation {
+    condition     = alltrue([for key in keys(var.jitsi.image.digests) : contains(["web", "prosody", "jicofo", "jvb"], key)])
+    error_message = "every key of jitsi.image.digests must be one of web, prosody, jicofo, jvb."
+  }
+
+  validation {
+    condition     = alltrue([for value in values(var.jitsi.image.digests) : can(regex("^sha256:[0-9a-f]{64}$", value))])
+    error_message = "every value of jitsi.image.digests must be an image digest: sha256: and 64 lowercase hex digits."
   }
 
   validation {
@@ -186,6 +197,16 @@ variable "jitsi" {
   validation {
     condition     = var.jitsi.jvb.udp_port >= 1024 && var.jitsi.jvb.udp_port <= 65535
     error_message = "jitsi.jvb.udp_port must be at least 1024 and at most 65535."
+  }
+
+  validation {
+    condition     = length(var.jitsi.jvb.stun_servers) >= 2
+    error_message = "jitsi.jvb.stun_servers must have at least 2 item(s)."
+  }
+
+  validation {
+    condition     = alltrue([for item in var.jitsi.jvb.stun_servers : can(regex("^[a-z0-9]([a-z0-9.-]*[a-z0-9])?:[0-9]{1,5}$", item))])
+    error_message = "every item of jitsi.jvb.stun_servers must be host:port of a STUN server, such as stun.l.google.com:19302."
   }
 
   validation {

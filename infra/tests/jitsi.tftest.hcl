@@ -8,8 +8,9 @@ variables {
   name                      = "jitsi"
   region                    = "us-west-2"
   domain                    = "meet.example.com"
-  image                     = { registry = "docker.io/jitsi", tag = "stable-11031" }
-  web_port                  = 80
+  image                     = { registry = "ghcr.io/jitsi", tag = "stable-11146-2", rootless = true }
+  web_port                  = 8000
+  alb_idle_timeout          = 120
   deployment_alarm_names    = ["jitsi-target-5xx", "jitsi-elb-5xx"]
   vpc_id                    = "vpc-123"
   subnet_ids                = ["subnet-a", "subnet-b"]
@@ -22,7 +23,7 @@ variables {
   jwt_app_id                = "jitsi"
   web                       = { desired_count = 3, cpu = 256, memory = 512, spot = false }
   xmpp                      = { cpu = 512, memory = 1024 }
-  jvb                       = { desired_count = 1, cpu = 1024, memory = 2048, udp_port = 10000, stun_servers = ["meet-jit-si-turnrelay.jitsi.net:443"], spot = false }
+  jvb                       = { desired_count = 1, cpu = 1024, memory = 2048, udp_port = 10000, stun_servers = ["meet-jit-si-turnrelay.jitsi.net:443", "stun.l.google.com:19302"], spot = false }
   schedule                  = null
   container_health_check    = { interval = 30, timeout = 5, retries = 3, start_period = 60 }
   health_check_grace_period = 120
@@ -77,12 +78,12 @@ run "containers_checks_secrets_env" {
   assert {
     condition = alltrue(flatten([for t in aws_ecs_task_definition.this : [
       for c in jsondecode(t.container_definitions) :
-      c.healthCheck.interval == 30 && c.healthCheck.timeout == 5 && c.healthCheck.retries == 3 && c.healthCheck.startPeriod == 60
+      c.healthCheck.interval == 30 && c.healthCheck.timeout == 5 && c.healthCheck.retries == 3 && c.healthCheck.startPeriod == 60 if c.essential
     ]]))
-    error_message = "every container check must be 30 s / 5 s / 3 retries / 60 s start"
+    error_message = "every essential container check must be 30 s / 5 s / 3 retries / 60 s start"
   }
   assert {
-    condition     = strcontains(jsondecode(aws_ecs_task_definition.this["web"].container_definitions)[0].healthCheck.command[1], "http://127.0.0.1:80/ ")
+    condition     = strcontains(jsondecode(aws_ecs_task_definition.this["web"].container_definitions)[0].healthCheck.command[1], "http://127.0.0.1:8000/ ")
     error_message = "web check must GET / on the nginx port (not /health)"
   }
   assert {
@@ -131,8 +132,8 @@ run "containers_checks_secrets_env" {
     error_message = "web: TLS ends at the ALB, no redirect loop, PUBLIC_URL without path, BOSH to prosody's Cloud Map name"
   }
   assert {
-    condition     = jsondecode(aws_ecs_task_definition.this["web"].container_definitions)[0].image == "docker.io/jitsi/web:stable-11031"
-    error_message = "default image line: docker.io/jitsi at stable-11031"
+    condition     = jsondecode(aws_ecs_task_definition.this["web"].container_definitions)[0].image == "ghcr.io/jitsi/web:stable-11146-2"
+    error_message = "default image line: ghcr.io/jitsi at stable-11146-2"
   }
   assert {
     condition     = { for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].environment : e.name => e.value }["VIDEOBRIDGE_MAX_MEMORY"] == "1536m"
@@ -253,8 +254,9 @@ run "no_levers_by_default" {
   }
 }
 
-# tests/jitsi-env-stable-11031.json lists the variables each image reads (docker-jitsi-meet
-# templates and s6 scripts at stable-11031; the JVM heaps are read by the Debian start scripts).
+# tests/jitsi-env-<tag>.json lists the variables each image reads (docker-jitsi-meet templates
+# and s6 scripts at that tag; the JVM heaps are read by the Debian start scripts, TZ by libc,
+# S6_* by s6-overlay).
 run "only_variables_the_images_read" {
   command = apply
 
@@ -266,16 +268,142 @@ run "only_variables_the_images_read" {
     condition = alltrue(flatten([for t in aws_ecs_task_definition.this : [
       for c in jsondecode(t.container_definitions) : [
         for e in c.environment : contains(concat(
-          jsondecode(file("${path.cwd}/tests/jitsi-env-stable-11031.json")).read[c.name],
-          lookup(jsondecode(file("${path.cwd}/tests/jitsi-env-stable-11031.json")).extra, c.name, []),
-          jsondecode(file("${path.cwd}/tests/jitsi-env-stable-11031.json")).extra["*"],
+          jsondecode(file("${path.cwd}/tests/jitsi-env-${var.image.tag}.json")).read[c.name],
+          lookup(jsondecode(file("${path.cwd}/tests/jitsi-env-${var.image.tag}.json")).extra, c.name, []),
+          jsondecode(file("${path.cwd}/tests/jitsi-env-${var.image.tag}.json")).extra["*"],
         ), e.name)
       ]
     ]]))
-    error_message = "a container sets an environment variable its Jitsi image never reads"
+    error_message = "a container sets an environment variable its Jitsi image never reads (at this tag)"
   }
   assert {
     condition     = !contains([for e in jsondecode(aws_ecs_task_definition.this["web"].container_definitions)[0].environment : e.name], "JWT_APP_ID") && contains([for e in jsondecode(aws_ecs_task_definition.this["xmpp"].container_definitions)[0].environment : e.name], "JWT_APP_ID")
     error_message = "JWT_APP_ID goes to prosody (which reads it), not to web (which does not)"
+  }
+}
+
+# The old root line, still selectable: the same check against its own list.
+run "only_variables_the_images_read_stable_11031" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  variables {
+    image    = { registry = "docker.io/jitsi", tag = "stable-11031", rootless = false }
+    web_port = 80
+  }
+
+  assert {
+    condition = alltrue(flatten([for t in aws_ecs_task_definition.this : [
+      for c in jsondecode(t.container_definitions) : [
+        for e in c.environment : contains(concat(
+          jsondecode(file("${path.cwd}/tests/jitsi-env-${var.image.tag}.json")).read[c.name],
+          lookup(jsondecode(file("${path.cwd}/tests/jitsi-env-${var.image.tag}.json")).extra, c.name, []),
+          jsondecode(file("${path.cwd}/tests/jitsi-env-${var.image.tag}.json")).extra["*"],
+        ), e.name)
+      ]
+    ]]))
+    error_message = "a container sets an environment variable its stable-11031 image never reads"
+  }
+}
+
+# ---------------------------------------------------------------- image line
+run "rootless_line_read_only_root_and_tmpfs" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  assert {
+    condition = alltrue(flatten([for t in aws_ecs_task_definition.this : [
+      for c in jsondecode(t.container_definitions) : c.readonlyRootFilesystem
+    ]]))
+    error_message = "every container of the rootless line runs on a read-only root"
+  }
+  assert {
+    condition = alltrue(flatten([for t in aws_ecs_task_definition.this : [
+      for c in jsondecode(t.container_definitions) : (
+        { for m in c.linuxParameters.tmpfs : m.containerPath => m.mountOptions }["/run"] == ["exec", "nosuid", "nodev", "mode=1750", "uid=1000", "gid=1000"] &&
+        { for m in c.linuxParameters.tmpfs : m.containerPath => m.mountOptions }["/tmp"] == ["noexec", "nosuid", "nodev", "mode=1777", "uid=1000", "gid=1000"] &&
+        alltrue([for m in c.linuxParameters.tmpfs : m.size == 16])
+      ) if c.essential
+    ]]))
+    error_message = "every Jitsi container gets tmpfs /run (exec) and /tmp, owned by uid 1000, 16 MiB each"
+  }
+  assert {
+    condition     = contains([for m in jsondecode(aws_ecs_task_definition.this["xmpp"].container_definitions)[0].linuxParameters.tmpfs : "${m.containerPath}:${join(",", m.mountOptions)}"], "/var/lib/prosody:noexec,nosuid,nodev,mode=0750,uid=1000,gid=1000")
+    error_message = "prosody's data directory must be writable by uid 1000"
+  }
+  assert {
+    condition = alltrue(flatten([for t in aws_ecs_task_definition.this : [
+      for c in jsondecode(t.container_definitions) : !can(c.linuxParameters.initProcessEnabled) && !can(c.user)
+    ]]))
+    error_message = "s6-overlay must be PID 1 (no initProcessEnabled) and the images' own user (uid 1000) runs them"
+  }
+}
+
+run "root_line_stays_selectable" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  variables {
+    image    = { registry = "docker.io/jitsi", tag = "stable-11031", rootless = false }
+    web_port = 80
+  }
+
+  assert {
+    condition     = alltrue([for c in jsondecode(aws_ecs_task_definition.this["web"].container_definitions) : !c.readonlyRootFilesystem && !can(c.linuxParameters)]) && jsondecode(aws_ecs_task_definition.this["web"].container_definitions)[0].image == "docker.io/jitsi/web:stable-11031"
+    error_message = "stable-11031 renders its config into /config and runs as root: a writable root, no tmpfs"
+  }
+}
+
+run "images_by_digest" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  variables {
+    image = {
+      registry = "ghcr.io/jitsi", tag = "stable-11146-2", rootless = true
+      digests  = { jvb = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" }
+    }
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].image == "ghcr.io/jitsi/jvb@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" &&
+      jsondecode(aws_ecs_task_definition.this["web"].container_definitions)[0].image == "ghcr.io/jitsi/web:stable-11146-2"
+    )
+    error_message = "an image with a digest is pulled by it; the others by tag"
+  }
+}
+
+# ---------------------------------------------------------------- media and web
+run "keepalive_and_address_discovery" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  assert {
+    condition     = tonumber({ for e in jsondecode(aws_ecs_task_definition.this["web"].container_definitions)[0].environment : e.name => e.value }["NGINX_KEEPALIVE_TIMEOUT"]) > var.alb_idle_timeout && output.nginx_keepalive_timeout > var.alb_idle_timeout
+    error_message = "nginx must keep idle connections longer than the ALB, or the ALB reuses closed ones (502)"
+  }
+  assert {
+    condition = (
+      { for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].environment : e.name => e.value }["JVB_STUN_SERVERS"] == "meet-jit-si-turnrelay.jitsi.net:443,stun.l.google.com:19302" &&
+      { for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].environment : e.name => e.value }["JVB_REQUIRE_VALID_ADDRESS"] == "1" &&
+      { for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].environment : e.name => e.value }["JVB_ADVERTISE_PRIVATE_CANDIDATES"] == "0"
+    )
+    error_message = "every STUN server, health that fails without a public address, and no VPC addresses handed to participants"
   }
 }

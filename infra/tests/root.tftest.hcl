@@ -18,8 +18,16 @@ run "composition_defaults" {
     error_message = "web 3, xmpp 1 (one shard), jvb 1 by default"
   }
   assert {
-    condition     = output.url == "https://meet.example.com" && output.web_port == 80 && output.log_group_name == "/ecs/jitsi-app"
-    error_message = "URL, stable-11031 port 80 and the log group"
+    condition     = output.url == "https://meet.example.com" && output.web_port == 8000 && output.log_group_name == "/ecs/jitsi-app"
+    error_message = "URL, the rootless line's port 8000 and the log group"
+  }
+  assert {
+    condition     = module.jitsi.image_registry == "ghcr.io/jitsi"
+    error_message = "the maintained line (ghcr.io, stable-11146-2) by default"
+  }
+  assert {
+    condition     = module.jitsi.nginx_keepalive_timeout > module.edge.idle_timeout && module.edge.idle_timeout == 120
+    error_message = "nginx in web must keep idle connections longer than the ALB (120 s), or the ALB reuses closed ones (502)"
   }
   assert {
     condition     = output.deployment_alarm_names == ["jitsi-target-5xx", "jitsi-elb-5xx"]
@@ -35,16 +43,16 @@ run "composition_defaults" {
   }
 }
 
-run "rootless_image_line" {
+run "root_image_line_stays_selectable" {
   command = apply
 
   variables {
-    jitsi = { image = { tag = "stable-11146-2" } }
+    jitsi = { image = { tag = "stable-11031" } }
   }
 
   assert {
-    condition     = output.web_port == 8000 && module.jitsi.image_registry == "ghcr.io/jitsi"
-    error_message = "stable-11146+ pulls from ghcr.io and serves web on 8000"
+    condition     = output.web_port == 80 && module.jitsi.image_registry == "docker.io/jitsi"
+    error_message = "stable-11031 pulls from Docker Hub and serves web on 80"
   }
 }
 

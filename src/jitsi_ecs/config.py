@@ -42,6 +42,16 @@ ImageTag = Annotated[
         "stable or latest are refused",
     ),
 ]
+ImageDigest = Annotated[
+    str, Matches(r"^sha256:[0-9a-f]{64}$", "an image digest: sha256: and 64 lowercase hex digits")
+]
+StunServer = Annotated[
+    str,
+    Matches(
+        r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?:[0-9]{1,5}$",
+        "host:port of a STUN server, such as stun.l.google.com:19302",
+    ),
+]
 AbsolutePath = Annotated[str, Matches(r"^/", "a path starting with /")]
 RouteName = Annotated[
     str, Matches(r"^[a-z][a-z0-9-]{0,20}$", "lowercase letters, digits and dashes (max 21)")
@@ -153,9 +163,18 @@ class Network(_Model):
 class Image(_Model):
     """The Jitsi image line: one pinned tag for web, prosody, jicofo and jvb."""
 
-    tag: ImageTag = _key("stable-11031", "pinned; stable-11146+ is the rootless ghcr.io line")
+    tag: ImageTag = _key(
+        "stable-11146-2",
+        "pinned; stable-11146+ is the maintained rootless ghcr.io line, stable-11031 the last "
+        "Docker Hub (root) one",
+    )
     registry: str | None = _key(
         None, "default: docker.io/jitsi up to 11031, ghcr.io/jitsi after", example="ghcr.io/jitsi"
+    )
+    digests: dict[Literal["web", "prosody", "jicofo", "jvb"], ImageDigest] = _key(
+        {},
+        "sha256 digest per image (web, prosody, jicofo, jvb): pulls exactly that build of the "
+        "tag; verify warns about images pinned by tag only",
     )
 
 
@@ -195,8 +214,15 @@ class Jvb(_Model):
     cpu: FargateCpu = _key(1024, "CPU units per bridge")
     memory: int = _key(2048, "MiB per bridge (the JVM heap is set below it)")
     udp_port: Annotated[int, Field(ge=1024, le=65535)] = _key(10000, "media port, UDP")
-    stun_servers: list[str] = _key(
-        ["meet-jit-si-turnrelay.jitsi.net:443"], "host:port servers the bridge asks for its IP"
+    # The bridge asks STUN once, at start, for its public address; with every server silent it
+    # would advertise its private one (no media), so several operators, and health fails then.
+    stun_servers: Annotated[list[StunServer], Field(min_length=2)] = _key(
+        [
+            "meet-jit-si-turnrelay.jitsi.net:443",
+            "stun.l.google.com:19302",
+            "stun.cloudflare.com:3478",
+        ],
+        "host:port STUN servers the bridge asks for its public IP (at least 2)",
     )
     spot: bool = _key(False, "bridges on Fargate Spot: a reclaimed bridge ends its meetings")
 

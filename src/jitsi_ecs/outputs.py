@@ -36,6 +36,8 @@ class StackOutputs(BaseModel):
     log_group_name: str
     dashboard_name: str
     web_port: int
+    images: dict[str, str] = {}
+    image_rootless: bool = False
     telemetry_function_name: str | None = None
     telemetry_schedule_rule_name: str | None = None
 

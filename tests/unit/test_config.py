@@ -43,7 +43,9 @@ def test_defaults_follow_the_plan_and_facts() -> None:
     )
     assert hc.grace_period == 120
     assert config.jitsi.web.desired_count == 3
-    assert config.jitsi.image.tag == "stable-11031"
+    assert config.jitsi.image.tag == "stable-11146-2"  # the maintained (rootless) line
+    assert len(config.jitsi.jvb.stun_servers) >= 2
+    assert config.jitsi.image.digests == {}
 
 
 def test_terraform_vars_mirror_the_model_without_usage() -> None:

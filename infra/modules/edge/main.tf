@@ -52,9 +52,8 @@ resource "aws_lb" "this" {
   subnets                    = var.subnet_ids
   drop_invalid_header_fields = true
   enable_deletion_protection = var.deletion_protection
-  # BOSH long-polls hold a request ~60 s; keep the idle timeout above that.
-  idle_timeout = 120
-  tags         = var.tags
+  idle_timeout               = var.idle_timeout
+  tags                       = var.tags
 }
 
 resource "aws_acm_certificate" "this" {

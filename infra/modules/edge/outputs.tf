@@ -47,3 +47,8 @@ output "certificate_arn" {
   description = "Certificate served by the HTTPS listener."
   value       = local.certificate_arn
 }
+
+output "idle_timeout" {
+  description = "Idle timeout of the ALB in seconds (targets keep idle connections open longer)."
+  value       = aws_lb.this.idle_timeout
+}

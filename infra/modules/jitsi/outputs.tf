@@ -72,3 +72,18 @@ output "jicofo_url" {
   description = "jicofo's REST API inside the VPC."
   value       = "http://xmpp.${aws_service_discovery_private_dns_namespace.this.name}:8888"
 }
+
+output "nginx_keepalive_timeout" {
+  description = "Seconds nginx in web keeps an idle connection (above the ALB's idle timeout)."
+  value       = local.nginx_keepalive_timeout
+}
+
+output "images" {
+  description = "Image reference of each Jitsi image (web, prosody, jicofo, jvb): by digest when one is given, else by tag."
+  value       = local.images
+}
+
+output "rootless" {
+  description = "Whether the image line runs rootless (uid 1000, read-only root, tmpfs /run and /tmp)."
+  value       = var.image.rootless
+}

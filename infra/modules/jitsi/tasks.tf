@@ -8,27 +8,71 @@ locals {
   jvb_heap    = "${max(var.jvb.memory - 512, 512)}m"
   jicofo_heap = "${max(floor(var.xmpp.memory / 2), 256)}m"
 
-  web_container = {
+  # One tag for every image; a digest, when given, pins the exact build (pulled by digest).
+  images = {
+    for n in ["web", "prosody", "jicofo", "jvb"] : n => (
+      contains(keys(var.image.digests), n)
+      ? "${local.registry}/${n}@${var.image.digests[n]}"
+      : "${local.registry}/${n}:${var.image.tag}"
+    )
+  }
+
+  # The rootless line runs as the image's uid 1000 on a read-only root, as upstream's compose
+  # runs it: s6-overlay keeps its state and every rendered config under /run (exec: the bridge
+  # loads native libraries from there), the JVMs write to /tmp. Both are tmpfs (Fargate has
+  # them since 2026-01; size in MiB, taken from task memory), owned by uid 1000 so nothing
+  # has to chown them. initProcessEnabled stays unset: s6-overlay must be PID 1.
+  tmpfs_mib = 16
+  tmpfs = {
+    "/run" = ["exec", "nosuid", "nodev", "mode=1750", "uid=1000", "gid=1000"]
+    "/tmp" = ["noexec", "nosuid", "nodev", "mode=1777", "uid=1000", "gid=1000"]
+  }
+  # prosody refuses to start unless uid 1000 can write its data directory. With token (or no)
+  # auth nothing there needs to outlive the task: the component accounts are registered anew
+  # at every start.
+  extra_tmpfs = {
+    prosody = { "/var/lib/prosody" = ["noexec", "nosuid", "nodev", "mode=0750", "uid=1000", "gid=1000"] }
+  }
+  filesystem = {
+    for c in ["web", "prosody", "jicofo", "jvb"] : c => merge(
+      { readonlyRootFilesystem = var.image.rootless },
+      var.image.rootless ? {
+        linuxParameters = {
+          tmpfs = [
+            for path, options in merge(local.tmpfs, lookup(local.extra_tmpfs, c, {})) :
+            { containerPath = path, size = local.tmpfs_mib, mountOptions = options }
+          ]
+        }
+      } : null,
+    )
+  }
+
+  # The ALB may reuse an idle connection up to its idle timeout: nginx must not close it first
+  # (the request would get a 502), so it keeps idle connections a little longer.
+  nginx_keepalive_timeout = var.alb_idle_timeout + 10
+
+  web_container = merge({
     name         = "web"
-    image        = "${local.registry}/web:${var.image.tag}"
+    image        = local.images["web"]
     essential    = true
     portMappings = [{ containerPort = local.web_port, protocol = "tcp" }]
     environment = [for k, v in merge(local.shared_env["web"], {
       # TLS ends at the ALB; 1 here would loop behind it.
-      DISABLE_HTTPS        = "1"
-      ENABLE_HTTP_REDIRECT = "0"
-      ENABLE_LETSENCRYPT   = "0"
-      XMPP_BOSH_URL_BASE   = "http://${local.xmpp_host}:5280"
+      DISABLE_HTTPS           = "1"
+      ENABLE_HTTP_REDIRECT    = "0"
+      ENABLE_LETSENCRYPT      = "0"
+      XMPP_BOSH_URL_BASE      = "http://${local.xmpp_host}:5280"
+      NGINX_KEEPALIVE_TIMEOUT = tostring(local.nginx_keepalive_timeout)
     }, var.adot_env["web"]) : { name = k, value = v }]
     secrets = []
     # /health is a room page (always 200); GET / proves nginx serves the app.
     healthCheck      = merge(local.health, { command = ["CMD-SHELL", "curl -fsS -o /dev/null http://127.0.0.1:${local.web_port}/ || exit 1"] })
     logConfiguration = { logDriver = "awslogs", options = merge(local.log_options, { "awslogs-stream-prefix" = "web" }) }
-  }
+  }, local.filesystem["web"])
 
-  prosody_container = {
+  prosody_container = merge({
     name      = "prosody"
-    image     = "${local.registry}/prosody:${var.image.tag}"
+    image     = local.images["prosody"]
     essential = true
     portMappings = [
       { containerPort = 5222, protocol = "tcp" },
@@ -38,11 +82,11 @@ locals {
     secrets          = values(local.secrets)
     healthCheck      = merge(local.health, { command = ["CMD-SHELL", "curl -fsS -o /dev/null http://127.0.0.1:5280/health || exit 1"] })
     logConfiguration = { logDriver = "awslogs", options = merge(local.log_options, { "awslogs-stream-prefix" = "prosody" }) }
-  }
+  }, local.filesystem["prosody"])
 
-  jicofo_container = {
+  jicofo_container = merge({
     name      = "jicofo"
-    image     = "${local.registry}/jicofo:${var.image.tag}"
+    image     = local.images["jicofo"]
     essential = true
     environment = [for k, v in merge(local.shared_env["jicofo"], {
       XMPP_SERVER       = "127.0.0.1" # same task as prosody
@@ -58,11 +102,11 @@ locals {
     # JVM and its REST API are up.
     healthCheck      = merge(local.health, { command = ["CMD-SHELL", "curl -fsS -o /dev/null http://127.0.0.1:8888/about/version || exit 1"] })
     logConfiguration = { logDriver = "awslogs", options = merge(local.log_options, { "awslogs-stream-prefix" = "jicofo" }) }
-  }
+  }, local.filesystem["jicofo"])
 
-  jvb_container = {
+  jvb_container = merge({
     name         = "jvb"
-    image        = "${local.registry}/jvb:${var.image.tag}"
+    image        = local.images["jvb"]
     essential    = true
     portMappings = [{ containerPort = var.jvb.udp_port, protocol = "udp" }]
     environment = [for k, v in merge(local.shared_env["jvb"], {
@@ -70,13 +114,19 @@ locals {
       JVB_PORT               = tostring(var.jvb.udp_port)
       JVB_STUN_SERVERS       = join(",", var.jvb.stun_servers)
       VIDEOBRIDGE_MAX_MEMORY = local.jvb_heap
+      # When no STUN server answers, the bridge advertises its private address and calls
+      # carry no media; with this its health check fails instead (and ECS replaces it).
+      JVB_REQUIRE_VALID_ADDRESS = "1"
+      # Participants are outside the VPC: never hand them the bridge's VPC addresses
+      # (bridge-to-bridge relays use them regardless).
+      JVB_ADVERTISE_PRIVATE_CANDIDATES = "0"
       # Stats for telemetry on the private REST port (8080 is closed in the security group).
       COLIBRI_REST_ENABLED = "true"
     }, var.adot_env["jvb"]) : { name = k, value = v }]
     secrets          = [local.secrets["JVB_AUTH_PASSWORD"]]
     healthCheck      = merge(local.health, { command = ["CMD-SHELL", "curl -fsS -o /dev/null http://127.0.0.1:8080/about/health || exit 1"] })
     logConfiguration = { logDriver = "awslogs", options = merge(local.log_options, { "awslogs-stream-prefix" = "jvb" }) }
-  }
+  }, local.filesystem["jvb"])
 
   containers = {
     web  = [local.web_container]
@@ -86,7 +136,6 @@ locals {
 }
 
 resource "aws_ecs_task_definition" "this" {
-  #checkov:skip=CKV_AWS_336: the Jitsi images render their config into /config at start; Fargate offers no tmpfs for a read-only root
   for_each = local.services
 
   family                   = "${var.name}-${each.key}"
