@@ -106,6 +106,8 @@ module "jitsi" {
   image            = local.image
   web_port         = local.web_port
   alb_idle_timeout = local.alb_idle_timeout
+  # Bridge-to-bridge relay as soon as more than one bridge can run.
+  relay            = var.jitsi.jvb.desired_count > 1
   cpu_architecture = var.jitsi.cpu_architecture
   auth_type        = var.jitsi.auth_type
   jwt_app_id       = var.jitsi.jwt_app_id

@@ -122,3 +122,8 @@ output "image_rootless" {
   description = "Whether the chosen image line runs rootless on a read-only root."
   value       = module.jitsi.rootless
 }
+
+output "bridge_relay" {
+  description = "Whether bridge-to-bridge relay (Octo) is on."
+  value       = module.jitsi.bridge_relay
+}

@@ -256,7 +256,7 @@ run "no_levers_by_default" {
 
 # tests/jitsi-env-<tag>.json lists the variables each image reads (docker-jitsi-meet templates
 # and s6 scripts at that tag; the JVM heaps are read by the Debian start scripts, TZ by libc,
-# S6_* by s6-overlay).
+# S6_* by s6-overlay). The guard runs our script in the jvb image: it reads what guard.sh reads.
 run "only_variables_the_images_read" {
   command = apply
 
@@ -272,9 +272,13 @@ run "only_variables_the_images_read" {
           lookup(jsondecode(file("${path.cwd}/tests/jitsi-env-${var.image.tag}.json")).extra, c.name, []),
           jsondecode(file("${path.cwd}/tests/jitsi-env-${var.image.tag}.json")).extra["*"],
         ), e.name)
-      ]
+      ] if c.name != "guard"
     ]]))
     error_message = "a container sets an environment variable its Jitsi image never reads (at this tag)"
+  }
+  assert {
+    condition     = alltrue([for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1].environment : strcontains(file("${path.cwd}/modules/jitsi/guard.sh"), "${e.name}:-")])
+    error_message = "the guard gets only variables guard.sh reads"
   }
   assert {
     condition     = !contains([for e in jsondecode(aws_ecs_task_definition.this["web"].container_definitions)[0].environment : e.name], "JWT_APP_ID") && contains([for e in jsondecode(aws_ecs_task_definition.this["xmpp"].container_definitions)[0].environment : e.name], "JWT_APP_ID")
@@ -282,7 +286,7 @@ run "only_variables_the_images_read" {
   }
 }
 
-# The old root line, still selectable: the same check against its own list.
+# The old root line, still selectable: the same check against its own list, relays included.
 run "only_variables_the_images_read_stable_11031" {
   command = apply
 
@@ -293,6 +297,7 @@ run "only_variables_the_images_read_stable_11031" {
   variables {
     image    = { registry = "docker.io/jitsi", tag = "stable-11031", rootless = false }
     web_port = 80
+    relay    = true
   }
 
   assert {
@@ -303,9 +308,34 @@ run "only_variables_the_images_read_stable_11031" {
           lookup(jsondecode(file("${path.cwd}/tests/jitsi-env-${var.image.tag}.json")).extra, c.name, []),
           jsondecode(file("${path.cwd}/tests/jitsi-env-${var.image.tag}.json")).extra["*"],
         ), e.name)
-      ]
+      ] if c.name != "guard"
     ]]))
     error_message = "a container sets an environment variable its stable-11031 image never reads"
+  }
+}
+
+run "relay_variables_are_read_by_the_rootless_line" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  variables {
+    relay = true
+  }
+
+  assert {
+    condition = alltrue(flatten([for t in aws_ecs_task_definition.this : [
+      for c in jsondecode(t.container_definitions) : [
+        for e in c.environment : contains(concat(
+          jsondecode(file("${path.cwd}/tests/jitsi-env-${var.image.tag}.json")).read[c.name],
+          lookup(jsondecode(file("${path.cwd}/tests/jitsi-env-${var.image.tag}.json")).extra, c.name, []),
+          jsondecode(file("${path.cwd}/tests/jitsi-env-${var.image.tag}.json")).extra["*"],
+        ), e.name)
+      ] if c.name != "guard"
+    ]]))
+    error_message = "a relay variable is not read by the stable-11146-2 images"
   }
 }
 
@@ -361,6 +391,10 @@ run "root_line_stays_selectable" {
     condition     = alltrue([for c in jsondecode(aws_ecs_task_definition.this["web"].container_definitions) : !c.readonlyRootFilesystem && !can(c.linuxParameters)]) && jsondecode(aws_ecs_task_definition.this["web"].container_definitions)[0].image == "docker.io/jitsi/web:stable-11031"
     error_message = "stable-11031 renders its config into /config and runs as root: a writable root, no tmpfs"
   }
+  assert {
+    condition     = jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1].readonlyRootFilesystem
+    error_message = "the guard writes nothing on either line"
+  }
 }
 
 run "images_by_digest" {
@@ -380,9 +414,10 @@ run "images_by_digest" {
   assert {
     condition = (
       jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].image == "ghcr.io/jitsi/jvb@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" &&
+      jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1].image == jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].image &&
       jsondecode(aws_ecs_task_definition.this["web"].container_definitions)[0].image == "ghcr.io/jitsi/web:stable-11146-2"
     )
-    error_message = "an image with a digest is pulled by it; the others by tag"
+    error_message = "an image with a digest is pulled by it (the guard runs the same jvb build); the others by tag"
   }
 }
 
@@ -405,5 +440,108 @@ run "keepalive_and_address_discovery" {
       { for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].environment : e.name => e.value }["JVB_ADVERTISE_PRIVATE_CANDIDATES"] == "0"
     )
     error_message = "every STUN server, health that fails without a public address, and no VPC addresses handed to participants"
+  }
+}
+
+# ---------------------------------------------------------------- bridges leave gracefully
+run "bridge_guard" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1].name == "guard" &&
+      !jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1].essential &&
+      jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1].entryPoint == ["/bin/sh", "-c"] &&
+      jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1].command == [file("${path.cwd}/modules/jitsi/guard.sh")]
+    )
+    error_message = "the guard is a non-essential container running guard.sh with sh"
+  }
+  assert {
+    condition     = jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1].dependsOn == [{ containerName = "jvb", condition = "START" }]
+    error_message = "the guard starts after jvb, so ECS stops it before jvb"
+  }
+  assert {
+    condition = (
+      jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].stopTimeout == 120 &&
+      jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1].stopTimeout == 120 &&
+      tonumber({ for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1].environment : e.name => e.value }["GUARD_STOP_SECONDS"]) < 120
+    )
+    error_message = "Fargate's longest stop timeout (120 s) for the bridge and its guard; the guard gives up before it"
+  }
+  assert {
+    condition     = { for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].environment : e.name => e.value }["SHUTDOWN_REST_ENABLED"] == "true" && { for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].environment : e.name => e.value }["COLIBRI_REST_ENABLED"] == "true"
+    error_message = "the guard's shutdown request needs JVB's shutdown and colibri REST APIs"
+  }
+  assert {
+    condition = (
+      aws_ecs_task_definition.this["jvb"].task_role_arn == aws_iam_role.bridge.arn &&
+      aws_ecs_task_definition.this["web"].task_role_arn == aws_iam_role.task.arn &&
+      aws_iam_role_policy.task_protection.role == aws_iam_role.bridge.id &&
+      jsondecode(aws_iam_role_policy.task_protection.policy).Statement[0].Action == ["ecs:GetTaskProtection", "ecs:UpdateTaskProtection"] &&
+      length(jsondecode(aws_iam_role_policy.task_protection.policy).Statement) == 1 &&
+      jsondecode(aws_iam_role_policy.task_protection.policy).Statement[0].Resource == "arn:aws:ecs:us-west-2:123456789012:task/mock/*"
+    )
+    error_message = "only the bridges' task role may read and set scale-in protection, of this cluster's tasks"
+  }
+}
+
+# ---------------------------------------------------------------- bridge-to-bridge relay
+run "relay_off_with_one_bridge" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  assert {
+    condition = (
+      length(aws_vpc_security_group_ingress_rule.relay) == 0 &&
+      !contains([for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].environment : e.name], "ENABLE_OCTO") &&
+      !contains([for e in jsondecode(aws_ecs_task_definition.this["xmpp"].container_definitions)[1].environment : e.name], "ENABLE_OCTO") &&
+      !can(jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].entryPoint) &&
+      output.bridge_relay == false
+    )
+    error_message = "no relay, no relay port and the image's own entrypoint while relay is off"
+  }
+}
+
+run "relay_on" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  variables {
+    relay = true
+  }
+
+  assert {
+    condition = (
+      { for e in jsondecode(aws_ecs_task_definition.this["xmpp"].container_definitions)[1].environment : e.name => e.value }["ENABLE_OCTO"] == "1" &&
+      { for e in jsondecode(aws_ecs_task_definition.this["xmpp"].container_definitions)[1].environment : e.name => e.value }["OCTO_BRIDGE_SELECTION_STRATEGY"] == "IntraRegionBridgeSelectionStrategy" &&
+      { for e in jsondecode(aws_ecs_task_definition.this["xmpp"].container_definitions)[1].environment : e.name => e.value }["JICOFO_OCTO_REGION"] == "us-west-2"
+    )
+    error_message = "jicofo: relays on, a strategy that splits a meeting across bridges, in the bridges' region"
+  }
+  assert {
+    condition = (
+      { for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].environment : e.name => e.value }["ENABLE_OCTO"] == "1" &&
+      { for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].environment : e.name => e.value }["JVB_OCTO_REGION"] == "us-west-2" &&
+      jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].entryPoint == ["/bin/sh", "-c", file("${path.cwd}/modules/jitsi/relay-id.sh")]
+    )
+    error_message = "every bridge: relays on, same region, its own relay id from relay-id.sh (which execs /init)"
+  }
+  assert {
+    condition = (
+      toset([for r in aws_vpc_security_group_ingress_rule.relay : "${r.ip_protocol}:${r.from_port}-${r.to_port}"]) == toset(["udp:10000-10000", "udp:32768-65535"]) &&
+      alltrue([for r in aws_vpc_security_group_ingress_rule.relay : r.security_group_id == aws_security_group.jvb.id && r.referenced_security_group_id == aws_security_group.jvb.id && r.cidr_ipv4 == null]) &&
+      output.bridge_relay
+    )
+    error_message = "relay traffic is UDP (media port and the ephemeral range) between bridges only"
   }
 }

@@ -22,8 +22,8 @@ run "composition_defaults" {
     error_message = "URL, the rootless line's port 8000 and the log group"
   }
   assert {
-    condition     = module.jitsi.image_registry == "ghcr.io/jitsi"
-    error_message = "the maintained line (ghcr.io, stable-11146-2) by default"
+    condition     = module.jitsi.image_registry == "ghcr.io/jitsi" && module.jitsi.bridge_relay == false
+    error_message = "the maintained line (ghcr.io, stable-11146-2) by default; one bridge needs no relay"
   }
   assert {
     condition     = module.jitsi.nginx_keepalive_timeout > module.edge.idle_timeout && module.edge.idle_timeout == 120
@@ -53,6 +53,19 @@ run "root_image_line_stays_selectable" {
   assert {
     condition     = output.web_port == 80 && module.jitsi.image_registry == "docker.io/jitsi"
     error_message = "stable-11031 pulls from Docker Hub and serves web on 80"
+  }
+}
+
+run "relay_when_more_than_one_bridge_runs" {
+  command = apply
+
+  variables {
+    jitsi = { jvb = { desired_count = 2 } }
+  }
+
+  assert {
+    condition     = module.jitsi.bridge_relay
+    error_message = "two bridges: one meeting must be able to span them"
   }
 }
 

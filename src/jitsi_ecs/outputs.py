@@ -38,6 +38,7 @@ class StackOutputs(BaseModel):
     web_port: int
     images: dict[str, str] = {}
     image_rootless: bool = False
+    bridge_relay: bool = False
     telemetry_function_name: str | None = None
     telemetry_schedule_rule_name: str | None = None
 

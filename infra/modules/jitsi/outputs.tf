@@ -44,7 +44,7 @@ output "image_registry" {
 }
 
 output "task_role_arn" {
-  description = "Task role of every service."
+  description = "Task role of web and xmpp (the bridges have their own, see bridge_task_role_arn)."
   value       = aws_iam_role.task.arn
 }
 
@@ -71,6 +71,16 @@ output "jvb_dns_name" {
 output "jicofo_url" {
   description = "jicofo's REST API inside the VPC."
   value       = "http://xmpp.${aws_service_discovery_private_dns_namespace.this.name}:8888"
+}
+
+output "bridge_task_role_arn" {
+  description = "Task role of the bridges: it may only read and set its own tasks' scale-in protection."
+  value       = aws_iam_role.bridge.arn
+}
+
+output "bridge_relay" {
+  description = "Whether bridge-to-bridge relay (Octo) is on."
+  value       = var.relay
 }
 
 output "nginx_keepalive_timeout" {

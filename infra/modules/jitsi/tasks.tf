@@ -94,7 +94,7 @@ locals {
       # REST (and /stats) on 0.0.0.0:8888 for the telemetry collector; the security group
       # lets only the collector's group in.
       JICOFO_ENABLE_REST = "1"
-    }, var.adot_env["jicofo"]) : { name = k, value = v }]
+    }, local.relay_env["jicofo"], var.adot_env["jicofo"]) : { name = k, value = v }]
     secrets   = [local.secrets["JICOFO_AUTH_PASSWORD"]]
     dependsOn = [{ containerName = "prosody", condition = "HEALTHY" }]
     # /about/health needs JICOFO_ENABLE_HEALTH_CHECKS=1 and then fails while no bridge is
@@ -120,18 +120,22 @@ locals {
       # Participants are outside the VPC: never hand them the bridge's VPC addresses
       # (bridge-to-bridge relays use them regardless).
       JVB_ADVERTISE_PRIVATE_CANDIDATES = "0"
-      # Stats for telemetry on the private REST port (8080 is closed in the security group).
-      COLIBRI_REST_ENABLED = "true"
-    }, var.adot_env["jvb"]) : { name = k, value = v }]
+      # Stats for telemetry and the guard on the private REST port (8080 is closed in the
+      # security group); the guard's shutdown request needs the shutdown API too.
+      COLIBRI_REST_ENABLED  = "true"
+      SHUTDOWN_REST_ENABLED = "true"
+    }, local.relay_env["jvb"], var.adot_env["jvb"]) : { name = k, value = v }]
     secrets          = [local.secrets["JVB_AUTH_PASSWORD"]]
     healthCheck      = merge(local.health, { command = ["CMD-SHELL", "curl -fsS -o /dev/null http://127.0.0.1:8080/about/health || exit 1"] })
     logConfiguration = { logDriver = "awslogs", options = merge(local.log_options, { "awslogs-stream-prefix" = "jvb" }) }
-  }, local.filesystem["jvb"])
+    # The most Fargate allows: a stopped bridge gets this long after SIGTERM (see guard.sh).
+    stopTimeout = local.stop_timeout
+  }, local.filesystem["jvb"], local.relay_entrypoint)
 
   containers = {
     web  = [local.web_container]
     xmpp = [local.prosody_container, local.jicofo_container]
-    jvb  = [local.jvb_container]
+    jvb  = [local.jvb_container, local.guard_container]
   }
 }
 
@@ -144,9 +148,10 @@ resource "aws_ecs_task_definition" "this" {
   cpu                      = each.value.cpu
   memory                   = each.value.memory
   execution_role_arn       = aws_iam_role.execution.arn
-  task_role_arn            = aws_iam_role.task.arn
-  container_definitions    = jsonencode(local.containers[each.key])
-  tags                     = var.tags
+  # The bridges' role may set their own scale-in protection (the guard); nothing else may.
+  task_role_arn         = each.key == "jvb" ? aws_iam_role.bridge.arn : aws_iam_role.task.arn
+  container_definitions = jsonencode(local.containers[each.key])
+  tags                  = var.tags
 
   runtime_platform {
     operating_system_family = "LINUX"

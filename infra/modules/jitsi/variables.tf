@@ -38,6 +38,12 @@ variable "alb_idle_timeout" {
   type        = number
 }
 
+variable "relay" {
+  description = "Bridge-to-bridge relay (Octo): one meeting may span bridges. Set it when more than one bridge can run."
+  type        = bool
+  default     = false
+}
+
 variable "cpu_architecture" {
   description = "CPU architecture of every task: X86_64 or ARM64 (the Jitsi images are multi-arch)."
   type        = string

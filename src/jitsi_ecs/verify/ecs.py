@@ -122,7 +122,6 @@ def _service_checks(ctx: VerifyContext, key: str, service: Any) -> Iterator[Chec
 def _task_checks(ctx: VerifyContext, service: str, task_def: Any) -> Iterator[Check]:
     containers = {c["name"]: c for c in task_def.get("containerDefinitions", [])}
     secrets_wanted = expected_secrets(ctx.config)
-    hc = ctx.config.health_check.container
     wanted_names = ctx.outputs.service_containers.get(service, [])
     observed_secrets: dict[str, Any] = {}
     leaked: list[str] = []
@@ -136,26 +135,10 @@ def _task_checks(ctx: VerifyContext, service: str, task_def: Any) -> Iterator[Ch
         observed_secrets[name] = sorted(s["name"] for s in container.get("secrets", []))
         leaked += [f"{name}:{k}" for k in env if SECRET_NAME.search(k)]
 
-        check = container.get("healthCheck", {})
-        command = " ".join(check.get("command", []))
-        probe = health_probe(name, ctx.outputs.web_port)
-        yield compare(
-            f"{prefix}.health-check",
-            {
-                "interval": hc.interval,
-                "timeout": hc.timeout,
-                "retries": hc.retries,
-                "start_period": hc.start_period,
-                "probe": probe,
-            },
-            {
-                "interval": check.get("interval"),
-                "timeout": check.get("timeout"),
-                "retries": check.get("retries"),
-                "start_period": check.get("startPeriod"),
-                "probe": probe if probe in command else command,
-            },
-        )
+        # A sidecar (the bridge's guard) is not essential: its health decides nothing, and
+        # its own checks are in the jitsi group.
+        if container.get("essential", True):
+            yield _health_check(ctx, prefix, name, container)
         log = container.get("logConfiguration", {})
         options = log.get("options", {})
         yield compare(
@@ -180,7 +163,34 @@ def _task_checks(ctx: VerifyContext, service: str, task_def: Any) -> Iterator[Ch
         yield compare(f"{prefix}.adot", wanted, seen, "collector-less ADOT variables (FACTS.md)")
     yield compare(
         f"task.{service}.secrets",
-        {"secrets": {n: secrets_wanted[n] for n in wanted_names}, "plain_env_secrets": []},
+        {
+            "secrets": {n: secrets_wanted.get(n, []) for n in wanted_names},
+            "plain_env_secrets": [],
+        },
         {"secrets": observed_secrets, "plain_env_secrets": sorted(leaked)},
         "secrets only through ECS `secrets`, never plain environment",
+    )
+
+
+def _health_check(ctx: VerifyContext, prefix: str, name: str, container: Any) -> Check:
+    hc = ctx.config.health_check.container
+    check = container.get("healthCheck", {})
+    command = " ".join(check.get("command", []))
+    probe = health_probe(name, ctx.outputs.web_port)
+    return compare(
+        f"{prefix}.health-check",
+        {
+            "interval": hc.interval,
+            "timeout": hc.timeout,
+            "retries": hc.retries,
+            "start_period": hc.start_period,
+            "probe": probe,
+        },
+        {
+            "interval": check.get("interval"),
+            "timeout": check.get("timeout"),
+            "retries": check.get("retries"),
+            "start_period": check.get("startPeriod"),
+            "probe": probe if probe in command else command,
+        },
     )
