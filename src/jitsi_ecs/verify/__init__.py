@@ -8,12 +8,13 @@ from typing import Any
 import botocore.exceptions
 
 from jitsi_ecs.errors import JitsiEcsError
-from jitsi_ecs.verify import alerting, ecs, edge, observability, telemetry
+from jitsi_ecs.verify import alerting, ecs, edge, jitsi, observability, telemetry
 from jitsi_ecs.verify.result import Check, VerifyContext
 
 GROUPS: dict[str, Callable[[VerifyContext], Iterator[Check]]] = {
     "edge": edge.checks,
     "ecs": ecs.checks,
+    "jitsi": jitsi.checks,
     "alerting": alerting.checks,
     "observability": observability.checks,
     "telemetry": telemetry.checks,
