@@ -8,7 +8,7 @@ from typing import Any
 import botocore.exceptions
 
 from jitsi_ecs.errors import JitsiEcsError
-from jitsi_ecs.verify import alerting, ecs, edge, jitsi, observability, telemetry
+from jitsi_ecs.verify import alerting, ecs, edge, jitsi, live, observability, telemetry
 from jitsi_ecs.verify.result import Check, VerifyContext
 
 GROUPS: dict[str, Callable[[VerifyContext], Iterator[Check]]] = {
@@ -18,6 +18,7 @@ GROUPS: dict[str, Callable[[VerifyContext], Iterator[Check]]] = {
     "alerting": alerting.checks,
     "observability": observability.checks,
     "telemetry": telemetry.checks,
+    "live": live.checks,
 }
 STATUSES = ("pass", "fail", "skip")
 
