@@ -16,6 +16,9 @@ locals {
   # The ALB closes a connection idle this long; nginx in web keeps its own open longer (the
   # jitsi module derives NGINX_KEEPALIVE_TIMEOUT from it). BOSH long-polls hold ~60 s.
   alb_idle_timeout = 120
+  turn_host        = coalesce(var.jitsi.turn.host, "turn.${var.domain}")
+  # TURN over TLS on 443: it passes firewalls that let only HTTPS out.
+  turn_port = 443
   # Services are fixed: one Jitsi shard is web + xmpp (prosody, jicofo) + jvb.
   desired_counts = {
     web  = var.jitsi.web.desired_count
@@ -107,7 +110,9 @@ module "jitsi" {
   web_port         = local.web_port
   alb_idle_timeout = local.alb_idle_timeout
   # Bridge-to-bridge relay as soon as more than one bridge can run.
-  relay            = var.jitsi.jvb.desired_count > 1
+  relay = var.jitsi.jvb.desired_count > 1
+  # prosody advertises TURN over TLS; the module keeps the secret coturn checks.
+  turn             = var.jitsi.turn.enabled ? { host = local.turn_host, port = local.turn_port } : null
   cpu_architecture = var.jitsi.cpu_architecture
   auth_type        = var.jitsi.auth_type
   jwt_app_id       = var.jitsi.jwt_app_id
@@ -130,6 +135,35 @@ module "jitsi" {
   log_group_name            = module.observability.log_group_name
   adot_env                  = module.observability.adot_env
   adot_policy_arn           = length(var.observability.adot_containers) > 0 ? module.observability.adot_policy_arn : null
+}
+
+module "turn" {
+  source = "./modules/turn"
+  count  = var.jitsi.turn.enabled ? 1 : 0
+
+  name             = var.name
+  region           = var.region
+  vpc_id           = module.network.vpc_id
+  subnet_ids       = module.network.public_subnet_ids
+  cluster_arn      = module.jitsi.cluster_arn
+  host             = local.turn_host
+  port             = local.turn_port
+  secret_arn       = module.jitsi.turn_secret_arn
+  certificate_arn  = var.jitsi.turn.certificate_arn
+  route53_zone_id  = var.route53_zone_id
+  ssl_policy       = var.ssl_policy
+  image            = var.jitsi.turn.image
+  cpu              = var.jitsi.turn.cpu
+  memory           = var.jitsi.turn.memory
+  cpu_architecture = var.jitsi.cpu_architecture
+  log_group_name   = module.observability.log_group_name
+  container_health_check = {
+    interval     = var.health_check.container.interval
+    timeout      = var.health_check.container.timeout
+    retries      = var.health_check.container.retries
+    start_period = var.health_check.container.start_period
+  }
+  health_check_grace_period = var.health_check.grace_period
 }
 
 module "telemetry" {

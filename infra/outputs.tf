@@ -127,3 +127,18 @@ output "bridge_relay" {
   description = "Whether bridge-to-bridge relay (Octo) is on."
   value       = module.jitsi.bridge_relay
 }
+
+output "turn_host" {
+  description = "Host name of TURN over TLS on 443 (null when jitsi.turn is off)."
+  value       = try(module.turn[0].host, null)
+}
+
+output "turn_load_balancer_arn" {
+  description = "Network load balancer in front of coturn (null when jitsi.turn is off)."
+  value       = try(module.turn[0].load_balancer_arn, null)
+}
+
+output "turn_service_name" {
+  description = "ECS service name of coturn (null when jitsi.turn is off)."
+  value       = try(module.turn[0].service_name, null)
+}

@@ -121,6 +121,14 @@ variable "jitsi" {
       stun_servers  = optional(list(string), ["meet-jit-si-turnrelay.jitsi.net:443", "stun.l.google.com:19302", "stun.cloudflare.com:3478"])
       spot          = optional(bool, false)
     }), {})
+    turn = optional(object({
+      enabled         = optional(bool, false)
+      host            = optional(string)
+      certificate_arn = optional(string)
+      image           = optional(string, "coturn/coturn:4.17.0-r0")
+      cpu             = optional(number, 256)
+      memory          = optional(number, 512)
+    }), {})
     schedule = optional(object({
       days       = optional(string, "MON-FRI")
       start_hour = optional(number, 7)
@@ -215,6 +223,26 @@ variable "jitsi" {
   }
 
   validation {
+    condition     = var.jitsi.turn.host == null ? true : (can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", var.jitsi.turn.host)))
+    error_message = "jitsi.turn.host must be a lowercase DNS name such as meet.example.com (no scheme, no path)."
+  }
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9./_-]*:[0-9][A-Za-z0-9._-]*(@sha256:[0-9a-f]{64})?$", var.jitsi.turn.image))
+    error_message = "jitsi.turn.image must be a pinned image whose tag starts with a version, such as coturn/coturn:4.17.0-r0."
+  }
+
+  validation {
+    condition     = contains([256, 512, 1024, 2048, 4096, 8192, 16384], var.jitsi.turn.cpu)
+    error_message = "jitsi.turn.cpu must be one of 256, 512, 1024, 2048, 4096, 8192, 16384."
+  }
+
+  validation {
+    condition     = contains(lookup({ 256 = [512, 1024, 2048], 512 = [1024, 2048, 3072, 4096], 1024 = [2048, 3072, 4096, 5120, 6144, 7168, 8192], 2048 = [4096, 5120, 6144, 7168, 8192, 9216, 10240, 11264, 12288, 13312, 14336, 15360, 16384], 4096 = [8192, 9216, 10240, 11264, 12288, 13312, 14336, 15360, 16384, 17408, 18432, 19456, 20480, 21504, 22528, 23552, 24576, 25600, 26624, 27648, 28672, 29696, 30720], 8192 = [16384, 20480, 24576, 28672, 32768, 36864, 40960, 45056, 49152, 53248, 57344, 61440], 16384 = [32768, 40960, 49152, 57344, 65536, 73728, 81920, 90112, 98304, 106496, 114688, 122880] }, tostring(var.jitsi.turn.cpu), []), var.jitsi.turn.memory)
+    error_message = "jitsi.turn: cpu ${try(jsonencode(var.jitsi.turn.cpu), "")} with memory ${try(jsonencode(var.jitsi.turn.memory), "")} MiB is not a Fargate task size (cpu 256: 512, 1024 or 2048 MiB; 512: 1-4 GiB; 1024: 2-8 GiB; 2048: 4-16 GiB; 4096: 8-30 GiB, in 1 GiB steps)"
+  }
+
+  validation {
     condition     = var.jitsi.schedule == null ? true : (can(regex("^(\\*|(MON|TUE|WED|THU|FRI|SAT|SUN)(-(MON|TUE|WED|THU|FRI|SAT|SUN))?(,(MON|TUE|WED|THU|FRI|SAT|SUN)(-(MON|TUE|WED|THU|FRI|SAT|SUN))?)*)$", var.jitsi.schedule.days)))
     error_message = "jitsi.schedule.days must be a cron day list such as MON-FRI or MON,WED,FRI."
   }
@@ -232,6 +260,11 @@ variable "jitsi" {
   validation {
     condition     = var.jitsi.schedule == null ? true : (var.jitsi.schedule.start_hour < var.jitsi.schedule.stop_hour)
     error_message = "jitsi.schedule: start_hour (${try(jsonencode(var.jitsi.schedule.start_hour), "")}) must be before stop_hour (${try(jsonencode(var.jitsi.schedule.stop_hour), "")})"
+  }
+
+  validation {
+    condition     = !var.jitsi.turn.enabled || var.jitsi.turn.certificate_arn != null || var.route53_zone_id != null
+    error_message = "jitsi.turn needs a certificate for its host: set jitsi.turn.certificate_arn or route53_zone_id"
   }
 }
 

@@ -345,6 +345,18 @@ BAD: list[Bad] = [
         key="jitsi.image.digests",
     ),
     Bad(
+        "turn_without_certificate",
+        {"jitsi": {"turn": {"enabled": True}}, "route53_zone_id": None, "certificate_arn": "arn:c"},
+        "jitsi.turn needs a certificate for its host",
+        key="jitsi.turn",
+        deploy_only=True,
+    ),
+    Bad(
+        "turn_image_by_moving_tag",
+        {"jitsi": {"turn": {"image": "coturn/coturn:latest"}}},
+        "jitsi.turn.image: 'coturn/coturn:latest' is not a pinned image",
+    ),
+    Bad(
         "no_certificate_source",
         {"route53_zone_id": None},
         "HTTPS needs a certificate: set certificate_arn",

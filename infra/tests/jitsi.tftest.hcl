@@ -545,3 +545,50 @@ run "relay_on" {
     error_message = "relay traffic is UDP (media port and the ephemeral range) between bridges only"
   }
 }
+
+# ---------------------------------------------------------------- TURN
+run "turn_off_by_default" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  assert {
+    condition     = !contains([for e in jsondecode(aws_ecs_task_definition.this["xmpp"].container_definitions)[0].environment : e.name], "TURNS_HOST") && length(aws_iam_role_policy.read_turn_secret) == 0 && length(aws_ssm_parameter.turn) == 0 && output.turn_secret_arn == null
+    error_message = "no TURN unless asked for"
+  }
+}
+
+run "prosody_advertises_turn_over_tls" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  variables {
+    turn = { host = "turn.meet.example.com", port = 443 }
+  }
+
+  assert {
+    condition = (
+      { for e in jsondecode(aws_ecs_task_definition.this["xmpp"].container_definitions)[0].environment : e.name => e.value }["TURNS_HOST"] == "turn.meet.example.com" &&
+      { for e in jsondecode(aws_ecs_task_definition.this["xmpp"].container_definitions)[0].environment : e.name => e.value }["TURNS_PORT"] == "443" &&
+      contains(jsondecode(aws_ecs_task_definition.this["xmpp"].container_definitions)[0].secrets, { name = "TURN_CREDENTIALS", valueFrom = aws_ssm_parameter.turn[0].arn }) &&
+      aws_ssm_parameter.turn[0].type == "SecureString" && output.turn_secret_arn == aws_ssm_parameter.turn[0].arn
+    )
+    error_message = "prosody advertises turns:<host>:443 and signs credentials with a generated shared secret (SSM SecureString, an ECS secret) that coturn gets too"
+  }
+  assert {
+    condition     = jsondecode(aws_iam_role_policy.read_turn_secret[0].policy).Statement[0].Resource == [aws_ssm_parameter.turn[0].arn]
+    error_message = "the execution role may read the TURN secret"
+  }
+  assert {
+    condition = alltrue([for e in jsondecode(aws_ecs_task_definition.this["xmpp"].container_definitions)[0].environment : contains(concat(
+      jsondecode(file("${path.cwd}/tests/jitsi-env-${var.image.tag}.json")).read["prosody"],
+      jsondecode(file("${path.cwd}/tests/jitsi-env-${var.image.tag}.json")).extra["*"],
+    ), e.name)])
+    error_message = "prosody reads every TURN variable set"
+  }
+}

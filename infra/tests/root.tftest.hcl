@@ -69,6 +69,41 @@ run "relay_when_more_than_one_bridge_runs" {
   }
 }
 
+run "turn_is_off_by_default" {
+  command = apply
+
+  assert {
+    condition     = output.turn_host == null && output.turn_load_balancer_arn == null
+    error_message = "no TURN server, load balancer or name unless jitsi.turn.enabled"
+  }
+}
+
+run "turn_on" {
+  command = apply
+
+  variables {
+    jitsi = { turn = { enabled = true } }
+  }
+
+  override_resource {
+    target = module.turn[0].aws_acm_certificate.this
+    values = {
+      arn = "arn:aws:acm:us-west-2:123456789012:certificate/turn-mock"
+      domain_validation_options = [{
+        domain_name           = "turn.meet.example.com"
+        resource_record_name  = "_x.turn.meet.example.com."
+        resource_record_type  = "CNAME"
+        resource_record_value = "_y.acm-validations.aws."
+      }]
+    }
+  }
+
+  assert {
+    condition     = output.turn_host == "turn.meet.example.com" && output.turn_load_balancer_arn != null && output.turn_service_name == "turn"
+    error_message = "TURN on turn.<domain>, behind its own load balancer"
+  }
+}
+
 run "telemetry_can_be_turned_off" {
   command = apply
 

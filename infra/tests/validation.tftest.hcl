@@ -461,6 +461,24 @@ run "digest_for_unknown_image" {
   expect_failures = [var.jitsi]
 }
 
+run "turn_without_certificate" {
+  command = plan
+  variables {
+    jitsi           = { turn = { enabled = true } }
+    route53_zone_id = null
+    certificate_arn = "arn:c"
+  }
+  expect_failures = [var.jitsi]
+}
+
+run "turn_image_by_moving_tag" {
+  command = plan
+  variables {
+    jitsi = { turn = { image = "coturn/coturn:latest" } }
+  }
+  expect_failures = [var.jitsi]
+}
+
 run "no_certificate_source" {
   command = plan
   variables {

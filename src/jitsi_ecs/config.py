@@ -246,6 +246,33 @@ class Schedule(_Model):
     )
 
 
+class Turn(_Model):
+    """TURN over TLS on port 443 (coturn behind a network load balancer), for participants whose
+    network lets only HTTPS out. Off by default: about $44/month in us-west-2 (load balancer,
+    its addresses, a small task and its metrics), in the estimate when on."""
+
+    enabled: bool = _key(False, "adds coturn, a network load balancer and the host name below")
+    host: DomainName | None = _key(
+        None, "public name of the TURN server; default turn.<domain>", example="turn.example.com"
+    )
+    certificate_arn: str | None = _key(
+        None,
+        "ACM certificate for host (or route53_zone_id makes a DNS-validated one)",
+        example="arn:aws:acm:us-west-2:111122223333:certificate/...",
+    )
+    image: Annotated[
+        str,
+        Matches(
+            r"^[a-z0-9][a-z0-9./_-]*:[0-9][A-Za-z0-9._-]*(@sha256:[0-9a-f]{64})?$",
+            "a pinned image whose tag starts with a version, such as coturn/coturn:4.17.0-r0",
+        ),
+    ] = _key("coturn/coturn:4.17.0-r0", "pinned coturn image (multi-arch)")
+    cpu: FargateCpu = _key(256, "CPU units of the coturn task")
+    memory: int = _key(512, "MiB of the coturn task")
+
+    RULES = (_FARGATE_SIZE,)
+
+
 class Jitsi(_Model):
     """The Jitsi services: image line, sizes, counts, auth."""
 
@@ -268,6 +295,7 @@ class Jitsi(_Model):
     web: Web = _key(Web(), "nginx + app, stateless")
     xmpp: Xmpp = _key(Xmpp(), "prosody + jicofo: always one task (one shard)")
     jvb: Jvb = _key(Jvb(), "bridges: public IP each, media on UDP udp_port")
+    turn: Turn = _key(Turn(), "TURN over TLS on 443 for networks that block UDP (off)")
     schedule: Schedule | None = _key(
         None, "scale everything to zero outside these hours (UTC)", example=Schedule()
     )
@@ -533,6 +561,18 @@ class Config(_Model):
             "or route53_zone_id (its hosted zone, for a DNS-validated one)",
             lambda c: c.certificate_arn is not None or c.route53_zone_id is not None,
             "self.route53_zone_id != null || self.certificate_arn != null",
+            deploy_only=True,
+        ),
+        Rule(
+            "jitsi.turn needs a certificate for its host: set jitsi.turn.certificate_arn or "
+            "route53_zone_id",
+            lambda c: (
+                not c.jitsi.turn.enabled
+                or c.jitsi.turn.certificate_arn is not None
+                or c.route53_zone_id is not None
+            ),
+            "!self.jitsi.turn.enabled || self.jitsi.turn.certificate_arn != null || "
+            "self.route53_zone_id != null",
             deploy_only=True,
         ),
         Rule(

@@ -97,3 +97,8 @@ output "rootless" {
   description = "Whether the image line runs rootless (uid 1000, read-only root, tmpfs /run and /tmp)."
   value       = var.image.rootless
 }
+
+output "turn_secret_arn" {
+  description = "SSM SecureString parameter with the TURN shared secret (null without TURN)."
+  value       = try(aws_ssm_parameter.turn[0].arn, null)
+}

@@ -78,8 +78,8 @@ locals {
       { containerPort = 5222, protocol = "tcp" },
       { containerPort = 5280, protocol = "tcp" },
     ]
-    environment      = [for k, v in merge(local.shared_env["prosody"], var.adot_env["prosody"]) : { name = k, value = v }]
-    secrets          = values(local.secrets)
+    environment      = [for k, v in merge(local.shared_env["prosody"], local.turn_env, var.adot_env["prosody"]) : { name = k, value = v }]
+    secrets          = concat(values(local.secrets), local.turn_secret)
     healthCheck      = merge(local.health, { command = ["CMD-SHELL", "curl -fsS -o /dev/null http://127.0.0.1:5280/health || exit 1"] })
     logConfiguration = { logDriver = "awslogs", options = merge(local.log_options, { "awslogs-stream-prefix" = "prosody" }) }
   }, local.filesystem["prosody"])

@@ -44,6 +44,15 @@ variable "relay" {
   default     = false
 }
 
+variable "turn" {
+  description = "TURN over TLS that prosody advertises (host and port); this module keeps its shared secret (TURN_CREDENTIALS). null = none."
+  type = object({
+    host = string
+    port = number
+  })
+  default = null
+}
+
 variable "cpu_architecture" {
   description = "CPU architecture of every task: X86_64 or ARM64 (the Jitsi images are multi-arch)."
   type        = string
