@@ -39,6 +39,9 @@ class StackOutputs(BaseModel):
     images: dict[str, str] = {}
     image_rootless: bool = False
     bridge_relay: bool = False
+    turn_host: str | None = None
+    turn_load_balancer_arn: str | None = None
+    turn_service_name: str | None = None
     telemetry_function_name: str | None = None
     telemetry_schedule_rule_name: str | None = None
 

@@ -23,6 +23,8 @@ def expected_secrets(config: Config) -> dict[str, list[str]]:
     prosody = ["JICOFO_AUTH_PASSWORD", "JVB_AUTH_PASSWORD"]
     if config.jitsi.auth_type == "jwt":
         prosody.append("JWT_APP_SECRET")
+    if config.jitsi.turn.enabled:
+        prosody.append("TURN_CREDENTIALS")
     return {
         "web": [],
         "prosody": sorted(prosody),

@@ -1,7 +1,7 @@
 """How the Jitsi images run: the image line and its file system, images pinned by digest,
 nginx's keep-alive against the ALB, how the bridge finds its public address, the guard that
-keeps a bridge with meetings from being stopped (and its narrow task role), and the
-bridge-to-bridge relay.
+keeps a bridge with meetings from being stopped (and its narrow task role), the
+bridge-to-bridge relay, and TURN over TLS.
 
 Which images and whether the line is rootless or relays are on come from Terraform's outputs;
 what each must look like comes from the config and the requirements below.
@@ -27,6 +27,7 @@ EXTRA_WRITABLE = {"prosody": {"/var/lib/prosody"}}
 PROTECTION_ACTIONS = ["ecs:GetTaskProtection", "ecs:UpdateTaskProtection"]
 RELAY_STRATEGY = "IntraRegionBridgeSelectionStrategy"
 EPHEMERAL_PORTS = (32768, 65535)  # where a relay's offering side binds (Linux ephemeral)
+TURN_PORT = 443  # TURN over TLS passes firewalls that let only HTTPS out
 
 
 def _script(name: str) -> str:
@@ -68,6 +69,8 @@ def checks(ctx: VerifyContext) -> Iterator[Check]:
     if bridge is not None:
         yield _task_roles(ctx, bridge, tasks)
         yield _relay(ctx, containers, services[bridge])
+    if "prosody" in containers:
+        yield _turn(ctx, containers["prosody"])
 
 
 # ---------------------------------------------------------------- image line
@@ -272,4 +275,50 @@ def _relay(ctx: VerifyContext, containers: dict[str, Any], bridge_service: Any) 
         "a relay id per bridge, UDP between the bridges only)"
         if on
         else "one bridge: no relay",
+    )
+
+
+# ---------------------------------------------------------------- TURN over TLS
+def _turn(ctx: VerifyContext, prosody: Any) -> Check:
+    on = ctx.config.jitsi.turn.enabled
+    env = _env(prosody)
+    secrets = sorted(s["name"] for s in prosody.get("secrets", []) if s["name"].startswith("TURN"))
+    expected: dict[str, Any] = {
+        "prosody": {"TURNS_HOST": ctx.outputs.turn_host, "TURNS_PORT": str(TURN_PORT)}
+        if on
+        else {},
+        "prosody_secrets": ["TURN_CREDENTIALS"] if on else [],
+        "listener": {"port": TURN_PORT, "protocol": "TLS", "certificate": True} if on else None,
+        "coturn_running_or_pending": True if on else None,
+    }
+    observed: dict[str, Any] = {
+        "prosody": {k: v for k, v in env.items() if k.startswith("TURN")},
+        "prosody_secrets": secrets,
+        "listener": None,
+        "coturn_running_or_pending": None,
+    }
+    if on and ctx.outputs.turn_load_balancer_arn:
+        listeners = ctx.aws.elbv2.describe_listeners(
+            LoadBalancerArn=ctx.outputs.turn_load_balancer_arn
+        )["Listeners"]
+        tls = next((x for x in listeners if x.get("Port") == TURN_PORT), None)
+        if tls is not None:
+            observed["listener"] = {
+                "port": tls.get("Port"),
+                "protocol": tls.get("Protocol"),
+                "certificate": bool(tls.get("Certificates")),
+            }
+    if on and ctx.outputs.turn_service_name:
+        service = ctx.aws.service(ctx.outputs.cluster_name, ctx.outputs.turn_service_name)
+        observed["coturn_running_or_pending"] = service is not None and (
+            service.get("desiredCount", 0) >= 1
+        )
+    return compare(
+        "jitsi.turn",
+        expected,
+        observed,
+        "TURN over TLS on 443 for networks that block UDP: prosody advertises it with "
+        "credentials signed with coturn's secret; a network load balancer ends TLS"
+        if on
+        else "jitsi.turn is off: prosody advertises no TURN server",
     )

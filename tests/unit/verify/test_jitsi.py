@@ -407,3 +407,50 @@ def test_relay_off_means_no_relay_settings(stack: Stack) -> None:
     stack.register("xmpp", defs["xmpp"])
     check = stack.check()["jitsi.relay"]
     assert check.status == "fail" and check.observed["jicofo"] == {"ENABLE_OCTO": "1"}
+
+
+def test_turn_off_means_prosody_advertises_none(stack: Stack) -> None:
+    assert stack.check()["jitsi.turn"].status == "pass"
+    defs = containers()
+    defs["xmpp"][0]["environment"] = _env({"TURNS_HOST": "turn.example.org"})
+    stack.register("xmpp", defs["xmpp"])
+    assert stack.check()["jitsi.turn"].status == "fail"
+
+
+def test_turn_on_needs_prosody_the_secret_the_tls_listener_and_coturn(stack: Stack) -> None:
+    aws = stack.aws
+    config = Config(jitsi={"turn": {"enabled": True}})
+    host = "turn.meet.example.com"
+    subnets = [s["SubnetId"] for s in aws.ec2.describe_subnets()["Subnets"]][:2]
+    nlb = aws.elbv2.create_load_balancer(Name="jitsi-turn", Subnets=subnets, Type="network")[
+        "LoadBalancers"
+    ][0]["LoadBalancerArn"]
+    outputs = {"turn_host": host, "turn_load_balancer_arn": nlb, "turn_service_name": "turn"}
+    check = stack.check(config, **outputs)["jitsi.turn"]
+    assert check.status == "fail"
+    assert check.observed["listener"] is None and check.observed["prosody"] == {}
+
+    defs = containers()
+    defs["xmpp"][0]["environment"] = _env({"TURNS_HOST": host, "TURNS_PORT": "443"})
+    defs["xmpp"][0]["secrets"] = [{"name": "TURN_CREDENTIALS", "valueFrom": "arn:ssm"}]
+    stack.register("xmpp", defs["xmpp"])
+    group = aws.elbv2.create_target_group(
+        Name="jitsi-turn",
+        Protocol="TCP",
+        Port=3478,
+        VpcId=aws.ec2.describe_vpcs()["Vpcs"][-1]["VpcId"],
+    )["TargetGroups"][0]["TargetGroupArn"]
+    certificate = aws.acm.request_certificate(DomainName=host)["CertificateArn"]
+    aws.elbv2.create_listener(
+        LoadBalancerArn=nlb,
+        Protocol="TLS",
+        Port=443,
+        Certificates=[{"CertificateArn": certificate}],
+        DefaultActions=[{"Type": "forward", "TargetGroupArn": group}],
+    )
+    first = aws.ecs.list_task_definitions()["taskDefinitionArns"][0]
+    aws.ecs.create_service(
+        cluster="jitsi", serviceName="turn", taskDefinition=first, desiredCount=1
+    )
+    check = stack.check(config, **outputs)["jitsi.turn"]
+    assert check.status == "pass", (check.expected, check.observed)
