@@ -624,6 +624,56 @@ run "shard_too_small_for_memory" {
   expect_failures = [var.jitsi]
 }
 
+run "one_stun_server" {
+  command = plan
+  variables {
+    jitsi = { jvb = { stun_servers = ["stun.l.google.com:19302"] } }
+  }
+  expect_failures = [var.jitsi]
+}
+
+run "stun_server_with_scheme" {
+  command = plan
+  variables {
+    jitsi = { jvb = { stun_servers = ["stun.l.google.com:19302", "stun:x.org:3478"] } }
+  }
+  expect_failures = [var.jitsi]
+}
+
+run "short_image_digest" {
+  command = plan
+  variables {
+    jitsi = { image = { digests = { web = "sha256:abc" } } }
+  }
+  expect_failures = [var.jitsi]
+}
+
+run "digest_for_unknown_image" {
+  command = plan
+  variables {
+    jitsi = { image = { digests = { webb = "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" } } }
+  }
+  expect_failures = [var.jitsi]
+}
+
+run "turn_without_certificate" {
+  command = plan
+  variables {
+    jitsi           = { turn = { enabled = true } }
+    route53_zone_id = null
+    certificate_arn = "arn:c"
+  }
+  expect_failures = [var.jitsi]
+}
+
+run "turn_image_by_moving_tag" {
+  command = plan
+  variables {
+    jitsi = { turn = { image = "coturn/coturn:latest" } }
+  }
+  expect_failures = [var.jitsi]
+}
+
 run "no_certificate_source" {
   command = plan
   variables {

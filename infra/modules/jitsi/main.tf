@@ -20,13 +20,14 @@ locals {
     AUTH_TYPE     = "jwt"
     JWT_APP_ID    = var.jwt_app_id
   } : { ENABLE_AUTH = "0" })
-  # Which shared names each image reads (docker-jitsi-meet templates at stable-11031; a test
-  # checks every variable set against them): set nothing an image ignores.
+  # Which shared names each image reads (docker-jitsi-meet templates at stable-11031 and
+  # stable-11146-2; a test checks every variable set against both): set nothing an image
+  # ignores. jvb read PUBLIC_URL only for colibri websockets (off; gone in 11146).
   reads = {
     web     = ["XMPP_DOMAIN", "XMPP_MUC_DOMAIN", "XMPP_GUEST_DOMAIN", "PUBLIC_URL", "TZ", "ENABLE_AUTH", "ENABLE_GUESTS"]
     prosody = ["XMPP_DOMAIN", "XMPP_AUTH_DOMAIN", "XMPP_MUC_DOMAIN", "XMPP_INTERNAL_MUC_DOMAIN", "XMPP_GUEST_DOMAIN", "PUBLIC_URL", "TZ", "ENABLE_AUTH", "ENABLE_GUESTS", "AUTH_TYPE", "JWT_APP_ID"]
     jicofo  = ["XMPP_DOMAIN", "XMPP_AUTH_DOMAIN", "XMPP_MUC_DOMAIN", "XMPP_INTERNAL_MUC_DOMAIN", "TZ", "ENABLE_AUTH", "AUTH_TYPE"]
-    jvb     = ["XMPP_AUTH_DOMAIN", "XMPP_INTERNAL_MUC_DOMAIN", "PUBLIC_URL", "TZ"]
+    jvb     = ["XMPP_AUTH_DOMAIN", "XMPP_INTERNAL_MUC_DOMAIN", "TZ"]
   }
   shared_env = { for c, names in local.reads : c => { for n in names : n => local.shared[n] if contains(keys(local.shared), n) } }
 

@@ -61,7 +61,7 @@ output "image_registry" {
 }
 
 output "task_role_arn" {
-  description = "Task role of every service."
+  description = "Task role of web and xmpp (the bridges have their own, see bridge_task_role_arn)."
   value       = aws_iam_role.task.arn
 }
 
@@ -88,4 +88,34 @@ output "bridge_dns_names" {
 output "jicofo_url" {
   description = "jicofo's REST API inside the VPC."
   value       = "http://xmpp.${aws_service_discovery_private_dns_namespace.this.name}:8888"
+}
+
+output "bridge_task_role_arn" {
+  description = "Task role of the bridges: it may only read and set its own tasks' scale-in protection."
+  value       = aws_iam_role.bridge.arn
+}
+
+output "bridge_relay" {
+  description = "Whether bridge-to-bridge relay (Octo) is on."
+  value       = var.relay
+}
+
+output "nginx_keepalive_timeout" {
+  description = "Seconds nginx in web keeps an idle connection (above the ALB's idle timeout)."
+  value       = local.nginx_keepalive_timeout
+}
+
+output "images" {
+  description = "Image reference of each Jitsi image (web, prosody, jicofo, jvb): by digest when one is given, else by tag."
+  value       = local.images
+}
+
+output "rootless" {
+  description = "Whether the image line runs rootless (uid 1000, read-only root, tmpfs /run and /tmp)."
+  value       = var.image.rootless
+}
+
+output "turn_secret_arn" {
+  description = "SSM SecureString parameter with the TURN shared secret (null without TURN)."
+  value       = try(aws_ssm_parameter.turn[0].arn, null)
 }

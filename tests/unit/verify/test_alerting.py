@@ -230,8 +230,9 @@ def test_a_budget_topic_closed_to_budgets_fails(d: Deployed) -> None:
     checks = _checks(d)
     assert failed(checks) == {"sns.budget-alerts.policy"}
     assert checks["sns.budget-alerts.policy"].observed == {
-        "name": "budget-alerts",
+        "name": "jitsi-budget-alerts",
         "publisher_allowed": None,
+        "scoped": False,
     }
 
 
