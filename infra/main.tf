@@ -1,16 +1,24 @@
 locals {
   cluster_name = var.name
-  # stable-11146 moved the images to ghcr.io, made them rootless and moved web to port 8000.
-  # Fargate has no tmpfs and root-owned bind mounts, which the rootless line needs for /run
-  # (and prosody refuses to run as root): the default stays on stable-11031 (Docker Hub,
-  # root, port 80). See README "Image line".
+  # stable-11146 moved the images to ghcr.io, made them rootless (uid 1000, read-only root,
+  # tmpfs /run and /tmp, which Fargate offers since 2026-01) and moved web to port 8000. It is
+  # the maintained line and the default; stable-11031 (Docker Hub, root, port 80) gets no
+  # more fixes but stays selectable. See README "Image line".
   image_build = tonumber(regex("^stable-([0-9]+)", var.jitsi.image.tag)[0])
   rootless    = local.image_build >= 11146
   image = {
     tag      = var.jitsi.image.tag
     registry = coalesce(var.jitsi.image.registry, local.rootless ? "ghcr.io/jitsi" : "docker.io/jitsi")
+    rootless = local.rootless
+    digests  = var.jitsi.image.digests
   }
   web_port = local.rootless ? 8000 : 80
+  # The ALB closes a connection idle this long; nginx in web keeps its own open longer (the
+  # jitsi module derives NGINX_KEEPALIVE_TIMEOUT from it). BOSH long-polls hold ~60 s.
+  alb_idle_timeout = 120
+  turn_host        = coalesce(var.jitsi.turn.host, "turn.${var.domain}")
+  # TURN over TLS on 443: it passes firewalls that let only HTTPS out.
+  turn_port = 443
 }
 
 module "network" {
@@ -44,6 +52,7 @@ module "edge" {
   certificate_arn     = var.certificate_arn
   route53_zone_id     = var.route53_zone_id
   ssl_policy          = var.ssl_policy
+  idle_timeout        = local.alb_idle_timeout
   hsts_max_age        = var.alb.hsts_max_age
   deletion_protection = var.alb.deletion_protection
   access_logs = var.alb.access_logs ? {
@@ -106,12 +115,18 @@ module "alarms" {
 module "jitsi" {
   source = "./modules/jitsi"
 
-  name               = local.cluster_name
-  region             = var.region
-  domain             = var.domain
-  internal_domain    = var.jitsi.internal_domain
-  image              = local.image
-  web_port           = local.web_port
+  name             = local.cluster_name
+  region           = var.region
+  domain           = var.domain
+  internal_domain  = var.jitsi.internal_domain
+  image            = local.image
+  web_port         = local.web_port
+  alb_idle_timeout = local.alb_idle_timeout
+  # Bridge-to-bridge relay as soon as more than one bridge can run (compact: counting the
+  # shard's own bridge).
+  relay = var.jitsi.jvb.autoscaling.max_count > 1
+  # prosody advertises TURN over TLS; the module keeps the secret coturn checks.
+  turn               = var.jitsi.turn.enabled ? { host = local.turn_host, port = local.turn_port } : null
   cpu_architecture   = var.jitsi.cpu_architecture
   auth_type          = var.jitsi.auth_type
   jwt_app_id         = var.jitsi.jwt_app_id
@@ -140,6 +155,35 @@ module "jitsi" {
   log_group_name             = module.observability.log_group_name
   adot_env                   = module.observability.adot_env
   adot_policy_arn            = length(var.observability.adot_containers) > 0 ? module.observability.adot_policy_arn : null
+}
+
+module "turn" {
+  source = "./modules/turn"
+  count  = var.jitsi.turn.enabled ? 1 : 0
+
+  name             = var.name
+  region           = var.region
+  vpc_id           = module.network.vpc_id
+  subnet_ids       = module.network.public_subnet_ids
+  cluster_arn      = module.jitsi.cluster_arn
+  host             = local.turn_host
+  port             = local.turn_port
+  secret_arn       = module.jitsi.turn_secret_arn
+  certificate_arn  = var.jitsi.turn.certificate_arn
+  route53_zone_id  = var.route53_zone_id
+  ssl_policy       = var.ssl_policy
+  image            = var.jitsi.turn.image
+  cpu              = var.jitsi.turn.cpu
+  memory           = var.jitsi.turn.memory
+  cpu_architecture = var.jitsi.cpu_architecture
+  log_group_name   = module.observability.log_group_name
+  container_health_check = {
+    interval     = var.health_check.container.interval
+    timeout      = var.health_check.container.timeout
+    retries      = var.health_check.container.retries
+    start_period = var.health_check.container.start_period
+  }
+  health_check_grace_period = var.health_check.grace_period
 }
 
 module "telemetry" {

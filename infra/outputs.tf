@@ -190,3 +190,33 @@ output "log_stream_prefixes" {
     { for k, s in module.services : s.container_names[0] => s.log_stream_prefix },
   )
 }
+
+output "images" {
+  description = "Image reference of each Jitsi image, by digest when one is configured."
+  value       = module.jitsi.images
+}
+
+output "image_rootless" {
+  description = "Whether the chosen image line runs rootless on a read-only root."
+  value       = module.jitsi.rootless
+}
+
+output "bridge_relay" {
+  description = "Whether bridge-to-bridge relay (Octo) is on."
+  value       = module.jitsi.bridge_relay
+}
+
+output "turn_host" {
+  description = "Host name of TURN over TLS on 443 (null when jitsi.turn is off)."
+  value       = try(module.turn[0].host, null)
+}
+
+output "turn_load_balancer_arn" {
+  description = "Network load balancer in front of coturn (null when jitsi.turn is off)."
+  value       = try(module.turn[0].load_balancer_arn, null)
+}
+
+output "turn_service_name" {
+  description = "ECS service name of coturn (null when jitsi.turn is off)."
+  value       = try(module.turn[0].service_name, null)
+}

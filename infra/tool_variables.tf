@@ -38,13 +38,13 @@ variable "secrets_version" {
 }
 
 variable "generated_secrets" {
-  description = "Values for the generated secrets (JICOFO_AUTH_PASSWORD, JVB_AUTH_PASSWORD, JWT_APP_SECRET), written to SSM only when created or when secrets_version changes. Ephemeral: never in plan or state. jitsi-ecs generates them and passes them as TF_VAR_generated_secrets; by hand, generate 32 random letters and digits for each."
+  description = "Values for the generated secrets (JICOFO_AUTH_PASSWORD, JVB_AUTH_PASSWORD, JWT_APP_SECRET, and TURN_CREDENTIALS with jitsi.turn), written to SSM only when created or when secrets_version changes. Ephemeral: never in plan or state. jitsi-ecs generates them and passes them as TF_VAR_generated_secrets; by hand, generate 32 random letters and digits for each."
   type        = map(string)
   ephemeral   = true
 
   validation {
-    condition     = alltrue([for k in ["JICOFO_AUTH_PASSWORD", "JVB_AUTH_PASSWORD", "JWT_APP_SECRET"] : length(lookup(var.generated_secrets, k, "")) >= 24])
-    error_message = "generated_secrets needs JICOFO_AUTH_PASSWORD, JVB_AUTH_PASSWORD and JWT_APP_SECRET, each at least 24 characters."
+    condition     = alltrue([for k in ["JICOFO_AUTH_PASSWORD", "JVB_AUTH_PASSWORD", "JWT_APP_SECRET", "TURN_CREDENTIALS"] : length(lookup(var.generated_secrets, k, "")) >= 24])
+    error_message = "generated_secrets needs JICOFO_AUTH_PASSWORD, JVB_AUTH_PASSWORD, JWT_APP_SECRET and TURN_CREDENTIALS, each at least 24 characters."
   }
 }
 

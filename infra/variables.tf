@@ -111,8 +111,9 @@ variable "jitsi" {
   type = object({
     layout = optional(string, "compact")
     image = optional(object({
-      tag      = optional(string, "stable-11031")
+      tag      = optional(string, "stable-11146-2")
       registry = optional(string)
+      digests  = optional(map(string), {})
     }), {})
     cpu_architecture = optional(string, "ARM64")
     auth_type        = optional(string, "jwt")
@@ -137,13 +138,21 @@ variable "jitsi" {
       cpu          = optional(number, 1024)
       memory       = optional(number, 2048)
       udp_port     = optional(number, 10000)
-      stun_servers = optional(list(string), ["meet-jit-si-turnrelay.jitsi.net:443"])
+      stun_servers = optional(list(string), ["meet-jit-si-turnrelay.jitsi.net:443", "stun.l.google.com:19302", "stun.cloudflare.com:3478"])
       spot         = optional(bool, false)
       autoscaling = optional(object({
         min_count     = optional(number, 1)
         max_count     = optional(number, 3)
         target_stress = optional(number, 0.6)
       }), {})
+    }), {})
+    turn = optional(object({
+      enabled         = optional(bool, false)
+      host            = optional(string)
+      certificate_arn = optional(string)
+      image           = optional(string, "coturn/coturn:4.17.0-r0")
+      cpu             = optional(number, 256)
+      memory          = optional(number, 512)
     }), {})
     schedule = optional(object({
       days       = optional(string, "MON-FRI")
@@ -161,6 +170,16 @@ variable "jitsi" {
   validation {
     condition     = can(regex("^stable-[0-9]{4,}(-[0-9]+)?$", var.jitsi.image.tag))
     error_message = "jitsi.image.tag must be a pinned stable-NNNNN[-N] tag (for example stable-11031); moving tags such as stable or latest are refused."
+  }
+
+  validation {
+    condition     = alltrue([for key in keys(var.jitsi.image.digests) : contains(["web", "prosody", "jicofo", "jvb"], key)])
+    error_message = "every key of jitsi.image.digests must be one of web, prosody, jicofo, jvb."
+  }
+
+  validation {
+    condition     = alltrue([for value in values(var.jitsi.image.digests) : can(regex("^sha256:[0-9a-f]{64}$", value))])
+    error_message = "every value of jitsi.image.digests must be an image digest: sha256: and 64 lowercase hex digits."
   }
 
   validation {
@@ -224,6 +243,16 @@ variable "jitsi" {
   }
 
   validation {
+    condition     = length(var.jitsi.jvb.stun_servers) >= 2
+    error_message = "jitsi.jvb.stun_servers must have at least 2 item(s)."
+  }
+
+  validation {
+    condition     = alltrue([for item in var.jitsi.jvb.stun_servers : can(regex("^[a-z0-9]([a-z0-9.-]*[a-z0-9])?:[0-9]{1,5}$", item))])
+    error_message = "every item of jitsi.jvb.stun_servers must be host:port of a STUN server, such as stun.l.google.com:19302."
+  }
+
+  validation {
     condition     = var.jitsi.jvb.autoscaling.min_count >= 1 && var.jitsi.jvb.autoscaling.min_count <= 50
     error_message = "jitsi.jvb.autoscaling.min_count must be at least 1 and at most 50."
   }
@@ -249,6 +278,26 @@ variable "jitsi" {
   }
 
   validation {
+    condition     = var.jitsi.turn.host == null ? true : (can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", var.jitsi.turn.host)))
+    error_message = "jitsi.turn.host must be a lowercase DNS name such as meet.example.com (no scheme, no path)."
+  }
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9./_-]*:[0-9][A-Za-z0-9._-]*(@sha256:[0-9a-f]{64})?$", var.jitsi.turn.image))
+    error_message = "jitsi.turn.image must be a pinned image whose tag starts with a version, such as coturn/coturn:4.17.0-r0."
+  }
+
+  validation {
+    condition     = contains([256, 512, 1024, 2048, 4096, 8192, 16384], var.jitsi.turn.cpu)
+    error_message = "jitsi.turn.cpu must be one of 256, 512, 1024, 2048, 4096, 8192, 16384."
+  }
+
+  validation {
+    condition     = contains(lookup({ 256 = [512, 1024, 2048], 512 = [1024, 2048, 3072, 4096], 1024 = [2048, 3072, 4096, 5120, 6144, 7168, 8192], 2048 = [4096, 5120, 6144, 7168, 8192, 9216, 10240, 11264, 12288, 13312, 14336, 15360, 16384], 4096 = [8192, 9216, 10240, 11264, 12288, 13312, 14336, 15360, 16384, 17408, 18432, 19456, 20480, 21504, 22528, 23552, 24576, 25600, 26624, 27648, 28672, 29696, 30720], 8192 = [16384, 20480, 24576, 28672, 32768, 36864, 40960, 45056, 49152, 53248, 57344, 61440], 16384 = [32768, 40960, 49152, 57344, 65536, 73728, 81920, 90112, 98304, 106496, 114688, 122880] }, tostring(var.jitsi.turn.cpu), []), var.jitsi.turn.memory)
+    error_message = "jitsi.turn: cpu ${try(jsonencode(var.jitsi.turn.cpu), "")} with memory ${try(jsonencode(var.jitsi.turn.memory), "")} MiB is not a Fargate task size (cpu 256: 512, 1024 or 2048 MiB; 512: 1-4 GiB; 1024: 2-8 GiB; 2048: 4-16 GiB; 4096: 8-30 GiB, in 1 GiB steps)"
+  }
+
+  validation {
     condition     = var.jitsi.schedule == null ? true : (can(regex("^(\\*|(MON|TUE|WED|THU|FRI|SAT|SUN)(-(MON|TUE|WED|THU|FRI|SAT|SUN))?(,(MON|TUE|WED|THU|FRI|SAT|SUN)(-(MON|TUE|WED|THU|FRI|SAT|SUN))?)*)$", var.jitsi.schedule.days)))
     error_message = "jitsi.schedule.days must be a cron day list such as MON-FRI or MON,WED,FRI."
   }
@@ -271,6 +320,11 @@ variable "jitsi" {
   validation {
     condition     = var.jitsi.cpu_architecture != "ARM64" || !(var.jitsi.web.spot || var.jitsi.jvb.spot)
     error_message = "jitsi: Fargate Spot runs x86 tasks only: jitsi.cpu_architecture = ARM64 cannot go with jitsi.web.spot or jitsi.jvb.spot"
+  }
+
+  validation {
+    condition     = !var.jitsi.turn.enabled || var.jitsi.turn.certificate_arn != null || var.route53_zone_id != null
+    error_message = "jitsi.turn needs a certificate for its host: set jitsi.turn.certificate_arn or route53_zone_id"
   }
 }
 

@@ -3,6 +3,7 @@
 # separate .venv-checkov (checkov pins an old boto3 that would clash with moto).
 # Sourced by demo.sh and test.sh; safe to run again.
 set -euo pipefail
+# BASH_SOURCE, not $0: sourced from a shell, $0 is the shell ("bash"), not this file.
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 dev=0

@@ -471,6 +471,41 @@ BAD: list[Bad] = [
         "jitsi.shard: cpu 256 with memory 3072 MiB is not a Fargate task size",
     ),
     Bad(
+        "one_stun_server",
+        {"jitsi": {"jvb": {"stun_servers": ["stun.l.google.com:19302"]}}},
+        "jitsi.jvb.stun_servers: List should have at least 2 items",
+    ),
+    Bad(
+        "stun_server_with_scheme",
+        {"jitsi": {"jvb": {"stun_servers": ["stun.l.google.com:19302", "stun:x.org:3478"]}}},
+        "jitsi.jvb.stun_servers.1: 'stun:x.org:3478' is not host:port of a STUN server",
+        key="jitsi.jvb.stun_servers",
+    ),
+    Bad(
+        "short_image_digest",
+        {"jitsi": {"image": {"digests": {"web": "sha256:abc"}}}},
+        "jitsi.image.digests.web: 'sha256:abc' is not an image digest",
+        key="jitsi.image.digests",
+    ),
+    Bad(
+        "digest_for_unknown_image",
+        {"jitsi": {"image": {"digests": {"webb": "sha256:" + "a" * 64}}}},
+        "jitsi.image.digests.webb.[key]: Input should be 'web', 'prosody', 'jicofo' or 'jvb'",
+        key="jitsi.image.digests",
+    ),
+    Bad(
+        "turn_without_certificate",
+        {"jitsi": {"turn": {"enabled": True}}, "route53_zone_id": None, "certificate_arn": "arn:c"},
+        "jitsi.turn needs a certificate for its host",
+        key="jitsi.turn",
+        deploy_only=True,
+    ),
+    Bad(
+        "turn_image_by_moving_tag",
+        {"jitsi": {"turn": {"image": "coturn/coturn:latest"}}},
+        "jitsi.turn.image: 'coturn/coturn:latest' is not a pinned image",
+    ),
+    Bad(
         "no_certificate_source",
         {"route53_zone_id": None},
         "HTTPS needs a certificate: set certificate_arn",

@@ -15,6 +15,7 @@ variables {
   ssl_policy      = "ELBSecurityPolicy-TLS13-1-2-2021-06"
   health_check    = { interval = 30, timeout = 5, healthy_threshold = 2, unhealthy_threshold = 3 }
   hsts_max_age    = 31536000
+  idle_timeout    = 120
   # deletion_protection has no default: the config says it, every time.
   deletion_protection = false
 }
@@ -29,6 +30,10 @@ run "edge_https_redirect_and_default_route" {
   assert {
     condition     = aws_lb_listener.https.port == 443 && aws_lb_listener.https.protocol == "HTTPS"
     error_message = "HTTPS listener on 443 expected"
+  }
+  assert {
+    condition     = aws_lb.this.idle_timeout == 120 && output.idle_timeout == 120
+    error_message = "the ALB takes its idle timeout from the one the root module sets (and says it)"
   }
   assert {
     condition     = aws_lb_listener.https.ssl_policy == "ELBSecurityPolicy-TLS13-1-2-2021-06"

@@ -8,8 +8,9 @@ variables {
   name                       = "jitsi"
   region                     = "us-west-2"
   domain                     = "meet.example.com"
-  image                      = { registry = "docker.io/jitsi", tag = "stable-11031" }
-  web_port                   = 80
+  image                      = { registry = "ghcr.io/jitsi", tag = "stable-11146-2", rootless = true }
+  web_port                   = 8000
+  alb_idle_timeout           = 120
   web_deployment_alarm_names = ["jitsi-target-5xx", "jitsi-elb-5xx"]
   vpc_id                     = "vpc-123"
   subnet_ids                 = ["subnet-a", "subnet-b"]
@@ -24,7 +25,7 @@ variables {
   shard                      = { cpu = 512, memory = 3072 }
   web                        = { desired_count = 2, cpu = 256, memory = 512, spot = false }
   xmpp                       = { cpu = 512, memory = 1024 }
-  jvb                        = { cpu = 1024, memory = 2048, udp_port = 10000, stun_servers = ["meet-jit-si-turnrelay.jitsi.net:443"], spot = false, autoscaling = { min_count = 1, max_count = 3, target_stress = 0.6 } }
+  jvb                        = { cpu = 1024, memory = 2048, udp_port = 10000, stun_servers = ["meet-jit-si-turnrelay.jitsi.net:443", "stun.l.google.com:19302"], spot = false, autoscaling = { min_count = 1, max_count = 3, target_stress = 0.6 } }
   schedule                   = null
   container_insights         = false
   metric_namespace           = "Jitsi"
@@ -42,8 +43,8 @@ run "compact_one_task_per_shard" {
   }
 
   assert {
-    condition     = toset(keys(aws_ecs_service.this)) == toset(["jvb", "shard"]) && join(",", [for c in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions) : c.name]) == "web,prosody,jicofo,jvb"
-    error_message = "compact: the shard's one task runs web, prosody, jicofo and a bridge; more bridges run alone"
+    condition     = toset(keys(aws_ecs_service.this)) == toset(["jvb", "shard"]) && join(",", [for c in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions) : c.name]) == "web,prosody,jicofo,jvb,guard"
+    error_message = "compact: the shard's one task runs web, prosody, jicofo and a bridge (with its guard); more bridges run alone"
   }
   assert {
     condition = (aws_ecs_service.this["shard"].desired_count == 1 &&
@@ -150,12 +151,12 @@ run "containers_checks_secrets_env" {
   assert {
     condition = alltrue(flatten([for t in aws_ecs_task_definition.this : [
       for c in jsondecode(t.container_definitions) :
-      c.healthCheck.interval == 30 && c.healthCheck.timeout == 5 && c.healthCheck.retries == 3 && c.healthCheck.startPeriod == 60
+      c.healthCheck.interval == 30 && c.healthCheck.timeout == 5 && c.healthCheck.retries == 3 && c.healthCheck.startPeriod == 60 if c.essential
     ]]))
-    error_message = "every container check must be 30 s / 5 s / 3 retries / 60 s start"
+    error_message = "every essential container check must be 30 s / 5 s / 3 retries / 60 s start"
   }
   assert {
-    condition     = strcontains(jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[0].healthCheck.command[1], "http://127.0.0.1:80/ ")
+    condition     = strcontains(jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[0].healthCheck.command[1], "http://127.0.0.1:8000/ ")
     error_message = "web check must GET / on the nginx port (not /health)"
   }
   assert {
@@ -207,8 +208,8 @@ run "containers_checks_secrets_env" {
     error_message = "web: TLS ends at the ALB, no redirect loop, PUBLIC_URL without path, BOSH to prosody in the same task"
   }
   assert {
-    condition     = jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[0].image == "docker.io/jitsi/web:stable-11031"
-    error_message = "the image line given: docker.io/jitsi at stable-11031"
+    condition     = jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[0].image == "ghcr.io/jitsi/web:stable-11146-2"
+    error_message = "the image line given (the default): ghcr.io/jitsi at stable-11146-2"
   }
   assert {
     condition = (
@@ -285,7 +286,7 @@ run "task_role_trust_scoped" {
   }
 
   assert {
-    condition     = aws_iam_role.task.assume_role_policy == data.aws_iam_policy_document.task_assume.json && aws_iam_role.execution.assume_role_policy == data.aws_iam_policy_document.ecs_tasks_assume.json
+    condition     = alltrue([for r in aws_iam_role.task : r.assume_role_policy == data.aws_iam_policy_document.task_assume.json]) && aws_iam_role.execution.assume_role_policy == data.aws_iam_policy_document.ecs_tasks_assume.json
     error_message = "the task role trusts ECS tasks of this account only; the execution role keeps the plain trust"
   }
   assert {
@@ -320,8 +321,8 @@ run "logs_per_container_and_adot_wiring" {
     error_message = "ADOT variables reach only the containers they are given for"
   }
   assert {
-    condition     = length(aws_iam_role_policy_attachment.task_adot) == 1 && aws_iam_role_policy_attachment.task_adot[0].policy_arn == "arn:aws:iam::123456789012:policy/jitsi-adot-export"
-    error_message = "the ADOT policy is attached to the task role"
+    condition     = keys(aws_iam_role_policy_attachment.task_adot) == keys(aws_iam_role.task) && alltrue([for a in aws_iam_role_policy_attachment.task_adot : a.policy_arn == "arn:aws:iam::123456789012:policy/jitsi-adot-export"])
+    error_message = "the ADOT policy is attached to every service's task role"
   }
 }
 
@@ -389,8 +390,9 @@ run "no_levers_by_default" {
   }
 }
 
-# tests/jitsi-env-stable-11031.json lists the variables each image reads (docker-jitsi-meet
-# templates and s6 scripts at stable-11031; the JVM heaps are read by the Debian start scripts).
+# tests/jitsi-env-<tag>.json lists the variables each image reads (docker-jitsi-meet templates
+# and s6 scripts at that tag; the JVM heaps are read by the Debian start scripts, TZ by libc,
+# S6_* by s6-overlay). The guard runs our script in the jvb image: it reads what guard.sh reads.
 run "only_variables_the_images_read" {
   command = apply
 
@@ -402,16 +404,402 @@ run "only_variables_the_images_read" {
     condition = alltrue(flatten([for t in aws_ecs_task_definition.this : [
       for c in jsondecode(t.container_definitions) : [
         for e in c.environment : contains(concat(
-          jsondecode(file("${path.cwd}/tests/jitsi-env-stable-11031.json")).read[c.name],
-          lookup(jsondecode(file("${path.cwd}/tests/jitsi-env-stable-11031.json")).extra, c.name, []),
-          jsondecode(file("${path.cwd}/tests/jitsi-env-stable-11031.json")).extra["*"],
+          jsondecode(file("${path.cwd}/tests/jitsi-env-${var.image.tag}.json")).read[c.name],
+          lookup(jsondecode(file("${path.cwd}/tests/jitsi-env-${var.image.tag}.json")).extra, c.name, []),
+          jsondecode(file("${path.cwd}/tests/jitsi-env-${var.image.tag}.json")).extra["*"],
         ), e.name)
-      ]
+      ] if c.name != "guard"
     ]]))
-    error_message = "a container sets an environment variable its Jitsi image never reads"
+    error_message = "a container sets an environment variable its Jitsi image never reads (at this tag)"
+  }
+  assert {
+    condition     = alltrue([for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1].environment : strcontains(file("${path.cwd}/modules/jitsi/guard.sh"), "${e.name}:-")])
+    error_message = "the guard gets only variables guard.sh reads"
   }
   assert {
     condition     = !contains([for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[0].environment : e.name], "JWT_APP_ID") && contains([for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[1].environment : e.name], "JWT_APP_ID")
     error_message = "JWT_APP_ID goes to prosody (which reads it), not to web (which does not)"
+  }
+}
+
+# The old root line, still selectable: the same check against its own list, relays included.
+run "only_variables_the_images_read_stable_11031" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  variables {
+    image    = { registry = "docker.io/jitsi", tag = "stable-11031", rootless = false }
+    web_port = 80
+    relay    = true
+  }
+
+  assert {
+    condition = alltrue(flatten([for t in aws_ecs_task_definition.this : [
+      for c in jsondecode(t.container_definitions) : [
+        for e in c.environment : contains(concat(
+          jsondecode(file("${path.cwd}/tests/jitsi-env-${var.image.tag}.json")).read[c.name],
+          lookup(jsondecode(file("${path.cwd}/tests/jitsi-env-${var.image.tag}.json")).extra, c.name, []),
+          jsondecode(file("${path.cwd}/tests/jitsi-env-${var.image.tag}.json")).extra["*"],
+        ), e.name)
+      ] if c.name != "guard"
+    ]]))
+    error_message = "a container sets an environment variable its stable-11031 image never reads"
+  }
+}
+
+run "relay_variables_are_read_by_the_rootless_line" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  variables {
+    relay = true
+  }
+
+  assert {
+    condition = alltrue(flatten([for t in aws_ecs_task_definition.this : [
+      for c in jsondecode(t.container_definitions) : [
+        for e in c.environment : contains(concat(
+          jsondecode(file("${path.cwd}/tests/jitsi-env-${var.image.tag}.json")).read[c.name],
+          lookup(jsondecode(file("${path.cwd}/tests/jitsi-env-${var.image.tag}.json")).extra, c.name, []),
+          jsondecode(file("${path.cwd}/tests/jitsi-env-${var.image.tag}.json")).extra["*"],
+        ), e.name)
+      ] if c.name != "guard"
+    ]]))
+    error_message = "a relay variable is not read by the stable-11146-2 images"
+  }
+}
+
+# ---------------------------------------------------------------- image line
+run "rootless_line_read_only_root_and_tmpfs" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  assert {
+    condition = alltrue(flatten([for t in aws_ecs_task_definition.this : [
+      for c in jsondecode(t.container_definitions) : c.readonlyRootFilesystem
+    ]]))
+    error_message = "every container of the rootless line runs on a read-only root"
+  }
+  assert {
+    condition = alltrue(flatten([for t in aws_ecs_task_definition.this : [
+      for c in jsondecode(t.container_definitions) : (
+        { for m in c.linuxParameters.tmpfs : m.containerPath => m.mountOptions }["/run"] == ["exec", "nosuid", "nodev", "mode=1750", "uid=1000", "gid=1000"] &&
+        { for m in c.linuxParameters.tmpfs : m.containerPath => m.mountOptions }["/tmp"] == ["noexec", "nosuid", "nodev", "mode=1777", "uid=1000", "gid=1000"] &&
+        alltrue([for m in c.linuxParameters.tmpfs : m.size == 16])
+      ) if c.essential
+    ]]))
+    error_message = "every Jitsi container gets tmpfs /run (exec) and /tmp, owned by uid 1000, 16 MiB each"
+  }
+  assert {
+    condition     = contains([for m in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[1].linuxParameters.tmpfs : "${m.containerPath}:${join(",", m.mountOptions)}"], "/var/lib/prosody:noexec,nosuid,nodev,mode=0750,uid=1000,gid=1000")
+    error_message = "prosody's data directory must be writable by uid 1000"
+  }
+  assert {
+    condition = alltrue(flatten([for t in aws_ecs_task_definition.this : [
+      for c in jsondecode(t.container_definitions) : !can(c.linuxParameters.initProcessEnabled) && !can(c.user)
+    ]]))
+    error_message = "s6-overlay must be PID 1 (no initProcessEnabled) and the images' own user (uid 1000) runs them"
+  }
+}
+
+run "root_line_stays_selectable" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  variables {
+    image    = { registry = "docker.io/jitsi", tag = "stable-11031", rootless = false }
+    web_port = 80
+  }
+
+  assert {
+    condition     = alltrue([for c in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions) : !c.readonlyRootFilesystem && !can(c.linuxParameters) if c.essential]) && jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[0].image == "docker.io/jitsi/web:stable-11031"
+    error_message = "stable-11031 renders its config into /config and runs as root: a writable root, no tmpfs"
+  }
+  assert {
+    condition     = jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1].readonlyRootFilesystem
+    error_message = "the guard writes nothing on either line"
+  }
+}
+
+run "images_by_digest" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  variables {
+    image = {
+      registry = "ghcr.io/jitsi", tag = "stable-11146-2", rootless = true
+      digests  = { jvb = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" }
+    }
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].image == "ghcr.io/jitsi/jvb@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" &&
+      jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1].image == jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].image &&
+      jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[0].image == "ghcr.io/jitsi/web:stable-11146-2"
+    )
+    error_message = "an image with a digest is pulled by it (the guard runs the same jvb build); the others by tag"
+  }
+}
+
+# ---------------------------------------------------------------- media and web
+run "keepalive_and_address_discovery" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  assert {
+    condition     = tonumber({ for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[0].environment : e.name => e.value }["NGINX_KEEPALIVE_TIMEOUT"]) > var.alb_idle_timeout && output.nginx_keepalive_timeout > var.alb_idle_timeout
+    error_message = "nginx must keep idle connections longer than the ALB, or the ALB reuses closed ones (502)"
+  }
+  assert {
+    condition = (
+      { for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].environment : e.name => e.value }["JVB_STUN_SERVERS"] == "meet-jit-si-turnrelay.jitsi.net:443,stun.l.google.com:19302" &&
+      { for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].environment : e.name => e.value }["JVB_REQUIRE_VALID_ADDRESS"] == "1" &&
+      { for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].environment : e.name => e.value }["JVB_ADVERTISE_PRIVATE_CANDIDATES"] == "0"
+    )
+    error_message = "every STUN server, health that fails without a public address, and no VPC addresses handed to participants"
+  }
+}
+
+# ---------------------------------------------------------------- bridges leave gracefully
+run "bridge_guard" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1].name == "guard" &&
+      !jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1].essential &&
+      jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1].entryPoint == ["/bin/sh", "-c"] &&
+      jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1].command == [file("${path.cwd}/modules/jitsi/guard.sh")]
+    )
+    error_message = "the guard is a non-essential container running guard.sh with sh"
+  }
+  assert {
+    condition     = jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1].dependsOn == [{ containerName = "jvb", condition = "START" }]
+    error_message = "the guard starts after jvb, so ECS stops it before jvb"
+  }
+  assert {
+    condition = (
+      jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].stopTimeout == 120 &&
+      jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1].stopTimeout == 120 &&
+      tonumber({ for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1].environment : e.name => e.value }["GUARD_STOP_SECONDS"]) < 120
+    )
+    error_message = "Fargate's longest stop timeout (120 s) for the bridge and its guard; the guard gives up before it"
+  }
+  assert {
+    condition     = { for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].environment : e.name => e.value }["SHUTDOWN_REST_ENABLED"] == "true" && { for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].environment : e.name => e.value }["COLIBRI_REST_ENABLED"] == "true"
+    error_message = "the guard's shutdown request needs JVB's shutdown and colibri REST APIs"
+  }
+  assert {
+    condition = (
+      aws_ecs_task_definition.this["jvb"].task_role_arn == aws_iam_role.task["jvb"].arn &&
+      aws_ecs_task_definition.this["shard"].task_role_arn == aws_iam_role.task["shard"].arn &&
+      aws_iam_role.task["jvb"].name == "jitsi-jvb-task" && aws_iam_role.task["shard"].name == "jitsi-shard-task" &&
+      aws_iam_role_policy.task_protection["jvb"].role == aws_iam_role.task["jvb"].id &&
+      jsondecode(aws_iam_role_policy.task_protection["jvb"].policy).Statement[0].Action == ["ecs:GetTaskProtection", "ecs:UpdateTaskProtection"] &&
+      length(jsondecode(aws_iam_role_policy.task_protection["jvb"].policy).Statement) == 1 &&
+      jsondecode(aws_iam_role_policy.task_protection["jvb"].policy).Statement[0].Resource == "arn:aws:ecs:us-west-2:123456789012:task/mock/*"
+    )
+    error_message = "each service its own task role; a bridge's may read and set scale-in protection, of this cluster's tasks"
+  }
+  assert {
+    condition = (
+      [for c in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions) : c.name] == ["web", "prosody", "jicofo", "jvb", "guard"] &&
+      jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[4] == jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1] &&
+      jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[3].stopTimeout == 120 &&
+      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[3].environment : e.name => e.value }["SHUTDOWN_REST_ENABLED"] == "true" &&
+      aws_iam_role_policy.task_protection["shard"].role == aws_iam_role.task["shard"].id
+    )
+    error_message = "compact: the shard runs a bridge, so it runs the same guard beside it, and its role may protect it"
+  }
+}
+
+run "guard_follows_the_bridge_not_the_service_name" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  variables {
+    jvb = { cpu = 1024, memory = 2048, udp_port = 10000, stun_servers = ["meet-jit-si-turnrelay.jitsi.net:443", "stun.l.google.com:19302"], spot = false, autoscaling = { min_count = 1, max_count = 1, target_stress = 0.6 } }
+  }
+
+  assert {
+    condition     = toset(keys(aws_ecs_service.this)) == toset(["shard"]) && jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[4].name == "guard" && keys(aws_iam_role_policy.task_protection) == ["shard"]
+    error_message = "compact with one bridge: the shard alone, and its bridge still has its guard and the task role it needs"
+  }
+  assert {
+    condition     = aws_ecs_service.this["shard"].desired_count == 1 && aws_ecs_service.this["shard"].deployment_minimum_healthy_percent == 0 && aws_ecs_service.this["shard"].deployment_maximum_percent == 100
+    error_message = "the guard changes nothing of the one-signaling-task invariant"
+  }
+}
+
+run "growth_guard_beside_the_bridges_only" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  variables {
+    layout = "growth"
+    relay  = true
+  }
+
+  assert {
+    condition = (
+      [for c in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions) : c.name] == ["jvb", "guard"] &&
+      [for c in jsondecode(aws_ecs_task_definition.this["web"].container_definitions) : c.name] == ["web"] &&
+      [for c in jsondecode(aws_ecs_task_definition.this["xmpp"].container_definitions) : c.name] == ["prosody", "jicofo"] &&
+      toset(keys(aws_iam_role.task)) == toset(["web", "xmpp", "jvb"]) &&
+      keys(aws_iam_role_policy.task_protection) == ["jvb"] &&
+      aws_ecs_task_definition.this["web"].task_role_arn == aws_iam_role.task["web"].arn &&
+      aws_ecs_task_definition.this["xmpp"].task_role_arn == aws_iam_role.task["xmpp"].arn
+    )
+    error_message = "growth: the guard and the bridges' role go with the bridges alone"
+  }
+  assert {
+    condition = (
+      { for e in jsondecode(aws_ecs_task_definition.this["xmpp"].container_definitions)[1].environment : e.name => e.value }["ENABLE_OCTO"] == "1" &&
+      jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].entryPoint == ["/bin/sh", "-c", file("${path.cwd}/modules/jitsi/relay-id.sh")]
+    )
+    error_message = "growth: jicofo in xmpp and every bridge turn relays on"
+  }
+}
+
+# ---------------------------------------------------------------- bridge-to-bridge relay
+run "relay_off_with_one_bridge" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  assert {
+    condition = (
+      length(aws_vpc_security_group_ingress_rule.relay) == 0 &&
+      !contains([for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].environment : e.name], "ENABLE_OCTO") &&
+      !contains([for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[2].environment : e.name], "ENABLE_OCTO") &&
+      !can(jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].entryPoint) &&
+      output.bridge_relay == false
+    )
+    error_message = "no relay, no relay port and the image's own entrypoint while relay is off"
+  }
+}
+
+run "relay_on" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  variables {
+    relay = true
+  }
+
+  assert {
+    condition = (
+      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[2].environment : e.name => e.value }["ENABLE_OCTO"] == "1" &&
+      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[2].environment : e.name => e.value }["OCTO_BRIDGE_SELECTION_STRATEGY"] == "IntraRegionBridgeSelectionStrategy" &&
+      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[2].environment : e.name => e.value }["JICOFO_OCTO_REGION"] == "us-west-2"
+    )
+    error_message = "jicofo: relays on, a strategy that splits a meeting across bridges, in the bridges' region"
+  }
+  assert {
+    condition = (
+      { for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].environment : e.name => e.value }["ENABLE_OCTO"] == "1" &&
+      { for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].environment : e.name => e.value }["JVB_OCTO_REGION"] == "us-west-2" &&
+      jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].entryPoint == ["/bin/sh", "-c", file("${path.cwd}/modules/jitsi/relay-id.sh")]
+    )
+    error_message = "every bridge: relays on, same region, its own relay id from relay-id.sh (which execs /init)"
+  }
+  assert {
+    condition = (
+      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[3].environment : e.name => e.value }["ENABLE_OCTO"] == "1" &&
+      jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[3].entryPoint == ["/bin/sh", "-c", file("${path.cwd}/modules/jitsi/relay-id.sh")] &&
+      contains(aws_ecs_service.this["shard"].network_configuration[0].security_groups, aws_security_group.jvb.id)
+    )
+    error_message = "compact: the shard's own bridge relays too (its own relay id, in the bridges' group that the relay rules open)"
+  }
+  assert {
+    condition = (
+      toset([for r in aws_vpc_security_group_ingress_rule.relay : "${r.ip_protocol}:${r.from_port}-${r.to_port}"]) == toset(["udp:10000-10000", "udp:32768-65535"]) &&
+      alltrue([for r in aws_vpc_security_group_ingress_rule.relay : r.security_group_id == aws_security_group.jvb.id && r.referenced_security_group_id == aws_security_group.jvb.id && r.cidr_ipv4 == null]) &&
+      output.bridge_relay
+    )
+    error_message = "relay traffic is UDP (media port and the ephemeral range) between bridges only"
+  }
+}
+
+# ---------------------------------------------------------------- TURN
+run "turn_off_by_default" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  assert {
+    condition     = !contains([for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[1].environment : e.name], "TURNS_HOST") && !contains(keys(aws_ssm_parameter.secret), "TURN_CREDENTIALS") && output.turn_secret_arn == null
+    error_message = "no TURN unless asked for"
+  }
+}
+
+run "prosody_advertises_turn_over_tls" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  variables {
+    turn          = { host = "turn.meet.example.com", port = 443 }
+    secret_values = { JICOFO_AUTH_PASSWORD = "test-only-jicofo", JVB_AUTH_PASSWORD = "test-only-jvb", JWT_APP_SECRET = "test-only-jwt", TURN_CREDENTIALS = "test-only-turn" }
+  }
+
+  assert {
+    condition = (
+      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[1].environment : e.name => e.value }["TURNS_HOST"] == "turn.meet.example.com" &&
+      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[1].environment : e.name => e.value }["TURNS_PORT"] == "443" &&
+      contains(jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[1].secrets, { name = "TURN_CREDENTIALS", valueFrom = aws_ssm_parameter.secret["TURN_CREDENTIALS"].arn }) &&
+      aws_ssm_parameter.secret["TURN_CREDENTIALS"].type == "SecureString" && aws_ssm_parameter.secret["TURN_CREDENTIALS"].value_wo_version == 1 &&
+      output.turn_secret_arn == aws_ssm_parameter.secret["TURN_CREDENTIALS"].arn
+    )
+    error_message = "prosody advertises turns:<host>:443 and signs credentials with a generated shared secret (SSM SecureString, an ECS secret) that coturn gets too"
+  }
+  assert {
+    condition     = contains(data.aws_iam_policy_document.read_secrets.statement[0].resources, aws_ssm_parameter.secret["TURN_CREDENTIALS"].arn)
+    error_message = "the execution role may read the TURN secret"
+  }
+  assert {
+    condition = alltrue([for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[1].environment : contains(concat(
+      jsondecode(file("${path.cwd}/tests/jitsi-env-${var.image.tag}.json")).read["prosody"],
+      jsondecode(file("${path.cwd}/tests/jitsi-env-${var.image.tag}.json")).extra["*"],
+    ), e.name)])
+    error_message = "prosody reads every TURN variable set"
   }
 }

@@ -8,7 +8,7 @@ variables {
   domain            = "meet.example.com"
   route53_zone_id   = "Z0123456789"
   telemetry_package = { path = "telemetry.zip", hash = "bW9jaw==" }
-  generated_secrets = { JICOFO_AUTH_PASSWORD = "test-only-jicofo-0123456789", JVB_AUTH_PASSWORD = "test-only-jvb-01234567890123", JWT_APP_SECRET = "test-only-jwt-01234567890123" }
+  generated_secrets = { JICOFO_AUTH_PASSWORD = "test-only-jicofo-0123456789", JVB_AUTH_PASSWORD = "test-only-jvb-01234567890123", JWT_APP_SECRET = "test-only-jwt-01234567890123", TURN_CREDENTIALS = "test-only-turn-0123456789012" }
 }
 
 run "composition_defaults" {
@@ -19,8 +19,16 @@ run "composition_defaults" {
     error_message = "compact by default: one shard task, 0-2 bridges alone (1-3 in total)"
   }
   assert {
-    condition     = output.url == "https://meet.example.com" && output.web_port == 80 && output.log_group_name == "/ecs/jitsi-app"
-    error_message = "URL, stable-11031 port 80 and the log group"
+    condition     = output.url == "https://meet.example.com" && output.web_port == 8000 && output.log_group_name == "/ecs/jitsi-app"
+    error_message = "URL, the rootless line's port 8000 and the log group"
+  }
+  assert {
+    condition     = module.jitsi.image_registry == "ghcr.io/jitsi" && module.jitsi.bridge_relay == true
+    error_message = "the maintained line (ghcr.io, stable-11146-2) by default; 1-3 bridges (the shard's and up to two alone): relays on"
+  }
+  assert {
+    condition     = module.jitsi.nginx_keepalive_timeout > module.edge.idle_timeout && module.edge.idle_timeout == 120
+    error_message = "nginx in web must keep idle connections longer than the ALB (120 s), or the ALB reuses closed ones (502)"
   }
   assert {
     condition     = alltrue([for names in values(output.deployment_alarm_names) : length(names) == 0])
@@ -105,16 +113,77 @@ run "office_hours_quiet_the_availability_alarms" {
   }
 }
 
-run "rootless_image_line" {
+run "root_image_line_stays_selectable" {
   command = apply
 
   variables {
-    jitsi = { image = { tag = "stable-11146-2" } }
+    jitsi = { image = { tag = "stable-11031" } }
   }
 
   assert {
-    condition     = output.web_port == 8000 && module.jitsi.image_registry == "ghcr.io/jitsi"
-    error_message = "stable-11146+ pulls from ghcr.io and serves web on 8000"
+    condition     = output.web_port == 80 && module.jitsi.image_registry == "docker.io/jitsi"
+    error_message = "stable-11031 pulls from Docker Hub and serves web on 80"
+  }
+}
+
+run "relay_when_more_than_one_bridge_runs" {
+  command = apply
+
+  variables {
+    jitsi = { layout = "growth", jvb = { autoscaling = { min_count = 2, max_count = 2 } } }
+  }
+
+  assert {
+    condition     = module.jitsi.bridge_relay
+    error_message = "two bridges: one meeting must be able to span them"
+  }
+}
+
+run "no_relay_with_the_shard_s_bridge_alone" {
+  command = apply
+
+  variables {
+    jitsi = { jvb = { autoscaling = { min_count = 1, max_count = 1 } } }
+  }
+
+  assert {
+    condition     = !module.jitsi.bridge_relay && output.task_counts == { shard = { min = 1, max = 1 } }
+    error_message = "compact with one bridge (the shard's): nothing to relay to"
+  }
+}
+
+run "turn_is_off_by_default" {
+  command = apply
+
+  assert {
+    condition     = output.turn_host == null && output.turn_load_balancer_arn == null
+    error_message = "no TURN server, load balancer or name unless jitsi.turn.enabled"
+  }
+}
+
+run "turn_on" {
+  command = apply
+
+  variables {
+    jitsi = { turn = { enabled = true } }
+  }
+
+  override_resource {
+    target = module.turn[0].aws_acm_certificate.this
+    values = {
+      arn = "arn:aws:acm:us-west-2:123456789012:certificate/turn-mock"
+      domain_validation_options = [{
+        domain_name           = "turn.meet.example.com"
+        resource_record_name  = "_x.turn.meet.example.com."
+        resource_record_type  = "CNAME"
+        resource_record_value = "_y.acm-validations.aws."
+      }]
+    }
+  }
+
+  assert {
+    condition     = output.turn_host == "turn.meet.example.com" && output.turn_load_balancer_arn != null && output.turn_service_name == "turn"
+    error_message = "TURN on turn.<domain>, behind its own load balancer"
   }
 }
 

@@ -11,7 +11,7 @@ variables {
   domain            = "meet.example.com"
   route53_zone_id   = "Z0123456789"
   telemetry_package = { path = "telemetry.zip", hash = "bW9jaw==" }
-  generated_secrets = { JICOFO_AUTH_PASSWORD = "test-only-jicofo_auth_password-0123456789", JVB_AUTH_PASSWORD = "test-only-jvb_auth_password-0123456789", JWT_APP_SECRET = "test-only-jwt_app_secret-0123456789" }
+  generated_secrets = { JICOFO_AUTH_PASSWORD = "test-only-jicofo_auth_password-0123456789", JVB_AUTH_PASSWORD = "test-only-jvb_auth_password-0123456789", JWT_APP_SECRET = "test-only-jwt_app_secret-0123456789", TURN_CREDENTIALS = "test-only-turn_credentials-0123456789" }
 }
 
 run "domain_with_scheme" {
@@ -620,6 +620,56 @@ run "shard_too_small_for_memory" {
   command = plan
   variables {
     jitsi = { shard = { cpu = 256, memory = 3072 } }
+  }
+  expect_failures = [var.jitsi]
+}
+
+run "one_stun_server" {
+  command = plan
+  variables {
+    jitsi = { jvb = { stun_servers = ["stun.l.google.com:19302"] } }
+  }
+  expect_failures = [var.jitsi]
+}
+
+run "stun_server_with_scheme" {
+  command = plan
+  variables {
+    jitsi = { jvb = { stun_servers = ["stun.l.google.com:19302", "stun:x.org:3478"] } }
+  }
+  expect_failures = [var.jitsi]
+}
+
+run "short_image_digest" {
+  command = plan
+  variables {
+    jitsi = { image = { digests = { web = "sha256:abc" } } }
+  }
+  expect_failures = [var.jitsi]
+}
+
+run "digest_for_unknown_image" {
+  command = plan
+  variables {
+    jitsi = { image = { digests = { webb = "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" } } }
+  }
+  expect_failures = [var.jitsi]
+}
+
+run "turn_without_certificate" {
+  command = plan
+  variables {
+    jitsi           = { turn = { enabled = true } }
+    route53_zone_id = null
+    certificate_arn = "arn:c"
+  }
+  expect_failures = [var.jitsi]
+}
+
+run "turn_image_by_moving_tag" {
+  command = plan
+  variables {
+    jitsi = { turn = { image = "coturn/coturn:latest" } }
   }
   expect_failures = [var.jitsi]
 }

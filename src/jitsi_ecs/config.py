@@ -44,6 +44,16 @@ ImageTag = Annotated[
         "stable or latest are refused",
     ),
 ]
+ImageDigest = Annotated[
+    str, Matches(r"^sha256:[0-9a-f]{64}$", "an image digest: sha256: and 64 lowercase hex digits")
+]
+StunServer = Annotated[
+    str,
+    Matches(
+        r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?:[0-9]{1,5}$",
+        "host:port of a STUN server, such as stun.l.google.com:19302",
+    ),
+]
 AbsolutePath = Annotated[str, Matches(r"^/", "a path starting with /")]
 WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 CronDays = Annotated[
@@ -174,9 +184,18 @@ class Alb(_Model):
 class Image(_Model):
     """The Jitsi image line: one pinned tag for web, prosody, jicofo and jvb."""
 
-    tag: ImageTag = _key("stable-11031", "pinned; stable-11146+ is the rootless ghcr.io line")
+    tag: ImageTag = _key(
+        "stable-11146-2",
+        "pinned; stable-11146+ is the maintained rootless ghcr.io line, stable-11031 the last "
+        "Docker Hub (root) one",
+    )
     registry: str | None = _key(
         None, "default: docker.io/jitsi up to 11031, ghcr.io/jitsi after", example="ghcr.io/jitsi"
+    )
+    digests: dict[Literal["web", "prosody", "jicofo", "jvb"], ImageDigest] = _key(
+        {},
+        "sha256 digest per image (web, prosody, jicofo, jvb): pulls exactly that build of the "
+        "tag; verify warns about images pinned by tag only",
     )
 
 
@@ -249,8 +268,15 @@ class Jvb(_Model):
     cpu: FargateCpu = _key(1024, "CPU units per bridge task")
     memory: int = _key(2048, "MiB per bridge task (the JVM heap is set below it)")
     udp_port: Annotated[int, Field(ge=1024, le=65535)] = _key(10000, "media port, UDP")
-    stun_servers: list[str] = _key(
-        ["meet-jit-si-turnrelay.jitsi.net:443"], "host:port servers the bridge asks for its IP"
+    # The bridge asks STUN once, at start, for its public address; with every server silent it
+    # would advertise its private one (no media), so several operators, and health fails then.
+    stun_servers: Annotated[list[StunServer], Field(min_length=2)] = _key(
+        [
+            "meet-jit-si-turnrelay.jitsi.net:443",
+            "stun.l.google.com:19302",
+            "stun.cloudflare.com:3478",
+        ],
+        "host:port STUN servers the bridge asks for its public IP (at least 2)",
     )
     spot: bool = _key(
         False, "bridges on Fargate Spot (x86 only): a reclaimed one ends its meetings"
@@ -293,6 +319,33 @@ class Schedule(_Model):
     )
 
 
+class Turn(_Model):
+    """TURN over TLS on port 443 (coturn behind a network load balancer), for participants whose
+    network lets only HTTPS out. Off by default: about $44/month in us-west-2 (load balancer,
+    its addresses, a small task and its metrics), in the estimate when on."""
+
+    enabled: bool = _key(False, "adds coturn, a network load balancer and the host name below")
+    host: DomainName | None = _key(
+        None, "public name of the TURN server; default turn.<domain>", example="turn.example.com"
+    )
+    certificate_arn: str | None = _key(
+        None,
+        "ACM certificate for host (or route53_zone_id makes a DNS-validated one)",
+        example="arn:aws:acm:us-west-2:111122223333:certificate/...",
+    )
+    image: Annotated[
+        str,
+        Matches(
+            r"^[a-z0-9][a-z0-9./_-]*:[0-9][A-Za-z0-9._-]*(@sha256:[0-9a-f]{64})?$",
+            "a pinned image whose tag starts with a version, such as coturn/coturn:4.17.0-r0",
+        ),
+    ] = _key("coturn/coturn:4.17.0-r0", "pinned coturn image (multi-arch)")
+    cpu: FargateCpu = _key(256, "CPU units of the coturn task")
+    memory: int = _key(512, "MiB of the coturn task")
+
+    RULES = (_FARGATE_SIZE,)
+
+
 class Jitsi(_Model):
     """The Jitsi services: layout, image line, sizes, counts, auth."""
 
@@ -321,6 +374,7 @@ class Jitsi(_Model):
     web: Web = _key(Web(), "growth: nginx + app, stateless")
     xmpp: Xmpp = _key(Xmpp(), "growth: prosody + jicofo, always one task")
     jvb: Jvb = _key(Jvb(), "bridges: public IP each, media on UDP udp_port")
+    turn: Turn = _key(Turn(), "TURN over TLS on 443 for networks that block UDP (off)")
     schedule: Schedule | None = _key(
         None, "scale everything to zero outside these hours (UTC)", example=Schedule()
     )
@@ -807,6 +861,18 @@ class Config(_Model):
             "or route53_zone_id (its hosted zone, for a DNS-validated one)",
             lambda c: c.certificate_arn is not None or c.route53_zone_id is not None,
             "self.route53_zone_id != null || self.certificate_arn != null",
+            deploy_only=True,
+        ),
+        Rule(
+            "jitsi.turn needs a certificate for its host: set jitsi.turn.certificate_arn or "
+            "route53_zone_id",
+            lambda c: (
+                not c.jitsi.turn.enabled
+                or c.jitsi.turn.certificate_arn is not None
+                or c.route53_zone_id is not None
+            ),
+            "!self.jitsi.turn.enabled || self.jitsi.turn.certificate_arn != null || "
+            "self.route53_zone_id != null",
             deploy_only=True,
         ),
         Rule(

@@ -45,6 +45,12 @@ class StackOutputs(BaseModel):
     log_group_name: str
     dashboard_name: str
     web_port: int
+    images: dict[str, str] = {}
+    image_rootless: bool = False
+    bridge_relay: bool = False
+    turn_host: str | None = None
+    turn_load_balancer_arn: str | None = None
+    turn_service_name: str | None = None
     telemetry_function_name: str | None = None
     telemetry_schedule_rule_name: str | None = None
     quiet_hours_schedule_names: list[str] = []

@@ -27,7 +27,12 @@ from jitsi_ecs.workspace import infra_source, write_private
 TELEMETRY_ZIP = "telemetry.zip"
 # The secrets the stack generates (the modules use those they need). Their values exist only
 # in the terraform process's environment (an ephemeral variable) and, once written, in SSM.
-GENERATED_SECRETS = ("JICOFO_AUTH_PASSWORD", "JVB_AUTH_PASSWORD", "JWT_APP_SECRET")
+GENERATED_SECRETS = (
+    "JICOFO_AUTH_PASSWORD",
+    "JVB_AUTH_PASSWORD",
+    "JWT_APP_SECRET",
+    "TURN_CREDENTIALS",  # used only with jitsi.turn
+)
 _ALPHABET = string.ascii_letters + string.digits
 
 

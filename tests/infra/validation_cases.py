@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from jitsi_ecs.schema import hcl_value, terraform_fmt
+from jitsi_ecs.stack import GENERATED_SECRETS
 from tests.bad_configs import BAD, Bad
 from tests.conftest import INFRA
 
@@ -22,8 +23,7 @@ BASE_VARIABLES = {
     "route53_zone_id": "Z0123456789",
     "telemetry_package": {"path": "telemetry.zip", "hash": "bW9jaw=="},
     "generated_secrets": {
-        name: f"test-only-{name.lower()}-0123456789"
-        for name in ("JICOFO_AUTH_PASSWORD", "JVB_AUTH_PASSWORD", "JWT_APP_SECRET")
+        name: f"test-only-{name.lower()}-0123456789" for name in GENERATED_SECRETS
     },
 }
 

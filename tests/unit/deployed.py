@@ -21,6 +21,7 @@ from jitsi_ecs.outputs import StackOutputs
 from jitsi_ecs.verify import security
 from jitsi_ecs.verify.observability import DASHBOARD_METRICS, INSIGHTS_METRICS, JITSI_METRICS
 from jitsi_ecs.verify.result import Check, VerifyContext
+from jitsi_ecs.workspace import infra_source
 
 ACCOUNT = "123456789012"
 REGION = "us-west-2"
@@ -50,8 +51,17 @@ secrets       = ["API_KEY"]
 """
 # Which security group each container's task gets (the jitsi module's role_security_group).
 ROLE_GROUP = {"web": "web", "prosody": "xmpp", "jicofo": "xmpp", "jvb": "jvb"}
+# The default image line (stable-11146-2): rootless, web on 8000, from ghcr.io.
+REGISTRY, TAG, WEB_PORT = "ghcr.io/jitsi", "stable-11146-2", 8000
+IMAGES = {n: f"{REGISTRY}/{n}:{TAG}" for n in ("web", "prosody", "jicofo", "jvb")}
+ALB_IDLE_TIMEOUT = 120
+# The sidecar beside every bridge (module jitsi, bridges.tf): in the shard too.
+GUARD = "guard"
+GUARD_SCRIPT = (infra_source() / "modules" / "jitsi" / "guard.sh").read_text(encoding="utf-8")
+RELAY_ID_SCRIPT = (infra_source() / "modules" / "jitsi" / "relay-id.sh").read_text(encoding="utf-8")
+PROTECTION_ACTIONS = ["ecs:GetTaskProtection", "ecs:UpdateTaskProtection"]
 PROBES = {
-    "web": "127.0.0.1:80/",
+    "web": f"127.0.0.1:{WEB_PORT}/",
     "prosody": "127.0.0.1:5280/health",
     "jicofo": "127.0.0.1:8888/about/version",
     "jvb": "127.0.0.1:8080/about/health",
@@ -135,6 +145,17 @@ def alarm_kinds(config: Config) -> list[str]:
     return kinds
 
 
+def task_containers(config: Config) -> dict[str, list[str]]:
+    """Every service's task containers (Terraform's service_containers): a task that runs a
+    bridge runs its guard beside it."""
+    return {k: [*c, GUARD] if "jvb" in c else c for k, c in all_services(config).items()}
+
+
+def relay(config: Config) -> bool:
+    """Bridge-to-bridge relay: on as soon as more than one bridge can run (root main.tf)."""
+    return config.jitsi.jvb.autoscaling.max_count > 1
+
+
 def bridge_dns_names(config: Config) -> list[str]:
     internal = config.jitsi.internal_domain
     return sorted(
@@ -179,9 +200,10 @@ class Deployed:
                 name: {s: parameter(s, name) for s in service.secrets}
                 for name, service in config.services.items()
             },
+            "vpc_id": self.ids.get("vpc", "vpc-none"),
             "cluster_name": NAME,
             "service_names": {key: key for key in containers},
-            "service_containers": containers,
+            "service_containers": task_containers(config),
             "task_counts": task_counts(config),
             "autoscaled_services": ["jvb"] if "jvb" in containers else [],
             "layout": config.jitsi.layout,
@@ -190,16 +212,18 @@ class Deployed:
             "budget_alerts_topic_arn": NOWHERE,
             "alarm_names": {kind: f"{NAME}-{kind}" for kind in alarm_kinds(config)},
             "deployment_alarm_names": deployment_alarms(config),
-            "log_stream_prefixes": {c: c for cs in containers.values() for c in cs},
+            "log_stream_prefixes": {c: c for cs in task_containers(config).values() for c in cs},
             "budget_names": {"5": f"{NAME}-monthly-5usd", "20": f"{NAME}-monthly-20usd"},
             "log_group_name": config.observability.log_group_name,
             "dashboard_name": NAME,
-            "web_port": 80,
+            "web_port": WEB_PORT,
+            "images": IMAGES,
+            "image_rootless": True,
+            "bridge_relay": relay(config),
             "telemetry_function_name": f"{NAME}-telemetry",
             "telemetry_schedule_rule_name": f"{NAME}-telemetry",
             "ecs_events_rule_name": f"{NAME}-ecs-failures",
             "secrets_version": 1,
-            "vpc_id": self.ids.get("vpc", "vpc-00000000000000000"),
         }
         return StackOutputs.parse({**base, **self.outputs})
 
@@ -337,7 +361,11 @@ def edge(d: Deployed) -> Deployed:
             )["TargetGroups"][0]["TargetGroupArn"]
         )
 
-    web_tg = target_group(f"{NAME}-web", 80, tg_check.path)
+    web_tg = target_group(f"{NAME}-web", WEB_PORT, tg_check.path)
+    elb.modify_load_balancer_attributes(
+        LoadBalancerArn=alb,
+        Attributes=[{"Key": "idle_timeout.timeout_seconds", "Value": str(ALB_IDLE_TIMEOUT)}],
+    )
     https = elb.create_listener(
         LoadBalancerArn=alb,
         Port=443,
@@ -399,10 +427,14 @@ def container(d: Deployed, name: str, **extra: Any) -> dict[str, Any]:
     hc = d.config.health_check.container
     operator = d.config.services.get(name)
     if operator is None:
-        image = f"jitsi/{name}:stable-11031"
+        image = IMAGES[name]
         secrets = {s: f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/{NAME}/{s}" for s in SECRETS[name]}
         check = f"curl -fsS -o /dev/null http://{PROBES[name]} || exit 1"
-        environment = {"XMPP_SERVER": f"xmpp.{d.config.jitsi.internal_domain}"}
+        environment = {
+            "XMPP_SERVER": f"xmpp.{d.config.jitsi.internal_domain}",
+            **JITSI_ENV.get(name, lambda _: {})(d.config),
+        }
+        extra = {**rootless(name), **JITSI_EXTRA.get(name, lambda _: {})(d.config), **extra}
     else:
         image = operator.image
         secrets = {
@@ -437,8 +469,96 @@ def container(d: Deployed, name: str, **extra: Any) -> dict[str, Any]:
     }
 
 
+def _jvb_env(config: Config) -> dict[str, str]:
+    octo = {"ENABLE_OCTO": "1", "JVB_OCTO_REGION": REGION} if relay(config) else {}
+    return {
+        "JVB_STUN_SERVERS": ",".join(config.jitsi.jvb.stun_servers),
+        "JVB_REQUIRE_VALID_ADDRESS": "1",
+        "JVB_ADVERTISE_PRIVATE_CANDIDATES": "0",
+        "COLIBRI_REST_ENABLED": "true",
+        "SHUTDOWN_REST_ENABLED": "true",
+        **octo,
+    }
+
+
+def _jicofo_env(config: Config) -> dict[str, str]:
+    if not relay(config):
+        return {}
+    return {
+        "ENABLE_OCTO": "1",
+        "JICOFO_OCTO_REGION": REGION,
+        "OCTO_BRIDGE_SELECTION_STRATEGY": "IntraRegionBridgeSelectionStrategy",
+    }
+
+
+JITSI_ENV = {
+    "web": lambda _: {"NGINX_KEEPALIVE_TIMEOUT": str(ALB_IDLE_TIMEOUT + 10)},
+    "jicofo": _jicofo_env,
+    "jvb": _jvb_env,
+}
+JITSI_EXTRA = {
+    "jvb": lambda config: {
+        "stopTimeout": 120,
+        **({"entryPoint": ["/bin/sh", "-c", RELAY_ID_SCRIPT]} if relay(config) else {}),
+    }
+}
+
+
+def rootless(name: str) -> dict[str, Any]:
+    """The rootless line's file system: read-only root, tmpfs for uid 1000 (tasks.tf)."""
+    mounts = {
+        "/run": ["exec", "nosuid", "nodev", "mode=1750", "uid=1000", "gid=1000"],
+        "/tmp": ["noexec", "nosuid", "nodev", "mode=1777", "uid=1000", "gid=1000"],
+    }
+    if name == "prosody":
+        mounts["/var/lib/prosody"] = [
+            "noexec",
+            "nosuid",
+            "nodev",
+            "mode=0750",
+            "uid=1000",
+            "gid=1000",
+        ]
+    return {
+        "readonlyRootFilesystem": True,
+        "linuxParameters": {
+            "tmpfs": [
+                {"containerPath": p, "size": 16, "mountOptions": o} for p, o in mounts.items()
+            ]
+        },
+    }
+
+
+def guard_container(d: Deployed) -> dict[str, Any]:
+    """The bridge's guard as bridges.tf defines it."""
+    return {
+        "name": GUARD,
+        "image": IMAGES["jvb"],
+        "essential": False,
+        "entryPoint": ["/bin/sh", "-c"],
+        "command": [GUARD_SCRIPT],
+        "environment": [
+            {"name": "GUARD_PROTECTION_MINUTES", "value": "10"},
+            {"name": "GUARD_STOP_SECONDS", "value": "105"},
+        ],
+        "secrets": [],
+        "dependsOn": [{"containerName": "jvb", "condition": "START"}],
+        "stopTimeout": 120,
+        "readonlyRootFilesystem": True,
+        "logConfiguration": {
+            "logDriver": "awslogs",
+            "options": {
+                "awslogs-group": d.config.observability.log_group_name,
+                "awslogs-region": REGION,
+                "awslogs-stream-prefix": GUARD,
+            },
+        },
+    }
+
+
 def containers(d: Deployed, service: str) -> list[dict[str, Any]]:
-    return [container(d, name) for name in d.services[service]]
+    defs = [container(d, name) for name in d.services[service]]
+    return [*defs, guard_container(d)] if "jvb" in d.services[service] else defs
 
 
 def register(d: Deployed, service: str, defs: list[dict[str, Any]]) -> str:
@@ -564,12 +684,26 @@ def network_configuration(d: Deployed, service: str) -> dict[str, Any]:
     if "vpc" not in d.ids:
         return {}
     if "sg-web" not in d.ids:  # the Jitsi groups, with the rules module jitsi gives them
-        ingress(d, "web", 80, source=group(d, "alb"))
+        ingress(d, "web", WEB_PORT, source=group(d, "alb"))
         ingress(d, "xmpp", 5280, source=group(d, "web"))
         ingress(d, "xmpp", 5222, source=group(d, "jvb"))
         ingress(d, "jvb", d.config.jitsi.jvb.udp_port, cidr="0.0.0.0/0", protocol="udp")
         for role, rules in JITSI_EGRESS.items():
             narrow_egress(d, role, rules)
+        if relay(d.config):  # bridge-to-bridge relay: UDP from the bridges' own group
+            port = d.config.jitsi.jvb.udp_port
+            for low, high in ((port, port), (32768, 65535)):
+                d.aws.ec2.authorize_security_group_ingress(
+                    GroupId=group(d, "jvb"),
+                    IpPermissions=[
+                        {
+                            "IpProtocol": "udp",
+                            "FromPort": low,
+                            "ToPort": high,
+                            "UserIdGroupPairs": [{"GroupId": group(d, "jvb")}],
+                        }
+                    ],
+                )
     if service in d.config.services:
         roles = [service]
         if f"sg-{service}" not in d.ids:
@@ -737,11 +871,13 @@ def alarm(d: Deployed, kind: str, **override: Any) -> None:
 
 
 def task_role(d: Deployed, service: str) -> str:
-    """A Jitsi service's task role, which only this account's ECS tasks may assume."""
+    """A Jitsi service's own task role, which only this account's ECS tasks may assume; where
+    the service runs a bridge, it may read and set its own scale-in protection (the guard)."""
     key = f"task-role-{service}"
     if key not in d.ids:
+        name = f"{NAME}-{service}-task"
         d.ids[key] = d.aws.iam.create_role(
-            RoleName=f"{NAME}-{service}-task",
+            RoleName=name,
             AssumeRolePolicyDocument=assume_policy(
                 "ecs-tasks.amazonaws.com",
                 {
@@ -750,6 +886,17 @@ def task_role(d: Deployed, service: str) -> str:
                 },
             ),
         )["Role"]["Arn"]
+        if "jvb" in d.services.get(service, []):
+            statement = {
+                "Effect": "Allow",
+                "Action": PROTECTION_ACTIONS,
+                "Resource": f"arn:aws:ecs:{REGION}:{ACCOUNT}:task/{NAME}/*",
+            }
+            d.aws.iam.put_role_policy(
+                RoleName=name,
+                PolicyName="own-task-scale-in-protection",
+                PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [statement]}),
+            )
     return d.ids[key]
 
 
@@ -770,7 +917,8 @@ def assume_policy(principal: str, condition: dict[str, Any] | None = None) -> st
 
 
 def topic(d: Deployed, name: str, *publishers: str) -> str:
-    """A topic named after the stack, each publisher allowed for this account only."""
+    """An alerts topic as module alarms / budgets make it: named "<stack>-<topic>", each
+    publisher scoped to this account (aws:SourceAccount)."""
     sns = d.aws.sns
     arn = str(sns.create_topic(Name=f"{NAME}-{name}")["TopicArn"])
     policy = {

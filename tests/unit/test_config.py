@@ -48,6 +48,9 @@ def test_defaults_follow_the_plan_and_facts() -> None:
     autoscaling = config.jitsi.jvb.autoscaling
     assert (autoscaling.min_count, autoscaling.max_count) == (1, 3)
     assert not config.observability.container_insights and config.usage.alb_average_lcu == 0.05
+    assert config.jitsi.image.tag == "stable-11146-2"  # the maintained (rootless) line
+    assert len(config.jitsi.jvb.stun_servers) >= 2
+    assert config.jitsi.image.digests == {}
 
 
 def test_terraform_vars_mirror_the_model_without_usage() -> None:

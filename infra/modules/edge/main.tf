@@ -52,8 +52,8 @@ resource "aws_lb" "this" {
   subnets                    = var.subnet_ids
   drop_invalid_header_fields = true
   enable_deletion_protection = var.deletion_protection
-  # BOSH long-polls hold a request ~60 s; keep the idle timeout above that.
-  idle_timeout = 120
+  # Above BOSH's ~60 s long-poll; the targets keep idle connections open longer.
+  idle_timeout = var.idle_timeout
   tags         = var.tags
 
   # The bucket's policy must exist before the ALB is told to write there (AWS tests the write).

@@ -47,3 +47,8 @@ output "access_logs_bucket" {
   description = "Bucket of the ALB's request logs (null when off)."
   value       = var.access_logs == null ? null : var.access_logs.bucket
 }
+
+output "idle_timeout" {
+  description = "Idle timeout of the ALB in seconds (targets keep idle connections open longer)."
+  value       = aws_lb.this.idle_timeout
+}

@@ -40,6 +40,11 @@ variable "ssl_policy" {
   type        = string
 }
 
+variable "idle_timeout" {
+  description = "Seconds the ALB keeps an idle connection (above BOSH's ~60 s long-poll); the targets must keep theirs open longer."
+  type        = number
+}
+
 variable "deletion_protection" {
   description = "Protect the ALB from deletion (then `down` must turn it off first)."
   type        = bool

@@ -20,17 +20,22 @@ locals {
     AUTH_TYPE     = "jwt"
     JWT_APP_ID    = var.jwt_app_id
   } : { ENABLE_AUTH = "0" })
-  # Which shared names each image reads (docker-jitsi-meet templates at stable-11031; a test
-  # checks every variable set against them): set nothing an image ignores.
+  # Which shared names each image reads (docker-jitsi-meet templates at stable-11031 and
+  # stable-11146-2; a test checks every variable set against both): set nothing an image
+  # ignores. jvb read PUBLIC_URL only for colibri websockets (off; gone in 11146).
   reads = {
     web     = ["XMPP_DOMAIN", "XMPP_MUC_DOMAIN", "XMPP_GUEST_DOMAIN", "PUBLIC_URL", "TZ", "ENABLE_AUTH", "ENABLE_GUESTS"]
     prosody = ["XMPP_DOMAIN", "XMPP_AUTH_DOMAIN", "XMPP_MUC_DOMAIN", "XMPP_INTERNAL_MUC_DOMAIN", "XMPP_GUEST_DOMAIN", "PUBLIC_URL", "TZ", "ENABLE_AUTH", "ENABLE_GUESTS", "AUTH_TYPE", "JWT_APP_ID"]
     jicofo  = ["XMPP_DOMAIN", "XMPP_AUTH_DOMAIN", "XMPP_MUC_DOMAIN", "XMPP_INTERNAL_MUC_DOMAIN", "TZ", "ENABLE_AUTH", "AUTH_TYPE"]
-    jvb     = ["XMPP_AUTH_DOMAIN", "XMPP_INTERNAL_MUC_DOMAIN", "PUBLIC_URL", "TZ"]
+    jvb     = ["XMPP_AUTH_DOMAIN", "XMPP_INTERNAL_MUC_DOMAIN", "TZ"]
   }
   shared_env = { for c, names in local.reads : c => { for n in names : n => local.shared[n] if contains(keys(local.shared), n) } }
 
-  secret_names = concat(["JICOFO_AUTH_PASSWORD", "JVB_AUTH_PASSWORD"], var.auth_type == "jwt" ? ["JWT_APP_SECRET"] : [])
+  secret_names = concat(
+    ["JICOFO_AUTH_PASSWORD", "JVB_AUTH_PASSWORD"],
+    var.auth_type == "jwt" ? ["JWT_APP_SECRET"] : [],
+    var.turn == null ? [] : ["TURN_CREDENTIALS"], # prosody signs TURN credentials, coturn checks them
+  )
   secrets = {
     for n in local.secret_names : n => { name = n, valueFrom = aws_ssm_parameter.secret[n].arn }
   }
@@ -217,16 +222,20 @@ resource "aws_iam_role_policy" "read_secrets" {
   policy = data.aws_iam_policy_document.read_secrets.json
 }
 
+# One task role per service: what one service's containers may call never widens another's.
+# A service that runs a bridge also gets its scale-in protection (bridges.tf).
 resource "aws_iam_role" "task" {
-  name               = "${var.name}-task"
+  for_each = local.services
+
+  name               = "${var.name}-${each.key}-task"
   assume_role_policy = data.aws_iam_policy_document.task_assume.json
   tags               = var.tags
 }
 
 resource "aws_iam_role_policy_attachment" "task_adot" {
-  count = var.adot_policy_arn == null ? 0 : 1
+  for_each = var.adot_policy_arn == null ? {} : local.services
 
-  role       = aws_iam_role.task.name
+  role       = aws_iam_role.task[each.key].name
   policy_arn = var.adot_policy_arn
 }
 

@@ -60,9 +60,9 @@ output "image_registry" {
   value       = local.registry
 }
 
-output "task_role_arn" {
-  description = "Task role of every service."
-  value       = aws_iam_role.task.arn
+output "task_role_arns" {
+  description = "Task role of each service (those that run a bridge may set their own scale-in protection)."
+  value       = { for k, r in aws_iam_role.task : k => r.arn }
 }
 
 output "namespace_name" {
@@ -88,4 +88,29 @@ output "bridge_dns_names" {
 output "jicofo_url" {
   description = "jicofo's REST API inside the VPC."
   value       = "http://xmpp.${aws_service_discovery_private_dns_namespace.this.name}:8888"
+}
+
+output "bridge_relay" {
+  description = "Whether bridge-to-bridge relay (Octo) is on."
+  value       = var.relay
+}
+
+output "nginx_keepalive_timeout" {
+  description = "Seconds nginx in web keeps an idle connection (above the ALB's idle timeout)."
+  value       = local.nginx_keepalive_timeout
+}
+
+output "images" {
+  description = "Image reference of each Jitsi image (web, prosody, jicofo, jvb): by digest when one is given, else by tag."
+  value       = local.images
+}
+
+output "rootless" {
+  description = "Whether the image line runs rootless (uid 1000, read-only root, tmpfs /run and /tmp)."
+  value       = var.image.rootless
+}
+
+output "turn_secret_arn" {
+  description = "SSM SecureString parameter with the TURN shared secret (null without TURN)."
+  value       = try(aws_ssm_parameter.secret["TURN_CREDENTIALS"].arn, null)
 }

@@ -16,42 +16,86 @@ locals {
     for k, s in local.services : k => "${contains(s.containers, "jvb") ? max(floor(s.memory / 6), 256) : max(floor(s.memory / 2), 256)}m"
   }
 
+  # One tag for every image; a digest, when given, pins the exact build (pulled by digest).
+  images = {
+    for n in ["web", "prosody", "jicofo", "jvb"] : n => (
+      contains(keys(var.image.digests), n)
+      ? "${local.registry}/${n}@${var.image.digests[n]}"
+      : "${local.registry}/${n}:${var.image.tag}"
+    )
+  }
+
+  # The rootless line runs as the image's uid 1000 on a read-only root, as upstream's compose
+  # runs it: s6-overlay keeps its state and every rendered config under /run (exec: the bridge
+  # loads native libraries from there), the JVMs write to /tmp. Both are tmpfs (Fargate has
+  # them since 2026-01; size in MiB, taken from task memory), owned by uid 1000 so nothing
+  # has to chown them. initProcessEnabled stays unset: s6-overlay must be PID 1.
+  tmpfs_mib = 16
+  tmpfs = {
+    "/run" = ["exec", "nosuid", "nodev", "mode=1750", "uid=1000", "gid=1000"]
+    "/tmp" = ["noexec", "nosuid", "nodev", "mode=1777", "uid=1000", "gid=1000"]
+  }
+  # prosody refuses to start unless uid 1000 can write its data directory. With token (or no)
+  # auth nothing there needs to outlive the task: the component accounts are registered anew
+  # at every start.
+  extra_tmpfs = {
+    prosody = { "/var/lib/prosody" = ["noexec", "nosuid", "nodev", "mode=0750", "uid=1000", "gid=1000"] }
+  }
+  filesystem = {
+    for c in ["web", "prosody", "jicofo", "jvb"] : c => merge(
+      { readonlyRootFilesystem = var.image.rootless },
+      var.image.rootless ? {
+        linuxParameters = {
+          tmpfs = [
+            for path, options in merge(local.tmpfs, lookup(local.extra_tmpfs, c, {})) :
+            { containerPath = path, size = local.tmpfs_mib, mountOptions = options }
+          ]
+        }
+      } : null,
+    )
+  }
+
+  # The ALB may reuse an idle connection up to its idle timeout: nginx must not close it first
+  # (the request would get a 502), so it keeps idle connections a little longer.
+  nginx_keepalive_timeout = var.alb_idle_timeout + 10
+
   # Each container, in every service that runs it.
-  web_container = { for svc, s in local.services : svc => {
+  web_container = { for svc, s in local.services : svc => merge({
     name         = "web"
-    image        = "${local.registry}/web:${var.image.tag}"
+    image        = local.images["web"]
     essential    = true
     portMappings = [{ containerPort = local.web_port, protocol = "tcp" }]
     environment = [for k, v in merge(local.shared_env["web"], {
       # TLS ends at the ALB; 1 here would loop behind it.
-      DISABLE_HTTPS        = "1"
-      ENABLE_HTTP_REDIRECT = "0"
-      ENABLE_LETSENCRYPT   = "0"
-      XMPP_BOSH_URL_BASE   = "http://${local.prosody_at[svc]}:5280"
+      DISABLE_HTTPS           = "1"
+      ENABLE_HTTP_REDIRECT    = "0"
+      ENABLE_LETSENCRYPT      = "0"
+      XMPP_BOSH_URL_BASE      = "http://${local.prosody_at[svc]}:5280"
+      NGINX_KEEPALIVE_TIMEOUT = tostring(local.nginx_keepalive_timeout)
     }, var.adot_env["web"]) : { name = k, value = v }]
     secrets = []
     # /health is a room page (always 200); GET / proves nginx serves the app.
     healthCheck      = merge(local.health, { command = ["CMD-SHELL", "curl -fsS -o /dev/null http://127.0.0.1:${local.web_port}/ || exit 1"] })
     logConfiguration = { logDriver = "awslogs", options = merge(local.log_options, { "awslogs-stream-prefix" = "web" }) }
-  } if contains(s.containers, "web") }
+  }, local.filesystem["web"]) if contains(s.containers, "web") }
 
-  prosody_container = { for svc, s in local.services : svc => {
+  prosody_container = { for svc, s in local.services : svc => merge({
     name      = "prosody"
-    image     = "${local.registry}/prosody:${var.image.tag}"
+    image     = local.images["prosody"]
     essential = true
     portMappings = [
       { containerPort = 5222, protocol = "tcp" },
       { containerPort = 5280, protocol = "tcp" },
     ]
-    environment      = [for k, v in merge(local.shared_env["prosody"], var.adot_env["prosody"]) : { name = k, value = v }]
+    environment      = [for k, v in merge(local.shared_env["prosody"], local.turn_env, var.adot_env["prosody"]) : { name = k, value = v }]
     secrets          = values(local.secrets)
     healthCheck      = merge(local.health, { command = ["CMD-SHELL", "curl -fsS -o /dev/null http://127.0.0.1:5280/health || exit 1"] })
     logConfiguration = { logDriver = "awslogs", options = merge(local.log_options, { "awslogs-stream-prefix" = "prosody" }) }
-  } if contains(s.containers, "prosody") }
+  }, local.filesystem["prosody"]) if contains(s.containers, "prosody") }
 
-  jicofo_container = { for svc, s in local.services : svc => {
+  jicofo_container = { for svc, s in local.services : svc => merge({
     name      = "jicofo"
-    image     = "${local.registry}/jicofo:${var.image.tag}"
+    image     = local.images["jicofo"]
     essential = true
     environment = [for k, v in merge(local.shared_env["jicofo"], {
       XMPP_SERVER       = "127.0.0.1" # same task as prosody
@@ -59,7 +103,7 @@ locals {
       # REST (and /stats) on 0.0.0.0:8888 for the telemetry collector; the security group
       # lets only the collector's group in.
       JICOFO_ENABLE_REST = "1"
-    }, var.adot_env["jicofo"]) : { name = k, value = v }]
+    }, local.relay_env["jicofo"], var.adot_env["jicofo"]) : { name = k, value = v }]
     secrets   = [local.secrets["JICOFO_AUTH_PASSWORD"]]
     dependsOn = [{ containerName = "prosody", condition = "HEALTHY" }]
     # /about/health needs JICOFO_ENABLE_HEALTH_CHECKS=1 and then fails while no bridge is
@@ -67,11 +111,11 @@ locals {
     # JVM and its REST API are up.
     healthCheck      = merge(local.health, { command = ["CMD-SHELL", "curl -fsS -o /dev/null http://127.0.0.1:8888/about/version || exit 1"] })
     logConfiguration = { logDriver = "awslogs", options = merge(local.log_options, { "awslogs-stream-prefix" = "jicofo" }) }
-  } if contains(s.containers, "jicofo") }
+  }, local.filesystem["jicofo"]) if contains(s.containers, "jicofo") }
 
-  jvb_container = { for svc, s in local.services : svc => {
+  jvb_container = { for svc, s in local.services : svc => merge({
     name         = "jvb"
-    image        = "${local.registry}/jvb:${var.image.tag}"
+    image        = local.images["jvb"]
     essential    = true
     portMappings = [{ containerPort = var.jvb.udp_port, protocol = "udp" }]
     environment = [for k, v in merge(local.shared_env["jvb"], {
@@ -79,13 +123,23 @@ locals {
       JVB_PORT               = tostring(var.jvb.udp_port)
       JVB_STUN_SERVERS       = join(",", var.jvb.stun_servers)
       VIDEOBRIDGE_MAX_MEMORY = local.jvb_heap[svc]
-      # Stats for telemetry on the private REST port (8080 is closed in the security group).
-      COLIBRI_REST_ENABLED = "true"
-    }, var.adot_env["jvb"]) : { name = k, value = v }]
+      # When no STUN server answers, the bridge advertises its private address and calls
+      # carry no media; with this its health check fails instead (and ECS replaces it).
+      JVB_REQUIRE_VALID_ADDRESS = "1"
+      # Participants are outside the VPC: never hand them the bridge's VPC addresses
+      # (bridge-to-bridge relays use them regardless).
+      JVB_ADVERTISE_PRIVATE_CANDIDATES = "0"
+      # Stats for telemetry and the guard on the private REST port (8080 is closed in the
+      # security group); the guard's shutdown request needs the shutdown API too.
+      COLIBRI_REST_ENABLED  = "true"
+      SHUTDOWN_REST_ENABLED = "true"
+    }, local.relay_env["jvb"], var.adot_env["jvb"]) : { name = k, value = v }]
     secrets          = [local.secrets["JVB_AUTH_PASSWORD"]]
     healthCheck      = merge(local.health, { command = ["CMD-SHELL", "curl -fsS -o /dev/null http://127.0.0.1:8080/about/health || exit 1"] })
     logConfiguration = { logDriver = "awslogs", options = merge(local.log_options, { "awslogs-stream-prefix" = "jvb" }) }
-  } if contains(s.containers, "jvb") }
+    # The most Fargate allows: a stopped bridge gets this long after SIGTERM (see guard.sh).
+    stopTimeout = local.stop_timeout
+  }, local.filesystem["jvb"], local.relay_entrypoint) if contains(s.containers, "jvb") }
 
   container = {
     web     = local.web_container
@@ -93,7 +147,13 @@ locals {
     jicofo  = local.jicofo_container
     jvb     = local.jvb_container
   }
-  containers = { for svc, s in local.services : svc => [for c in s.containers : local.container[c][svc]] }
+  # Every task that runs a bridge (the compact shard too) runs its guard beside it.
+  containers = {
+    for svc, s in local.services : svc => concat(
+      [for c in s.containers : local.container[c][svc]],
+      contains(s.containers, "jvb") ? [local.guard_container] : [],
+    )
+  }
 
   deployment_alarms = {
     for svc, s in local.services : svc => contains(s.containers, "web") && !contains(s.containers, "prosody") ? var.web_deployment_alarm_names : []
@@ -101,7 +161,7 @@ locals {
 }
 
 resource "aws_ecs_task_definition" "this" {
-  #checkov:skip=CKV_AWS_336: the stable-11031 images render their config into /config at start and run as root; see README "Image line"
+  #checkov:skip=CKV_AWS_336: readonlyRootFilesystem follows the image line: true on the rootless default, false on the still-selectable stable-11031 (renders its config into /config, runs as root); see README "Image line"
   for_each = local.services
 
   family                   = "${var.name}-${each.key}"
@@ -110,9 +170,11 @@ resource "aws_ecs_task_definition" "this" {
   cpu                      = each.value.cpu
   memory                   = each.value.memory
   execution_role_arn       = aws_iam_role.execution.arn
-  task_role_arn            = aws_iam_role.task.arn
-  container_definitions    = jsonencode(local.containers[each.key])
-  tags                     = var.tags
+  # A task that runs a bridge (the compact shard too) may set its own scale-in protection
+  # (the guard); no other may.
+  task_role_arn         = aws_iam_role.task[each.key].arn
+  container_definitions = jsonencode(local.containers[each.key])
+  tags                  = var.tags
 
   runtime_platform {
     operating_system_family = "LINUX"

@@ -19,16 +19,38 @@ variable "internal_domain" {
 }
 
 variable "image" {
-  description = "Jitsi images: registry (docker.io/jitsi or ghcr.io/jitsi) and a pinned stable-NNNNN[-N] tag."
+  description = "Jitsi images: registry (docker.io/jitsi or ghcr.io/jitsi), a pinned stable-NNNNN[-N] tag, whether that line is rootless (stable-11146+: uid 1000, read-only root, tmpfs), and optional sha256 digests by image name (web, prosody, jicofo, jvb)."
   type = object({
     registry = string
     tag      = string
+    rootless = bool
+    digests  = optional(map(string), {})
   })
 }
 
 variable "web_port" {
   description = "Port nginx listens on in the web image: 80 up to stable-11031, 8000 from stable-11146."
   type        = number
+}
+
+variable "alb_idle_timeout" {
+  description = "Idle timeout of the ALB in front of web (seconds); nginx keeps idle connections open longer."
+  type        = number
+}
+
+variable "relay" {
+  description = "Bridge-to-bridge relay (Octo): one meeting may span bridges. Set it when more than one bridge can run."
+  type        = bool
+  default     = false
+}
+
+variable "turn" {
+  description = "TURN over TLS that prosody advertises (host and port); this module keeps its shared secret (TURN_CREDENTIALS). null = none."
+  type = object({
+    host = string
+    port = number
+  })
+  default = null
 }
 
 variable "cpu_architecture" {

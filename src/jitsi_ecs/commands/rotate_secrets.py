@@ -1,5 +1,6 @@
-"""`jitsi-ecs rotate-secrets`: new JICOFO/JVB passwords and JWT secret, then the services that
-read them restart onto them. Existing meeting links stop working (new JWT secret)."""
+"""`jitsi-ecs rotate-secrets`: new JICOFO/JVB passwords, JWT secret and TURN secret, then the
+services that read them (coturn too) restart onto them. Existing meeting links stop working
+(new JWT secret)."""
 
 from __future__ import annotations
 
@@ -31,8 +32,10 @@ def run(g: Globals, force: bool = False, wait_empty: timedelta | None = None) ->
     if any(SIGNALING in outputs.service_containers[key] for key in readers):
         guard_signaling(stack, force=force, wait_empty=wait_empty)
     apply_plan(stack, accept_cost=True, force=True, wait_empty=None)
-    for key in readers:
-        name = outputs.service_names[key]
+    names = [outputs.service_names[key] for key in readers]
+    if outputs.turn_service_name:  # coturn checks the credentials prosody signs
+        names.append(outputs.turn_service_name)
+    for name in names:
         with calling(f"restart service {name} onto the new secrets"):
             stack.aws.ecs.update_service(
                 cluster=outputs.cluster_name, service=name, forceNewDeployment=True

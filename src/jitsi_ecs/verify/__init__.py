@@ -12,6 +12,8 @@ from jitsi_ecs.verify import (
     alerting,
     ecs,
     edge,
+    jitsi,
+    live,
     observability,
     security,
     services,
@@ -24,9 +26,11 @@ GROUPS: dict[str, Callable[[VerifyContext], Iterator[Check]]] = {
     "security": security.checks,
     "ecs": ecs.checks,
     "services": services.checks,
+    "jitsi": jitsi.checks,
     "alerting": alerting.checks,
     "observability": observability.checks,
     "telemetry": telemetry.checks,
+    "live": live.checks,
 }
 STATUSES = ("pass", "fail", "skip")
 

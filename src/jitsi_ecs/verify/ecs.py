@@ -20,12 +20,17 @@ from jitsi_ecs.verify.result import Check, VerifyContext, compare, missing
 SECRET_NAME = re.compile(config_rules.SECRET_NAME)
 # The container that makes a service "signaling": one per shard, never two at once.
 SIGNALING = "prosody"
+# The sidecar beside every bridge (the compact shard's too): not essential, no health check
+# of its own, no secrets, no ADOT; the jitsi group checks what it runs.
+GUARD = "guard"
 
 
 def expected_secrets(config: Config) -> dict[str, list[str]]:
     prosody = ["JICOFO_AUTH_PASSWORD", "JVB_AUTH_PASSWORD"]
     if config.jitsi.auth_type == "jwt":
         prosody.append("JWT_APP_SECRET")
+    if config.jitsi.turn.enabled:
+        prosody.append("TURN_CREDENTIALS")
     return {
         "web": [],
         "prosody": sorted(prosody),
@@ -63,6 +68,8 @@ def expected(config: Config, service: str, container: str, web_port: int) -> Exp
             sorted(operator.secrets),
             operator.adot,
         )
+    if container == GUARD:
+        return Expected("", [], False)
     if container not in expected_secrets(config):
         return None
     return Expected(
@@ -217,7 +224,6 @@ def autoscaling_checks(ctx: VerifyContext) -> Iterator[Check]:
 
 def _task_checks(ctx: VerifyContext, service: str, task_def: Any) -> Iterator[Check]:
     containers = {c["name"]: c for c in task_def.get("containerDefinitions", [])}
-    hc = ctx.config.health_check.container
     wanted_names = ctx.outputs.service_containers.get(service, [])
     observed_secrets: dict[str, Any] = {}
     secrets_wanted: dict[str, list[str]] = {}
@@ -243,26 +249,10 @@ def _task_checks(ctx: VerifyContext, service: str, task_def: Any) -> Iterator[Ch
         observed_secrets[name] = sorted(s["name"] for s in container.get("secrets", []))
         leaked += [f"{name}:{k}" for k in env if SECRET_NAME.search(k)]
 
-        check = container.get("healthCheck", {})
-        command = " ".join(check.get("command", []))
-        probe = spec.probe
-        yield compare(
-            f"{prefix}.health-check",
-            {
-                "interval": hc.interval,
-                "timeout": hc.timeout,
-                "retries": hc.retries,
-                "start_period": hc.start_period,
-                "probe": probe,
-            },
-            {
-                "interval": check.get("interval"),
-                "timeout": check.get("timeout"),
-                "retries": check.get("retries"),
-                "start_period": check.get("startPeriod"),
-                "probe": probe if probe in command else command,
-            },
-        )
+        # A sidecar (the bridge's guard) is not essential: its health decides nothing, and
+        # its own checks are in the jitsi group.
+        if container.get("essential", True):
+            yield _health_check(ctx, prefix, container, spec.probe)
         log = container.get("logConfiguration", {})
         options = log.get("options", {})
         yield compare(
@@ -290,4 +280,27 @@ def _task_checks(ctx: VerifyContext, service: str, task_def: Any) -> Iterator[Ch
         {"secrets": secrets_wanted, "plain_env_secrets": []},
         {"secrets": observed_secrets, "plain_env_secrets": sorted(leaked)},
         "secrets only through ECS `secrets`, never plain environment",
+    )
+
+
+def _health_check(ctx: VerifyContext, prefix: str, container: Any, probe: str) -> Check:
+    hc = ctx.config.health_check.container
+    check = container.get("healthCheck", {})
+    command = " ".join(check.get("command", []))
+    return compare(
+        f"{prefix}.health-check",
+        {
+            "interval": hc.interval,
+            "timeout": hc.timeout,
+            "retries": hc.retries,
+            "start_period": hc.start_period,
+            "probe": probe,
+        },
+        {
+            "interval": check.get("interval"),
+            "timeout": check.get("timeout"),
+            "retries": check.get("retries"),
+            "start_period": check.get("startPeriod"),
+            "probe": probe if probe in command else command,
+        },
     )

@@ -174,6 +174,42 @@ def test_nlb_and_nat_gateway() -> None:
     assert total(est, "NAT gateway data") == approx(10 * 0.045)
 
 
+def test_turn_over_tls_is_priced() -> None:
+    """The turn module's resources as Terraform plans them (module.turn[0], one task)."""
+    turn = "module.turn[0]"
+    nlb = res(
+        "aws_lb",
+        {"load_balancer_type": "network", "internal": False, "subnets": ["a", "b"]},
+        module=turn,
+    )
+    coturn = res(
+        "aws_ecs_service",
+        {
+            "name": "turn",
+            "desired_count": 1,
+            "cluster": "arn:aws:ecs:us-west-2:1:cluster/jitsi",
+            "network_configuration": [{"assign_public_ip": True}],
+        },
+        module=turn,
+    )
+    definition = res(
+        "aws_ecs_task_definition",
+        {"cpu": "256", "memory": "512", "runtime_platform": [{"cpu_architecture": "X86_64"}]},
+        module=turn,
+    )
+    est = estimate(plan(nlb, coturn, definition), NO_TRAFFIC, BOOK)
+    items = {(i.resource, i.component): i.monthly for i in est.items}
+    assert items[(f"{turn}.aws_lb.this", "NLB hours")] == approx(730 * 0.0225)  # 16.425
+    assert items[(f"{turn}.aws_lb.this", "Public IPv4 (load balancer nodes)")] == approx(
+        2 * 730 * 0.005
+    )  # 7.30
+    assert items[(f"{turn}.aws_ecs_service.this", "Public IPv4 (task addresses)")] == approx(
+        730 * 0.005
+    )  # 3.65
+    assert total(est, "Fargate vCPU") == approx(0.25 * 730 * 0.04048)  # 7.3876
+    assert total(est, "Fargate memory") == approx(0.5 * 730 * 0.004445)  # 1.6224
+
+
 def test_logs_of_the_containers_past_the_free_tier() -> None:
     group = res(
         "aws_cloudwatch_log_group",

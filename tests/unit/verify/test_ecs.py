@@ -65,6 +65,8 @@ def ids(config: Config) -> set[str]:
         signaling = "prosody" in names
         found.add(f"service.{key}.{'one-signaling-task' if signaling else 'deployment-percent'}")
         found |= {f"task.{key}.{c}.{k}" for c in names for k in ("health-check", "logs", "adot")}
+        if "jvb" in names:  # the bridge's guard: not essential, so no health check of its own
+            found |= {f"task.{key}.guard.{k}" for k in ("logs", "adot")}
         found.add(f"task.{key}.secrets")
     return found | {"service.jvb.autoscaling"}
 
@@ -108,6 +110,7 @@ def test_the_deployed_services_pass(d: Deployed) -> None:
             "prosody": ["JICOFO_AUTH_PASSWORD", "JVB_AUTH_PASSWORD", "JWT_APP_SECRET"],
             "jicofo": ["JICOFO_AUTH_PASSWORD"],
             "jvb": ["JVB_AUTH_PASSWORD"],
+            "guard": [],
         },
         "plain_env_secrets": [],
     }
@@ -345,13 +348,14 @@ def test_an_operator_secret_missing_from_ecs_secrets_fails(d: Deployed) -> None:
 
 def test_web_checked_on_the_room_page_fails(d: Deployed) -> None:
     hc = _with(d, "shard", "web")[0]["healthCheck"]
-    hc = {**hc, "command": ["CMD-SHELL", "curl -f http://127.0.0.1:80/health || exit 1"]}
+    # The rootless line's nginx listens on 8000 (outputs.web_port): the check must follow it.
+    hc = {**hc, "command": ["CMD-SHELL", "curl -f http://127.0.0.1:8000/health || exit 1"]}
     redeploy(d, "shard", _with(d, "shard", "web", healthCheck=hc))
     checks = _checks(d)
     assert failed(checks) == {"task.shard.web.health-check"}
     check = checks["task.shard.web.health-check"]
-    assert check.expected["probe"] == "http://127.0.0.1:80/ "
-    assert check.observed["probe"] == "CMD-SHELL curl -f http://127.0.0.1:80/health || exit 1"
+    assert check.expected["probe"] == "http://127.0.0.1:8000/ "
+    assert check.observed["probe"] == "CMD-SHELL curl -f http://127.0.0.1:8000/health || exit 1"
 
 
 def test_jicofo_checked_on_about_health_fails(d: Deployed) -> None:

@@ -1,0 +1,311 @@
+# TURN over TLS on 443, for participants whose network lets nothing out but HTTPS (no UDP to
+# the bridges). A network load balancer ends TLS for the TURN host name and hands plain TCP
+# TURN to one coturn task; coturn relays the media to the bridges over UDP from its own public
+# address. prosody advertises turns:<host>:443 with time-limited credentials signed with a
+# shared secret (the jitsi module's TURN_CREDENTIALS, coturn's static-auth-secret).
+
+locals {
+  turn_port = 3478 # coturn's plain TURN listener, behind the load balancer
+  # Each allocation takes one relay port: 256 allow ~250 participants on TURN at once.
+  relay_ports = [49152, 49407]
+  # coturn must never relay into the VPC or to the task metadata and link-local addresses:
+  # the bridges are reached at their public addresses.
+  denied_peers = [
+    "0.0.0.0-0.255.255.255",
+    "10.0.0.0-10.255.255.255",
+    "100.64.0.0-100.127.255.255",
+    "127.0.0.0-127.255.255.255",
+    "169.254.0.0-169.254.255.255",
+    "172.16.0.0-172.31.255.255",
+    "192.168.0.0-192.168.255.255",
+  ]
+  create_certificate = var.certificate_arn == null
+  certificate_arn    = local.create_certificate ? aws_acm_certificate_validation.this[0].certificate_arn : var.certificate_arn
+  validation = local.create_certificate ? {
+    for o in aws_acm_certificate.this[0].domain_validation_options : o.domain_name => o
+  } : {}
+
+  container = {
+    name         = "coturn"
+    image        = var.image
+    essential    = true
+    portMappings = [{ containerPort = local.turn_port, protocol = "tcp" }]
+    # The image's entrypoint evaluates each argument: $(detect-external-ip) becomes the task's
+    # public IP (the relay address coturn advertises), $TURN_SECRET the ECS secret.
+    command = concat([
+      "--log-file=stdout",
+      "--external-ip=$(detect-external-ip)",
+      "--listening-port=${local.turn_port}",
+      # Clients arrive through the load balancer's TLS listener, as TCP.
+      "--no-udp",
+      "--no-tls",
+      "--no-dtls",
+      "--realm=${var.host}",
+      "--use-auth-secret",
+      "--static-auth-secret=$TURN_SECRET",
+      "--min-port=${local.relay_ports[0]}",
+      "--max-port=${local.relay_ports[1]}",
+      "--fingerprint",
+      "--no-cli",
+      "--no-multicast-peers",
+    ], [for r in local.denied_peers : "--denied-peer-ip=${r}"])
+    secrets = [{ name = "TURN_SECRET", valueFrom = var.secret_arn }]
+    # coturn runs as nobody (65534) and writes only its database directory.
+    readonlyRootFilesystem = true
+    linuxParameters = {
+      tmpfs = [{
+        containerPath = "/var/lib/coturn"
+        size          = 16
+        mountOptions  = ["noexec", "nosuid", "nodev", "mode=0700", "uid=65534", "gid=65534"]
+      }]
+    }
+    healthCheck = {
+      command     = ["CMD-SHELL", "bash -c '</dev/tcp/127.0.0.1/${local.turn_port}' || exit 1"]
+      interval    = var.container_health_check.interval
+      timeout     = var.container_health_check.timeout
+      retries     = var.container_health_check.retries
+      startPeriod = var.container_health_check.start_period
+    }
+    logConfiguration = {
+      logDriver = "awslogs"
+      options = {
+        "awslogs-group"         = var.log_group_name
+        "awslogs-region"        = var.region
+        "awslogs-stream-prefix" = "coturn"
+      }
+    }
+  }
+}
+
+# ---------------------------------------------------------------- certificate and name
+resource "aws_acm_certificate" "this" {
+  count = local.create_certificate ? 1 : 0
+
+  domain_name       = var.host
+  validation_method = "DNS"
+  tags              = var.tags
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_route53_record" "validation" {
+  for_each = local.create_certificate ? toset([var.host]) : toset([])
+
+  zone_id         = var.route53_zone_id
+  name            = local.validation[each.key].resource_record_name
+  type            = local.validation[each.key].resource_record_type
+  records         = [local.validation[each.key].resource_record_value]
+  ttl             = 300
+  allow_overwrite = true
+}
+
+resource "aws_acm_certificate_validation" "this" {
+  count = local.create_certificate ? 1 : 0
+
+  certificate_arn         = aws_acm_certificate.this[0].arn
+  validation_record_fqdns = [for r in aws_route53_record.validation : r.fqdn]
+}
+
+resource "aws_route53_record" "alias" {
+  count = var.route53_zone_id == null ? 0 : 1
+
+  zone_id = var.route53_zone_id
+  name    = var.host
+  type    = "A"
+
+  alias {
+    name                   = aws_lb.this.dns_name
+    zone_id                = aws_lb.this.zone_id
+    evaluate_target_health = true
+  }
+}
+
+# ---------------------------------------------------------------- load balancer
+resource "aws_security_group" "nlb" {
+  name        = "${var.name}-turn-nlb"
+  description = "TURN load balancer: TLS 443 from anywhere, TCP to coturn only"
+  vpc_id      = var.vpc_id
+  tags        = var.tags
+}
+
+resource "aws_vpc_security_group_ingress_rule" "tls" {
+  security_group_id = aws_security_group.nlb.id
+  description       = "TURN over TLS from participants"
+  ip_protocol       = "tcp"
+  from_port         = var.port
+  to_port           = var.port
+  cidr_ipv4         = "0.0.0.0/0"
+}
+
+resource "aws_vpc_security_group_egress_rule" "to_coturn" {
+  security_group_id            = aws_security_group.nlb.id
+  description                  = "TURN (TCP) to coturn"
+  ip_protocol                  = "tcp"
+  from_port                    = local.turn_port
+  to_port                      = local.turn_port
+  referenced_security_group_id = aws_security_group.this.id
+}
+
+resource "aws_lb" "this" {
+  #checkov:skip=CKV_AWS_91: access logs need an S3 bucket and cost per GB; enable with your own bucket if required
+  #checkov:skip=CKV_AWS_150: `jitsi-ecs down` must remove everything in one step
+  name                             = substr("${var.name}-turn", 0, 32)
+  load_balancer_type               = "network"
+  internal                         = false
+  subnets                          = var.subnet_ids
+  security_groups                  = [aws_security_group.nlb.id]
+  enable_cross_zone_load_balancing = true # one coturn task serves every AZ
+  tags                             = var.tags
+}
+
+resource "aws_lb_target_group" "this" {
+  name                 = substr("${var.name}-turn", 0, 32)
+  port                 = local.turn_port
+  protocol             = "TCP"
+  target_type          = "ip"
+  vpc_id               = var.vpc_id
+  deregistration_delay = 30
+  tags                 = var.tags
+
+  health_check {
+    enabled  = true
+    protocol = "TCP"
+  }
+}
+
+resource "aws_lb_listener" "tls" {
+  load_balancer_arn = aws_lb.this.arn
+  port              = var.port
+  protocol          = "TLS"
+  ssl_policy        = var.ssl_policy
+  certificate_arn   = local.certificate_arn
+  tags              = var.tags
+
+  default_action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.this.arn
+  }
+}
+
+# ---------------------------------------------------------------- coturn
+resource "aws_security_group" "this" {
+  name        = "${var.name}-turn"
+  description = "coturn: TURN from its load balancer, relayed media from the bridges"
+  vpc_id      = var.vpc_id
+  tags        = var.tags
+}
+
+resource "aws_vpc_security_group_ingress_rule" "from_nlb" {
+  security_group_id            = aws_security_group.this.id
+  description                  = "TURN (TCP) from the load balancer"
+  ip_protocol                  = "tcp"
+  from_port                    = local.turn_port
+  to_port                      = local.turn_port
+  referenced_security_group_id = aws_security_group.nlb.id
+}
+
+# The bridges answer from their public addresses (any, as tasks come and go); coturn only
+# accepts packets from peers a client has created a permission for.
+resource "aws_vpc_security_group_ingress_rule" "relay" {
+  security_group_id = aws_security_group.this.id
+  description       = "Relayed media (UDP) from the bridges' public addresses"
+  ip_protocol       = "udp"
+  from_port         = local.relay_ports[0]
+  to_port           = local.relay_ports[1]
+  cidr_ipv4         = "0.0.0.0/0"
+}
+
+resource "aws_vpc_security_group_egress_rule" "all" {
+  security_group_id = aws_security_group.this.id
+  description       = "Outbound: image pull, SSM, the external-IP lookup, media to the bridges"
+  ip_protocol       = "-1"
+  cidr_ipv4         = "0.0.0.0/0"
+}
+
+data "aws_iam_policy_document" "assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["ecs-tasks.amazonaws.com"]
+    }
+  }
+}
+
+data "aws_partition" "current" {}
+
+resource "aws_iam_role" "execution" {
+  name               = "${var.name}-turn-execution"
+  assume_role_policy = data.aws_iam_policy_document.assume.json
+  tags               = var.tags
+}
+
+resource "aws_iam_role_policy_attachment" "execution" {
+  role       = aws_iam_role.execution.name
+  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+}
+
+resource "aws_iam_role_policy" "read_secret" {
+  name = "read-turn-secret"
+  role = aws_iam_role.execution.id
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Sid = "ReadTurnSecret", Effect = "Allow", Action = ["ssm:GetParameters"], Resource = [var.secret_arn] }]
+  })
+}
+
+resource "aws_ecs_task_definition" "this" {
+  family                   = "${var.name}-turn"
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = var.cpu
+  memory                   = var.memory
+  execution_role_arn       = aws_iam_role.execution.arn
+  container_definitions    = jsonencode([local.container])
+  tags                     = var.tags
+
+  runtime_platform {
+    operating_system_family = "LINUX"
+    cpu_architecture        = var.cpu_architecture
+  }
+}
+
+resource "aws_ecs_service" "this" {
+  #checkov:skip=CKV_AWS_333: coturn relays from its own public address (no NAT gateway by design); its group admits TURN from the load balancer and relayed UDP only
+  name                               = "turn"
+  cluster                            = var.cluster_arn
+  task_definition                    = aws_ecs_task_definition.this.arn
+  desired_count                      = 1
+  launch_type                        = "FARGATE"
+  platform_version                   = "LATEST"
+  deployment_minimum_healthy_percent = 100
+  deployment_maximum_percent         = 200
+  health_check_grace_period_seconds  = var.health_check_grace_period
+  enable_ecs_managed_tags            = true
+  propagate_tags                     = "SERVICE"
+  wait_for_steady_state              = false
+  tags                               = merge(var.tags, { Service = "turn" })
+
+  deployment_controller {
+    type = "ECS"
+  }
+
+  deployment_circuit_breaker {
+    enable   = true
+    rollback = true
+  }
+
+  network_configuration {
+    subnets          = var.subnet_ids
+    security_groups  = [aws_security_group.this.id]
+    assign_public_ip = true
+  }
+
+  load_balancer {
+    target_group_arn = aws_lb_target_group.this.arn
+    container_name   = "coturn"
+    container_port   = local.turn_port
+  }
+}

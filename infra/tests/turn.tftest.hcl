@@ -1,0 +1,157 @@
+# Module turn: TURN over TLS on 443 (coturn behind a network load balancer). Offline (mocked AWS).
+
+mock_provider "aws" {
+  source = "./tests/mocks"
+}
+
+override_resource {
+  target = aws_acm_certificate.this
+  values = {
+    arn = "arn:aws:acm:us-west-2:123456789012:certificate/turn-mock"
+    domain_validation_options = [{
+      domain_name           = "turn.meet.example.com"
+      resource_record_name  = "_x.turn.meet.example.com."
+      resource_record_type  = "CNAME"
+      resource_record_value = "_y.acm-validations.aws."
+    }]
+  }
+}
+
+variables {
+  name                      = "jitsi"
+  region                    = "us-west-2"
+  vpc_id                    = "vpc-123"
+  subnet_ids                = ["subnet-a", "subnet-b"]
+  cluster_arn               = "arn:aws:ecs:us-west-2:123456789012:cluster/jitsi"
+  host                      = "turn.meet.example.com"
+  port                      = 443
+  secret_arn                = "arn:aws:ssm:us-west-2:123456789012:parameter/jitsi/turn_credentials"
+  route53_zone_id           = "Z0123456789"
+  ssl_policy                = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+  image                     = "coturn/coturn:4.17.0-r0"
+  cpu                       = 256
+  memory                    = 512
+  cpu_architecture          = "X86_64"
+  log_group_name            = "/ecs/jitsi-app"
+  container_health_check    = { interval = 30, timeout = 5, retries = 3, start_period = 60 }
+  health_check_grace_period = 120
+}
+
+run "tls_443_through_a_network_load_balancer" {
+  command = apply
+
+  module {
+    source = "./modules/turn"
+  }
+
+  assert {
+    condition     = aws_lb.this.load_balancer_type == "network" && !aws_lb.this.internal && aws_lb.this.enable_cross_zone_load_balancing
+    error_message = "an internet-facing NLB that reaches the one coturn task from every AZ"
+  }
+  assert {
+    condition = (
+      aws_lb_listener.tls.port == 443 && aws_lb_listener.tls.protocol == "TLS" &&
+      aws_lb_listener.tls.ssl_policy == "ELBSecurityPolicy-TLS13-1-2-2021-06" &&
+      aws_lb_listener.tls.default_action[0].target_group_arn == aws_lb_target_group.this.arn
+    )
+    error_message = "TLS on 443 with the stack's TLS policy, forwarded to coturn"
+  }
+  assert {
+    condition     = aws_lb_target_group.this.protocol == "TCP" && aws_lb_target_group.this.port == 3478 && aws_lb_target_group.this.target_type == "ip"
+    error_message = "plain TCP TURN to coturn's task address"
+  }
+  assert {
+    condition     = aws_acm_certificate.this[0].domain_name == "turn.meet.example.com" && aws_route53_record.alias[0].name == "turn.meet.example.com"
+    error_message = "a DNS-validated certificate and an alias record for the TURN host"
+  }
+  assert {
+    condition     = output.host == "turn.meet.example.com" && output.port == 443
+    error_message = "host and port, as prosody advertises them"
+  }
+}
+
+run "coturn_container" {
+  command = apply
+
+  module {
+    source = "./modules/turn"
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_ecs_task_definition.this.container_definitions)[0].image == "coturn/coturn:4.17.0-r0" &&
+      jsondecode(aws_ecs_task_definition.this.container_definitions)[0].secrets == [{ name = "TURN_SECRET", valueFrom = var.secret_arn }] &&
+      length(try(jsondecode(aws_ecs_task_definition.this.container_definitions)[0].environment, [])) == 0
+    )
+    error_message = "the pinned image; the shared secret only through ECS secrets"
+  }
+  assert {
+    condition = alltrue([for flag in ["--use-auth-secret", "--static-auth-secret=$TURN_SECRET", "--realm=turn.meet.example.com", "--listening-port=3478", "--no-udp", "--no-tls", "--no-dtls", "--no-cli", "--external-ip=$(detect-external-ip)", "--min-port=49152", "--max-port=49407"] :
+    contains(jsondecode(aws_ecs_task_definition.this.container_definitions)[0].command, flag)])
+    error_message = "time-limited credentials, TCP behind the load balancer, the public relay address and the relay ports"
+  }
+  assert {
+    condition = alltrue([for range in ["10.0.0.0-10.255.255.255", "169.254.0.0-169.254.255.255", "127.0.0.0-127.255.255.255", "172.16.0.0-172.31.255.255", "192.168.0.0-192.168.255.255"] :
+    contains(jsondecode(aws_ecs_task_definition.this.container_definitions)[0].command, "--denied-peer-ip=${range}")])
+    error_message = "coturn must never relay into the VPC, to loopback or to the task metadata endpoints"
+  }
+  assert {
+    condition     = jsondecode(aws_ecs_task_definition.this.container_definitions)[0].readonlyRootFilesystem && jsondecode(aws_ecs_task_definition.this.container_definitions)[0].linuxParameters.tmpfs[0].containerPath == "/var/lib/coturn"
+    error_message = "read-only root; coturn (nobody) writes only its database directory, a tmpfs"
+  }
+  assert {
+    condition     = jsondecode(aws_ecs_task_definition.this.container_definitions)[0].healthCheck.interval == 30 && strcontains(jsondecode(aws_ecs_task_definition.this.container_definitions)[0].healthCheck.command[1], "/dev/tcp/127.0.0.1/3478")
+    error_message = "a real health check: coturn accepts TCP on its TURN port"
+  }
+  assert {
+    condition = (
+      aws_ecs_service.this.deployment_circuit_breaker[0].enable && aws_ecs_service.this.deployment_circuit_breaker[0].rollback &&
+      aws_ecs_service.this.network_configuration[0].assign_public_ip && aws_ecs_service.this.cluster == var.cluster_arn &&
+      aws_ecs_service.this.health_check_grace_period_seconds == 120
+    )
+    error_message = "the same safety nets as the other services; a public IP to relay from"
+  }
+}
+
+run "narrow_security_groups" {
+  command = apply
+
+  module {
+    source = "./modules/turn"
+  }
+
+  assert {
+    condition     = aws_vpc_security_group_ingress_rule.tls.cidr_ipv4 == "0.0.0.0/0" && aws_vpc_security_group_ingress_rule.tls.from_port == 443 && aws_vpc_security_group_ingress_rule.tls.security_group_id == aws_security_group.nlb.id
+    error_message = "participants reach the load balancer on 443 only"
+  }
+  assert {
+    condition     = aws_vpc_security_group_ingress_rule.from_nlb.referenced_security_group_id == aws_security_group.nlb.id && aws_vpc_security_group_ingress_rule.from_nlb.from_port == 3478 && aws_vpc_security_group_ingress_rule.from_nlb.ip_protocol == "tcp"
+    error_message = "coturn's TURN port only from its load balancer"
+  }
+  assert {
+    condition     = aws_vpc_security_group_ingress_rule.relay.ip_protocol == "udp" && aws_vpc_security_group_ingress_rule.relay.from_port == 49152 && aws_vpc_security_group_ingress_rule.relay.to_port == 49407
+    error_message = "relayed media on coturn's relay ports only"
+  }
+  assert {
+    condition     = jsondecode(aws_iam_role_policy.read_secret.policy).Statement[0].Resource == [var.secret_arn]
+    error_message = "coturn's execution role reads its own secret only"
+  }
+}
+
+run "own_certificate" {
+  command = apply
+
+  module {
+    source = "./modules/turn"
+  }
+
+  variables {
+    certificate_arn = "arn:aws:acm:us-west-2:123456789012:certificate/turn"
+    route53_zone_id = null
+  }
+
+  assert {
+    condition     = length(aws_acm_certificate.this) == 0 && length(aws_route53_record.alias) == 0 && aws_lb_listener.tls.certificate_arn == "arn:aws:acm:us-west-2:123456789012:certificate/turn"
+    error_message = "a given certificate is used as is; no zone, no record"
+  }
+}
