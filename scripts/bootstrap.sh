@@ -3,7 +3,8 @@
 # separate .venv-checkov (checkov pins an old boto3 that would clash with moto).
 # Sourced by demo.sh and test.sh; safe to run again.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+# BASH_SOURCE, not $0: when sourced from the checkout root, $0 is the shell itself.
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 dev=0
 [ "${1:-}" = "--dev" ] && dev=1
