@@ -102,6 +102,7 @@ module "jitsi" {
   cpu_architecture = var.jitsi.cpu_architecture
   auth_type        = var.jitsi.auth_type
   jwt_app_id       = var.jitsi.jwt_app_id
+  guests           = var.jitsi.guests
   web              = var.jitsi.web
   xmpp             = var.jitsi.xmpp
   jvb              = var.jitsi.jvb

@@ -63,6 +63,21 @@ output "secret_parameter_arns" {
   value       = module.jitsi.secret_parameter_arns
 }
 
+output "auth_type" {
+  description = "jwt (tokens required) or none (open instance)."
+  value       = var.jitsi.auth_type
+}
+
+output "jwt_app_id" {
+  description = "Issuer and audience of the meeting tokens; null when auth_type = none."
+  value       = var.jitsi.auth_type == "jwt" ? var.jitsi.jwt_app_id : null
+}
+
+output "jwt_secret_parameter_name" {
+  description = "SSM SecureString parameter holding the token signing secret; null when auth_type = none."
+  value       = try(module.jitsi.jwt_secret_parameter.name, null)
+}
+
 output "deployment_alerts_topic_arn" {
   description = "SNS topic of the alarms (deployment-alerts)."
   value       = module.alarms.topic_arn

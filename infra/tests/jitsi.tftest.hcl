@@ -279,3 +279,67 @@ run "only_variables_the_images_read" {
     error_message = "JWT_APP_ID goes to prosody (which reads it), not to web (which does not)"
   }
 }
+
+run "guests_and_token_audience" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  assert {
+    condition = (
+      { for e in jsondecode(aws_ecs_task_definition.this["web"].container_definitions)[0].environment : e.name => e.value }["ENABLE_GUESTS"] == "1" &&
+      { for e in jsondecode(aws_ecs_task_definition.this["xmpp"].container_definitions)[0].environment : e.name => e.value }["ENABLE_GUESTS"] == "1"
+    )
+    error_message = "guests by default: web and prosody both get ENABLE_GUESTS=1 (the guest VirtualHost and the client's anonymousdomain)"
+  }
+  assert {
+    condition = (
+      { for e in jsondecode(aws_ecs_task_definition.this["xmpp"].container_definitions)[0].environment : e.name => e.value }["JWT_ACCEPTED_ISSUERS"] == "jitsi" &&
+      { for e in jsondecode(aws_ecs_task_definition.this["xmpp"].container_definitions)[0].environment : e.name => e.value }["JWT_ACCEPTED_AUDIENCES"] == "jitsi"
+    )
+    error_message = "prosody accepts exactly jwt_app_id as issuer and audience"
+  }
+  assert {
+    condition     = output.jwt_secret_parameter.name == "/jitsi/jwt_app_secret"
+    error_message = "the signing secret's parameter is an output (link and the auth function read it)"
+  }
+}
+
+run "every_participant_needs_a_token" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  variables {
+    guests = false
+  }
+
+  assert {
+    condition = (
+      { for e in jsondecode(aws_ecs_task_definition.this["web"].container_definitions)[0].environment : e.name => e.value }["ENABLE_GUESTS"] == "0" &&
+      { for e in jsondecode(aws_ecs_task_definition.this["xmpp"].container_definitions)[0].environment : e.name => e.value }["ENABLE_GUESTS"] == "0"
+    )
+    error_message = "guests = false turns the guest domain off on web and prosody"
+  }
+}
+
+run "open_instance_has_no_token_settings" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  variables {
+    auth_type = "none"
+  }
+
+  assert {
+    condition     = output.jwt_secret_parameter == null && !contains([for e in jsondecode(aws_ecs_task_definition.this["xmpp"].container_definitions)[0].environment : e.name], "JWT_ACCEPTED_AUDIENCES")
+    error_message = "auth_type = none: no signing secret, no token settings"
+  }
+}

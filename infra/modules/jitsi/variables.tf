@@ -46,6 +46,12 @@ variable "jwt_app_id" {
   type        = string
 }
 
+variable "guests" {
+  description = "auth_type = jwt: people without a token join as guests once a token holder opened the room (ENABLE_GUESTS on web and prosody)."
+  type        = bool
+  default     = true
+}
+
 variable "web" {
   description = "web service (nginx + app): stateless, scales out; spot = true runs all but one task on Fargate Spot."
   type = object({
