@@ -89,8 +89,28 @@ output "budget_alerts_topic_arn" {
 }
 
 output "alarm_names" {
-  description = "Every alarm, by kind (Jitsi telemetry alarms included when enabled)."
-  value       = merge(module.alarms.alarm_names, try(module.telemetry[0].alarm_names, {}))
+  description = "Every alarm, by kind (Jitsi telemetry and /auth/ alarms included when enabled)."
+  value       = merge(module.alarms.alarm_names, try(module.telemetry[0].alarm_names, {}), try(module.auth[0].alarm_names, {}))
+}
+
+output "auth" {
+  description = "The /auth/ page: its URL, function, target group, listener rule, login provider and (Cognito) user pool; null when auth is off."
+  value = var.auth.enabled ? {
+    url                 = "https://${var.domain}/auth/"
+    function_name       = module.auth[0].function_name
+    function_arn        = module.auth[0].function_arn
+    role_name           = module.auth[0].role_name
+    target_group_arn    = module.auth[0].target_group_arn
+    listener_rule_arn   = module.auth[0].listener_rule_arn
+    provider            = module.auth[0].provider
+    user_pool_id        = module.auth[0].user_pool_id
+    user_pool_arn       = module.auth[0].user_pool_arn
+    user_pool_client_id = module.auth[0].user_pool_client_id
+    user_pool_domain    = module.auth[0].user_pool_domain
+    callback_url        = module.auth[0].callback_url
+    log_stream_name     = module.auth[0].log_stream_name
+    adot_layer_arn      = module.auth[0].adot_layer_arn
+  } : null
 }
 
 output "telemetry_function_name" {

@@ -371,6 +371,11 @@ variable "auth" {
     condition     = !var.auth.enabled || alltrue([for r in values(var.routes) : alltrue([for p in r.path_patterns : !startswith(p, "/auth")])])
     error_message = "routes: /auth/* belongs to the auth page while auth.enabled is true"
   }
+
+  validation {
+    condition     = !var.auth.enabled || alltrue([for r in values(var.routes) : r.priority != 1])
+    error_message = "routes: listener rule priority 1 belongs to the /auth/ page while auth.enabled is true"
+  }
 }
 
 variable "routes" {

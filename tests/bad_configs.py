@@ -143,13 +143,13 @@ BAD: list[Bad] = [
     ),
     Bad(
         "route_relative_path",
-        {"routes": {"x": {"path_patterns": ["auth/*"], "priority": 1, "port": 8001}}},
+        {"routes": {"x": {"path_patterns": ["auth/*"], "priority": 2, "port": 8001}}},
         "routes.x.path_patterns.0: 'auth/*' is not a path starting with /",
         key="routes",
     ),
     Bad(
         "route_bad_name",
-        {"routes": {"Api": {"path_patterns": ["/api/*"], "priority": 1, "port": 8001}}},
+        {"routes": {"Api": {"path_patterns": ["/api/*"], "priority": 2, "port": 8001}}},
         "routes.Api.[key]: 'Api' is not lowercase letters, digits and dashes",
         key="routes",
     ),
@@ -312,8 +312,14 @@ BAD: list[Bad] = [
     ),
     Bad(
         "route_takes_auth_path",
-        {"routes": {"api": {"path_patterns": ["/auth/*"], "priority": 1, "port": 8001}}},
+        {"routes": {"api": {"path_patterns": ["/auth/*"], "priority": 2, "port": 8001}}},
         "(top level): routes: /auth/* belongs to the auth page while auth.enabled is true",
+        key="auth",
+    ),
+    Bad(
+        "route_takes_auth_priority",
+        {"routes": {"api": {"path_patterns": ["/api/*"], "priority": 1, "port": 8001}}},
+        "(top level): routes: listener rule priority 1 belongs to the /auth/ page",
         key="auth",
     ),
     Bad(

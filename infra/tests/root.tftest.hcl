@@ -8,6 +8,7 @@ variables {
   domain            = "meet.example.com"
   route53_zone_id   = "Z0123456789"
   telemetry_package = { path = "telemetry.zip", hash = "bW9jaw==" }
+  auth_package      = { path = "auth.zip", hash = "bW9jaw==", architecture = "x86_64" }
 }
 
 run "composition_defaults" {
@@ -30,8 +31,8 @@ run "composition_defaults" {
     error_message = "one budget per default limit"
   }
   assert {
-    condition     = toset(values(output.alarm_names)) == toset(["jitsi-target-5xx", "jitsi-elb-5xx", "jitsi-unhealthy-hosts", "jitsi-p99-latency", "jitsi-web-running-tasks", "jitsi-xmpp-running-tasks", "jitsi-jvb-running-tasks", "jitsi-bridge-stress", "jitsi-no-bridge", "jitsi-jicofo-unhealthy"])
-    error_message = "the seven stack alarms and the three Jitsi telemetry alarms"
+    condition     = toset(values(output.alarm_names)) == toset(["jitsi-target-5xx", "jitsi-elb-5xx", "jitsi-unhealthy-hosts", "jitsi-p99-latency", "jitsi-web-running-tasks", "jitsi-xmpp-running-tasks", "jitsi-jvb-running-tasks", "jitsi-bridge-stress", "jitsi-no-bridge", "jitsi-jicofo-unhealthy", "jitsi-auth-errors"])
+    error_message = "the seven stack alarms, the three Jitsi telemetry alarms and the /auth/ function's"
   }
 }
 
@@ -57,7 +58,38 @@ run "telemetry_can_be_turned_off" {
   }
 
   assert {
-    condition     = output.telemetry_function_name == null && length(output.alarm_names) == 7
+    condition     = output.telemetry_function_name == null && length(output.alarm_names) == 8
     error_message = "no telemetry function or Jitsi alarms when telemetry is off"
+  }
+}
+
+run "auth_page_by_default" {
+  command = apply
+
+  assert {
+    condition     = output.auth.url == "https://meet.example.com/auth/" && output.auth.provider == "cognito" && output.auth.user_pool_id != null
+    error_message = "the /auth/ page with a Cognito user pool is part of the default stack"
+  }
+  assert {
+    condition     = output.jwt_app_id == "jitsi" && output.jwt_secret_parameter_name == "/jitsi/jwt_app_secret" && output.auth_type == "jwt"
+    error_message = "link finds the token settings in the outputs"
+  }
+  assert {
+    condition     = module.auth[0].adot_layer_arn == null
+    error_message = "no ADOT layer unless the target supplies one"
+  }
+}
+
+run "auth_page_can_be_turned_off" {
+  command = apply
+
+  variables {
+    auth         = { enabled = false }
+    auth_package = null
+  }
+
+  assert {
+    condition     = output.auth == null && !contains(keys(output.alarm_names), "auth-errors")
+    error_message = "auth.enabled = false: no page, no function, no alarm"
   }
 }

@@ -11,6 +11,7 @@ variables {
   domain            = "meet.example.com"
   route53_zone_id   = "Z0123456789"
   telemetry_package = { path = "telemetry.zip", hash = "bW9jaw==" }
+  auth_package      = { path = "auth.zip", hash = "bW9jaw==", architecture = "x86_64" }
 }
 
 run "domain_with_scheme" {
@@ -160,7 +161,7 @@ run "routes_same_path" {
 run "route_relative_path" {
   command = plan
   variables {
-    routes = { x = { path_patterns = ["auth/*"], priority = 1, port = 8001 } }
+    routes = { x = { path_patterns = ["auth/*"], priority = 2, port = 8001 } }
   }
   expect_failures = [var.routes]
 }
@@ -168,7 +169,7 @@ run "route_relative_path" {
 run "route_bad_name" {
   command = plan
   variables {
-    routes = { Api = { path_patterns = ["/api/*"], priority = 1, port = 8001 } }
+    routes = { Api = { path_patterns = ["/api/*"], priority = 2, port = 8001 } }
   }
   expect_failures = [var.routes]
 }
@@ -416,7 +417,15 @@ run "token_ttl_too_long" {
 run "route_takes_auth_path" {
   command = plan
   variables {
-    routes = { api = { path_patterns = ["/auth/*"], priority = 1, port = 8001 } }
+    routes = { api = { path_patterns = ["/auth/*"], priority = 2, port = 8001 } }
+  }
+  expect_failures = [var.auth]
+}
+
+run "route_takes_auth_priority" {
+  command = plan
+  variables {
+    routes = { api = { path_patterns = ["/api/*"], priority = 1, port = 8001 } }
   }
   expect_failures = [var.auth]
 }

@@ -526,6 +526,12 @@ class Config(_Model):
             'alltrue([for p in r.path_patterns : !startswith(p, "/auth")])])',
         ),
         Rule(
+            "routes: listener rule priority 1 belongs to the /auth/ page while auth.enabled is "
+            "true",
+            lambda c: not c.auth.enabled or all(r.priority != 1 for r in c.routes.values()),
+            "!self.auth.enabled || alltrue([for r in values(self.routes) : r.priority != 1])",
+        ),
+        Rule(
             "routes: each listener rule needs its own priority",
             lambda c: len({r.priority for r in c.routes.values()}) == len(c.routes),
             "length(distinct([for r in values(self.routes) : r.priority])) == length(self.routes)",

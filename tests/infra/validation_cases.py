@@ -16,11 +16,12 @@ from tests.conftest import INFRA
 
 TFTEST = INFRA / "tests" / "validation.tftest.hcl"
 
-# What every run starts from: a deployable config (a certificate source and the telemetry zip).
+# What every run starts from: a deployable config (a certificate source, the function zips).
 BASE_VARIABLES = {
     "domain": "meet.example.com",
     "route53_zone_id": "Z0123456789",
     "telemetry_package": {"path": "telemetry.zip", "hash": "bW9jaw=="},
+    "auth_package": {"path": "auth.zip", "hash": "bW9jaw==", "architecture": "x86_64"},
 }
 
 HEADER = """\
