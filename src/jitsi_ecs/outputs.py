@@ -11,6 +11,27 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 
+class AuthOutputs(BaseModel):
+    """The /auth/ page (output `auth`)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    url: str
+    function_name: str
+    function_arn: str
+    role_name: str
+    target_group_arn: str
+    listener_rule_arn: str
+    provider: str
+    user_pool_id: str | None = None
+    user_pool_arn: str | None = None
+    user_pool_client_id: str | None = None
+    user_pool_domain: str | None = None
+    callback_url: str
+    log_stream_name: str
+    adot_layer_arn: str | None = None
+
+
 class StackOutputs(BaseModel):
     """The root module's outputs (infra/outputs.tf); unknown ones are ignored."""
 
@@ -38,6 +59,10 @@ class StackOutputs(BaseModel):
     web_port: int
     telemetry_function_name: str | None = None
     telemetry_schedule_rule_name: str | None = None
+    auth_type: str = "jwt"
+    jwt_app_id: str | None = None
+    jwt_secret_parameter_name: str | None = None
+    auth: AuthOutputs | None = None
 
     @classmethod
     def parse(cls, raw: dict[str, Any]) -> StackOutputs:

@@ -46,3 +46,10 @@ def test_a_zone_it_did_not_make_is_left_alone(aws: AwsContext, tmp_path: Path) -
         Config(), aws, keep_running=True
     )
     assert len(aws.route53.list_hosted_zones()["HostedZones"]) == 1
+
+
+def test_no_adot_layer_in_the_emulator(aws: AwsContext, tmp_path: Path) -> None:
+    """moto refuses AWS-managed layer ARNs and runs no function code: no layer locally."""
+    target = LocalTarget(Workspace.for_target("local", tmp_path))
+    assert target.adot_lambda_layer(Config()) is None
+    assert "adot_lambda_layer_arn" not in target.tool_variables(Config(), aws)
