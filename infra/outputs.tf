@@ -73,6 +73,11 @@ output "jwt_app_id" {
   value       = var.jitsi.auth_type == "jwt" ? var.jitsi.jwt_app_id : null
 }
 
+output "guests" {
+  description = "Whether people without a token join as guests once a token holder opened the room."
+  value       = var.jitsi.auth_type == "jwt" && var.jitsi.guests
+}
+
 output "jwt_secret_parameter_name" {
   description = "SSM SecureString parameter holding the token signing secret; null when auth_type = none."
   value       = try(module.jitsi.jwt_secret_parameter.name, null)

@@ -62,6 +62,7 @@ class StackOutputs(BaseModel):
     auth_type: str = "jwt"
     jwt_app_id: str | None = None
     jwt_secret_parameter_name: str | None = None
+    guests: bool = False
     auth: AuthOutputs | None = None
 
     @classmethod

@@ -68,8 +68,16 @@ def jitsi_room_node(path_part: str) -> str:
     return urllib.parse.quote(normalized, safe=_URI_COMPONENT_SAFE).lower()
 
 
-def room_problem(name: str) -> str | None:
-    """Why Jitsi would not use this room name as typed (None: it would, unchanged)."""
+def suggest_room(name: str) -> str | None:
+    """A valid name close to one Jitsi would change (None if nothing usable is left)."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    candidate = re.sub(r"[^a-z0-9_~-]+", "-", text).strip("-")[:ROOM_MAX_LENGTH]
+    if not candidate or candidate in RESERVED_ROOMS:
+        return None
+    return candidate
+
+
+def _problem(name: str) -> str | None:
     if not name:
         return "the room name is empty"
     if len(name) > ROOM_MAX_LENGTH:
@@ -82,7 +90,7 @@ def room_problem(name: str) -> str | None:
             f"{jitsi_room_node(name)!r}"
         )
     if name != name.lower():
-        return f"room {name!r}: Jitsi lower-cases room names; use {name.lower()!r}"
+        return f"room {name!r}: Jitsi lower-cases room names"
     if "." in name:
         return (
             f"room {name!r}: no dots; the web server answers a path with a dot with the file of "
@@ -97,6 +105,17 @@ def room_problem(name: str) -> str | None:
     if name in RESERVED_ROOMS:
         return f"room {name!r}: /{name} is a path of the site itself, not a meeting"
     return None
+
+
+def room_problem(name: str) -> str | None:
+    """Why Jitsi would not use this room name as typed (None: it would, unchanged)."""
+    problem = _problem(name)
+    if problem is None or len(name) > ROOM_MAX_LENGTH:
+        return problem
+    suggestion = suggest_room(name)
+    if suggestion and suggestion != name and _problem(suggestion) is None:
+        return f"{problem}; try {suggestion!r}"
+    return problem
 
 
 def check_room(name: str) -> str:
