@@ -216,13 +216,15 @@ resource "aws_lb_target_group" "this" {
   target_type = "lambda"
   tags        = var.tags
 
-  # Health checks reach the function directly (no login) and are billed as invocations: once
-  # a minute keeps them inside the free tier. /auth/health fails when the secret is unreadable.
+  # Health checks reach the function directly (no login) and are billed as invocations (and
+  # traced): every 5 minutes per ALB node stays far inside the free tiers. /auth/health fails
+  # when the signing secret cannot be read. With every target unhealthy the ALB still sends
+  # requests to it (fail open), so a slow first check blocks nobody.
   health_check {
     enabled             = true
     path                = "/auth/health"
     matcher             = "200"
-    interval            = 60
+    interval            = 300
     timeout             = 30
     healthy_threshold   = 2
     unhealthy_threshold = 2

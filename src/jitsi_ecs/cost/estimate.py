@@ -325,36 +325,29 @@ TELEMETRY_METRICS_FIXED = 10 + 6 + 5
 _RATE = re.compile(r"rate\((\d+) (minute|minutes|hour|hours)\)")
 
 
-def telemetry(view: PlanView, usage: Usage, book: PriceBook) -> Iterator[Item]:
-    functions = [
+def _telemetry_functions(view: PlanView) -> list[Planned]:
+    return [
         f
         for f in view.of_type("aws_lambda_function")
         if "METRIC_NAMESPACE" in ((f.values.get("environment") or [{}])[0].get("variables") or {})
     ]
-    if not functions:
-        return
-    fn = functions[0]
+
+
+def _telemetry_runs(view: PlanView, book: PriceBook) -> tuple[float, int]:
+    """Runs a month of the scheduled collector, and its interval in minutes."""
     rules = view.of_type("aws_cloudwatch_event_rule")
     match = _RATE.match(str(rules[0].values.get("schedule_expression", ""))) if rules else None
     minutes = (
         (int(match.group(1)) * (60 if match.group(2).startswith("hour") else 1)) if match else 1
     )
-    runs = book.hours_per_month * 60 / minutes
-    memory_gb = float(fn.values.get("memory_size") or 128) / 1024
-    yield _item(
-        fn.address,
-        "Lambda requests",
-        runs,
-        book["lambda_request"],
-        f"one run every {minutes} min; first {book['lambda_request'].free:,.0f} free per account",
-    )
-    yield _item(
-        fn.address,
-        "Lambda compute",
-        runs * memory_gb * 1.0,
-        book["lambda_gb_second"],
-        "about 1 s per run; first 400,000 GB-s free per account",
-    )
+    return book.hours_per_month * 60 / minutes, minutes
+
+
+def telemetry(view: PlanView, usage: Usage, book: PriceBook) -> Iterator[Item]:
+    """The Jitsi metrics the collector publishes (its runs are priced with every function)."""
+    functions = _telemetry_functions(view)
+    if not functions:
+        return
     bridges = (
         sum(
             float(s.values.get("desired_count") or 0)
@@ -365,13 +358,119 @@ def telemetry(view: PlanView, usage: Usage, book: PriceBook) -> Iterator[Item]:
     )
     count = TELEMETRY_METRICS_PER_BRIDGE * bridges + TELEMETRY_METRICS_FIXED
     yield _item(
-        fn.address,
+        functions[0].address,
         "Jitsi metrics (EMF)",
         count,
         book["custom_metric_month"],
         f"{TELEMETRY_METRICS_PER_BRIDGE} per bridge x {bridges:g} + {TELEMETRY_METRICS_FIXED} "
         "(per service, jicofo, summary)",
     )
+
+
+AUTH_HANDLER = "jitsi_ecs.auth.handler.handler"
+AUTH_INVOCATIONS_PER_MEETING = 2  # the form (GET) and the room (POST)
+AUTH_SECONDS_PER_INVOCATION = 0.2
+# TokensIssued and LoginsDenied for one reason: what a quiet month publishes.
+AUTH_METRICS = 2
+
+
+def _free_first(
+    resource: str, component: str, quantity: float, price: Any, left: list[float], note: str
+) -> Item:
+    """An item whose free tier is shared by every function of the account (left[0] remains)."""
+    free = min(quantity, left[0])
+    left[0] -= free
+    billable = quantity - free
+    return Item(
+        resource,
+        component,
+        round(quantity, 4),
+        price.unit,
+        price.price,
+        round(billable * price.price, 4),
+        note,
+    )
+
+
+def functions(view: PlanView, usage: Usage, book: PriceBook) -> Iterator[Item]:
+    """Lambda requests and compute of every function, one account-wide free tier among them."""
+    requests_left = [book["lambda_request"].free]
+    seconds_left = [book["lambda_gb_second"].free]
+    for fn in _telemetry_functions(view):
+        runs, minutes = _telemetry_runs(view, book)
+        memory_gb = float(fn.values.get("memory_size") or 128) / 1024
+        yield _free_first(
+            fn.address,
+            "Lambda requests",
+            runs,
+            book["lambda_request"],
+            requests_left,
+            f"one run every {minutes} min; first {book['lambda_request'].free:,.0f} free per "
+            "account",
+        )
+        yield _free_first(
+            fn.address,
+            "Lambda compute",
+            runs * memory_gb * 1.0,
+            book["lambda_gb_second"],
+            seconds_left,
+            "about 1 s per run; first 400,000 GB-s free per account",
+        )
+    for fn in view.of_type("aws_lambda_function"):
+        if fn.values.get("handler") != AUTH_HANDLER:
+            continue
+        target_groups = [
+            t
+            for t in view.of_type("aws_lb_target_group")
+            if t.values.get("target_type") == "lambda" and t.module == fn.module
+        ]
+        check = (target_groups[0].values.get("health_check") or [{}])[0] if target_groups else {}
+        interval = float(check.get("interval") or 35) if check.get("enabled", True) else 0.0
+        nodes = max(
+            (len(lb.values.get("subnets") or []) for lb in view.of_type("aws_lb")), default=0
+        )
+        nodes = nodes or len(view.of_type("aws_subnet")) or 2
+        checks = book.hours_per_month * 3600 / interval * nodes if interval else 0.0
+        logins = usage.meetings_per_month * AUTH_INVOCATIONS_PER_MEETING
+        invocations = checks + logins
+        memory_gb = float(fn.values.get("memory_size") or 128) / 1024
+        yield _free_first(
+            fn.address,
+            "Lambda requests (/auth/)",
+            invocations,
+            book["lambda_request"],
+            requests_left,
+            f"health checks every {interval:g} s from {nodes} ALB nodes ({checks:,.0f}) + "
+            f"{AUTH_INVOCATIONS_PER_MEETING} per meeting ({logins:,.0f}, "
+            "usage.meetings_per_month); the free tier is shared by every function",
+        )
+        yield _free_first(
+            fn.address,
+            "Lambda compute (/auth/)",
+            invocations * memory_gb * AUTH_SECONDS_PER_INVOCATION,
+            book["lambda_gb_second"],
+            seconds_left,
+            f"about {AUTH_SECONDS_PER_INVOCATION:g} s at {memory_gb * 1024:g} MB per invocation",
+        )
+        yield _item(
+            fn.address,
+            "Auth metrics (EMF)",
+            AUTH_METRICS,
+            book["custom_metric_month"],
+            "TokensIssued, and LoginsDenied for one reason (each reason seen is one more)",
+        )
+
+
+def cognito(view: PlanView, usage: Usage, book: PriceBook) -> Iterator[Item]:
+    for pool in view.of_type("aws_cognito_user_pool"):
+        yield _item(
+            pool.address,
+            "Cognito monthly active users",
+            usage.members,
+            book["cognito_mau"],
+            f"{usage.members} member(s) log in a month (usage.members); "
+            f"first {book['cognito_mau'].free:,.0f} free (Essentials)",
+        )
 
 
 def media_egress_gb(usage: Usage) -> float:
@@ -404,6 +503,8 @@ RULES: tuple[Callable[[PlanView, Usage, PriceBook], Iterator[Item]], ...] = (
     alarms_and_dashboards,
     tracing_and_secrets,
     telemetry,
+    functions,
+    cognito,
     data_transfer,
 )
 

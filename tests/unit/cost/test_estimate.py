@@ -296,3 +296,50 @@ def test_telemetry_collector() -> None:
     requests = next(i for i in est.items if i.component == "Lambda requests")
     assert requests.quantity == 730 * 60 and requests.monthly == 0  # 43,800 runs: free tier
     assert total(est, "Lambda compute") == 0  # 5,475 GB-s: free tier
+
+
+def _auth_plan(*extra: dict[str, Any]) -> dict[str, Any]:
+    fn = res(
+        "aws_lambda_function",
+        {"memory_size": 512, "handler": "jitsi_ecs.auth.handler.handler"},
+        module="module.auth[0]",
+    )
+    group = res(
+        "aws_lb_target_group",
+        {"target_type": "lambda", "health_check": [{"enabled": True, "interval": 300}]},
+        module="module.auth[0]",
+    )
+    alb = res("aws_lb", {"subnets": ["a", "b"]}, module="module.edge")
+    pool = res("aws_cognito_user_pool", {"name": "jitsi"}, module="module.auth[0]")
+    return plan(fn, group, alb, pool, *extra)
+
+
+def test_auth_page_is_free_at_default_usage_and_shown() -> None:
+    est = estimate(_auth_plan(), Usage(), BOOK)
+    items = {i.component: i for i in est.items}
+    checks = 730 * 3600 / 300 * 2  # every 5 min from 2 ALB nodes
+    requests = items["Lambda requests (/auth/)"]
+    assert requests.quantity == approx(checks + 60 * 2) and requests.monthly == 0
+    compute = items["Lambda compute (/auth/)"]
+    assert compute.quantity == approx((checks + 120) * 0.5 * 0.2) and compute.monthly == 0
+    users = items["Cognito monthly active users"]
+    assert users.quantity == 5 and users.monthly == 0 and "usage.members" in users.assumption
+    assert items["Auth metrics (EMF)"].monthly == approx(2 * 0.30)
+
+
+def test_functions_share_one_lambda_free_tier() -> None:
+    telemetry_fn = res(
+        "aws_lambda_function",
+        {"memory_size": 128, "environment": [{"variables": {"METRIC_NAMESPACE": "Jitsi"}}]},
+        module="module.telemetry[0]",
+    )
+    rule = res(
+        "aws_cloudwatch_event_rule",
+        {"schedule_expression": "rate(1 minute)"},
+        module="module.telemetry[0]",
+    )
+    busy = Usage(meetings_per_month=500_000)  # a million /auth/ invocations
+    est = estimate(_auth_plan(telemetry_fn, rule), busy, BOOK)
+    every = 43_800 + 730 * 3600 / 300 * 2 + 1_000_000
+    assert total(est, "Lambda requests") == approx((every - 1_000_000) * 0.0000002)
+    assert next(i for i in est.items if i.component == "Lambda requests").monthly == 0
