@@ -8,7 +8,7 @@ from typing import Any
 import botocore.exceptions
 
 from jitsi_ecs.errors import JitsiEcsError
-from jitsi_ecs.verify import alerting, ecs, edge, observability, telemetry
+from jitsi_ecs.verify import alerting, auth, ecs, edge, observability, telemetry
 from jitsi_ecs.verify.result import Check, VerifyContext
 
 GROUPS: dict[str, Callable[[VerifyContext], Iterator[Check]]] = {
@@ -17,6 +17,7 @@ GROUPS: dict[str, Callable[[VerifyContext], Iterator[Check]]] = {
     "alerting": alerting.checks,
     "observability": observability.checks,
     "telemetry": telemetry.checks,
+    "auth": auth.checks,
 }
 STATUSES = ("pass", "fail", "skip")
 

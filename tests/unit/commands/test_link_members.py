@@ -109,15 +109,28 @@ def test_link_options_reach_the_token(aws: AwsContext, monkeypatch: pytest.Monke
     deploy(monkeypatch, aws, outputs(guests=False))
     result = runner.invoke(
         app,
-        ["link", "--room", "team-42", "--no-moderator", "--name", "Ada", "--email",
-         "ada@example.com", "--ttl", "2h"],
-    )  # fmt: skip
+        [
+            "link",
+            "--room",
+            "team-42",
+            "--no-moderator",
+            "--name",
+            "Ada",
+            "--email",
+            "ada@example.com",
+            "--ttl",
+            "2h",
+        ],
+    )
     assert result.exit_code == 0, result.output
     url = result.stdout.strip()
     token = url.split("?jwt=", 1)[1]
     claims = jwt.decode(token, SECRET, algorithms=["HS256"], audience="jitsi")
-    assert claims["context"]["user"] == {"name": "Ada", "email": "ada@example.com",
-                                         "moderator": False}  # fmt: skip
+    assert claims["context"]["user"] == {
+        "name": "Ada",
+        "email": "ada@example.com",
+        "moderator": False,
+    }
     assert claims["exp"] - claims["iat"] == 7200
     assert "guests are off" in result.stderr
 
