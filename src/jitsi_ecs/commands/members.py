@@ -6,6 +6,7 @@ with a temporary password. With an OIDC IdP the IdP owns the users, and these co
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import botocore.exceptions
@@ -79,6 +80,12 @@ def run_remove(g: Globals, email: str) -> int:
     return EXIT_OK
 
 
+def _iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
 def members(stack: Stack, pool: str) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     with calling("list the members"):
@@ -90,7 +97,7 @@ def members(stack: Stack, pool: str) -> list[dict[str, Any]]:
                         "email": attributes.get("email"),
                         "status": user.get("UserStatus"),
                         "enabled": user.get("Enabled"),
-                        "created": user.get("UserCreateDate"),
+                        "created": _iso(user.get("UserCreateDate")),
                     }
                 )
     return sorted(found, key=lambda m: str(m["email"]))
