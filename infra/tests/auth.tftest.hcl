@@ -73,15 +73,16 @@ run "cognito_login_then_the_function" {
   }
   assert {
     condition = (aws_lambda_function.this.environment[0].variables["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] == "https://xray.us-west-2.amazonaws.com/v1/traces" &&
-      aws_lambda_function.this.environment[0].variables["OTEL_EXPORTER_OTLP_LOGS_HEADERS"] == "x-aws-log-group=/ecs/jitsi-app,x-aws-log-stream=auth,x-aws-metric-namespace=Jitsi" &&
-      aws_lambda_function.this.environment[0].variables["OTEL_METRICS_EXPORTER"] == "awsemf" &&
+      aws_lambda_function.this.environment[0].variables["OTEL_EXPORTER_OTLP_LOGS_HEADERS"] == "x-aws-log-group=/ecs/jitsi-app,x-aws-log-stream=auth" &&
+      aws_lambda_function.this.environment[0].variables["OTEL_METRICS_EXPORTER"] == "none" &&
+      aws_lambda_function.this.environment[0].variables["METRIC_NAMESPACE"] == "Jitsi" &&
       aws_lambda_function.this.environment[0].variables["OTEL_PYTHON_DISTRO"] == "aws_distro" &&
     length(aws_lambda_function.this.layers) == 0 && !contains(keys(aws_lambda_function.this.environment[0].variables), "AWS_LAMBDA_EXEC_WRAPPER"))
-    error_message = "collector-less ADOT settings; without a layer no wrapper (it would not exist)"
+    error_message = "collector-less ADOT settings (metrics: EMF on stdout); without a layer no wrapper (it would not exist)"
   }
   assert {
     condition     = aws_cloudwatch_log_stream.auth.name == "auth" && aws_cloudwatch_log_stream.auth.log_group_name == "/ecs/jitsi-app"
-    error_message = "OTLP logs and EMF go to stream auth of the containers' log group"
+    error_message = "OTLP logs go to stream auth of the containers' log group"
   }
   assert {
     condition = (aws_cloudwatch_metric_alarm.errors.metric_name == "Errors" &&

@@ -17,10 +17,11 @@ locals {
   own_logs_arn  = "arn:${local.partition}:logs:${var.region}:${local.account_id}:log-group:/aws/lambda/${local.function_name}"
 
   # Collector-less ADOT (FACTS.md, aws-facts C2): traces to the X-Ray OTLP endpoint, logs to
-  # the CloudWatch Logs OTLP endpoint into the containers' group (stream auth), metrics as EMF
-  # (awsemf reads group, stream and namespace from the logs headers). Application Signals
-  # stays off: it would add its own metrics to the bill. The layer's wrapper
-  # (AWS_LAMBDA_EXEC_WRAPPER) is what loads the distro; without a layer these are inert.
+  # the CloudWatch Logs OTLP endpoint into the containers' group (stream auth). Metrics are EMF
+  # lines the function prints (TokensIssued, LoginsDenied): the OpenTelemetry SDK would
+  # lower-case their names and the awsemf exporter would add billed system.* metrics, so the
+  # metrics exporter is off. Application Signals stays off too (its own metrics cost). The
+  # layer's wrapper (AWS_LAMBDA_EXEC_WRAPPER) loads the distro; without a layer these are inert.
   adot_env = {
     OTEL_SERVICE_NAME                                = local.function_name
     OTEL_PYTHON_DISTRO                               = "aws_distro"
@@ -32,9 +33,9 @@ locals {
     OTEL_LOGS_EXPORTER                               = "otlp"
     OTEL_EXPORTER_OTLP_LOGS_PROTOCOL                 = "http/protobuf"
     OTEL_EXPORTER_OTLP_LOGS_ENDPOINT                 = "https://logs.${var.region}.amazonaws.com/v1/logs"
-    OTEL_EXPORTER_OTLP_LOGS_HEADERS                  = "x-aws-log-group=${var.log_group_name},x-aws-log-stream=${aws_cloudwatch_log_stream.auth.name},x-aws-metric-namespace=${var.metric_namespace}"
+    OTEL_EXPORTER_OTLP_LOGS_HEADERS                  = "x-aws-log-group=${var.log_group_name},x-aws-log-stream=${aws_cloudwatch_log_stream.auth.name}"
     OTEL_PYTHON_LOGGING_AUTO_INSTRUMENTATION_ENABLED = "true"
-    OTEL_METRICS_EXPORTER                            = "awsemf"
+    OTEL_METRICS_EXPORTER                            = "none"
   }
   # No secret here: the function reads the signing secret from SSM when it runs.
   app_env = {
@@ -43,6 +44,7 @@ locals {
     JWT_APP_ID           = var.jwt_app_id
     JWT_SECRET_PARAMETER = var.jwt_secret_parameter.name
     TOKEN_TTL_HOURS      = tostring(var.token_ttl_hours)
+    METRIC_NAMESPACE     = var.metric_namespace
   }
   environment = merge(
     local.app_env,
@@ -131,8 +133,8 @@ resource "aws_iam_role" "this" {
   tags               = var.tags
 }
 
-# Exactly what the function does: read one parameter, write its own logs, send spans to
-# X-Ray, and write OTLP logs and EMF metrics into one stream of the containers' group.
+# Exactly what the function does: read one parameter, write its own logs (EMF metrics too),
+# send spans to X-Ray, and write OTLP logs into one stream of the containers' group.
 data "aws_iam_policy_document" "this" {
   statement {
     sid       = "SigningSecret"
@@ -154,7 +156,7 @@ data "aws_iam_policy_document" "this" {
   }
 
   statement {
-    sid       = "OtlpLogsAndEmf"
+    sid       = "OtlpLogs"
     actions   = ["logs:PutLogEvents", "logs:DescribeLogStreams"]
     resources = [local.log_group_arn, "${local.log_group_arn}:log-stream:${aws_cloudwatch_log_stream.auth.name}"]
   }
@@ -174,7 +176,7 @@ resource "aws_cloudwatch_log_group" "this" {
   tags              = var.tags
 }
 
-# The OTLP logs endpoint and the EMF exporter write into an existing stream.
+# The OTLP logs endpoint writes into an existing stream only.
 resource "aws_cloudwatch_log_stream" "auth" {
   name           = "auth"
   log_group_name = var.log_group_name

@@ -54,7 +54,7 @@ output "callback_url" {
 }
 
 output "log_stream_name" {
-  description = "Stream of the containers' log group that receives the function's OTLP logs and EMF."
+  description = "Stream of the containers' log group that receives the function's OTLP logs."
   value       = aws_cloudwatch_log_stream.auth.name
 }
 

@@ -88,12 +88,12 @@ variable "adot_layer_arn" {
 }
 
 variable "log_group_name" {
-  description = "The containers' log group: the function's OTLP logs and EMF metrics go to its stream auth."
+  description = "The containers' log group: the function's OTLP logs go to its stream auth."
   type        = string
 }
 
 variable "metric_namespace" {
-  description = "CloudWatch namespace of TokensIssued and LoginsDenied."
+  description = "CloudWatch namespace of TokensIssued and LoginsDenied (EMF on the function's stdout)."
   type        = string
 }
 

@@ -7,5 +7,5 @@ form (page.py), mints a moderator token for the typed room (jitsi_ecs.tokens) an
 the meeting. Nothing runs at idle; package.py builds its zip without Docker.
 
 This package and jitsi_ecs.tokens run inside Lambda: they import only the standard library,
-PyJWT, cryptography, boto3 (in the runtime) and, when the ADOT layer is there, opentelemetry.
+PyJWT, cryptography and boto3 (in the runtime); the ADOT layer instruments them from outside.
 """

@@ -56,6 +56,7 @@ class Settings:
     jwt_app_id: str
     secret_parameter: str
     token_ttl: timedelta
+    metric_namespace: str = "Jitsi"
     issuer: str | None = None  # the IdP issuer the ALB names in the header, when known
     client_id: str | None = None
 
@@ -68,6 +69,7 @@ class Settings:
             jwt_app_id=env["JWT_APP_ID"],
             secret_parameter=env["JWT_SECRET_PARAMETER"],
             token_ttl=timedelta(hours=int(env.get("TOKEN_TTL_HOURS", "24"))),
+            metric_namespace=env.get("METRIC_NAMESPACE", "Jitsi"),
             issuer=env.get("IDP_ISSUER") or None,
             client_id=env.get("IDP_CLIENT_ID") or None,
         )
@@ -212,7 +214,7 @@ def app_from_env(env: Mapping[str, str] | None = None) -> App:
         settings,
         alb.AlbKeys(settings.region),
         SsmSecret(settings.region, settings.secret_parameter),
-        auth_metrics.default(),
+        auth_metrics.EmfMetrics(settings.metric_namespace),
     )
 
 

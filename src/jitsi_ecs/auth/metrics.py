@@ -1,18 +1,25 @@
-"""TokensIssued and LoginsDenied (by reason), through the OpenTelemetry metrics API.
+"""TokensIssued and LoginsDenied (by Reason) as EMF lines on stdout, Service = auth.
 
-Under the ADOT Python distro with OTEL_METRICS_EXPORTER=awsemf these become EMF in the log
-group and namespace of OTEL_EXPORTER_OTLP_LOGS_HEADERS (the stack: /ecs/jitsi-app, stream
-auth, namespace Jitsi), flushed by the layer's wrapper after every invocation. Without the
-layer (the emulator runs no code; unit tests) the API is absent or a no-op and counting costs
-nothing.
+Lambda sends stdout to the function's log group, where CloudWatch turns each EMF line into
+metrics (namespace METRIC_NAMESPACE, the stack's Jitsi): no exporter, no extra permission,
+and it works with or without the ADOT layer. Not through the OpenTelemetry metrics API: its
+Python SDK lower-cases instrument names (TokensIssued would become tokensissued), and the
+distro's awsemf exporter would also publish the runtime's system.* metrics, each billed as a
+custom metric. Traces and logs do go through ADOT (OTLP).
 """
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+import json
+import sys
+from collections.abc import Callable
+from typing import Protocol
+
+from jitsi_ecs.telemetry.emf import NAMESPACE, document
 
 TOKENS_ISSUED = "TokensIssued"
 LOGINS_DENIED = "LoginsDenied"
+SERVICE = "auth"
 
 
 class Metrics(Protocol):
@@ -21,33 +28,17 @@ class Metrics(Protocol):
     def login_denied(self, reason: str) -> None: ...
 
 
-class OtelMetrics:
-    def __init__(self, meter: Any) -> None:
-        self._issued = meter.create_counter(
-            TOKENS_ISSUED, unit="Count", description="meeting tokens issued at /auth/"
-        )
-        self._denied = meter.create_counter(
-            LOGINS_DENIED, unit="Count", description="requests refused at /auth/, by reason"
-        )
+class EmfMetrics:
+    def __init__(self, namespace: str = NAMESPACE, write: Callable[[str], object] | None = None):
+        self.namespace = namespace
+        self.write = write or (lambda line: print(line, file=sys.stdout, flush=True))
+
+    def _emit(self, name: str, dimensions: dict[str, str]) -> None:
+        doc = document(dimensions, {name: 1.0}, {name: "Count"}, namespace=self.namespace)
+        self.write(json.dumps(doc, separators=(",", ":")))
 
     def token_issued(self) -> None:
-        self._issued.add(1)
+        self._emit(TOKENS_ISSUED, {"Service": SERVICE})
 
     def login_denied(self, reason: str) -> None:
-        self._denied.add(1, {"reason": reason})
-
-
-class NoMetrics:
-    def token_issued(self) -> None:
-        return None
-
-    def login_denied(self, reason: str) -> None:
-        return None
-
-
-def default() -> Metrics:
-    try:
-        from opentelemetry import metrics
-    except ImportError:  # no ADOT layer: nothing to export to
-        return NoMetrics()
-    return OtelMetrics(metrics.get_meter("jitsi_ecs.auth"))
+        self._emit(LOGINS_DENIED, {"Service": SERVICE, "Reason": reason})

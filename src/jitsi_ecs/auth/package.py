@@ -1,6 +1,6 @@
 """Build the auth function's zip without Docker: `python -m jitsi_ecs.auth.package OUT.zip`.
 
-The zip holds our sources (jitsi_ecs.auth, jitsi_ecs.tokens, jitsi_ecs.errors) and the wheels
+The zip holds our sources (jitsi_ecs.auth, .tokens, .errors, .telemetry.emf) and the wheels
 of PyJWT and cryptography (with cffi and pycparser) for the Lambda runtime: Python 3.12 on
 x86_64 (manylinux2014). The wheels are pinned by version and hash, downloaded once with pip
 (`--platform ... --only-binary=:all:`: binary wheels for that platform, nothing built here) and
@@ -150,6 +150,9 @@ def sources() -> list[tuple[Path, str]]:
     files = [
         (root / name, f"jitsi_ecs/{name}") for name in ("__init__.py", "errors.py", "tokens.py")
     ]
+    # EMF documents, shared with the telemetry collector (standard library only).
+    for name in ("__init__.py", "emf.py"):
+        files.append((root / "telemetry" / name, f"jitsi_ecs/telemetry/{name}"))
     for path in sorted(package.glob("*.py")):
         if path.name != "package.py":  # the builder itself never runs in Lambda
             files.append((path, f"jitsi_ecs/auth/{path.name}"))

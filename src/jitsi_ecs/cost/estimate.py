@@ -330,6 +330,7 @@ def _telemetry_functions(view: PlanView) -> list[Planned]:
         f
         for f in view.of_type("aws_lambda_function")
         if "METRIC_NAMESPACE" in ((f.values.get("environment") or [{}])[0].get("variables") or {})
+        and f.values.get("handler") != AUTH_HANDLER
     ]
 
 
@@ -457,7 +458,8 @@ def functions(view: PlanView, usage: Usage, book: PriceBook) -> Iterator[Item]:
             "Auth metrics (EMF)",
             AUTH_METRICS,
             book["custom_metric_month"],
-            "TokensIssued, and LoginsDenied for one reason (each reason seen is one more)",
+            "TokensIssued, and LoginsDenied for one reason (each reason seen is one more); "
+            "EMF lines in the function's log group",
         )
 
 

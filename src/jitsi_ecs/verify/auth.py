@@ -289,7 +289,7 @@ def _target(ctx: VerifyContext, auth: AuthOutputs) -> Iterator[Check]:
 
 
 def adot_expected(ctx: VerifyContext, auth: AuthOutputs) -> dict[str, str | None]:
-    region, obs = ctx.config.region, ctx.config.observability
+    region = ctx.config.region
     wanted: dict[str, str | None] = {
         "OTEL_PYTHON_DISTRO": "aws_distro",
         "OTEL_PYTHON_CONFIGURATOR": "aws_configurator",
@@ -298,11 +298,10 @@ def adot_expected(ctx: VerifyContext, auth: AuthOutputs) -> dict[str, str | None
         "OTEL_LOGS_EXPORTER": "otlp",
         "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT": f"https://logs.{region}.amazonaws.com/v1/logs",
         "OTEL_EXPORTER_OTLP_LOGS_HEADERS": (
-            f"x-aws-log-group={ctx.outputs.log_group_name},"
-            f"x-aws-log-stream={auth.log_stream_name},"
-            f"x-aws-metric-namespace={obs.metric_namespace}"
+            f"x-aws-log-group={ctx.outputs.log_group_name},x-aws-log-stream={auth.log_stream_name}"
         ),
-        "OTEL_METRICS_EXPORTER": "awsemf",
+        # Metrics are EMF lines on stdout (auth/metrics.py), not the SDK's exporter.
+        "OTEL_METRICS_EXPORTER": "none",
         "OTEL_AWS_APPLICATION_SIGNALS_ENABLED": "false",
     }
     wanted["AWS_LAMBDA_EXEC_WRAPPER"] = "/opt/otel-instrument" if ctx.adot_lambda_layer else None
@@ -321,6 +320,7 @@ def _function(ctx: VerifyContext, auth: AuthOutputs) -> Iterator[Check]:
         "JWT_APP_ID": outputs.jwt_app_id,
         "JWT_SECRET_PARAMETER": outputs.jwt_secret_parameter_name,
         "TOKEN_TTL_HOURS": str(ctx.config.auth.token_ttl_hours),
+        "METRIC_NAMESPACE": ctx.config.observability.metric_namespace,
         "secrets_in_environment": [],
     }
     fn: Any = or_none(
@@ -351,6 +351,7 @@ def _function(ctx: VerifyContext, auth: AuthOutputs) -> Iterator[Check]:
                     "JWT_APP_ID",
                     "JWT_SECRET_PARAMETER",
                     "TOKEN_TTL_HOURS",
+                    "METRIC_NAMESPACE",
                 )
             },
             "secrets_in_environment": leaked,
@@ -363,8 +364,8 @@ def _function(ctx: VerifyContext, auth: AuthOutputs) -> Iterator[Check]:
         "auth.adot",
         {**wanted, "layers": [ctx.adot_lambda_layer] if ctx.adot_lambda_layer else []},
         {**{k: env.get(k) for k in wanted}, "layers": layers},
-        "collector-less ADOT: traces to X-Ray, logs and EMF to the auth stream; the layer is "
-        "the one the target supplies",
+        "collector-less ADOT: traces to X-Ray, logs to the auth stream (metrics: EMF on "
+        "stdout); the layer is the one the target supplies",
     )
 
 
@@ -447,5 +448,5 @@ def _log_stream(ctx: VerifyContext, auth: AuthOutputs) -> Iterator[Check]:
         "auth.log-stream",
         {"group": group, "stream": auth.log_stream_name},
         {"group": group, "stream": auth.log_stream_name if auth.log_stream_name in names else None},
-        "the OTLP logs endpoint and the EMF exporter write into an existing stream",
+        "the OTLP logs endpoint writes into an existing stream only",
     )
