@@ -156,6 +156,7 @@ module "auth" {
   jwt_app_id           = var.jitsi.jwt_app_id
   jwt_secret_parameter = module.jitsi.jwt_secret_parameter
   token_ttl_hours      = var.auth.token_ttl_hours
+  guests               = var.jitsi.guests
   package              = var.auth_package
   adot_layer_arn       = var.adot_lambda_layer_arn
   log_group_name       = module.observability.log_group_name

@@ -45,6 +45,7 @@ locals {
     JWT_SECRET_PARAMETER = var.jwt_secret_parameter.name
     TOKEN_TTL_HOURS      = tostring(var.token_ttl_hours)
     METRIC_NAMESPACE     = var.metric_namespace
+    GUESTS               = tostring(var.guests)
   }
   environment = merge(
     local.app_env,

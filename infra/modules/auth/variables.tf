@@ -66,6 +66,12 @@ variable "jwt_secret_parameter" {
   })
 }
 
+variable "guests" {
+  description = "jitsi.guests: whether the page tells members that people with the plain link join once they are in."
+  type        = bool
+  default     = true
+}
+
 variable "token_ttl_hours" {
   description = "How long a token from /auth/ stays valid."
   type        = number

@@ -57,6 +57,7 @@ class Settings:
     secret_parameter: str
     token_ttl: timedelta
     metric_namespace: str = "Jitsi"
+    guests: bool = True  # jitsi.guests: the page says how everyone else joins
     issuer: str | None = None  # the IdP issuer the ALB names in the header, when known
     client_id: str | None = None
 
@@ -70,6 +71,7 @@ class Settings:
             secret_parameter=env["JWT_SECRET_PARAMETER"],
             token_ttl=timedelta(hours=int(env.get("TOKEN_TTL_HOURS", "24"))),
             metric_namespace=env.get("METRIC_NAMESPACE", "Jitsi"),
+            guests=env.get("GUESTS", "true") == "true",
             issuer=env.get("IDP_ISSUER") or None,
             client_id=env.get("IDP_CLIENT_ID") or None,
         )
@@ -147,7 +149,8 @@ class App:
         except alb.IdentityError as exc:
             return self._deny(exc.reason, exc.detail, path)
         if method == "GET":
-            return self._html(200, page.form(identity.display_name, suggest_room()))
+            body = page.form(identity.display_name, suggest_room(), guests=self.settings.guests)
+            return self._html(200, body)
         origin = headers.get("origin")
         if origin is not None and origin.rstrip("/") != self.settings.public_url:
             # A form posted from another site with the member's cookie: refuse (CSRF).
@@ -158,7 +161,13 @@ class App:
     def _issue(self, identity: alb.Identity, room: str) -> dict[str, Any]:
         problem = tokens.room_problem(room)
         if problem is not None:
-            body = page.form(identity.display_name, suggest_room(), room=room, error=problem)
+            body = page.form(
+                identity.display_name,
+                suggest_room(),
+                room=room,
+                error=problem,
+                guests=self.settings.guests,
+            )
             return self._html(400, body)
         user = tokens.User(
             name=identity.display_name, email=identity.email, moderator=True, id=identity.sub
@@ -189,7 +198,9 @@ class App:
             "content-type": "text/html; charset=utf-8",
             "content-security-policy": page.content_security_policy(self.settings.public_url),
             "x-content-type-options": "nosniff",
-            "referrer-policy": "no-referrer",
+            # Not no-referrer: with it browsers send `Origin: null` on the form's POST, and the
+            # origin check below could not tell the page's own form from a forged one.
+            "referrer-policy": "same-origin",
         }
         if allow:
             headers["allow"] = allow

@@ -50,8 +50,19 @@ def _document(title: str, body: str) -> str:
     )
 
 
-def form(who: str, suggestion: str, room: str = "", error: str | None = None) -> str:
+def form(
+    who: str, suggestion: str, room: str = "", error: str | None = None, guests: bool = True
+) -> str:
     """The room form; with error, the typed room comes back with the reason announced."""
+    others = (
+        "people with the plain room link join once you are in"
+        if guests
+        else "everyone else needs a link of their own"
+    )
+    intro = (
+        f"<p>Signed in as <strong>{html.escape(who)}</strong>. You join as a moderator; "
+        f"{others}.</p>\n"
+    )
     invalid = ' aria-invalid="true"' if error else ""
     described = "room-error room-help" if error else "room-help"
     alert = (
@@ -60,8 +71,7 @@ def form(who: str, suggestion: str, room: str = "", error: str | None = None) ->
     return _document(
         "Start a meeting",
         f"<h1>Start a meeting</h1>\n"
-        f"<p>Signed in as <strong>{html.escape(who)}</strong>. You join as a moderator; "
-        "people with the plain room link join once you are in.</p>\n"
+        f"{intro}"
         f'<form method="post" action="/auth/">\n'
         f'<label for="room">Room name</label>\n'
         f'<input id="room" name="room" type="text" list="rooms" required maxlength="128" '

@@ -321,6 +321,7 @@ def _function(ctx: VerifyContext, auth: AuthOutputs) -> Iterator[Check]:
         "JWT_SECRET_PARAMETER": outputs.jwt_secret_parameter_name,
         "TOKEN_TTL_HOURS": str(ctx.config.auth.token_ttl_hours),
         "METRIC_NAMESPACE": ctx.config.observability.metric_namespace,
+        "GUESTS": "true" if ctx.config.jitsi.guests else "false",
         "secrets_in_environment": [],
     }
     fn: Any = or_none(
@@ -352,6 +353,7 @@ def _function(ctx: VerifyContext, auth: AuthOutputs) -> Iterator[Check]:
                     "JWT_SECRET_PARAMETER",
                     "TOKEN_TTL_HOURS",
                     "METRIC_NAMESPACE",
+                    "GUESTS",
                 )
             },
             "secrets_in_environment": leaked,

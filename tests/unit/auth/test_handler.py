@@ -3,6 +3,8 @@ meeting with a token that passes prosody's rules out; every untrusted header ref
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import logging
 import urllib.parse
 from typing import Any
@@ -13,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from jitsi_ecs.auth import alb, handler
 from jitsi_ecs.auth.handler import App
+from jitsi_ecs.auth.metrics import EmfMetrics
 from jitsi_ecs.tokens import ProsodyRules, Refused
 from tests.unit.auth.fake_alb import (
     APP_ID,
@@ -199,3 +202,29 @@ def test_lambda_entry_point_reads_its_settings_from_the_environment(
     monkeypatch.setattr(handler.SsmSecret, "__call__", lambda self: SECRET)
     response = handler.handler(fake.event("POST", room="standup"), None)
     assert response["statusCode"] == 303
+
+
+def test_the_page_says_how_everyone_else_joins(fake: FakeAlb) -> None:
+    with_guests = app(fake).handle(fake.event("GET"))["body"]
+    assert "people with the plain room link join once you are in" in with_guests
+    without = App(
+        dataclasses.replace(settings(alb_arn=fake.arn), guests=False),
+        fake.keys,
+        lambda: SECRET,
+        CountingMetrics(),
+    )
+    assert "everyone else needs a link of their own" in without.handle(fake.event("GET"))["body"]
+
+
+def test_emf_lines_name_the_metrics_exactly() -> None:
+    lines: list[str] = []
+    emf = EmfMetrics("Jitsi", lines.append)
+    emf.token_issued()
+    emf.login_denied("signer")
+    issued, denied = (json.loads(line) for line in lines)
+    assert issued["_aws"]["CloudWatchMetrics"][0]["Metrics"] == [
+        {"Name": "TokensIssued", "Unit": "Count"}
+    ]
+    assert issued["TokensIssued"] == 1 and issued["Service"] == "auth"
+    assert denied["_aws"]["CloudWatchMetrics"][0]["Dimensions"] == [["Service", "Reason"]]
+    assert denied["Reason"] == "signer" and denied["LoginsDenied"] == 1
