@@ -63,8 +63,14 @@ def hand(config: Config) -> float:
     )
     egress = max(0.0, egress_gb - 100) * EGRESS
     telemetry = (10 * j.jvb.desired_count + 21) * METRIC if config.telemetry.enabled else 0.0
-    # 10 alarms, 1 dashboard, 43,800 Lambda runs of 1 s at 128 MB: all within the free tiers
-    return fargate + ips + alb + insights + logs + egress + telemetry
+    # Alarms: 7 for the stack, 3 for telemetry, 1 for /auth/; the first 10 are free.
+    alarms = 7 + (3 if config.telemetry.enabled else 0) + (1 if config.auth.enabled else 0)
+    alarm_cost = max(0, alarms - 10) * 0.10
+    # /auth/: TokensIssued + LoginsDenied (one reason) as custom metrics; its Lambda runs
+    # (health checks every 5 min from 2 ALB nodes, 2 per meeting) and Cognito's few monthly
+    # active users stay inside the free tiers, as do telemetry's 43,800 runs and 1 dashboard.
+    auth = 2 * METRIC if config.auth.enabled else 0.0
+    return fargate + ips + alb + insights + logs + egress + telemetry + alarm_cost + auth
 
 
 def replan(name: str) -> None:
