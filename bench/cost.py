@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
 import tempfile
 import tomllib
@@ -74,28 +72,23 @@ def hand(config: Config) -> float:
 
 
 def replan(name: str) -> None:
+    """Plan the config on a fresh local emulator, save the plan JSON, stop the emulator.
+
+    In-process through the Stack, as `jitsi-ecs plan` does (which keeps no plan file)."""
+    from jitsi_ecs.emulator import manager
+    from jitsi_ecs.stack import Stack
+    from jitsi_ecs.targets import for_name
+    from jitsi_ecs.workspace import Workspace
+
+    config = parse_config(tomllib.loads((HERE / "configs" / f"{name}.toml").read_text()))
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ}
-        config = HERE / "configs" / f"{name}.toml"
-        run = lambda *a: subprocess.run(
-            ["jitsi-ecs", *a, "--config", str(config)],
-            cwd=tmp,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        )  # noqa: E731
-        run("plan")
-        show = subprocess.run(
-            ["terraform", "show", "-json", "jitsi-ecs.tfplan"],
-            check=True,
-            text=True,
-            capture_output=True,
-            cwd=Path(tmp) / ".jitsi-ecs" / "local" / "stack",
-            env=env,
-        )
-        (HERE / "plans" / f"{name}.json").write_text(show.stdout)
-        subprocess.run(["jitsi-ecs", "down"], cwd=tmp, env=env, capture_output=True)
+        workspace = Workspace.for_target("local", Path(tmp))
+        try:
+            stack = Stack.open(config, for_name("local", workspace=workspace), "bench").prepare()
+            plan = stack.terraform.plan()
+            (HERE / "plans" / f"{name}.json").write_text(json.dumps(plan.json))
+        finally:
+            manager.stop(workspace)
 
 
 def main() -> int:
