@@ -63,15 +63,22 @@ def test_ctrl_c_forwards_one_interrupt_and_waits_for_terraform(
 ) -> None:
     # Terraform on SIGINT finishes the calls in flight and writes its state; the fake does the
     # equivalent (prints, then exits) so the test sees that the runner waited for it.
+    ready = tmp_path / "trap-set"
     _fake_terraform(
         tmp_path,
         "trap 'echo state-saved-cleanly; exit 1' INT\n"
+        f"touch {ready}\n"
         "echo applying\nsleep 30 >/dev/null 2>&1 & wait\n",
         monkeypatch,
     )
     tf = Terraform(tmp_path, {}, tmp_path / "apply.log")
 
     def ctrl_c(signum: int, frame: object) -> None:
+        # Press Ctrl-C only once the fake has set its trap: on a busy machine the child can
+        # take over a second to start, and an interrupt before exec is lost.
+        if not ready.exists():
+            signal.setitimer(signal.ITIMER_REAL, 0.2)
+            return
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGALRM, ctrl_c)
