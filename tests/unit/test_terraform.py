@@ -67,7 +67,9 @@ def test_ctrl_c_forwards_one_interrupt_and_waits_for_terraform(
     _fake_terraform(
         tmp_path,
         "trap 'echo state-saved-cleanly; exit 1' INT\n"
-        f"touch {ready}\n"
+        # A builtin, not touch: an interrupt that lands while bash waits for a foreground
+        # child that then exits normally is dropped (bash's wait-and-cooperative-exit).
+        f": > {ready}\n"
         "echo applying\nsleep 30 >/dev/null 2>&1 & wait\n",
         monkeypatch,
     )
