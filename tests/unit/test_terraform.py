@@ -63,26 +63,20 @@ def test_ctrl_c_forwards_one_interrupt_and_waits_for_terraform(
 ) -> None:
     # Terraform on SIGINT finishes the calls in flight and writes its state; the fake does the
     # equivalent (prints, then exits) so the test sees that the runner waited for it.
-    ready = tmp_path / "trap-set"
     _fake_terraform(
         tmp_path,
         "trap 'echo state-saved-cleanly; exit 1' INT\n"
-        # A builtin, not touch: an interrupt that lands while bash waits for a foreground
-        # child that then exits normally is dropped (bash's wait-and-cooperative-exit).
-        f": > {ready}\n"
         "echo applying\nsleep 30 >/dev/null 2>&1 & wait\n",
         monkeypatch,
     )
     tf = Terraform(tmp_path, {}, tmp_path / "apply.log")
 
     def ctrl_c(signum: int, frame: object) -> None:
-        # Press Ctrl-C only once the fake has set its trap: on a busy machine the child can
-        # take over a second to start, and an interrupt before exec is lost.
-        if not ready.exists():
-            signal.setitimer(signal.ITIMER_REAL, 0.2)
-            return
         raise KeyboardInterrupt
 
+    # A shell starts a background job with SIGINT ignored, children inherit that, and bash
+    # cannot trap a signal ignored on entry: give the fake terraform SIGINT as a terminal would.
+    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
     previous = signal.signal(signal.SIGALRM, ctrl_c)
     signal.setitimer(signal.ITIMER_REAL, 1.0)
     try:
@@ -91,6 +85,7 @@ def test_ctrl_c_forwards_one_interrupt_and_waits_for_terraform(
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        signal.signal(signal.SIGINT, previous_int)
     assert info.value.exit_code == EXIT_INTERRUPTED
     assert "stopped cleanly and saved its state" in info.value.message
     assert "Run the same command again to resume" in (info.value.hint or "")
