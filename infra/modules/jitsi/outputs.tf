@@ -89,3 +89,8 @@ output "jicofo_url" {
   description = "jicofo's REST API inside the VPC."
   value       = "http://xmpp.${aws_service_discovery_private_dns_namespace.this.name}:8888"
 }
+
+output "jwt_secret_parameter" {
+  description = "SSM parameter (name and ARN) holding JWT_APP_SECRET; null when auth_type = none."
+  value       = var.auth_type == "jwt" ? { name = aws_ssm_parameter.secret["JWT_APP_SECRET"].name, arn = aws_ssm_parameter.secret["JWT_APP_SECRET"].arn } : null
+}

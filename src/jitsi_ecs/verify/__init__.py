@@ -10,6 +10,7 @@ import botocore.exceptions
 from jitsi_ecs.errors import JitsiEcsError
 from jitsi_ecs.verify import (
     alerting,
+    auth,
     ecs,
     edge,
     observability,
@@ -27,6 +28,7 @@ GROUPS: dict[str, Callable[[VerifyContext], Iterator[Check]]] = {
     "alerting": alerting.checks,
     "observability": observability.checks,
     "telemetry": telemetry.checks,
+    "auth": auth.checks,
 }
 STATUSES = ("pass", "fail", "skip")
 

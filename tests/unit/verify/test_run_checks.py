@@ -21,6 +21,7 @@ PREFIXES = {
     "observability": {"logs", "dashboard"},
     "telemetry": {"telemetry"},
     "security": {"security"},
+    "auth": {"auth"},
 }
 
 
@@ -43,8 +44,10 @@ def test_every_group_runs_and_the_deployment_passes(d: Deployed) -> None:
     # One check per requirement: a handful per group at least, never an empty group.
     per_group = Counter(i.split(".")[0] for i in checks)
     # compact: shard 6, jvb 7 (autoscaling), api 6 and the services group's 3; shard's four
-    # containers, jvb's one and api's one, each 3 and secrets; 5 + 3 telemetry + 3 of api.
-    assert per_group["service"] == 22 and per_group["task"] == 21 and per_group["alarm"] == 11
+    # containers, jvb's one and api's one, each 3 and secrets; 5 + 3 telemetry + 3 of api
+    # + /auth/'s errors; guests, token settings and the eight of the /auth/ page.
+    assert per_group["service"] == 22 and per_group["task"] == 21 and per_group["alarm"] == 12
+    assert per_group["auth"] == 10
 
     # The JSON report of a real run: exactly the documented shape, drift included.
     d.aws.logs.put_retention_policy(
@@ -68,8 +71,14 @@ def test_an_api_error_fails_its_group_and_the_others_still_run(d: Deployed) -> N
     assert (api.status, api.expected, api.observed) == ("fail", "AWS API answers", None)
     assert api.detail.startswith("LoadBalancerNotFoundException: ")
     # The services group reads the ALB's security groups (who may reach an operator service);
-    # the security group finds no load balancer to read protection and logs from.
-    assert failed(checks) == {"edge.api", "services.api", "security.alb-deletion-protection"}
+    # the security group finds no load balancer to read protection and logs from; the /auth/
+    # function trusts identities signed by the ALB it was made for, not the one named now.
+    assert failed(checks) == {
+        "edge.api",
+        "services.api",
+        "security.alb-deletion-protection",
+        "auth.function",
+    }
     assert checks["services.api"].detail.startswith("LoadBalancerNotFoundException: ")
     assert not [i for i in checks if i.startswith(("edge.", "tg.")) and i != "edge.api"]
     assert _prefixes(checks) >= PREFIXES["ecs"] | PREFIXES["alerting"] | PREFIXES["telemetry"]
@@ -86,8 +95,10 @@ def test_an_api_error_fails_its_group_and_the_others_still_run(d: Deployed) -> N
         "telemetry.schedule",
         "telemetry.api",
     }
-    assert failed(checks) == {"ecs.api", "services.api", "telemetry.api"}
+    # auth reads web's and prosody's task definitions first (guests, token settings).
+    assert failed(checks) == {"ecs.api", "services.api", "telemetry.api", "auth.api"}
     assert checks["services.api"].detail.startswith("describe the ECS services of cluster nope")
+    assert checks["auth.api"].detail.startswith("describe the ECS services of cluster nope")
     assert checks["edge.https-listener"].status == "pass"
 
 
