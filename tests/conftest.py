@@ -59,3 +59,24 @@ def terraform_bin() -> str:
     if not found:  # fail loudly: a skipped infra test would hide a broken stack
         pytest.fail("terraform is not on PATH; the infra and integration tests need it")
     return found
+
+
+# The longest tests, started first: with pytest-xdist's load scheduling each worker takes one
+# of them before the short ones, which then fill the time the emulator tests spend waiting on
+# the AWS provider's fixed delays. Wall time is the longest chain, not the sum.
+LONGEST_FIRST = (
+    "tests/integration/test_cli_flow.py",
+    "tests/integration/test_services_flow.py",
+    "tests/infra/test_terraform_modules.py::test_terraform_test_suite_passes",
+    "tests/integration/test_infra_emulator.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        for i, prefix in enumerate(LONGEST_FIRST):
+            if item.nodeid.startswith(prefix):
+                return i
+        return len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: everything else keeps its order

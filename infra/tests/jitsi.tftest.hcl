@@ -247,6 +247,56 @@ run "jvb_media_path" {
   }
 }
 
+run "egress_narrowed_per_group" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  assert {
+    condition     = alltrue([for r in aws_vpc_security_group_egress_rule.this : r.ip_protocol != "-1"])
+    error_message = "no Jitsi group sends every protocol everywhere"
+  }
+  assert {
+    condition     = alltrue([for r in aws_vpc_security_group_egress_rule.this : r.from_port == 443 && r.to_port == 443 if r.ip_protocol == "tcp" && r.cidr_ipv4 == "0.0.0.0/0"])
+    error_message = "TCP to the internet is HTTPS only"
+  }
+  assert {
+    condition     = aws_vpc_security_group_egress_rule.this["jvb_xmpp"].referenced_security_group_id == aws_security_group.xmpp.id && aws_vpc_security_group_egress_rule.this["jvb_xmpp"].from_port == 5222 && aws_vpc_security_group_egress_rule.this["web_xmpp"].referenced_security_group_id == aws_security_group.xmpp.id && aws_vpc_security_group_egress_rule.this["web_xmpp"].from_port == 5280
+    error_message = "bridges reach prosody on 5222 and web on 5280, to the signaling group only"
+  }
+  assert {
+    condition     = length([for r in aws_vpc_security_group_egress_rule.this : r if r.ip_protocol == "udp" && r.security_group_id != aws_security_group.jvb.id]) == 0
+    error_message = "only bridges send UDP (media, STUN, relays)"
+  }
+}
+
+run "task_role_trust_scoped" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  override_data {
+    target = data.aws_iam_policy_document.task_assume
+    values = { json = "{\"Statement\":[{\"Sid\":\"scoped\"}]}" }
+  }
+
+  assert {
+    condition     = aws_iam_role.task.assume_role_policy == data.aws_iam_policy_document.task_assume.json && aws_iam_role.execution.assume_role_policy == data.aws_iam_policy_document.ecs_tasks_assume.json
+    error_message = "the task role trusts ECS tasks of this account only; the execution role keeps the plain trust"
+  }
+  assert {
+    condition = toset([for c in data.aws_iam_policy_document.task_assume.statement[0].condition : "${c.test} ${c.variable} ${join(",", c.values)}"]) == toset([
+      "ArnLike aws:SourceArn arn:aws:ecs:us-west-2:123456789012:*",
+      "StringEquals aws:SourceAccount 123456789012",
+    ])
+    error_message = "aws:SourceArn (this account's ECS in this region) and aws:SourceAccount"
+  }
+}
+
 run "logs_per_container_and_adot_wiring" {
   command = apply
 

@@ -81,6 +81,28 @@ run "deployment_safety_nets" {
   }
 }
 
+run "task_role_trust_scoped" {
+  command = apply
+
+  module {
+    source = "./modules/service"
+  }
+
+  override_data {
+    target = data.aws_iam_policy_document.task_assume
+    values = { json = "{\"Statement\":[{\"Sid\":\"scoped\"}]}" }
+  }
+
+  assert {
+    condition     = aws_iam_role.task.assume_role_policy == data.aws_iam_policy_document.task_assume.json
+    error_message = "the operator service's task role trusts ECS tasks of this account only"
+  }
+  assert {
+    condition     = toset([for c in data.aws_iam_policy_document.task_assume.statement[0].condition : c.variable]) == toset(["aws:SourceArn", "aws:SourceAccount"])
+    error_message = "aws:SourceArn and aws:SourceAccount"
+  }
+}
+
 run "routing_and_target_group" {
   command = apply
 

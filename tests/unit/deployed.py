@@ -265,6 +265,35 @@ def group(d: Deployed, role: str) -> str:
     return d.ids[key]
 
 
+# Module jitsi's local.egress: (protocol, from, to, peer role or None for the internet).
+JITSI_EGRESS: dict[str, list[tuple[str, int, int, str | None]]] = {
+    "web": [("tcp", 443, 443, None), ("tcp", 5280, 5280, "xmpp")],
+    "xmpp": [("tcp", 443, 443, None)],
+    "jvb": [("tcp", 443, 443, None), ("tcp", 5222, 5222, "xmpp"), ("udp", 0, 65535, None)],
+}
+
+
+def narrow_egress(d: Deployed, role: str, rules: list[tuple[str, int, int, str | None]]) -> None:
+    """Replace a group's default allow-all egress (the provider revokes it on create)."""
+    ec2, gid = d.aws.ec2, group(d, role)
+    everything = {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}
+    ec2.revoke_security_group_egress(GroupId=gid, IpPermissions=[everything])
+    permissions: list[Any] = [
+        {
+            "IpProtocol": protocol,
+            "FromPort": low,
+            "ToPort": high,
+            **(
+                {"UserIdGroupPairs": [{"GroupId": group(d, peer)}]}
+                if peer
+                else {"IpRanges": [{"CidrIp": "0.0.0.0/0"}]}
+            ),
+        }
+        for protocol, low, high, peer in rules
+    ]
+    ec2.authorize_security_group_egress(GroupId=gid, IpPermissions=permissions)
+
+
 def subnets(d: Deployed) -> list[str]:
     return d.ids["subnets"].split(",")
 
@@ -447,6 +476,8 @@ def containers(d: Deployed, service: str) -> list[dict[str, Any]]:
 
 def register(d: Deployed, service: str, defs: list[dict[str, Any]]) -> str:
     role = {"executionRoleArn": d.ids[f"role-{service}"]} if f"role-{service}" in d.ids else {}
+    if service not in d.config.services:
+        role["taskRoleArn"] = task_role(d, service)
     return str(
         d.aws.ecs.register_task_definition(
             family=f"{NAME}-{service}",
@@ -570,6 +601,8 @@ def network_configuration(d: Deployed, service: str) -> dict[str, Any]:
         ingress(d, "xmpp", 5280, source=group(d, "web"))
         ingress(d, "xmpp", 5222, source=group(d, "jvb"))
         ingress(d, "jvb", d.config.jitsi.jvb.udp_port, cidr="0.0.0.0/0", protocol="udp")
+        for role, rules in JITSI_EGRESS.items():
+            narrow_egress(d, role, rules)
     if service in d.config.services:
         roles = [service]
         if f"sg-{service}" not in d.ids:
@@ -746,7 +779,24 @@ def alarm(d: Deployed, kind: str, **override: Any) -> None:
     d.aws.cloudwatch.put_metric_alarm(**{**common, **shape, **override})
 
 
-def assume_policy(principal: str) -> str:
+def task_role(d: Deployed, service: str) -> str:
+    """A Jitsi service's task role, which only this account's ECS tasks may assume."""
+    key = f"task-role-{service}"
+    if key not in d.ids:
+        d.ids[key] = d.aws.iam.create_role(
+            RoleName=f"{NAME}-{service}-task",
+            AssumeRolePolicyDocument=assume_policy(
+                "ecs-tasks.amazonaws.com",
+                {
+                    "ArnLike": {"aws:SourceArn": f"arn:aws:ecs:{REGION}:{ACCOUNT}:*"},
+                    "StringEquals": {"aws:SourceAccount": ACCOUNT},
+                },
+            ),
+        )["Role"]["Arn"]
+    return d.ids[key]
+
+
+def assume_policy(principal: str, condition: dict[str, Any] | None = None) -> str:
     return json.dumps(
         {
             "Version": "2012-10-17",
@@ -755,6 +805,7 @@ def assume_policy(principal: str) -> str:
                     "Effect": "Allow",
                     "Principal": {"Service": principal},
                     "Action": "sts:AssumeRole",
+                    **({"Condition": condition} if condition else {}),
                 }
             ],
         }

@@ -156,6 +156,9 @@ resource "aws_ssm_parameter" "secret" {
 }
 
 # ---------------------------------------------------------------- IAM
+# The execution role (the ECS agent pulls images, reads secrets, writes logs). AWS documents
+# the confused-deputy conditions for task roles only; a wrong guess here stops every task
+# from starting, so this one stays unconditioned until a real account shows ECS sends them.
 data "aws_iam_policy_document" "ecs_tasks_assume" {
   statement {
     actions = ["sts:AssumeRole"]
@@ -165,6 +168,32 @@ data "aws_iam_policy_document" "ecs_tasks_assume" {
     }
   }
 }
+
+# The task role (what the containers themselves may call): only ECS tasks of this account and
+# region may take it (ECS developer guide, "Amazon ECS task IAM role").
+data "aws_iam_policy_document" "task_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["ecs-tasks.amazonaws.com"]
+    }
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = ["arn:${data.aws_partition.current.partition}:ecs:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:*"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+  }
+}
+
+data "aws_region" "current" {}
+
+data "aws_caller_identity" "current" {}
 
 resource "aws_iam_role" "execution" {
   name               = "${var.name}-execution"
@@ -195,7 +224,7 @@ resource "aws_iam_role_policy" "read_secrets" {
 
 resource "aws_iam_role" "task" {
   name               = "${var.name}-task"
-  assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
+  assume_role_policy = data.aws_iam_policy_document.task_assume.json
   tags               = var.tags
 }
 
@@ -268,15 +297,33 @@ resource "aws_vpc_security_group_ingress_rule" "media" {
   cidr_ipv4         = "0.0.0.0/0"
 }
 
-# Outbound to anywhere: image pulls, SSM, CloudWatch, STUN and media all leave through the
-# internet gateway (no NAT, no VPC endpoints: both cost more than this stack).
-resource "aws_vpc_security_group_egress_rule" "all" {
-  for_each = { web = aws_security_group.web.id, xmpp = aws_security_group.xmpp.id, jvb = aws_security_group.jvb.id }
+# Outbound, per group, only what its containers need. No NAT and no VPC endpoints (both cost
+# more than this stack): image pulls, SSM, CloudWatch and ECS leave over HTTPS through the
+# internet gateway. DNS, the task metadata endpoint and time sync are not filtered by security
+# groups. A compact task holds all three groups, so it gets the union.
+locals {
+  egress = {
+    web_https  = { group = "web", protocol = "tcp", from = 443, to = 443, peer = null, what = "HTTPS: image pulls, AWS APIs" }
+    web_xmpp   = { group = "web", protocol = "tcp", from = 5280, to = 5280, peer = "xmpp", what = "BOSH and XMPP websocket to prosody" }
+    xmpp_https = { group = "xmpp", protocol = "tcp", from = 443, to = 443, peer = null, what = "HTTPS: image pulls, AWS APIs" }
+    jvb_https  = { group = "jvb", protocol = "tcp", from = 443, to = 443, peer = null, what = "HTTPS: image pulls, AWS APIs, STUN over TCP" }
+    jvb_xmpp   = { group = "jvb", protocol = "tcp", from = 5222, to = 5222, peer = "xmpp", what = "XMPP to prosody (the brewery)" }
+    # Media to each participant's own port, STUN, and relays between bridges: UDP, any port.
+    jvb_media = { group = "jvb", protocol = "udp", from = 0, to = 65535, peer = null, what = "WebRTC media, STUN and relays (UDP)" }
+  }
+  group_id = { web = aws_security_group.web.id, xmpp = aws_security_group.xmpp.id, jvb = aws_security_group.jvb.id }
+}
 
-  security_group_id = each.value
-  description       = "Outbound to the internet (images, AWS APIs, STUN, media)"
-  ip_protocol       = "-1"
-  cidr_ipv4         = "0.0.0.0/0"
+resource "aws_vpc_security_group_egress_rule" "this" {
+  for_each = local.egress
+
+  security_group_id            = local.group_id[each.value.group]
+  description                  = each.value.what
+  ip_protocol                  = each.value.protocol
+  from_port                    = each.value.from
+  to_port                      = each.value.to
+  cidr_ipv4                    = each.value.peer == null ? "0.0.0.0/0" : null
+  referenced_security_group_id = each.value.peer == null ? null : local.group_id[each.value.peer]
 }
 
 # ---------------------------------------------------------------- service discovery

@@ -71,6 +71,9 @@ resource "aws_ssm_parameter" "secret" {
 }
 
 # ---------------------------------------------------------------- IAM
+# The execution role (the ECS agent pulls images, reads secrets, writes logs). AWS documents
+# the confused-deputy conditions for task roles only; a wrong guess here stops every task
+# from starting, so this one stays unconditioned until a real account shows ECS sends them.
 data "aws_iam_policy_document" "ecs_tasks_assume" {
   statement {
     actions = ["sts:AssumeRole"]
@@ -80,6 +83,32 @@ data "aws_iam_policy_document" "ecs_tasks_assume" {
     }
   }
 }
+
+# The task role (what the containers themselves may call): only ECS tasks of this account and
+# region may take it (ECS developer guide, "Amazon ECS task IAM role").
+data "aws_iam_policy_document" "task_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["ecs-tasks.amazonaws.com"]
+    }
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = ["arn:${data.aws_partition.current.partition}:ecs:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:*"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+  }
+}
+
+data "aws_region" "current" {}
+
+data "aws_caller_identity" "current" {}
 
 # Its own execution role: it may read this service's parameters and nothing else.
 resource "aws_iam_role" "execution" {
@@ -114,7 +143,7 @@ resource "aws_iam_role_policy" "read_secrets" {
 # The app's own role: empty but for ADOT export; attach what the app needs to task_role_arn.
 resource "aws_iam_role" "task" {
   name               = "${local.full_name}-task"
-  assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
+  assume_role_policy = data.aws_iam_policy_document.task_assume.json
   tags               = var.tags
 }
 

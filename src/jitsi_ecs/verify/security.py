@@ -1,12 +1,16 @@
 """What the security review asked for, as it stands on the account: the ALB's response
-headers, its deletion protection and request logs, and the VPC's flow logs."""
+headers, its deletion protection and request logs, the VPC's flow logs, and what each Jitsi
+task may send out and who may assume its role."""
 
 from __future__ import annotations
 
 import json
+import urllib.parse
 from collections.abc import Iterator
+from typing import Any
 
 from jitsi_ecs.aws import calling
+from jitsi_ecs.verify.alerting import scoped
 from jitsi_ecs.verify.result import Check, VerifyContext, compare, missing
 
 HSTS = "routing.http.response.strict_transport_security.header_value"
@@ -23,6 +27,7 @@ def checks(ctx: VerifyContext) -> Iterator[Check]:
     yield from _headers(ctx)
     yield from _load_balancer(ctx)
     yield from _flow_logs(ctx)
+    yield from _tasks(ctx)
 
 
 def _headers(ctx: VerifyContext) -> Iterator[Check]:
@@ -123,3 +128,79 @@ def _flow_logs(ctx: VerifyContext) -> Iterator[Check]:
         bool(to_bucket),
         "network.flow_logs: every flow of the VPC to the stack's log bucket",
     )
+
+
+def egress_summary(permissions: list[Any]) -> dict[str, Any]:
+    """What a set of egress permissions lets out: any rule for every protocol, and the TCP
+    ports open to the whole internet."""
+    everywhere = {"0.0.0.0/0", "::/0"}
+    open_tcp = set()
+    for p in permissions:
+        cidrs = {r.get("CidrIp") for r in p.get("IpRanges", [])} | {
+            r.get("CidrIpv6") for r in p.get("Ipv6Ranges", [])
+        }
+        if p.get("IpProtocol") == "tcp" and cidrs & everywhere:
+            ports = (p.get("FromPort"), p.get("ToPort"))
+            open_tcp.add(str(ports[0]) if ports[0] == ports[1] else f"{ports[0]}-{ports[1]}")
+    return {
+        "all_protocols": any(p.get("IpProtocol") == "-1" for p in permissions),
+        "tcp_to_internet": sorted(open_tcp),
+    }
+
+
+def _tasks(ctx: VerifyContext) -> Iterator[Check]:
+    """Per Jitsi service: egress narrowed (HTTPS out, the rest to the other groups or UDP for
+    media) and a task role only ECS tasks of this account may assume. Operator services are
+    the operator's images: their egress stays open (services group)."""
+    outputs = ctx.outputs
+    keys = [k for k in outputs.service_names if k not in ctx.config.services]
+    for key in keys:
+        service = ctx.aws.service(outputs.cluster_name, outputs.service_names[key])
+        if service is None:
+            continue  # the ecs group fails service.<key> already
+        vpc = service.get("networkConfiguration", {}).get("awsvpcConfiguration", {})
+        groups = list(vpc.get("securityGroups", []))
+        permissions: list[Any] = []
+        if groups:
+            with calling(f"describe the security groups of service {key}"):
+                found = ctx.aws.ec2.describe_security_groups(GroupIds=groups)["SecurityGroups"]
+            permissions = [p for g in found for p in g.get("IpPermissionsEgress", [])]
+        yield compare(
+            f"security.egress.{key}",
+            {"all_protocols": False, "tcp_to_internet": ["443"]},
+            egress_summary(permissions),
+            "HTTPS out for images and AWS APIs; XMPP to the signaling group; UDP for media",
+        )
+        role = ctx.aws.task_definition(service["taskDefinition"]).get("taskRoleArn")
+        yield _trust(ctx, f"security.trust.{key}", role)
+
+
+def _trust(ctx: VerifyContext, check_id: str, role_arn: str | None) -> Check:
+    if not role_arn:  # the containers get no AWS credentials at all: nothing to assume
+        return compare(check_id, None, None, "no task role")
+    name = role_arn.rsplit("/", 1)[-1]
+    with calling(f"read the trust policy of role {name}"):
+        document: Any = ctx.aws.iam.get_role(RoleName=name)["Role"]["AssumeRolePolicyDocument"]
+    if isinstance(document, str):  # URL-encoded JSON on some SDK paths
+        document = json.loads(urllib.parse.unquote(document))
+    statements = [
+        s
+        for s in document.get("Statement", [])
+        if s.get("Effect") == "Allow" and "ecs-tasks.amazonaws.com" in _services(s)
+    ]
+    return compare(
+        check_id,
+        {"role": name, "ecs_tasks_only_for_this_account": True},
+        {
+            "role": name,
+            "ecs_tasks_only_for_this_account": bool(statements)
+            and all(scoped(s) for s in statements),
+        },
+        "aws:SourceAccount / aws:SourceArn: no other account's task can take this role",
+    )
+
+
+def _services(statement: dict[str, Any]) -> list[str]:
+    principal = statement.get("Principal", {})
+    services = principal.get("Service", []) if isinstance(principal, dict) else []
+    return [services] if isinstance(services, str) else list(services)

@@ -95,10 +95,18 @@ def test_an_api_error_fails_its_group_and_the_others_still_run(d: Deployed) -> N
         "telemetry.schedule",
         "telemetry.api",
     }
+    # security reads each Jitsi task's groups and role last: its ALB checks before stand;
     # auth reads web's and prosody's task definitions first (guests, token settings).
-    assert failed(checks) == {"ecs.api", "services.api", "telemetry.api", "auth.api"}
+    assert failed(checks) == {
+        "ecs.api",
+        "services.api",
+        "telemetry.api",
+        "security.api",
+        "auth.api",
+    }
     assert checks["services.api"].detail.startswith("describe the ECS services of cluster nope")
     assert checks["auth.api"].detail.startswith("describe the ECS services of cluster nope")
+    assert checks["security.hsts"].status == "pass"
     assert checks["edge.https-listener"].status == "pass"
 
 

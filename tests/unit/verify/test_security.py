@@ -10,7 +10,7 @@ import pytest
 from jitsi_ecs.config import Config
 from jitsi_ecs.errors import AwsError
 from jitsi_ecs.verify import security
-from tests.unit.deployed import CONFIG, REGION, Deployed, by_id, failed
+from tests.unit.deployed import CONFIG, NAME, REGION, Deployed, assume_policy, by_id, ecs, failed
 from tests.unit.deployed import edge as build
 
 BUCKET = "jitsi-logs-123456789012-us-west-2"
@@ -34,7 +34,7 @@ TLS_ONLY = {
 
 @pytest.fixture
 def d(deployed: Deployed) -> Deployed:
-    return build(deployed)
+    return ecs(build(deployed))
 
 
 def _checks(d: Deployed, config: Config | None = None, **outputs: object) -> dict:
@@ -75,7 +75,7 @@ def _log_everything(d: Deployed) -> None:
 
 def test_the_default_edge_passes(d: Deployed) -> None:
     checks = _checks(d)
-    assert set(checks) == {
+    assert {i for i in checks if not i.startswith(("security.egress.", "security.trust."))} == {
         "security.hsts",
         "security.response-headers",
         "security.alb-deletion-protection",
@@ -156,3 +156,60 @@ def test_a_deleted_load_balancer_is_an_api_error_naming_what_was_read(d: Deploye
     d.aws.elbv2.delete_load_balancer(LoadBalancerArn=d.outputs["alb_arn"])
     with pytest.raises(AwsError, match=r"describe the attributes of listener .*ListenerNotFound"):
         _checks(d)
+
+
+# ---------------------------------------------------------------- what the tasks may do
+
+
+def test_jitsi_tasks_send_https_out_and_trust_only_this_account(d: Deployed) -> None:
+    checks = _checks(d)
+    jitsi = [k for k in d.services if k not in CONFIG.services]
+    assert {f"security.egress.{k}" for k in jitsi} | {f"security.trust.{k}" for k in jitsi} <= set(
+        checks
+    )
+    assert "security.egress.api" not in checks  # the operator's own image: its own rules
+    assert failed(checks) == set()
+    assert checks["security.egress.shard"].observed == {
+        "all_protocols": False,
+        "tcp_to_internet": ["443"],
+    }
+
+
+def test_egress_opened_again_fails_that_service(d: Deployed) -> None:
+    d.aws.ec2.authorize_security_group_egress(
+        GroupId=d.ids["sg-xmpp"],
+        IpPermissions=[{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}],
+    )
+    checks = _checks(d)
+    # the compact shard holds the xmpp group; the bridges alone do not
+    assert failed(checks) == {"security.egress.shard"}
+    assert checks["security.egress.shard"].observed["all_protocols"] is True
+
+
+def test_tcp_to_the_internet_beyond_https_fails(d: Deployed) -> None:
+    d.aws.ec2.authorize_security_group_egress(
+        GroupId=d.ids["sg-jvb"],
+        IpPermissions=[
+            {
+                "IpProtocol": "tcp",
+                "FromPort": 22,
+                "ToPort": 22,
+                "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
+            }
+        ],
+    )
+    checks = _checks(d)
+    assert failed(checks) == {"security.egress.shard", "security.egress.jvb"}
+    assert checks["security.egress.jvb"].observed["tcp_to_internet"] == ["22", "443"]
+
+
+def test_a_task_role_any_account_may_assume_fails(d: Deployed) -> None:
+    d.aws.iam.update_assume_role_policy(
+        RoleName=f"{NAME}-jvb-task", PolicyDocument=assume_policy("ecs-d.amazonaws.com")
+    )
+    checks = _checks(d)
+    assert failed(checks) == {"security.trust.jvb"}
+    assert checks["security.trust.jvb"].observed == {
+        "role": f"{NAME}-jvb-task",
+        "ecs_tasks_only_for_this_account": False,
+    }
