@@ -70,13 +70,19 @@ def hand(config: Config) -> float:
     )
     egress = max(0.0, egress_gb - FREE_EGRESS_GB) * EGRESS
     cloud_map = ZONE + sum(n for n, _, _, mapped, _ in tasks if mapped) * awake * CLOUD_MAP_TASK
-    # Alarms: 4 on the ALB + no healthy web, one per unwatched service, 3 Jitsi + egress.
+    # Alarms: 4 on the ALB + no healthy web, one per unwatched service, 3 Jitsi + egress,
+    # and the /auth/ function's errors.
     alarm_metrics = 5 + sum(1 for _, _, _, _, own in tasks if own) + 4
+    alarm_metrics += 1 if config.auth.enabled else 0
     alarms = max(0, alarm_metrics - FREE_ALARM_METRICS) * ALARM
-    # The collector's 11 metrics (jvb 4, jicofo 5, summary 2), published while awake.
-    metrics = max(0.0, 11 * awake - FREE_METRICS) * METRIC
+    # The collector's 11 metrics (jvb 4, jicofo 5, summary 2), published while awake, and the
+    # /auth/ function's TokensIssued + LoginsDenied (one reason), always.
+    auth_metrics = 2 if config.auth.enabled else 0
+    metrics = max(0.0, 11 * awake + auth_metrics - FREE_METRICS) * METRIC
     # Logs: 1 GB of container logs and ~0.15 GB from the collector stay inside the free 5 GB;
-    # Lambda runs and GB-seconds inside theirs; one dashboard inside the free three.
+    # Lambda runs and GB-seconds inside theirs (the collector's and /auth/'s: health checks
+    # every 5 min from 2 ALB nodes, 2 per meeting); Cognito's few monthly active users inside
+    # its 10,000; one dashboard inside the free three.
     return fargate + task_ips + alb + egress + cloud_map + alarms + metrics
 
 

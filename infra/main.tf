@@ -130,6 +130,7 @@ module "jitsi" {
   cpu_architecture   = var.jitsi.cpu_architecture
   auth_type          = var.jitsi.auth_type
   jwt_app_id         = var.jitsi.jwt_app_id
+  guests             = var.jitsi.guests
   layout             = var.jitsi.layout
   shard              = var.jitsi.shard
   web                = var.jitsi.web
@@ -218,6 +219,29 @@ module "quiet_hours" {
     try(module.telemetry[0].availability_alarm_names, []),
   )
   event_rule_names = compact([try(module.telemetry[0].schedule_rule_name, null)])
+}
+
+module "auth" {
+  source = "./modules/auth"
+  count  = var.auth.enabled ? 1 : 0
+
+  name                 = var.name
+  region               = var.region
+  domain               = var.domain
+  alb_arn              = module.edge.alb_arn
+  https_listener_arn   = module.edge.https_listener_arn
+  provider_type        = var.auth.provider
+  oidc                 = var.auth.oidc
+  jwt_app_id           = var.jitsi.jwt_app_id
+  jwt_secret_parameter = module.jitsi.jwt_secret_parameter
+  token_ttl_hours      = var.auth.token_ttl_hours
+  guests               = var.jitsi.guests
+  package              = var.auth_package
+  adot_layer_arn       = var.adot_lambda_layer_arn
+  log_group_name       = module.observability.log_group_name
+  metric_namespace     = var.observability.metric_namespace
+  log_retention_days   = var.observability.log_retention_days
+  alarm_topic_arn      = module.alarms.topic_arn
 }
 
 module "budgets" {

@@ -106,6 +106,26 @@ output "secret_parameter_arns" {
   value       = module.jitsi.secret_parameter_arns
 }
 
+output "auth_type" {
+  description = "jwt (tokens required) or none (open instance)."
+  value       = var.jitsi.auth_type
+}
+
+output "jwt_app_id" {
+  description = "Issuer and audience of the meeting tokens; null when auth_type = none."
+  value       = var.jitsi.auth_type == "jwt" ? var.jitsi.jwt_app_id : null
+}
+
+output "guests" {
+  description = "Whether people without a token join as guests once a token holder opened the room."
+  value       = var.jitsi.auth_type == "jwt" && var.jitsi.guests
+}
+
+output "jwt_secret_parameter_name" {
+  description = "SSM SecureString parameter holding the token signing secret; null when auth_type = none."
+  value       = try(module.jitsi.jwt_secret_parameter.name, null)
+}
+
 output "deployment_alerts_topic_arn" {
   description = "SNS topic of the alarms (deployment-alerts)."
   value       = module.alarms.topic_arn
@@ -117,12 +137,33 @@ output "budget_alerts_topic_arn" {
 }
 
 output "alarm_names" {
-  description = "Every alarm, by kind (Jitsi telemetry alarms when enabled, <service>-<kind> for operator services)."
+  description = "Every alarm, by kind (Jitsi telemetry and /auth/ alarms when enabled, <service>-<kind> for operator services)."
   value = merge(
     module.alarms.alarm_names,
     try(module.telemetry[0].alarm_names, {}),
+    try(module.auth[0].alarm_names, {}),
     merge([for k, s in module.services : { for kind, n in s.alarm_names : "${k}-${kind}" => n }]...),
   )
+}
+
+output "auth" {
+  description = "The /auth/ page: its URL, function, target group, listener rule, login provider and (Cognito) user pool; null when auth is off."
+  value = var.auth.enabled ? {
+    url                 = "https://${var.domain}/auth/"
+    function_name       = module.auth[0].function_name
+    function_arn        = module.auth[0].function_arn
+    role_name           = module.auth[0].role_name
+    target_group_arn    = module.auth[0].target_group_arn
+    listener_rule_arn   = module.auth[0].listener_rule_arn
+    provider            = module.auth[0].provider
+    user_pool_id        = module.auth[0].user_pool_id
+    user_pool_arn       = module.auth[0].user_pool_arn
+    user_pool_client_id = module.auth[0].user_pool_client_id
+    user_pool_domain    = module.auth[0].user_pool_domain
+    callback_url        = module.auth[0].callback_url
+    log_stream_name     = module.auth[0].log_stream_name
+    adot_layer_arn      = module.auth[0].adot_layer_arn
+  } : null
 }
 
 output "telemetry_function_name" {

@@ -15,6 +15,27 @@ variable "telemetry_package" {
   }
 }
 
+variable "auth_package" {
+  description = "The /auth/ function's zip: path (relative to this directory), base64 SHA-256 and Lambda architecture. jitsi-ecs builds it; by hand: python -m jitsi_ecs.auth.package auth.zip (x86_64)."
+  type = object({
+    path         = string
+    hash         = string
+    architecture = string
+  })
+  default = null
+
+  validation {
+    condition     = var.auth_package != null || !var.auth.enabled
+    error_message = "auth is enabled but auth_package is not set: build it with `python -m jitsi_ecs.auth.package auth.zip` (jitsi-ecs does this itself), or set auth.enabled = false."
+  }
+}
+
+variable "adot_lambda_layer_arn" {
+  description = "AWS-managed ADOT Python layer (AWSOpenTelemetryDistroPython) for the /auth/ function in this region; the target supplies it (null: the function runs without ADOT)."
+  type        = string
+  default     = null
+}
+
 variable "aws_provider" {
   description = "Provider switches. Keep the defaults for a real account; the emulator target changes them."
   type = object({

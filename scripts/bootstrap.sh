@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Set up a checkout: .venv with jitsi-ecs (editable) and, with --dev, the test tools and a
-# separate .venv-checkov (checkov pins an old boto3 that would clash with moto).
+# Set up a checkout: .venv with jitsi-ecs (editable) and, with --dev, the test tools, a
+# separate .venv-checkov (checkov pins an old boto3 that would clash with moto) and Debian's
+# chromium + chromium-driver for the browser test.
 # Sourced by demo.sh and test.sh; safe to run again.
 set -euo pipefail
 # BASH_SOURCE, not $0: sourced from a shell, $0 is the shell ("bash"), not this file.
@@ -17,6 +18,17 @@ if [ ! -x .venv/bin/python ]; then
 fi
 if [ "$dev" = 1 ]; then
   .venv/bin/pip install --quiet --disable-pip-version-check -e '.[dev]'
+  # The /auth/ page's browser test drives Debian's Chromium and its driver
+  # (tests/unit/auth/test_browser.py); installed once, about a minute and a half.
+  if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+    command -v apt-get >/dev/null || { echo "error: chromium and chromium-driver are needed (apt-get not found)" >&2; exit 2; }
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    echo "Installing chromium and chromium-driver (Debian packages)..." >&2
+    $sudo apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+      chromium chromium-driver >/dev/null
+  fi
   if [ ! -x .venv-checkov/bin/checkov ]; then
     python3 -m venv .venv-checkov
     .venv-checkov/bin/pip install --quiet --disable-pip-version-check checkov

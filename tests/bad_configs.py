@@ -436,6 +436,12 @@ BAD: list[Bad] = [
         key="services",
     ),
     Bad(
+        "service_takes_auth_priority",
+        {"services": {"api": service(priority=1)}},
+        "services.api.priority: Input should be greater than or equal to 10",
+        key="services",
+    ),
+    Bad(
         "bad_jwt_app_id",
         {"jitsi": {"jwt_app_id": "my app"}},
         "jitsi.jwt_app_id: 'my app' is not 1-64 letters",

@@ -803,3 +803,124 @@ run "prosody_advertises_turn_over_tls" {
     error_message = "prosody reads every TURN variable set"
   }
 }
+
+# Guests and the token settings reach the containers that read them in both layouts: in
+# compact, web and prosody are containers 0 and 1 of the shard's task; in growth, the first
+# container of web's and of xmpp's.
+run "guests_and_token_audience" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  assert {
+    condition = (
+      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[0].environment : e.name => e.value }["ENABLE_GUESTS"] == "1" &&
+      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[1].environment : e.name => e.value }["ENABLE_GUESTS"] == "1"
+    )
+    error_message = "guests by default: web and prosody both get ENABLE_GUESTS=1 (the guest VirtualHost and the client's anonymousdomain)"
+  }
+  assert {
+    condition = (
+      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[1].environment : e.name => e.value }["JWT_ACCEPTED_ISSUERS"] == "jitsi" &&
+      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[1].environment : e.name => e.value }["JWT_ACCEPTED_AUDIENCES"] == "jitsi"
+    )
+    error_message = "prosody accepts exactly jwt_app_id as issuer and audience"
+  }
+  assert {
+    condition = alltrue([for i in [0, 2, 3] : !contains(
+      [for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[i].environment : e.name], "JWT_ACCEPTED_AUDIENCES"
+    )])
+    error_message = "only prosody reads the accepted issuers and audiences"
+  }
+  assert {
+    condition     = output.jwt_secret_parameter.name == "/jitsi/jwt_app_secret"
+    error_message = "the signing secret's parameter is an output (link and the auth function read it)"
+  }
+}
+
+run "guests_and_token_audience_growth" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  variables {
+    layout = "growth"
+  }
+
+  assert {
+    condition = (
+      { for e in jsondecode(aws_ecs_task_definition.this["web"].container_definitions)[0].environment : e.name => e.value }["ENABLE_GUESTS"] == "1" &&
+      { for e in jsondecode(aws_ecs_task_definition.this["xmpp"].container_definitions)[0].environment : e.name => e.value }["ENABLE_GUESTS"] == "1"
+    )
+    error_message = "growth: web and prosody both get ENABLE_GUESTS=1"
+  }
+  assert {
+    condition = (
+      { for e in jsondecode(aws_ecs_task_definition.this["xmpp"].container_definitions)[0].environment : e.name => e.value }["JWT_ACCEPTED_ISSUERS"] == "jitsi" &&
+      { for e in jsondecode(aws_ecs_task_definition.this["xmpp"].container_definitions)[0].environment : e.name => e.value }["JWT_ACCEPTED_AUDIENCES"] == "jitsi"
+    )
+    error_message = "growth: prosody accepts exactly jwt_app_id as issuer and audience"
+  }
+}
+
+run "every_participant_needs_a_token" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  variables {
+    guests = false
+  }
+
+  assert {
+    condition = (
+      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[0].environment : e.name => e.value }["ENABLE_GUESTS"] == "0" &&
+      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[1].environment : e.name => e.value }["ENABLE_GUESTS"] == "0"
+    )
+    error_message = "guests = false turns the guest domain off on web and prosody"
+  }
+}
+
+run "every_participant_needs_a_token_growth" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  variables {
+    layout = "growth"
+    guests = false
+  }
+
+  assert {
+    condition = (
+      { for e in jsondecode(aws_ecs_task_definition.this["web"].container_definitions)[0].environment : e.name => e.value }["ENABLE_GUESTS"] == "0" &&
+      { for e in jsondecode(aws_ecs_task_definition.this["xmpp"].container_definitions)[0].environment : e.name => e.value }["ENABLE_GUESTS"] == "0"
+    )
+    error_message = "growth: guests = false turns the guest domain off on web and prosody"
+  }
+}
+
+run "open_instance_has_no_token_settings" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  variables {
+    auth_type = "none"
+  }
+
+  assert {
+    condition     = output.jwt_secret_parameter == null && !contains([for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[1].environment : e.name], "JWT_ACCEPTED_AUDIENCES")
+    error_message = "auth_type = none: no signing secret, no token settings"
+  }
+}

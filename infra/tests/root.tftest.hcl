@@ -9,6 +9,7 @@ variables {
   route53_zone_id   = "Z0123456789"
   telemetry_package = { path = "telemetry.zip", hash = "bW9jaw==" }
   generated_secrets = { JICOFO_AUTH_PASSWORD = "test-only-jicofo-0123456789", JVB_AUTH_PASSWORD = "test-only-jvb-01234567890123", JWT_APP_SECRET = "test-only-jwt-01234567890123", TURN_CREDENTIALS = "test-only-turn-0123456789012" }
+  auth_package      = { path = "auth.zip", hash = "bW9jaw==", architecture = "x86_64" }
 }
 
 run "composition_defaults" {
@@ -39,8 +40,8 @@ run "composition_defaults" {
     error_message = "one budget per default limit"
   }
   assert {
-    condition     = toset(values(output.alarm_names)) == toset(["jitsi-target-5xx", "jitsi-elb-5xx", "jitsi-unhealthy-hosts", "jitsi-p99-latency", "jitsi-no-healthy-web", "jitsi-bridge-stress", "jitsi-no-bridge", "jitsi-jicofo-unhealthy"])
-    error_message = "the five stack alarms and the three Jitsi telemetry alarms (no egress alarm without its threshold)"
+    condition     = toset(values(output.alarm_names)) == toset(["jitsi-target-5xx", "jitsi-elb-5xx", "jitsi-unhealthy-hosts", "jitsi-p99-latency", "jitsi-no-healthy-web", "jitsi-bridge-stress", "jitsi-no-bridge", "jitsi-jicofo-unhealthy", "jitsi-auth-errors"])
+    error_message = "the five stack alarms, the three Jitsi telemetry alarms (no egress alarm without its threshold) and the /auth/ function's"
   }
   assert {
     condition     = length(output.quiet_hours_schedule_names) == 0
@@ -196,7 +197,7 @@ run "telemetry_can_be_turned_off" {
   }
 
   assert {
-    condition     = output.telemetry_function_name == null && length(output.alarm_names) == 5 && length(output.service_secret_parameters) == 0
+    condition     = output.telemetry_function_name == null && length(output.alarm_names) == 6 && length(output.service_secret_parameters) == 0
     error_message = "no telemetry function or Jitsi alarms when telemetry is off"
   }
 }
@@ -244,8 +245,8 @@ run "operator_services_join_every_output_the_cli_reads" {
   assert {
     condition = (output.alarm_names["api-target-5xx"] == "jitsi-api-target-5xx" &&
       output.alarm_names["stream-unhealthy-hosts"] == "jitsi-stream-unhealthy-hosts" &&
-    length(output.alarm_names) == 8 + 2 * 3)
-    error_message = "three target group alarms per service join the stack's eight"
+    length(output.alarm_names) == 9 + 2 * 3)
+    error_message = "three target group alarms per service join the stack's nine"
   }
   assert {
     condition     = output.service_secret_parameters == { api = { API_KEY = "/jitsi/api/API_KEY" }, stream = {} }
@@ -258,5 +259,36 @@ run "operator_services_join_every_output_the_cli_reads" {
   assert {
     condition     = module.services["api"].listener_rule_arn != null && module.services["api"].task_role_arn != null
     error_message = "each service has its listener rule and task role"
+  }
+}
+
+run "auth_page_by_default" {
+  command = apply
+
+  assert {
+    condition     = output.auth.url == "https://meet.example.com/auth/" && output.auth.provider == "cognito" && output.auth.user_pool_id != null
+    error_message = "the /auth/ page with a Cognito user pool is part of the default stack"
+  }
+  assert {
+    condition     = output.jwt_app_id == "jitsi" && output.jwt_secret_parameter_name == "/jitsi/jwt_app_secret" && output.auth_type == "jwt"
+    error_message = "link finds the token settings in the outputs"
+  }
+  assert {
+    condition     = module.auth[0].adot_layer_arn == null
+    error_message = "no ADOT layer unless the target supplies one"
+  }
+}
+
+run "auth_page_can_be_turned_off" {
+  command = apply
+
+  variables {
+    auth         = { enabled = false }
+    auth_package = null
+  }
+
+  assert {
+    condition     = output.auth == null && !contains(keys(output.alarm_names), "auth-errors")
+    error_message = "auth.enabled = false: no page, no function, no alarm"
   }
 }

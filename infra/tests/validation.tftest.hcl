@@ -12,6 +12,7 @@ variables {
   route53_zone_id   = "Z0123456789"
   telemetry_package = { path = "telemetry.zip", hash = "bW9jaw==" }
   generated_secrets = { JICOFO_AUTH_PASSWORD = "test-only-jicofo_auth_password-0123456789", JVB_AUTH_PASSWORD = "test-only-jvb_auth_password-0123456789", JWT_APP_SECRET = "test-only-jwt_app_secret-0123456789", TURN_CREDENTIALS = "test-only-turn_credentials-0123456789" }
+  auth_package      = { path = "auth.zip", hash = "bW9jaw==", architecture = "x86_64" }
 }
 
 run "domain_with_scheme" {
@@ -564,6 +565,14 @@ run "service_takes_auth_page_by_wildcard" {
   command = plan
   variables {
     services = { api = { image = "public.ecr.aws/nginx/nginx:1.27.3", port = 8004, path_patterns = ["/a*"], priority = 40 } }
+  }
+  expect_failures = [var.services]
+}
+
+run "service_takes_auth_priority" {
+  command = plan
+  variables {
+    services = { api = { image = "public.ecr.aws/nginx/nginx:1.27.3", port = 8004, path_patterns = ["/api/v1/*"], priority = 1 } }
   }
   expect_failures = [var.services]
 }

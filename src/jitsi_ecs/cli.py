@@ -310,6 +310,75 @@ def down(
 
 
 @app.command()
+def link(
+    ctx: typer.Context,
+    room: Annotated[
+        str,
+        typer.Option(
+            "--room", help="Room name as Jitsi uses it: lower-case letters, digits, - and _."
+        ),
+    ],
+    moderator: Annotated[
+        bool,
+        typer.Option(
+            "--moderator/--no-moderator",
+            help="Recorded in the token (context.user.moderator). The pinned images make every "
+            "token holder a moderator either way (jicofo's default).",
+        ),
+    ] = True,
+    name: Annotated[str | None, typer.Option("--name", help="Display name in the token.")] = None,
+    email: Annotated[str | None, typer.Option("--email", help="E-mail in the token.")] = None,
+    ttl: Annotated[
+        str, typer.Option("--ttl", help="How long the link works: 30m, 2h, 7d (at most 30d).")
+    ] = "24h",
+    as_json: JsonOpt = False,
+    config: ConfigOpt = None,
+    target: TargetOpt = None,
+) -> None:
+    """Print a meeting link https://<domain>/<room>?jwt=<token> the deployment accepts."""
+    from jitsi_ecs.commands import link as cmd
+
+    _invoke(
+        lambda: cmd.run(_globals(ctx, config, target), room, moderator, name, email, ttl, as_json)
+    )
+
+
+members_app = typer.Typer(help="Who may log in at /auth/ (the Cognito user pool).")
+app.add_typer(members_app, name="members")
+EmailArg = Annotated[str, typer.Argument(help="The member's e-mail address.")]
+
+
+@members_app.command("add")
+def members_add(
+    ctx: typer.Context, email: EmailArg, config: ConfigOpt = None, target: TargetOpt = None
+) -> None:
+    """Invite a member: Cognito e-mails a temporary password."""
+    from jitsi_ecs.commands import members as cmd
+
+    _invoke(lambda: cmd.run_add(_globals(ctx, config, target), email))
+
+
+@members_app.command("remove")
+def members_remove(
+    ctx: typer.Context, email: EmailArg, config: ConfigOpt = None, target: TargetOpt = None
+) -> None:
+    """Remove a member (links already made stay valid until they expire)."""
+    from jitsi_ecs.commands import members as cmd
+
+    _invoke(lambda: cmd.run_remove(_globals(ctx, config, target), email))
+
+
+@members_app.command("list")
+def members_list(
+    ctx: typer.Context, as_json: JsonOpt = False, config: ConfigOpt = None, target: TargetOpt = None
+) -> None:
+    """List the members and their status."""
+    from jitsi_ecs.commands import members as cmd
+
+    _invoke(lambda: cmd.run_list(_globals(ctx, config, target), as_json))
+
+
+@app.command()
 def env(ctx: typer.Context, config: ConfigOpt = None, target: TargetOpt = None) -> None:
     """Print shell exports (endpoint, region, credentials) for the AWS CLI or boto3."""
     from jitsi_ecs.commands import env as cmd

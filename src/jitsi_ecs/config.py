@@ -792,6 +792,9 @@ class Usage(_Model):
     traces_per_month: Annotated[float, Field(ge=0)] = _key(
         0.0, "X-Ray traces (only processes with ADOT send any)"
     )
+    members: Annotated[int, Field(ge=0)] = _key(
+        5, "people who log in at /auth/ in a month (Cognito monthly active users)"
+    )
 
 
 # ---------------------------------------------------------------- the file

@@ -11,6 +11,27 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 
+class AuthOutputs(BaseModel):
+    """The /auth/ page (output `auth`)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    url: str
+    function_name: str
+    function_arn: str
+    role_name: str
+    target_group_arn: str
+    listener_rule_arn: str
+    provider: str
+    user_pool_id: str | None = None
+    user_pool_arn: str | None = None
+    user_pool_client_id: str | None = None
+    user_pool_domain: str | None = None
+    callback_url: str
+    log_stream_name: str
+    adot_layer_arn: str | None = None
+
+
 class StackOutputs(BaseModel):
     """The root module's outputs (infra/outputs.tf); unknown ones are ignored."""
 
@@ -56,6 +77,11 @@ class StackOutputs(BaseModel):
     quiet_hours_schedule_names: list[str] = []
     ecs_events_rule_name: str
     secrets_version: int
+    auth_type: str = "jwt"
+    jwt_app_id: str | None = None
+    jwt_secret_parameter_name: str | None = None
+    guests: bool = False
+    auth: AuthOutputs | None = None
 
     def deployment_alarms(self, service: str) -> list[str]:
         """The alarms that roll back a deployment of this service (none: the circuit breaker)."""

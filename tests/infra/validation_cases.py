@@ -17,7 +17,7 @@ from tests.conftest import INFRA
 
 TFTEST = INFRA / "tests" / "validation.tftest.hcl"
 
-# What every run starts from: a deployable config (a certificate source and the telemetry zip).
+# What every run starts from: a deployable config (a certificate source, the function zips).
 BASE_VARIABLES = {
     "domain": "meet.example.com",
     "route53_zone_id": "Z0123456789",
@@ -25,6 +25,7 @@ BASE_VARIABLES = {
     "generated_secrets": {
         name: f"test-only-{name.lower()}-0123456789" for name in GENERATED_SECRETS
     },
+    "auth_package": {"path": "auth.zip", "hash": "bW9jaw==", "architecture": "x86_64"},
 }
 
 HEADER = """\

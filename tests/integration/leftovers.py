@@ -60,6 +60,12 @@ def leftovers(aws: AwsContext, keep_zones: tuple[str, ...] = ()) -> dict[str, An
             for z in aws.client("route53").list_hosted_zones()["HostedZones"]
             if z["Name"] not in keep_zones
         ],
+        "user_pools": [
+            p["Name"] for p in aws.client("cognito-idp").list_user_pools(MaxResults=60)["UserPools"]
+        ],
+        "functions": [
+            f["FunctionName"] for f in aws.client("lambda").list_functions()["Functions"]
+        ],
         "certificates": [
             c["DomainName"] for c in aws.client("acm").list_certificates()["CertificateSummaryList"]
         ],

@@ -1,4 +1,5 @@
-"""The whole CLI flow on the embedded emulator: up -> verify -> tamper -> verify -> down."""
+"""The whole CLI flow on the embedded emulator: up -> verify -> links and members -> drills ->
+tamper -> verify -> down. One up/down cycle for all of it: each costs minutes."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import jwt
 import pytest
 from typer.testing import CliRunner
 
 from jitsi_ecs.aws import AwsContext
 from jitsi_ecs.cli import app
 from jitsi_ecs.emulator import manager
+from jitsi_ecs.tokens import ProsodyRules
 from jitsi_ecs.workspace import Workspace
 from tests.integration.leftovers import leftovers
 
@@ -34,8 +37,32 @@ def _failed(report: dict[str, Any]) -> set[str]:
     return {c["id"] for c in report["checks"] if c["status"] == "fail"}
 
 
+def _links_and_members(aws: AwsContext) -> None:
+    """People can join: `link` prints a token the deployment's own secret and prosody's rules
+    accept; `members` manages the /auth/ user pool."""
+    link = runner.invoke(app, ["link", "--room", "standup", "--json"])
+    assert link.exit_code == 0, link.output[-3000:]
+    data = _json(link.stdout)
+    assert set(data) == {"url", "room", "token", "expires_at", "moderator"}
+    assert data["url"] == f"https://meet.example.com/standup?jwt={data['token']}"
+    secret = aws.client("ssm").get_parameter(Name="/jitsi/jwt_app_secret", WithDecryption=True)[
+        "Parameter"
+    ]["Value"]
+    claims = jwt.decode(data["token"], secret, algorithms=["HS256"], audience="jitsi")
+    assert claims["iss"] == "jitsi" and claims["room"] == "standup" and "exp" in claims
+    assert ProsodyRules.for_deployment("jitsi", secret).join(data["token"], "standup")
+    assert runner.invoke(app, ["link", "--room", "Stand Up"]).exit_code == 2
+
+    assert runner.invoke(app, ["members", "add", "ada@example.com"]).exit_code == 0
+    listed = _json(runner.invoke(app, ["members", "list", "--json"]).stdout)["members"]
+    assert [m["email"] for m in listed] == ["ada@example.com"]
+    assert runner.invoke(app, ["members", "add", "not-an-email"]).exit_code == 2
+    assert runner.invoke(app, ["members", "remove", "ada@example.com"]).exit_code == 0
+    assert _json(runner.invoke(app, ["members", "list", "--json"]).stdout)["members"] == []
+
+
 def _tamper(aws: AwsContext) -> str:
-    """Break five things behind the tool's back; return the task definition it registered."""
+    """Break six things behind the tool's back; return the task definition it registered."""
     ecs, cloudwatch, budgets = aws.client("ecs"), aws.client("cloudwatch"), aws.client("budgets")
     shard = ecs.describe_services(cluster="jitsi", services=["shard"])["services"][0]
     deployment = shard["deploymentConfiguration"]
@@ -94,6 +121,16 @@ def _tamper(aws: AwsContext) -> str:
         Attributes=[
             {"Key": "routing.http.response.strict_transport_security.header_value", "Value": ""}
         ],
+    )
+
+    # The token signing secret copied into the /auth/ function's plain environment.
+    secret = aws.client("ssm").get_parameter(Name="/jitsi/jwt_app_secret", WithDecryption=True)[
+        "Parameter"
+    ]["Value"]
+    function = aws.client("lambda").get_function_configuration(FunctionName="jitsi-auth")
+    variables = {**function["Environment"]["Variables"], "SIGNING_KEY": secret}
+    aws.client("lambda").update_function_configuration(
+        FunctionName="jitsi-auth", Environment={"Variables": variables}
     )
 
     arn = ecs.register_task_definition(**{k: task[k] for k in keys if k in task})["taskDefinition"][
@@ -178,6 +215,18 @@ def test_up_verify_tamper_down(
         shard_task = ecs.describe_services(cluster="jitsi", services=["shard"])["services"][0][
             "taskDefinition"
         ]
+        assert {c["id"] for c in report["checks"] if c["status"] == "pass"} >= {
+            "auth.guests",
+            "auth.token-settings",
+            "auth.listener-rule",
+            "auth.user-pool",
+            "auth.target",
+            "auth.function",
+            "auth.adot",
+            "auth.iam",
+            "alarm.auth-errors",
+        }
+        _links_and_members(aws)
 
         # Each cost lever that applies saves money, and comparing leaves the config untouched.
         compare = runner.invoke(app, ["cost", "--compare", "--json"])
@@ -215,7 +264,7 @@ def test_up_verify_tamper_down(
         drill = runner.invoke(app, ["drill", "alarm", "--json"])
         assert drill.exit_code == 0, drill.output[-3000:]
         alarm = _json(drill.stdout)
-        assert alarm["passed"] is True and len(alarm["timings"]) == 9
+        assert alarm["passed"] is True and len(alarm["timings"]) == 10
         assert aws.client("sqs").list_queues().get("QueueUrls", []) == []
         assert [
             s
@@ -298,6 +347,7 @@ def test_up_verify_tamper_down(
             "task.jvb.secrets",
             "telemetry.stats-access",
             "security.hsts",
+            "auth.function",
         }
 
         # With the shard's circuit breaker switched off, the rollback drill must fail.

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from jitsi_ecs.auth import package as auth_package
 from jitsi_ecs.aws import AwsContext
 from jitsi_ecs.emulator import manager
 from jitsi_ecs.stack import generated_secrets_env
@@ -59,6 +60,11 @@ def test_root_module_applies_replans_clean_and_destroys(
     variables["telemetry_package"] = {
         "path": "telemetry.zip",
         "hash": build_package(root / "telemetry.zip"),
+    }
+    variables["auth_package"] = {
+        "path": "auth.zip",
+        "hash": auth_package.build(root / "auth.zip"),
+        "architecture": auth_package.ARCHITECTURE,
     }
     (root / "terraform.tfvars.json").write_text(json.dumps(variables))
     # The secrets arrive as the CLI passes them: in the environment, never in a file.

@@ -75,6 +75,8 @@ SECRETS = {
 WEB_DEPLOYMENT_ALARMS = [f"{NAME}-target-5xx", f"{NAME}-elb-5xx"]
 TELEMETRY_ALARMS = ("bridge-stress", "no-bridge", "jicofo-unhealthy")
 OPERATOR_ALARMS = ("target-5xx", "p99-latency", "unhealthy-hosts")
+JWT_PARAMETER = f"/{NAME}/jwt_app_secret"
+AUTH_SECRET = "test-only-jwt-app-secret-0123456789"
 # Outputs of a group that was not built point at nothing.
 NOWHERE = f"arn:aws:sns:{REGION}:{ACCOUNT}:nothing"
 
@@ -142,6 +144,8 @@ def alarm_kinds(config: Config) -> list[str]:
         kinds += TELEMETRY_ALARMS
     for name in config.services:
         kinds += [f"{name}-{kind}" for kind in OPERATOR_ALARMS]
+    if config.auth.enabled:
+        kinds.append("auth-errors")
     return kinds
 
 
@@ -224,6 +228,12 @@ class Deployed:
             "telemetry_schedule_rule_name": f"{NAME}-telemetry",
             "ecs_events_rule_name": f"{NAME}-ecs-failures",
             "secrets_version": 1,
+            "auth_type": config.jitsi.auth_type,
+            "jwt_app_id": config.jitsi.jwt_app_id if config.jitsi.auth_type == "jwt" else None,
+            "jwt_secret_parameter_name": (
+                JWT_PARAMETER if config.jitsi.auth_type == "jwt" else None
+            ),
+            "guests": config.jitsi.auth_type == "jwt" and config.jitsi.guests,
         }
         return StackOutputs.parse({**base, **self.outputs})
 
@@ -433,6 +443,7 @@ def container(d: Deployed, name: str, **extra: Any) -> dict[str, Any]:
         environment = {
             "XMPP_SERVER": f"xmpp.{d.config.jitsi.internal_domain}",
             **JITSI_ENV.get(name, lambda _: {})(d.config),
+            **token_environment(d.config, name),
         }
         extra = {**rootless(name), **JITSI_EXTRA.get(name, lambda _: {})(d.config), **extra}
     else:
@@ -554,6 +565,26 @@ def guard_container(d: Deployed) -> dict[str, Any]:
             },
         },
     }
+
+
+def token_environment(config: Config, container: str) -> dict[str, str]:
+    """What web and prosody read for tokens and guests (module jitsi, local.shared/reads)."""
+    jitsi = config.jitsi
+    if jitsi.auth_type != "jwt":
+        return {"ENABLE_AUTH": "0"} if container in ("web", "prosody") else {}
+    guests = {"ENABLE_AUTH": "1", "ENABLE_GUESTS": "1" if jitsi.guests else "0"}
+    if container == "web":
+        return guests
+    if container == "prosody":
+        app = jitsi.jwt_app_id
+        return {
+            **guests,
+            "AUTH_TYPE": "jwt",
+            "JWT_APP_ID": app,
+            "JWT_ACCEPTED_ISSUERS": app,
+            "JWT_ACCEPTED_AUDIENCES": app,
+        }
+    return {}
 
 
 def containers(d: Deployed, service: str) -> list[dict[str, Any]]:
@@ -806,6 +837,16 @@ def alarm(d: Deployed, kind: str, **override: Any) -> None:
             "ComparisonOperator": "LessThanThreshold",
             "TreatMissingData": "breaching",
             "Threshold": 1.0,
+        },
+        "auth-errors": {
+            "Namespace": "AWS/Lambda",
+            "MetricName": "Errors",
+            "Dimensions": [{"Name": "FunctionName", "Value": f"{NAME}-auth"}],
+            "Statistic": "Sum",
+            "Period": 300,
+            "ComparisonOperator": "GreaterThanThreshold",
+            "TreatMissingData": "notBreaching",
+            "Threshold": 0.0,
         },
         "jicofo-unhealthy": {
             **jitsi,
@@ -1081,7 +1122,164 @@ def telemetry(d: Deployed) -> Deployed:
     return d
 
 
+# ---------------------------------------------------------------- auth
+
+
+def auth(d: Deployed) -> Deployed:
+    """The /auth/ page as module auth makes it: a Cognito user pool, app client and domain, a
+    Lambda target group behind the HTTPS listener's priority-1 rule, the function outside the
+    VPC with its least-privilege role and invoke permission, and the `auth` log stream. Needs
+    edge and observability (the listener, the log group)."""
+    config = d.config
+    domain = config.domain
+    ssm = d.aws.ssm
+    ssm.put_parameter(Name=JWT_PARAMETER, Type="SecureString", Value=AUTH_SECRET)
+    secret_arn = f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter{JWT_PARAMETER}"
+    d.outputs.setdefault("secret_parameter_arns", {})["JWT_APP_SECRET"] = secret_arn
+
+    cognito = d.aws.cognito
+    pool = cognito.create_user_pool(
+        PoolName=NAME,
+        UsernameAttributes=["email"],
+        AdminCreateUserConfig={"AllowAdminCreateUserOnly": True},
+    )["UserPool"]
+    client = cognito.create_user_pool_client(
+        UserPoolId=pool["Id"],
+        ClientName=f"{NAME}-alb",
+        GenerateSecret=True,
+        AllowedOAuthFlows=["code"],
+        AllowedOAuthFlowsUserPoolClient=True,
+        AllowedOAuthScopes=["openid", "email", "profile"],
+        CallbackURLs=[f"https://{domain}/oauth2/idpresponse"],
+        SupportedIdentityProviders=["COGNITO"],
+    )["UserPoolClient"]
+    pool_domain = f"{NAME}-auth-{ACCOUNT}"
+    cognito.create_user_pool_domain(Domain=pool_domain, UserPoolId=pool["Id"])
+
+    group = d.config.observability.log_group_name
+    logs = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:"
+    stream = f"{logs}{group}:log-stream:auth"
+    own = f"{logs}/aws/lambda/{NAME}-auth:*"
+    statements = [
+        {"Effect": "Allow", "Action": ["ssm:GetParameter"], "Resource": [secret_arn]},
+        {
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": [own],
+        },
+        {
+            "Effect": "Allow",
+            "Action": [
+                "xray:PutTraceSegments",
+                "xray:PutTelemetryRecords",
+                "xray:GetSamplingRules",
+                "xray:GetSamplingTargets",
+            ],
+            "Resource": ["*"],
+        },
+        {
+            "Effect": "Allow",
+            "Action": ["logs:PutLogEvents", "logs:DescribeLogStreams"],
+            "Resource": [f"{logs}{group}", stream],
+        },
+    ]
+    role = d.aws.iam.create_role(
+        RoleName=f"{NAME}-auth", AssumeRolePolicyDocument=assume_policy("lambda.amazonaws.com")
+    )["Role"]
+    d.aws.iam.put_role_policy(
+        RoleName=role["RoleName"],
+        PolicyName="auth",
+        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": statements}),
+    )
+    region = config.region
+    fn = d.aws.lambda_.create_function(
+        FunctionName=f"{NAME}-auth",
+        Runtime="python3.12",
+        Role=role["Arn"],
+        Handler="jitsi_ecs.auth.handler.handler",
+        Code={"ZipFile": b"PK\x05\x06" + b"\x00" * 18},  # an empty zip
+        TracingConfig={"Mode": "Active"},
+        Environment={
+            "Variables": {
+                "ALB_ARN": d.outputs.get("alb_arn", ""),
+                "PUBLIC_URL": f"https://{domain}",
+                "JWT_APP_ID": config.jitsi.jwt_app_id,
+                "JWT_SECRET_PARAMETER": JWT_PARAMETER,
+                "TOKEN_TTL_HOURS": str(config.auth.token_ttl_hours),
+                "METRIC_NAMESPACE": config.observability.metric_namespace,
+                "GUESTS": "true" if config.jitsi.guests else "false",
+                "OTEL_PYTHON_DISTRO": "aws_distro",
+                "OTEL_PYTHON_CONFIGURATOR": "aws_configurator",
+                "OTEL_TRACES_EXPORTER": "otlp",
+                "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": f"https://xray.{region}.amazonaws.com/v1/traces",
+                "OTEL_LOGS_EXPORTER": "otlp",
+                "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT": f"https://logs.{region}.amazonaws.com/v1/logs",
+                "OTEL_EXPORTER_OTLP_LOGS_HEADERS": (
+                    f"x-aws-log-group={group},x-aws-log-stream=auth"
+                ),
+                "OTEL_METRICS_EXPORTER": "none",
+                "OTEL_AWS_APPLICATION_SIGNALS_ENABLED": "false",
+            }
+        },
+    )["FunctionArn"]
+
+    elb = d.aws.elbv2
+    target_group = elb.create_target_group(
+        Name=f"{NAME}-auth",
+        TargetType="lambda",
+        HealthCheckEnabled=True,
+        HealthCheckPath="/auth/health",
+        HealthCheckIntervalSeconds=300,
+    )["TargetGroups"][0]["TargetGroupArn"]
+    d.aws.lambda_.add_permission(
+        FunctionName=f"{NAME}-auth",
+        StatementId="alb",
+        Action="lambda:InvokeFunction",
+        Principal="elasticloadbalancing.amazonaws.com",
+        SourceArn=target_group,
+    )
+    elb.register_targets(TargetGroupArn=target_group, Targets=[{"Id": fn}])
+    rule = elb.create_rule(
+        ListenerArn=d.outputs["https_listener_arn"],
+        Priority=1,
+        Conditions=[
+            {"Field": "path-pattern", "PathPatternConfig": {"Values": ["/auth", "/auth/*"]}}
+        ],
+        Actions=[
+            {
+                "Type": "authenticate-cognito",
+                "Order": 1,
+                "AuthenticateCognitoConfig": {
+                    "UserPoolArn": pool["Arn"],
+                    "UserPoolClientId": client["ClientId"],
+                    "UserPoolDomain": pool_domain,
+                    "OnUnauthenticatedRequest": "authenticate",
+                },
+            },
+            {"Type": "forward", "Order": 2, "TargetGroupArn": target_group},
+        ],
+    )["Rules"][0]["RuleArn"]
+    d.aws.logs.create_log_stream(logGroupName=group, logStreamName="auth")
+    d.outputs["auth"] = {
+        "url": f"https://{domain}/auth/",
+        "function_name": f"{NAME}-auth",
+        "function_arn": fn,
+        "role_name": role["RoleName"],
+        "target_group_arn": target_group,
+        "listener_rule_arn": rule,
+        "provider": "cognito",
+        "user_pool_id": pool["Id"],
+        "user_pool_arn": pool["Arn"],
+        "user_pool_client_id": client["ClientId"],
+        "user_pool_domain": pool_domain,
+        "callback_url": f"https://{domain}/oauth2/idpresponse",
+        "log_stream_name": "auth",
+        "adot_layer_arn": None,
+    }
+    return d
+
+
 def deploy_all(d: Deployed) -> Deployed:
-    for step in (network, edge, ecs, alerting, observability, telemetry):
+    for step in (network, edge, ecs, alerting, observability, telemetry, auth):
         step(d)
     return d

@@ -74,6 +74,9 @@ def test_ctrl_c_forwards_one_interrupt_and_waits_for_terraform(
     def ctrl_c(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
+    # A shell starts a background job with SIGINT ignored, children inherit that, and bash
+    # cannot trap a signal ignored on entry: give the fake terraform SIGINT as a terminal would.
+    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
     previous = signal.signal(signal.SIGALRM, ctrl_c)
     signal.setitimer(signal.ITIMER_REAL, 1.0)
     try:
@@ -82,6 +85,7 @@ def test_ctrl_c_forwards_one_interrupt_and_waits_for_terraform(
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        signal.signal(signal.SIGINT, previous_int)
     assert info.value.exit_code == EXIT_INTERRUPTED
     assert "stopped cleanly and saved its state" in info.value.message
     assert "Run the same command again to resume" in (info.value.hint or "")

@@ -15,17 +15,22 @@ locals {
     PUBLIC_URL               = local.public_url
     TZ                       = "UTC"
     }, var.auth_type == "jwt" ? {
-    ENABLE_AUTH   = "1"
-    ENABLE_GUESTS = "0"
+    ENABLE_AUTH = "1"
+    # Guests: prosody adds the guest VirtualHost and web points token-less users at it; they
+    # wait until a token holder opened the room (jicofo lets only authenticated users create).
+    ENABLE_GUESTS = var.guests ? "1" : "0"
     AUTH_TYPE     = "jwt"
     JWT_APP_ID    = var.jwt_app_id
+    # One key for issuer and audience: without these prosody accepts any audience.
+    JWT_ACCEPTED_ISSUERS   = var.jwt_app_id
+    JWT_ACCEPTED_AUDIENCES = var.jwt_app_id
   } : { ENABLE_AUTH = "0" })
   # Which shared names each image reads (docker-jitsi-meet templates at stable-11031 and
   # stable-11146-2; a test checks every variable set against both): set nothing an image
   # ignores. jvb read PUBLIC_URL only for colibri websockets (off; gone in 11146).
   reads = {
     web     = ["XMPP_DOMAIN", "XMPP_MUC_DOMAIN", "XMPP_GUEST_DOMAIN", "PUBLIC_URL", "TZ", "ENABLE_AUTH", "ENABLE_GUESTS"]
-    prosody = ["XMPP_DOMAIN", "XMPP_AUTH_DOMAIN", "XMPP_MUC_DOMAIN", "XMPP_INTERNAL_MUC_DOMAIN", "XMPP_GUEST_DOMAIN", "PUBLIC_URL", "TZ", "ENABLE_AUTH", "ENABLE_GUESTS", "AUTH_TYPE", "JWT_APP_ID"]
+    prosody = ["XMPP_DOMAIN", "XMPP_AUTH_DOMAIN", "XMPP_MUC_DOMAIN", "XMPP_INTERNAL_MUC_DOMAIN", "XMPP_GUEST_DOMAIN", "PUBLIC_URL", "TZ", "ENABLE_AUTH", "ENABLE_GUESTS", "AUTH_TYPE", "JWT_APP_ID", "JWT_ACCEPTED_ISSUERS", "JWT_ACCEPTED_AUDIENCES"]
     jicofo  = ["XMPP_DOMAIN", "XMPP_AUTH_DOMAIN", "XMPP_MUC_DOMAIN", "XMPP_INTERNAL_MUC_DOMAIN", "TZ", "ENABLE_AUTH", "AUTH_TYPE"]
     jvb     = ["XMPP_AUTH_DOMAIN", "XMPP_INTERNAL_MUC_DOMAIN", "TZ"]
   }

@@ -114,3 +114,8 @@ output "turn_secret_arn" {
   description = "SSM SecureString parameter with the TURN shared secret (null without TURN)."
   value       = try(aws_ssm_parameter.secret["TURN_CREDENTIALS"].arn, null)
 }
+
+output "jwt_secret_parameter" {
+  description = "SSM parameter (name and ARN) holding JWT_APP_SECRET; null when auth_type = none."
+  value       = var.auth_type == "jwt" ? { name = aws_ssm_parameter.secret["JWT_APP_SECRET"].name, arn = aws_ssm_parameter.secret["JWT_APP_SECRET"].arn } : null
+}

@@ -68,6 +68,12 @@ variable "jwt_app_id" {
   type        = string
 }
 
+variable "guests" {
+  description = "auth_type = jwt: people without a token join as guests once a token holder opened the room (ENABLE_GUESTS on web and prosody)."
+  type        = bool
+  default     = true
+}
+
 variable "layout" {
   description = "compact (one task per shard: web + prosody + jicofo + a bridge; more bridges alone) or growth (web, signaling and bridges as separate services)."
   type        = string

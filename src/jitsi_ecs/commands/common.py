@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 import typer
 
 from jitsi_ecs.commands import Globals
-from jitsi_ecs.config import load_config
+from jitsi_ecs.config import Email, load_config
+from jitsi_ecs.errors import NothingDeployed, UsageError
+from jitsi_ecs.outputs import StackOutputs
 from jitsi_ecs.stack import Stack
 from jitsi_ecs.targets import Prompt, Target, for_name
 from jitsi_ecs.ui import err
@@ -38,3 +42,21 @@ def prepared(g: Globals, command: str) -> Stack:
     stack = open_stack(g, command)
     with err.status("Preparing terraform..."):
         return stack.prepare()
+
+
+def deployed(g: Globals, command: str) -> tuple[Stack, StackOutputs]:
+    """A deployment's stack and outputs, read-only; none found is bad input (exit 2)."""
+    try:
+        stack = open_stack(g, command, start=False)
+        return stack, stack.attach()
+    except NothingDeployed as exc:
+        raise UsageError(exc.message, hint=exc.hint) from None
+
+
+def check_email(value: str, what: str = "e-mail") -> str:
+    """The same rule as the config's e-mail keys; UsageError (exit 2) otherwise."""
+    matches = get_args(Email)[1]
+    try:
+        return str(matches(value))
+    except ValueError as exc:
+        raise UsageError(f"{what}: {exc}") from None

@@ -18,7 +18,13 @@ def verify_stack(stack: Stack) -> list[Check]:
     outputs = stack.attach()
     with err.status("Checking the live deployment..."):
         return run_checks(
-            VerifyContext(stack.config, stack.aws, outputs, stack.target.serves_traffic)
+            VerifyContext(
+                stack.config,
+                stack.aws,
+                outputs,
+                stack.target.serves_traffic,
+                stack.target.adot_lambda_layer(stack.config),
+            )
         )
 
 

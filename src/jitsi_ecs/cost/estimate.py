@@ -469,6 +469,71 @@ def telemetry(view: PlanView, usage: Usage, book: PriceBook) -> Iterator[Item]:
     )
 
 
+AUTH_HANDLER = "jitsi_ecs.auth.handler.handler"
+AUTH_INVOCATIONS_PER_MEETING = 2  # the form (GET) and the room (POST)
+AUTH_SECONDS_PER_INVOCATION = 0.2
+# TokensIssued and LoginsDenied for one reason: what a quiet month publishes.
+AUTH_METRICS = 2
+
+
+def auth_page(view: PlanView, usage: Usage, book: PriceBook) -> Iterator[Item]:
+    """The /auth/ function: the ALB's health checks and the members' logins. Its Lambda free
+    tier is the account's, shared with the telemetry collector (apply_free_tiers)."""
+    for fn in view.of_type("aws_lambda_function"):
+        if fn.values.get("handler") != AUTH_HANDLER:
+            continue
+        target_groups = [
+            t
+            for t in view.of_type("aws_lb_target_group")
+            if t.values.get("target_type") == "lambda" and t.module == fn.module
+        ]
+        check = (target_groups[0].values.get("health_check") or [{}])[0] if target_groups else {}
+        interval = float(check.get("interval") or 35) if check.get("enabled", True) else 0.0
+        nodes = max(
+            (len(lb.values.get("subnets") or []) for lb in view.of_type("aws_lb")), default=0
+        )
+        nodes = nodes or len(view.of_type("aws_subnet")) or 2
+        checks = book.hours_per_month * 3600 / interval * nodes if interval else 0.0
+        logins = usage.meetings_per_month * AUTH_INVOCATIONS_PER_MEETING
+        invocations = checks + logins
+        memory_gb = float(fn.values.get("memory_size") or 128) / 1024
+        yield _item(
+            fn.address,
+            "Lambda requests (/auth/)",
+            invocations,
+            book["lambda_request"],
+            f"health checks every {interval:g} s from {nodes} ALB nodes ({checks:,.0f}) + "
+            f"{AUTH_INVOCATIONS_PER_MEETING} per meeting ({logins:,.0f}, "
+            "usage.meetings_per_month)",
+        )
+        yield _item(
+            fn.address,
+            "Lambda compute (/auth/)",
+            invocations * memory_gb * AUTH_SECONDS_PER_INVOCATION,
+            book["lambda_gb_second"],
+            f"about {AUTH_SECONDS_PER_INVOCATION:g} s at {memory_gb * 1024:g} MB per invocation",
+        )
+        yield _item(
+            fn.address,
+            "Auth metrics (EMF)",
+            AUTH_METRICS,
+            book["custom_metric_month"],
+            "TokensIssued, and LoginsDenied for one reason (each reason seen is one more); "
+            "EMF lines in the function's log group",
+        )
+
+
+def cognito(view: PlanView, usage: Usage, book: PriceBook) -> Iterator[Item]:
+    for pool in view.of_type("aws_cognito_user_pool"):
+        yield _item(
+            pool.address,
+            "Cognito monthly active users",
+            usage.members,
+            book["cognito_mau"],
+            f"{usage.members} member(s) log in a month (usage.members)",
+        )
+
+
 def media_egress_gb(usage: Usage) -> float:
     """Each participant receives every other participant's stream for the meeting's length."""
     streams = usage.participants_per_meeting * max(0, usage.participants_per_meeting - 1)
@@ -501,6 +566,8 @@ RULES: tuple[Callable[[PlanView, Usage, PriceBook], Iterator[Item]], ...] = (
     service_discovery,
     tracing_and_secrets,
     telemetry,
+    auth_page,
+    cognito,
     data_transfer,
 )
 

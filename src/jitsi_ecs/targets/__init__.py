@@ -4,7 +4,8 @@ Like pre-commit's languages, each target is one module (local.py, aws.py) with t
 methods; everything that differs between them is here and nowhere else:
 
 - how to reach it (start or find the emulator; the credential chain),
-- what Terraform needs from it (provider switches, a DNS zone, the state backend),
+- what Terraform needs from it (provider switches, a DNS zone, the ADOT layer, the state
+  backend),
 - what it asks before doing harm (apply, destroy, a drill that ends meetings) and the cost
   gate: the emulator spends nothing, a real account does,
 - how long drills wait (the emulator's clock runs fast).
@@ -74,6 +75,11 @@ class Target(ABC):
     @abstractmethod
     def tool_variables(self, config: Config, aws: AwsContext) -> dict[str, Any]:
         """Root variables the target supplies (provider switches, a DNS zone)."""
+
+    @abstractmethod
+    def adot_lambda_layer(self, config: Config) -> str | None:
+        """The ADOT Python layer the /auth/ function runs with (None: without ADOT). Part of
+        tool_variables; verify compares the live function with it."""
 
     @abstractmethod
     def backend(self, config: Config, aws: AwsContext, *, create: bool) -> dict[str, str] | None:

@@ -10,6 +10,7 @@ import botocore.exceptions
 from jitsi_ecs.aws import AwsContext, error_code
 from jitsi_ecs.errors import AwsError, JitsiEcsError, NothingDeployed, UsageError
 from jitsi_ecs.targets import Target, Watch
+from jitsi_ecs.targets.adot_layers import layer_arn
 from jitsi_ecs.ui import err
 from jitsi_ecs.workspace import Target as TargetName
 
@@ -151,7 +152,20 @@ class AwsTarget(Target):
         return aws
 
     def tool_variables(self, config: Config, aws: AwsContext) -> dict[str, Any]:
-        return {}  # the provider's defaults are right for a real account
+        # The provider's defaults are right for a real account.
+        layer = self.adot_lambda_layer(config)
+        return {"adot_lambda_layer_arn": layer} if layer else {}
+
+    def adot_lambda_layer(self, config: Config) -> str | None:
+        if not config.auth.enabled:
+            return None
+        layer = layer_arn(config.region)
+        if layer is None:
+            err.print(
+                f"[yellow]No ADOT Python layer is known for {config.region}: the /auth/ "
+                "function runs without ADOT (its logs still reach CloudWatch).[/]"
+            )
+        return layer
 
     def backend(self, config: Config, aws: AwsContext, *, create: bool) -> dict[str, str] | None:
         bucket = StateBucket(aws.s3, aws.account_id(), config.region)

@@ -60,6 +60,12 @@ class LocalTarget(Target):
             variables["certificate_arn"] = self._certificate(aws, config.domain)
         return variables
 
+    def adot_lambda_layer(self, config: Config) -> str | None:
+        # moto resolves a layer by name in its own account and refuses AWS's managed ARNs; a
+        # stand-in layer would come back with the local account (a perpetual diff), and moto
+        # runs no function code anyway. So the function gets no layer here.
+        return None
+
     def backend(self, config: Config, aws: AwsContext, *, create: bool) -> dict[str, str] | None:
         return None  # local state, in the working copy, wiped with the emulator
 

@@ -10,6 +10,7 @@ import botocore.exceptions
 from jitsi_ecs.errors import JitsiEcsError
 from jitsi_ecs.verify import (
     alerting,
+    auth,
     ecs,
     edge,
     jitsi,
@@ -31,6 +32,7 @@ GROUPS: dict[str, Callable[[VerifyContext], Iterator[Check]]] = {
     "observability": observability.checks,
     "telemetry": telemetry.checks,
     "live": live.checks,
+    "auth": auth.checks,
 }
 STATUSES = ("pass", "fail", "skip")
 

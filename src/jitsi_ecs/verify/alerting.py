@@ -109,6 +109,16 @@ def expected_alarms(config: Config, outputs: StackOutputs) -> dict[str, dict[str
             "statistic": "Minimum",
             "threshold": 1.0,
         }
+    if config.auth.enabled:
+        wanted["auth-errors"] = {
+            "namespace": "AWS/Lambda",
+            "period": 300,
+            "comparison": "GreaterThanThreshold",
+            "missing_data": "notBreaching",
+            "metric": "Errors",
+            "statistic": "Sum",
+            "threshold": 0.0,
+        }
     return wanted
 
 

@@ -46,3 +46,4 @@ class VerifyContext:
     aws: AwsContext
     outputs: StackOutputs  # what Terraform says the deployment is (names, counts)
     serves_traffic: bool = False  # the target runs the containers (live smoke checks apply)
+    adot_lambda_layer: str | None = None  # what the target supplied to the /auth/ function

@@ -504,3 +504,46 @@ def test_request_and_flow_logs_pay_for_their_bucket_and_flow_delivery() -> None:
 def test_no_log_bucket_no_bucket_items() -> None:
     est = estimate(plan(res("aws_lb", {"access_logs": []}, module="module.edge")), NO_TRAFFIC, BOOK)
     assert not [i for i in est.items if "log storage" in i.component or "flow log" in i.component]
+
+
+def _auth_plan(*extra: dict[str, Any], **variables: Any) -> dict[str, Any]:
+    fn = res(
+        "aws_lambda_function",
+        {"memory_size": 512, "handler": "jitsi_ecs.auth.handler.handler"},
+        module="module.auth[0]",
+    )
+    group = res(
+        "aws_lb_target_group",
+        {"target_type": "lambda", "health_check": [{"enabled": True, "interval": 300}]},
+        module="module.auth[0]",
+    )
+    alb = res("aws_lb", {"subnets": ["a", "b"]}, module="module.edge")
+    pool = res("aws_cognito_user_pool", {"name": "jitsi"}, module="module.auth[0]")
+    return plan(fn, group, alb, pool, *extra, **variables)
+
+
+def test_auth_page_is_free_at_default_usage_and_shown() -> None:
+    est = estimate(_auth_plan(), Usage(), BOOK)
+    items = {i.component: i for i in est.items}
+    checks = 730 * 3600 / 300 * 2  # every 5 min from 2 ALB nodes
+    requests = items["Lambda requests (/auth/)"]
+    assert requests.quantity == approx(checks + 60 * 2) and requests.monthly == 0
+    compute = items["Lambda compute (/auth/)"]
+    assert compute.quantity == approx((checks + 120) * 0.5 * 0.2) and compute.monthly == 0
+    users = items["Cognito monthly active users"]
+    assert users.quantity == 5 and users.monthly == 0 and "usage.members" in users.assumption
+    # Two metrics, inside the account's 10 free custom metrics when nothing else publishes.
+    assert items["Auth metrics (EMF)"].quantity == 2 and items["Auth metrics (EMF)"].monthly == 0
+
+
+def test_functions_share_one_lambda_free_tier() -> None:
+    telemetry_fn = res(
+        "aws_lambda_function",
+        {"memory_size": 128, "environment": [{"variables": {"JVB_DNS_NAMES": "jvb.x"}}]},
+        module="module.telemetry[0]",
+    )
+    busy = Usage(meetings_per_month=500_000)  # a million /auth/ invocations
+    est = estimate(_auth_plan(telemetry_fn, telemetry={}), busy, BOOK)
+    every = 43_800 + 730 * 3600 / 300 * 2 + 1_000_000
+    assert total(est, "Lambda requests") == approx((every - 1_000_000) * 0.0000002)
+    assert next(i for i in est.items if i.component == "Lambda requests").monthly == 0

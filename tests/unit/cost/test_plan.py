@@ -115,4 +115,7 @@ def test_the_default_stack_plan() -> None:
         task = view.sibling(service, "aws_ecs_task_definition")
         assert task is not None and task.index == service.index
     # A module with count keeps its index in the module address.
-    assert {r.module for r in view.of_type("aws_lambda_function")} == {"module.telemetry[0]"}
+    assert {r.module for r in view.of_type("aws_lambda_function")} == {
+        "module.telemetry[0]",
+        "module.auth[0]",
+    }

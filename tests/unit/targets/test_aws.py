@@ -158,3 +158,19 @@ def test_cost_gate_refuses_a_plan_above_the_highest_budget(tmp_path: Path) -> No
     assert "--accept-cost" in (info.value.hint or "")
     target.cost_gate(_estimate(61), accept_cost=True)
     target.cost_gate(_estimate(59), accept_cost=False)
+
+
+def test_the_auth_function_gets_the_pinned_adot_layer_of_the_region(
+    aws: AwsContext, tmp_path: Path
+) -> None:
+    target, _ = _target(tmp_path)
+    layer = "arn:aws:lambda:us-west-2:615299751070:layer:AWSOpenTelemetryDistroPython:33"
+    assert target.adot_lambda_layer(Config()) == layer
+    assert target.tool_variables(Config(), aws) == {"adot_lambda_layer_arn": layer}
+    assert target.adot_lambda_layer(Config(region="us-east-1")) == (
+        "arn:aws:lambda:us-east-1:615299751070:layer:AWSOpenTelemetryDistroPython:29"
+    )
+    # No page, no layer; no layer published in a region: the function runs without ADOT.
+    assert target.adot_lambda_layer(Config(auth={"enabled": False})) is None
+    assert target.adot_lambda_layer(Config(region="us-gov-west-1")) is None
+    assert target.tool_variables(Config(region="us-gov-west-1"), aws) == {}

@@ -64,3 +64,10 @@ def test_the_emulator_spends_nothing_and_asks_nothing(tmp_path: Path) -> None:
     pricey = Estimate([Item("r", "c", 1, "u", 500, 500)], [60], "2026-11-27", "us-west-2")
     target.cost_gate(pricey, accept_cost=False)
     target.confirm_disruption("ends meetings")
+
+
+def test_no_adot_layer_in_the_emulator(aws: AwsContext, tmp_path: Path) -> None:
+    """moto refuses AWS-managed layer ARNs and runs no function code: no layer locally."""
+    target = LocalTarget(Workspace.for_target("local", tmp_path))
+    assert target.adot_lambda_layer(Config()) is None
+    assert "adot_lambda_layer_arn" not in target.tool_variables(Config(), aws)

@@ -23,6 +23,7 @@ PREFIXES = {
     "observability": {"logs", "dashboard"},
     "telemetry": {"telemetry"},
     "live": {"live"},
+    "auth": {"auth"},
 }
 
 
@@ -51,8 +52,10 @@ def test_every_group_runs_and_the_deployment_passes(d: Deployed) -> None:
     # containers, jvb's one and api's one, each 3 and secrets (21), each bridge's guard its
     # logs and adot (4); the jitsi group: image, digest and file system of the five Jitsi
     # containers (15), address discovery and guard of both bridges (4); alarms 5 + 3
-    # telemetry + 3 of api.
-    assert per_group["service"] == 22 and per_group["task"] == 44 and per_group["alarm"] == 11
+    # telemetry + 3 of api + /auth/'s errors; guests, token settings and the eight of the
+    # /auth/ page.
+    assert per_group["service"] == 22 and per_group["task"] == 44 and per_group["alarm"] == 12
+    assert per_group["auth"] == 10
 
     # The JSON report of a real run: exactly the documented shape, drift included.
     d.aws.logs.put_retention_policy(
@@ -77,12 +80,14 @@ def test_an_api_error_fails_its_group_and_the_others_still_run(d: Deployed) -> N
     assert api.detail.startswith("LoadBalancerNotFoundException: ")
     # The services group reads the ALB's security groups (who may reach an operator service);
     # security finds no ALB to read protection from; jitsi reads the ALB's idle timeout
-    # (nginx's keep-alive must outlast it).
+    # (nginx's keep-alive must outlast it); the /auth/ function trusts identities signed by
+    # the ALB it was made for, not the one named now.
     assert failed(checks) == {
         "edge.api",
         "services.api",
         "security.alb-deletion-protection",
         "jitsi.api",
+        "auth.function",
     }
     assert checks["services.api"].detail.startswith("LoadBalancerNotFoundException: ")
     assert not [i for i in checks if i.startswith(("edge.", "tg.")) and i != "edge.api"]
@@ -100,15 +105,18 @@ def test_an_api_error_fails_its_group_and_the_others_still_run(d: Deployed) -> N
         "telemetry.schedule",
         "telemetry.api",
     }
-    # security reads each Jitsi task's groups and role last: its ALB checks before stand.
+    # security reads each Jitsi task's groups and role last: its ALB checks before stand;
+    # auth reads web's and prosody's task definitions first (guests, token settings).
     assert failed(checks) == {
         "ecs.api",
         "services.api",
         "jitsi.api",
         "telemetry.api",
         "security.api",
+        "auth.api",
     }
     assert checks["services.api"].detail.startswith("describe the ECS services of cluster nope")
+    assert checks["auth.api"].detail.startswith("describe the ECS services of cluster nope")
     assert checks["security.hsts"].status == "pass"
     assert checks["edge.https-listener"].status == "pass"
 

@@ -1,0 +1,148 @@
+# Module auth: the /auth/ page behind an authenticate action, a Lambda target, least-privilege
+# IAM, ADOT wiring and its alarm. Offline (mocked AWS).
+
+mock_provider "aws" {
+  source = "./tests/mocks"
+}
+
+variables {
+  name                 = "jitsi"
+  region               = "us-west-2"
+  domain               = "meet.example.com"
+  alb_arn              = "arn:aws:elasticloadbalancing:us-west-2:123456789012:loadbalancer/app/jitsi/0123456789abcdef"
+  https_listener_arn   = "arn:aws:elasticloadbalancing:us-west-2:123456789012:listener/app/jitsi/0123456789abcdef/0123456789abcdef"
+  jwt_app_id           = "jitsi"
+  jwt_secret_parameter = { name = "/jitsi/jwt_app_secret", arn = "arn:aws:ssm:us-west-2:123456789012:parameter/jitsi/jwt_app_secret" }
+  package              = { path = "auth.zip", hash = "bW9jaw==", architecture = "x86_64" }
+  log_group_name       = "/ecs/jitsi-app"
+  metric_namespace     = "Jitsi"
+  alarm_topic_arn      = "arn:aws:sns:us-west-2:123456789012:deployment-alerts"
+}
+
+run "cognito_login_then_the_function" {
+  command = apply
+
+  module {
+    source = "./modules/auth"
+  }
+
+  assert {
+    condition = (aws_cognito_user_pool.this[0].admin_create_user_config[0].allow_admin_create_user_only &&
+      aws_cognito_user_pool.this[0].username_attributes == toset(["email"]) &&
+    strcontains(aws_cognito_user_pool.this[0].admin_create_user_config[0].invite_message_template[0].email_message, "https://meet.example.com/auth/"))
+    error_message = "members are invited (no self sign-up), log in with their e-mail, and the invitation names the page"
+  }
+  assert {
+    condition = (aws_cognito_user_pool_client.this[0].generate_secret &&
+      aws_cognito_user_pool_client.this[0].allowed_oauth_flows == toset(["code"]) &&
+      contains(aws_cognito_user_pool_client.this[0].allowed_oauth_scopes, "openid") &&
+    aws_cognito_user_pool_client.this[0].callback_urls == toset(["https://meet.example.com/oauth2/idpresponse"]))
+    error_message = "the app client the ALB needs: a secret, the code grant, openid, the ALB's callback"
+  }
+  assert {
+    condition = (aws_lb_listener_rule.this.priority == 1 &&
+      [for a in aws_lb_listener_rule.this.action : "${a.order}:${a.type}"] == ["1:authenticate-cognito", "2:forward"] &&
+      aws_lb_listener_rule.this.action[0].authenticate_cognito[0].user_pool_domain == aws_cognito_user_pool_domain.this[0].domain &&
+      aws_lb_listener_rule.this.action[0].authenticate_cognito[0].on_unauthenticated_request == "authenticate" &&
+      aws_lb_listener_rule.this.action[1].target_group_arn == aws_lb_target_group.this.arn &&
+    one([for c in aws_lb_listener_rule.this.condition : c.path_pattern[0].values]) == toset(["/auth", "/auth/*"]))
+    error_message = "/auth and /auth/* log in with Cognito first, then reach the function"
+  }
+  assert {
+    condition = (aws_lb_target_group.this.target_type == "lambda" &&
+      aws_lb_target_group.this.health_check[0].path == "/auth/health" &&
+      aws_lambda_permission.alb.principal == "elasticloadbalancing.amazonaws.com" &&
+      aws_lambda_permission.alb.source_arn == aws_lb_target_group.this.arn &&
+    aws_lb_target_group_attachment.this.target_id == aws_lambda_function.this.arn)
+    error_message = "a Lambda target group with a health check, invoke permission for that target group only, the function attached"
+  }
+  assert {
+    condition = (aws_lambda_function.this.runtime == "python3.12" &&
+      aws_lambda_function.this.handler == "jitsi_ecs.auth.handler.handler" &&
+      aws_lambda_function.this.architectures == tolist(["x86_64"]) &&
+      length(aws_lambda_function.this.vpc_config) == 0 &&
+    aws_lambda_function.this.tracing_config[0].mode == "Active")
+    error_message = "python3.12 on the package's architecture, outside the VPC, with active tracing"
+  }
+  assert {
+    condition = (aws_lambda_function.this.environment[0].variables["ALB_ARN"] == var.alb_arn &&
+      aws_lambda_function.this.environment[0].variables["PUBLIC_URL"] == "https://meet.example.com" &&
+      aws_lambda_function.this.environment[0].variables["JWT_SECRET_PARAMETER"] == "/jitsi/jwt_app_secret" &&
+    alltrue([for k, v in aws_lambda_function.this.environment[0].variables : !can(regex("SECRET$|PASSWORD|PRIVATE", k))]))
+    error_message = "the function knows its ALB, site and the secret's parameter name, never the secret"
+  }
+  assert {
+    condition = (aws_lambda_function.this.environment[0].variables["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] == "https://xray.us-west-2.amazonaws.com/v1/traces" &&
+      aws_lambda_function.this.environment[0].variables["OTEL_EXPORTER_OTLP_LOGS_HEADERS"] == "x-aws-log-group=/ecs/jitsi-app,x-aws-log-stream=auth" &&
+      aws_lambda_function.this.environment[0].variables["OTEL_METRICS_EXPORTER"] == "none" &&
+      aws_lambda_function.this.environment[0].variables["METRIC_NAMESPACE"] == "Jitsi" &&
+      aws_lambda_function.this.environment[0].variables["OTEL_PYTHON_DISTRO"] == "aws_distro" &&
+    length(aws_lambda_function.this.layers) == 0 && !contains(keys(aws_lambda_function.this.environment[0].variables), "AWS_LAMBDA_EXEC_WRAPPER"))
+    error_message = "collector-less ADOT settings (metrics: EMF on stdout); without a layer no wrapper (it would not exist)"
+  }
+  assert {
+    condition     = aws_cloudwatch_log_stream.auth.name == "auth" && aws_cloudwatch_log_stream.auth.log_group_name == "/ecs/jitsi-app"
+    error_message = "OTLP logs go to stream auth of the containers' log group"
+  }
+  assert {
+    condition = (aws_cloudwatch_metric_alarm.errors.metric_name == "Errors" &&
+      aws_cloudwatch_metric_alarm.errors.namespace == "AWS/Lambda" &&
+      aws_cloudwatch_metric_alarm.errors.threshold == 0 && aws_cloudwatch_metric_alarm.errors.period == 300 &&
+      aws_cloudwatch_metric_alarm.errors.comparison_operator == "GreaterThanThreshold" &&
+    aws_cloudwatch_metric_alarm.errors.alarm_actions == toset(["arn:aws:sns:us-west-2:123456789012:deployment-alerts"]))
+    error_message = "any function error within 5 minutes alarms on deployment-alerts"
+  }
+  assert {
+    condition     = output.user_pool_id == aws_cognito_user_pool.this[0].id && output.callback_url == "https://meet.example.com/oauth2/idpresponse"
+    error_message = "the outputs members and verify read"
+  }
+}
+
+run "with_the_adot_layer" {
+  command = apply
+
+  module {
+    source = "./modules/auth"
+  }
+
+  variables {
+    adot_layer_arn = "arn:aws:lambda:us-west-2:615299751070:layer:AWSOpenTelemetryDistroPython:33"
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.layers == tolist(["arn:aws:lambda:us-west-2:615299751070:layer:AWSOpenTelemetryDistroPython:33"]) && aws_lambda_function.this.environment[0].variables["AWS_LAMBDA_EXEC_WRAPPER"] == "/opt/otel-instrument"
+    error_message = "the layer's wrapper loads the ADOT distro"
+  }
+}
+
+run "an_existing_oidc_idp" {
+  command = apply
+
+  module {
+    source = "./modules/auth"
+  }
+
+  variables {
+    provider_type = "oidc"
+    oidc = {
+      issuer                  = "https://idp.example.com"
+      authorization_endpoint  = "https://idp.example.com/authorize"
+      token_endpoint          = "https://idp.example.com/token"
+      user_info_endpoint      = "https://idp.example.com/userinfo"
+      client_id               = "jitsi"
+      client_secret_parameter = "/jitsi/oidc-client-secret"
+    }
+  }
+
+  assert {
+    condition = (length(aws_cognito_user_pool.this) == 0 &&
+      [for a in aws_lb_listener_rule.this.action : "${a.order}:${a.type}"] == ["1:authenticate-oidc", "2:forward"] &&
+      aws_lb_listener_rule.this.action[0].authenticate_oidc[0].issuer == "https://idp.example.com" &&
+    aws_lb_listener_rule.this.action[0].authenticate_oidc[0].client_secret == data.aws_ssm_parameter.oidc_client_secret[0].value)
+    error_message = "oidc: no user pool; the ALB logs in against the IdP with the client secret from SSM"
+  }
+  assert {
+    condition     = output.provider == "oidc" && output.user_pool_id == null
+    error_message = "members commands learn that the IdP owns the users"
+  }
+}

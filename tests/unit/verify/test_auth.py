@@ -1,0 +1,147 @@
+"""verify's /auth/ group: what it expects of the function's IAM and ADOT settings, how it reads
+policy documents, and that it skips with a reason (touching nothing) when auth is off."""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+from typing import Any
+
+import pytest
+
+from jitsi_ecs.config import Config
+from jitsi_ecs.outputs import AuthOutputs
+from jitsi_ecs.verify import auth
+from jitsi_ecs.verify.result import VerifyContext
+from tests.unit.commands.test_link_members import outputs
+from tests.unit.deployed import (
+    AUTH_SECRET,
+    CONFIG,
+    GROWTH,
+    Deployed,
+    by_id,
+    ecs,
+    edge,
+    failed,
+    network,
+    observability,
+)
+from tests.unit.deployed import auth as build
+
+AUTH = AuthOutputs(
+    url="https://meet.example.com/auth/",
+    function_name="jitsi-auth",
+    function_arn="arn:aws:lambda:us-west-2:123456789012:function:jitsi-auth",
+    role_name="jitsi-auth",
+    target_group_arn="arn:tg",
+    listener_rule_arn="arn:rule",
+    provider="cognito",
+    callback_url="https://meet.example.com/oauth2/idpresponse",
+    log_stream_name="auth",
+)
+
+
+class NoAws:
+    def __getattr__(self, name: str) -> Any:
+        raise AssertionError(f"verify touched AWS ({name}) although auth is off")
+
+
+def _context(config: Config, layer: str | None = None) -> VerifyContext:
+    found = outputs(
+        alb_arn="arn:aws:elasticloadbalancing:us-west-2:123456789012:loadbalancer/app/jitsi/1",
+        secret_parameter_arns={
+            "JWT_APP_SECRET": "arn:aws:ssm:us-west-2:123456789012:parameter/jitsi/jwt_app_secret"
+        },
+        auth=AUTH.model_dump(),
+    )
+    return VerifyContext(config, NoAws(), found, False, layer)  # type: ignore[arg-type]
+
+
+def test_everything_skips_when_nobody_needs_a_token() -> None:
+    config = Config(jitsi={"auth_type": "none"}, auth={"enabled": False})
+    results = list(auth.checks(_context(config)))
+    assert {r.status for r in results} == {"skip"}
+    assert {r.id for r in results} == {"auth.guests", "auth.token-settings", *auth.PAGE_IDS}
+    assert all(r.detail for r in results)
+
+
+def test_expected_grants_are_exactly_the_functions_needs() -> None:
+    grants = auth.expected_grants(_context(Config()), AUTH)
+    group = "arn:aws:logs:us-west-2:123456789012:log-group:/ecs/jitsi-app"
+    assert (
+        "ssm:GetParameter",
+        "arn:aws:ssm:us-west-2:123456789012:parameter/jitsi/jwt_app_secret",
+    ) in grants
+    assert ("logs:PutLogEvents", f"{group}:log-stream:auth") in grants
+    assert ("xray:PutTraceSegments", "*") in grants
+    assert {action for action, _ in grants} == {
+        "ssm:GetParameter",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "logs:DescribeLogStreams",
+        "xray:PutTraceSegments",
+        "xray:PutTelemetryRecords",
+        "xray:GetSamplingRules",
+        "xray:GetSamplingTargets",
+    }
+    assert not any(r == "*" for a, r in grants if not a.startswith("xray:"))
+
+
+def test_policy_documents_are_read_in_either_form() -> None:
+    document = {
+        "Statement": [
+            {"Effect": "Allow", "Action": "ssm:GetParameter", "Resource": ["arn:p"]},
+            {"Effect": "Deny", "Action": "*", "Resource": "*"},
+        ]
+    }
+    encoded = urllib.parse.quote(json.dumps(document))
+    assert auth._grants(auth._policy_document(encoded)) == {("ssm:GetParameter", "arn:p")}
+    assert auth._grants(auth._policy_document(document)) == {("ssm:GetParameter", "arn:p")}
+
+
+def test_adot_expectations_follow_what_the_target_supplied() -> None:
+    layer = "arn:aws:lambda:us-west-2:615299751070:layer:AWSOpenTelemetryDistroPython:33"
+    with_layer = auth.adot_expected(_context(Config(), layer), AUTH)
+    assert with_layer["AWS_LAMBDA_EXEC_WRAPPER"] == "/opt/otel-instrument"
+    assert with_layer["OTEL_EXPORTER_OTLP_LOGS_HEADERS"] == (
+        "x-aws-log-group=/ecs/jitsi-app,x-aws-log-stream=auth"
+    )
+    assert auth.adot_expected(_context(Config()), AUTH)["AWS_LAMBDA_EXEC_WRAPPER"] is None
+
+
+# ---------------------------------------------------------------- over a moto deployment
+
+
+def _page(d: Deployed) -> Deployed:
+    for step in (network, edge, ecs, observability, build):
+        step(d)
+    return d
+
+
+@pytest.mark.parametrize("config", [CONFIG, GROWTH], ids=["compact", "growth"])
+def test_the_deployed_page_and_images_pass_in_both_layouts(deployed: Deployed, config: Any) -> None:
+    """Guests and token settings are read from the task running web and prosody: compact's
+    shard runs both, growth's web and xmpp one each."""
+    deployed.config = config
+    checks = by_id(auth.checks(_page(deployed).context()))
+    assert set(checks) == {"auth.guests", "auth.token-settings", *auth.PAGE_IDS}
+    assert failed(checks) == set()
+
+
+def test_a_secret_in_the_function_s_environment_fails(deployed: Deployed) -> None:
+    d = _page(deployed)
+    function = d.aws.lambda_.get_function_configuration(FunctionName="jitsi-auth")
+    variables = {**function["Environment"]["Variables"], "SIGNING_KEY": AUTH_SECRET}
+    d.aws.lambda_.update_function_configuration(
+        FunctionName="jitsi-auth", Environment={"Variables": variables}
+    )
+    checks = by_id(auth.checks(d.context()))
+    assert failed(checks) == {"auth.function"}
+    assert checks["auth.function"].observed["secrets_in_environment"] == ["SIGNING_KEY"]
+
+
+def test_guests_off_in_the_config_but_on_in_the_images_fails(deployed: Deployed) -> None:
+    d = _page(deployed)
+    config = Config.model_validate({**d.config.model_dump(), "jitsi": {"guests": False}})
+    checks = by_id(auth.checks(d.context(config)))
+    assert "auth.guests" in failed(checks)
