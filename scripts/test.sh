@@ -17,6 +17,6 @@ terraform fmt -check -recursive infra
 step "checkov"
 .venv-checkov/bin/checkov -d infra --skip-download --compact --quiet --framework terraform
 step "pytest: unit, terraform and the emulator integration tests"
-# One run on four workers: the emulator tests (started first, see tests/conftest.py) spend much
-# of their time in the AWS provider's fixed waits, which the unit tests fill.
-.venv/bin/pytest -n 4 "$@"
+# One run on four workers: the long tests start one per worker (see tests/conftest.py) and the
+# emulator tests' waits on the AWS provider's fixed delays are filled with the short tests.
+.venv/bin/pytest -n 4 --maxschedchunk=1 "$@"

@@ -61,14 +61,16 @@ def terraform_bin() -> str:
     return found
 
 
-# The longest tests, started first: with pytest-xdist's load scheduling each worker takes one
-# of them before the short ones, which then fill the time the emulator tests spend waiting on
-# the AWS provider's fixed delays. Wall time is the longest chain, not the sum.
+# The longest tests, each first on its own worker. pytest-xdist (load scheduling) hands each
+# worker a run of consecutive tests; with --maxschedchunk=1 (scripts/test.sh) that run is two
+# tests, so the long ones are spread one per pair: each worker starts one, and the short tests
+# fill the time the emulator tests spend in the AWS provider's fixed waits. Longest first.
 LONGEST_FIRST = (
     "tests/integration/test_cli_flow.py",
-    "tests/integration/test_services_flow.py",
     "tests/infra/test_terraform_modules.py::test_terraform_test_suite_passes",
+    "tests/integration/test_services_flow.py",
     "tests/integration/test_infra_emulator.py",
+    "tests/infra/test_terraform_modules.py::test_bad_inputs_are_refused_with_their_message",
 )
 
 
@@ -79,4 +81,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                 return i
         return len(LONGEST_FIRST)
 
-    items.sort(key=rank)  # stable: everything else keeps its order
+    long = sorted((i for i in items if rank(i) < len(LONGEST_FIRST)), key=rank)
+    short = [i for i in items if rank(i) == len(LONGEST_FIRST)]
+    ordered: list[pytest.Item] = []
+    for item in long:
+        ordered.append(item)
+        if short:
+            ordered.append(short.pop(0))
+    items[:] = ordered + short

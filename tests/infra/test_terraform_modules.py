@@ -66,7 +66,12 @@ def test_every_module_follows_the_layout() -> None:
 
 
 def test_terraform_test_suite_passes(terraform_bin: str, initialised: Path) -> None:
-    result = _tf(terraform_bin, initialised, "test", "-no-color")
+    # Every test file but validation.tftest.hcl, whose cases the next-but-one test runs once
+    # more without expect_failures and checks each message: the same refusals, read closer.
+    files = sorted(p.name for p in (initialised / "tests").glob("*.tftest.hcl"))
+    assert "validation.tftest.hcl" in files
+    filters = [f"-filter=tests/{name}" for name in files if name != "validation.tftest.hcl"]
+    result = _tf(terraform_bin, initialised, "test", "-no-color", *filters)
     output = result.stdout
     assert result.returncode == 0, output
     match = re.search(r"Success! (\d+) passed, 0 failed", output)
