@@ -21,6 +21,7 @@ import botocore.config
 import botocore.exceptions
 
 from jitsi_ecs.errors import AwsError, UsageError
+from jitsi_ecs.iam_policy import document
 
 if TYPE_CHECKING:
     from mypy_boto3_acm import ACMClient
@@ -268,6 +269,16 @@ class AwsContext:
     def task_definition(self, arn: str) -> TaskDefinitionTypeDef:
         with calling(f"describe task definition {arn}"):
             return self.ecs.describe_task_definition(taskDefinition=arn)["taskDefinition"]
+
+    def role_policies(self, role: str) -> list[dict[str, Any]]:
+        """The inline policy documents of a role (by name or ARN), parsed."""
+        name = role.rsplit("/", 1)[-1]
+        with calling(f"read the inline policies of role {name}"):
+            names = self.iam.list_role_policies(RoleName=name)["PolicyNames"]
+            return [
+                document(self.iam.get_role_policy(RoleName=name, PolicyName=n)["PolicyDocument"])
+                for n in names
+            ]
 
     def listener_attributes(self, arn: str) -> dict[str, str]:
         with calling(f"describe the attributes of listener {arn}"):

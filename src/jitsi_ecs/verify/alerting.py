@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
+from jitsi_ecs import iam_policy as policy
 from jitsi_ecs.aws import or_none
 from jitsi_ecs.config import Config
 from jitsi_ecs.outputs import StackOutputs
@@ -190,21 +190,15 @@ def _alarms(ctx: VerifyContext) -> Iterator[Check]:
 
 def publish_statements(policy_text: str, principal: str) -> list[dict[str, Any]]:
     """The statements of a topic policy that let this service principal publish."""
-    policy = json.loads(policy_text or "{}")
-    found = []
-    for statement in policy.get("Statement", []):
-        principals = statement.get("Principal", {})
-        services = principals.get("Service", []) if isinstance(principals, dict) else []
-        services = [services] if isinstance(services, str) else services
-        actions = statement.get("Action", [])
-        actions = [actions] if isinstance(actions, str) else actions
-        if (
-            statement.get("Effect") == "Allow"
-            and principal in services
-            and any(a.lower() in ("sns:publish", "sns:*") for a in actions)
-        ):
-            found.append(statement)
-    return found
+    return [
+        statement
+        for statement in policy.allowing(policy.document(policy_text))
+        if principal in policy.service_principals(statement)
+        and any(
+            a.lower() in ("sns:publish", "sns:*")
+            for a in policy.listed(statement.get("Action", []))
+        )
+    ]
 
 
 def allows(policy_text: str, principal: str) -> bool:

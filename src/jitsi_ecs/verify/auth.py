@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import json
 import re
-import urllib.parse
 from collections.abc import Iterator
 from typing import Any
 
+from jitsi_ecs import iam_policy as policy
 from jitsi_ecs.aws import or_none
 from jitsi_ecs.outputs import AuthOutputs
 from jitsi_ecs.verify.result import WARNING, Check, VerifyContext, compare, missing, skip
@@ -382,23 +382,13 @@ def _secret(ctx: VerifyContext) -> str | None:
     return str(found["Parameter"]["Value"]) if found else None
 
 
-def _policy_document(raw: Any) -> dict[str, Any]:
-    if isinstance(raw, dict):
-        return raw
-    return dict(json.loads(urllib.parse.unquote(str(raw))))
-
-
 def _grants(document: dict[str, Any]) -> set[tuple[str, str]]:
-    pairs = set()
-    for statement in document.get("Statement", []):
-        if statement.get("Effect") != "Allow":
-            continue
-        actions = statement.get("Action", [])
-        resources = statement.get("Resource", [])
-        for action in [actions] if isinstance(actions, str) else actions:
-            for resource in [resources] if isinstance(resources, str) else resources:
-                pairs.add((action, resource))
-    return pairs
+    return {
+        (action, resource)
+        for statement in policy.allowing(document)
+        for action in policy.listed(statement.get("Action", []))
+        for resource in policy.listed(statement.get("Resource", []))
+    }
 
 
 def expected_grants(ctx: VerifyContext, auth: AuthOutputs) -> set[tuple[str, str]]:
@@ -427,7 +417,7 @@ def _iam(ctx: VerifyContext, auth: AuthOutputs) -> Iterator[Check]:
     grants: set[tuple[str, str]] = set()
     for name in names:
         document = iam.get_role_policy(RoleName=auth.role_name, PolicyName=name)["PolicyDocument"]
-        grants |= _grants(_policy_document(document))
+        grants |= _grants(policy.document(document))
     attached = iam.list_attached_role_policies(RoleName=auth.role_name)["AttachedPolicies"]
     yield compare(
         "auth.iam",

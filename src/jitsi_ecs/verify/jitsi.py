@@ -10,10 +10,10 @@ what each must look like comes from the config and the requirements below.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterator
 from typing import Any
 
+from jitsi_ecs import iam_policy as policy
 from jitsi_ecs.ecs_rules import FARGATE_MAX_STOP_TIMEOUT
 from jitsi_ecs.verify.result import WARNING, Check, VerifyContext, compare, missing
 from jitsi_ecs.workspace import infra_source
@@ -209,20 +209,14 @@ def _guard(ctx: VerifyContext, service: str, jvb: Any, guard: Any) -> Check:
 
 
 def _inline_actions(ctx: VerifyContext, role_arn: str) -> list[str]:
-    iam = ctx.aws.iam
-    role = role_arn.rsplit("/", 1)[-1]
-    actions: list[str] = []
-    for name in iam.list_role_policies(RoleName=role)["PolicyNames"]:
-        document: Any = iam.get_role_policy(RoleName=role, PolicyName=name)["PolicyDocument"]
-        if isinstance(document, str):
-            document = json.loads(document)
-        statements = document.get("Statement", [])
-        for statement in statements if isinstance(statements, list) else [statements]:
-            if statement.get("Effect") != "Allow":
-                continue
-            action = statement.get("Action", [])
-            actions += [action] if isinstance(action, str) else action
-    return sorted(set(actions))
+    return sorted(
+        {
+            action
+            for document in ctx.aws.role_policies(role_arn)
+            for statement in policy.allowing(document)
+            for action in policy.listed(statement.get("Action", []))
+        }
+    )
 
 
 def _task_roles(ctx: VerifyContext, bridges: list[str], tasks: dict[str, dict[str, Any]]) -> Check:

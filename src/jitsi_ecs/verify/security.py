@@ -5,10 +5,10 @@ task may send out and who may assume its role."""
 from __future__ import annotations
 
 import json
-import urllib.parse
 from collections.abc import Iterator
 from typing import Any
 
+from jitsi_ecs import iam_policy as policy
 from jitsi_ecs.aws import calling
 from jitsi_ecs.verify.alerting import scoped
 from jitsi_ecs.verify.result import Check, VerifyContext, compare, missing
@@ -180,13 +180,11 @@ def _trust(ctx: VerifyContext, check_id: str, role_arn: str | None) -> Check:
         return compare(check_id, None, None, "no task role")
     name = role_arn.rsplit("/", 1)[-1]
     with calling(f"read the trust policy of role {name}"):
-        document: Any = ctx.aws.iam.get_role(RoleName=name)["Role"]["AssumeRolePolicyDocument"]
-    if isinstance(document, str):  # URL-encoded JSON on some SDK paths
-        document = json.loads(urllib.parse.unquote(document))
+        trust = ctx.aws.iam.get_role(RoleName=name)["Role"]["AssumeRolePolicyDocument"]
     statements = [
         s
-        for s in document.get("Statement", [])
-        if s.get("Effect") == "Allow" and "ecs-tasks.amazonaws.com" in _services(s)
+        for s in policy.allowing(policy.document(trust))
+        if "ecs-tasks.amazonaws.com" in policy.service_principals(s)
     ]
     return compare(
         check_id,
@@ -198,9 +196,3 @@ def _trust(ctx: VerifyContext, check_id: str, role_arn: str | None) -> Check:
         },
         "aws:SourceAccount / aws:SourceArn: no other account's task can take this role",
     )
-
-
-def _services(statement: dict[str, Any]) -> list[str]:
-    principal = statement.get("Principal", {})
-    services = principal.get("Service", []) if isinstance(principal, dict) else []
-    return [services] if isinstance(services, str) else list(services)

@@ -9,10 +9,10 @@ has set; and its execution role may read exactly those parameters.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
+from jitsi_ecs import iam_policy as policy
 from jitsi_ecs.config import Service
 from jitsi_ecs.verify.result import WARNING, Check, VerifyContext, compare, missing
 
@@ -115,18 +115,11 @@ def _execution_role(
 ) -> Iterator[Check]:
     """The execution role reads this service's parameters and no others (inline policies;
     the managed AmazonECSTaskExecutionRolePolicy grants no SSM access)."""
-    iam, role = ctx.aws.iam, role_arn.rsplit("/", 1)[-1]
     readable: set[str] = set()
-    for policy_name in iam.list_role_policies(RoleName=role)["PolicyNames"]:
-        document: Any = iam.get_role_policy(RoleName=role, PolicyName=policy_name)["PolicyDocument"]
-        if isinstance(document, str):
-            document = json.loads(document)
-        for statement in document.get("Statement", []):
-            actions = statement.get("Action", [])
-            actions = [actions] if isinstance(actions, str) else actions
-            if statement.get("Effect") == "Allow" and any(a.startswith("ssm:") for a in actions):
-                resources = statement.get("Resource", [])
-                readable |= {resources} if isinstance(resources, str) else set(resources)
+    for document in ctx.aws.role_policies(role_arn):
+        for statement in policy.allowing(document):
+            if any(a.startswith("ssm:") for a in policy.listed(statement.get("Action", []))):
+                readable |= set(policy.listed(statement.get("Resource", [])))
     yield compare(
         f"service.{name}.execution-role",
         {"reads_parameters": parameter_arns},

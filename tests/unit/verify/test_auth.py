@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from jitsi_ecs import iam_policy as policy
 from jitsi_ecs.config import Config
 from jitsi_ecs.outputs import AuthOutputs
 from jitsi_ecs.verify import auth
@@ -95,8 +96,8 @@ def test_policy_documents_are_read_in_either_form() -> None:
         ]
     }
     encoded = urllib.parse.quote(json.dumps(document))
-    assert auth._grants(auth._policy_document(encoded)) == {("ssm:GetParameter", "arn:p")}
-    assert auth._grants(auth._policy_document(document)) == {("ssm:GetParameter", "arn:p")}
+    assert auth._grants(policy.document(encoded)) == {("ssm:GetParameter", "arn:p")}
+    assert auth._grants(policy.document(document)) == {("ssm:GetParameter", "arn:p")}
 
 
 def test_adot_expectations_follow_what_the_target_supplied() -> None:
