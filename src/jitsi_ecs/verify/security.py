@@ -153,11 +153,15 @@ def _tasks(ctx: VerifyContext) -> Iterator[Check]:
     media) and a task role only ECS tasks of this account may assume. Operator services are
     the operator's images: their egress stays open (services group)."""
     outputs = ctx.outputs
-    keys = [k for k in outputs.service_names if k not in ctx.config.services]
-    for key in keys:
-        service = ctx.aws.service(outputs.cluster_name, outputs.service_names[key])
+    names = {k: n for k, n in outputs.service_names.items() if k not in ctx.config.services}
+    # One DescribeServices for all of them (the ecs group fails a missing one already).
+    described = {
+        s["serviceName"]: s for s in ctx.aws.services(outputs.cluster_name, list(names.values()))
+    }
+    for key, name in names.items():
+        service = described.get(name)
         if service is None:
-            continue  # the ecs group fails service.<key> already
+            continue
         vpc = service.get("networkConfiguration", {}).get("awsvpcConfiguration", {})
         groups = list(vpc.get("securityGroups", []))
         permissions: list[Any] = []
