@@ -280,21 +280,23 @@ run "task_role_trust_scoped" {
     source = "./modules/jitsi"
   }
 
+  # The documents themselves are tested in ecs_trust.tftest.hcl; here, that each role uses its own.
   override_data {
-    target = data.aws_iam_policy_document.task_assume
+    target = module.trust.data.aws_iam_policy_document.task
     values = { json = "{\"Statement\":[{\"Sid\":\"scoped\"}]}" }
+  }
+  override_data {
+    target = module.trust.data.aws_iam_policy_document.execution
+    values = { json = "{\"Statement\":[{\"Sid\":\"plain\"}]}" }
   }
 
   assert {
-    condition     = alltrue([for r in aws_iam_role.task : r.assume_role_policy == data.aws_iam_policy_document.task_assume.json]) && aws_iam_role.execution.assume_role_policy == data.aws_iam_policy_document.ecs_tasks_assume.json
-    error_message = "the task role trusts ECS tasks of this account only; the execution role keeps the plain trust"
+    condition     = alltrue([for r in aws_iam_role.task : r.assume_role_policy == "{\"Statement\":[{\"Sid\":\"scoped\"}]}"])
+    error_message = "every task role trusts ECS tasks of this account only"
   }
   assert {
-    condition = toset([for c in data.aws_iam_policy_document.task_assume.statement[0].condition : "${c.test} ${c.variable} ${join(",", c.values)}"]) == toset([
-      "ArnLike aws:SourceArn arn:aws:ecs:us-west-2:123456789012:*",
-      "StringEquals aws:SourceAccount 123456789012",
-    ])
-    error_message = "aws:SourceArn (this account's ECS in this region) and aws:SourceAccount"
+    condition     = aws_iam_role.execution.assume_role_policy == "{\"Statement\":[{\"Sid\":\"plain\"}]}"
+    error_message = "the execution role keeps the plain trust"
   }
 }
 

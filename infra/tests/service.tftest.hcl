@@ -88,18 +88,23 @@ run "task_role_trust_scoped" {
     source = "./modules/service"
   }
 
+  # The documents themselves are tested in ecs_trust.tftest.hcl; here, that each role uses its own.
   override_data {
-    target = data.aws_iam_policy_document.task_assume
+    target = module.trust.data.aws_iam_policy_document.task
     values = { json = "{\"Statement\":[{\"Sid\":\"scoped\"}]}" }
+  }
+  override_data {
+    target = module.trust.data.aws_iam_policy_document.execution
+    values = { json = "{\"Statement\":[{\"Sid\":\"plain\"}]}" }
   }
 
   assert {
-    condition     = aws_iam_role.task.assume_role_policy == data.aws_iam_policy_document.task_assume.json
+    condition     = aws_iam_role.task.assume_role_policy == "{\"Statement\":[{\"Sid\":\"scoped\"}]}"
     error_message = "the operator service's task role trusts ECS tasks of this account only"
   }
   assert {
-    condition     = toset([for c in data.aws_iam_policy_document.task_assume.statement[0].condition : c.variable]) == toset(["aws:SourceArn", "aws:SourceAccount"])
-    error_message = "aws:SourceArn and aws:SourceAccount"
+    condition     = aws_iam_role.execution.assume_role_policy == "{\"Statement\":[{\"Sid\":\"plain\"}]}"
+    error_message = "the execution role keeps the plain trust"
   }
 }
 

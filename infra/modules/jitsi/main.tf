@@ -161,48 +161,14 @@ resource "aws_ssm_parameter" "secret" {
 }
 
 # ---------------------------------------------------------------- IAM
-# The execution role (the ECS agent pulls images, reads secrets, writes logs). AWS documents
-# the confused-deputy conditions for task roles only; a wrong guess here stops every task
-# from starting, so this one stays unconditioned until a real account shows ECS sends them.
-data "aws_iam_policy_document" "ecs_tasks_assume" {
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["ecs-tasks.amazonaws.com"]
-    }
-  }
+# Both roles' trust policies come from one module shared with every ECS module.
+module "trust" {
+  source = "../ecs_trust"
 }
-
-# The task role (what the containers themselves may call): only ECS tasks of this account and
-# region may take it (ECS developer guide, "Amazon ECS task IAM role").
-data "aws_iam_policy_document" "task_assume" {
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["ecs-tasks.amazonaws.com"]
-    }
-    condition {
-      test     = "ArnLike"
-      variable = "aws:SourceArn"
-      values   = ["arn:${data.aws_partition.current.partition}:ecs:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:*"]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [data.aws_caller_identity.current.account_id]
-    }
-  }
-}
-
-data "aws_region" "current" {}
-
-data "aws_caller_identity" "current" {}
 
 resource "aws_iam_role" "execution" {
   name               = "${var.name}-execution"
-  assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
+  assume_role_policy = module.trust.execution
   tags               = var.tags
 }
 
@@ -233,7 +199,7 @@ resource "aws_iam_role" "task" {
   for_each = local.services
 
   name               = "${var.name}-${each.key}-task"
-  assume_role_policy = data.aws_iam_policy_document.task_assume.json
+  assume_role_policy = module.trust.task
   tags               = var.tags
 }
 
