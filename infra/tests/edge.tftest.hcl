@@ -51,8 +51,8 @@ run "edge_https_redirect_and_default_route" {
     error_message = "Jitsi web must be the default action (it lives at the root, not /public/*)"
   }
   assert {
-    condition     = length(aws_acm_certificate.this) == 1 && aws_acm_certificate.this[0].validation_method == "DNS"
-    error_message = "a DNS-validated certificate is created when only a zone is given"
+    condition     = aws_lb_listener.https.certificate_arn == "arn:aws:acm:us-west-2:123456789012:certificate/mock"
+    error_message = "HTTPS serves the certificate created for the domain when only a zone is given (modules/domain)"
   }
   assert {
     condition     = aws_lb.this.drop_invalid_header_fields
@@ -142,7 +142,48 @@ run "existing_certificate_is_used_as_given" {
   }
 
   assert {
-    condition     = length(aws_acm_certificate.this) == 0 && aws_lb_listener.https.certificate_arn == "arn:aws:acm:us-west-2:123456789012:certificate/abc"
+    condition     = aws_lb_listener.https.certificate_arn == "arn:aws:acm:us-west-2:123456789012:certificate/abc"
     error_message = "an existing certificate is used as given, none created"
+  }
+}
+
+# A stack deployed before modules/domain keeps its certificate: the moved blocks take it over.
+run "before_domain_module" {
+  command   = apply
+  state_key = "moved"
+
+  module {
+    source = "./tests/fixtures/before_domain"
+  }
+
+  variables {
+    host = "meet.example.com"
+  }
+
+  override_resource {
+    target = aws_acm_certificate.this
+    values = {
+      arn = "arn:aws:acm:us-west-2:123456789012:certificate/deployed"
+      domain_validation_options = [{
+        domain_name           = "meet.example.com"
+        resource_record_name  = "_x.meet.example.com."
+        resource_record_type  = "CNAME"
+        resource_record_value = "_y.acm-validations.aws."
+      }]
+    }
+  }
+}
+
+run "deployed_certificate_is_moved_not_replaced" {
+  command   = apply
+  state_key = "moved"
+
+  module {
+    source = "./modules/edge"
+  }
+
+  assert {
+    condition     = aws_lb_listener.https.certificate_arn == "arn:aws:acm:us-west-2:123456789012:certificate/deployed"
+    error_message = "the certificate made before modules/domain must be kept (a replacement would get the mock's new ARN)"
   }
 }

@@ -170,7 +170,7 @@ run "turn_on" {
   }
 
   override_resource {
-    target = module.turn[0].aws_acm_certificate.this
+    target = module.turn[0].module.domain.aws_acm_certificate.this
     values = {
       arn = "arn:aws:acm:us-west-2:123456789012:certificate/turn-mock"
       domain_validation_options = [{

@@ -5,7 +5,7 @@ mock_provider "aws" {
 }
 
 override_resource {
-  target = aws_acm_certificate.this
+  target = module.domain.aws_acm_certificate.this
   values = {
     arn = "arn:aws:acm:us-west-2:123456789012:certificate/turn-mock"
     domain_validation_options = [{
@@ -61,8 +61,8 @@ run "tls_443_through_a_network_load_balancer" {
     error_message = "plain TCP TURN to coturn's task address"
   }
   assert {
-    condition     = aws_acm_certificate.this[0].domain_name == "turn.meet.example.com" && aws_route53_record.alias[0].name == "turn.meet.example.com"
-    error_message = "a DNS-validated certificate and an alias record for the TURN host"
+    condition     = aws_lb_listener.tls.certificate_arn == "arn:aws:acm:us-west-2:123456789012:certificate/turn-mock"
+    error_message = "TLS serves the certificate created for the TURN host (modules/domain)"
   }
   assert {
     condition     = output.host == "turn.meet.example.com" && output.port == 443
@@ -151,7 +151,44 @@ run "own_certificate" {
   }
 
   assert {
-    condition     = length(aws_acm_certificate.this) == 0 && length(aws_route53_record.alias) == 0 && aws_lb_listener.tls.certificate_arn == "arn:aws:acm:us-west-2:123456789012:certificate/turn"
-    error_message = "a given certificate is used as is; no zone, no record"
+    condition     = aws_lb_listener.tls.certificate_arn == "arn:aws:acm:us-west-2:123456789012:certificate/turn"
+    error_message = "a given certificate is used as is"
+  }
+}
+
+# A TURN server deployed before modules/domain keeps its certificate: the moved blocks take it over.
+run "before_domain_module" {
+  command   = apply
+  state_key = "moved"
+
+  module {
+    source = "./tests/fixtures/before_domain"
+  }
+
+  override_resource {
+    target = aws_acm_certificate.this
+    values = {
+      arn = "arn:aws:acm:us-west-2:123456789012:certificate/deployed"
+      domain_validation_options = [{
+        domain_name           = "turn.meet.example.com"
+        resource_record_name  = "_x.turn.meet.example.com."
+        resource_record_type  = "CNAME"
+        resource_record_value = "_y.acm-validations.aws."
+      }]
+    }
+  }
+}
+
+run "deployed_certificate_is_moved_not_replaced" {
+  command   = apply
+  state_key = "moved"
+
+  module {
+    source = "./modules/turn"
+  }
+
+  assert {
+    condition     = aws_lb_listener.tls.certificate_arn == "arn:aws:acm:us-west-2:123456789012:certificate/deployed"
+    error_message = "the certificate made before modules/domain must be kept (a replacement would get the override's new ARN)"
   }
 }

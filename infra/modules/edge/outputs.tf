@@ -40,7 +40,7 @@ output "web_target_group_arn_suffix" {
 
 output "certificate_arn" {
   description = "Certificate served by the HTTPS listener."
-  value       = local.certificate_arn
+  value       = module.domain.certificate_arn
 }
 
 output "access_logs_bucket" {

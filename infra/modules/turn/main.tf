@@ -19,11 +19,6 @@ locals {
     "172.16.0.0-172.31.255.255",
     "192.168.0.0-192.168.255.255",
   ]
-  create_certificate = var.certificate_arn == null
-  certificate_arn    = local.create_certificate ? aws_acm_certificate_validation.this[0].certificate_arn : var.certificate_arn
-  validation = local.create_certificate ? {
-    for o in aws_acm_certificate.this[0].domain_validation_options : o.domain_name => o
-  } : {}
 
   container = {
     name         = "coturn"
@@ -78,48 +73,36 @@ locals {
 }
 
 # ---------------------------------------------------------------- certificate and name
-resource "aws_acm_certificate" "this" {
-  count = local.create_certificate ? 1 : 0
+module "domain" {
+  source = "../domain"
 
-  domain_name       = var.host
-  validation_method = "DNS"
-  tags              = var.tags
-
-  lifecycle {
-    create_before_destroy = true
-  }
+  host            = var.host
+  certificate_arn = var.certificate_arn
+  route53_zone_id = var.route53_zone_id
+  load_balancer   = { dns_name = aws_lb.this.dns_name, zone_id = aws_lb.this.zone_id }
+  tags            = var.tags
 }
 
-resource "aws_route53_record" "validation" {
-  for_each = local.create_certificate ? toset([var.host]) : toset([])
-
-  zone_id         = var.route53_zone_id
-  name            = local.validation[each.key].resource_record_name
-  type            = local.validation[each.key].resource_record_type
-  records         = [local.validation[each.key].resource_record_value]
-  ttl             = 300
-  allow_overwrite = true
+# The certificate and the alias record were this module's own before modules/domain: moved, so
+# a deployed stack keeps its certificate instead of replacing it.
+moved {
+  from = aws_acm_certificate.this
+  to   = module.domain.aws_acm_certificate.this
 }
 
-resource "aws_acm_certificate_validation" "this" {
-  count = local.create_certificate ? 1 : 0
-
-  certificate_arn         = aws_acm_certificate.this[0].arn
-  validation_record_fqdns = [for r in aws_route53_record.validation : r.fqdn]
+moved {
+  from = aws_route53_record.validation
+  to   = module.domain.aws_route53_record.validation
 }
 
-resource "aws_route53_record" "alias" {
-  count = var.route53_zone_id == null ? 0 : 1
+moved {
+  from = aws_acm_certificate_validation.this
+  to   = module.domain.aws_acm_certificate_validation.this
+}
 
-  zone_id = var.route53_zone_id
-  name    = var.host
-  type    = "A"
-
-  alias {
-    name                   = aws_lb.this.dns_name
-    zone_id                = aws_lb.this.zone_id
-    evaluate_target_health = true
-  }
+moved {
+  from = aws_route53_record.alias
+  to   = module.domain.aws_route53_record.alias
 }
 
 # ---------------------------------------------------------------- load balancer
@@ -180,7 +163,7 @@ resource "aws_lb_listener" "tls" {
   port              = var.port
   protocol          = "TLS"
   ssl_policy        = var.ssl_policy
-  certificate_arn   = local.certificate_arn
+  certificate_arn   = module.domain.certificate_arn
   tags              = var.tags
 
   default_action {
