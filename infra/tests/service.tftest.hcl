@@ -88,13 +88,13 @@ run "task_role_trust_scoped" {
     source = "./modules/service"
   }
 
-  # The documents themselves are tested in ecs_trust.tftest.hcl; here, that each role uses its own.
+  # The documents themselves are tested in trust.tftest.hcl; here, that each role uses its own.
   override_data {
-    target = module.trust.data.aws_iam_policy_document.task
+    target = module.trust.data.aws_iam_policy_document.ecs_task
     values = { json = "{\"Statement\":[{\"Sid\":\"scoped\"}]}" }
   }
   override_data {
-    target = module.trust.data.aws_iam_policy_document.execution
+    target = module.trust.data.aws_iam_policy_document.ecs_execution
     values = { json = "{\"Statement\":[{\"Sid\":\"plain\"}]}" }
   }
 

@@ -118,19 +118,14 @@ data "aws_ssm_parameter" "oidc_client_secret" {
 }
 
 # ---------------------------------------------------------------- the function
-data "aws_iam_policy_document" "assume" {
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["lambda.amazonaws.com"]
-    }
-  }
+# The role's trust policy comes from the one module that writes every role's trust.
+module "trust" {
+  source = "../trust"
 }
 
 resource "aws_iam_role" "this" {
   name               = local.function_name
-  assume_role_policy = data.aws_iam_policy_document.assume.json
+  assume_role_policy = module.trust.lambda
   tags               = var.tags
 }
 

@@ -161,14 +161,14 @@ resource "aws_ssm_parameter" "secret" {
 }
 
 # ---------------------------------------------------------------- IAM
-# Both roles' trust policies come from one module shared with every ECS module.
+# Both roles' trust policies come from the one module that writes every role's trust.
 module "trust" {
-  source = "../ecs_trust"
+  source = "../trust"
 }
 
 resource "aws_iam_role" "execution" {
   name               = "${var.name}-execution"
-  assume_role_policy = module.trust.execution
+  assume_role_policy = module.trust.ecs_execution
   tags               = var.tags
 }
 
@@ -199,7 +199,7 @@ resource "aws_iam_role" "task" {
   for_each = local.services
 
   name               = "${var.name}-${each.key}-task"
-  assume_role_policy = module.trust.task
+  assume_role_policy = module.trust.ecs_task
   tags               = var.tags
 }
 

@@ -182,6 +182,14 @@ resource "aws_ecs_task_definition" "this" {
   }
 }
 
+# Launch type and Spot strategy per service, from the one module that says where tasks run.
+module "capacity" {
+  source   = "../capacity"
+  for_each = local.services
+
+  spot = each.value.spot
+}
+
 resource "aws_ecs_service" "this" {
   #checkov:skip=CKV_AWS_333: no NAT gateway by design; tasks need a public IP to pull images and reach AWS APIs, and JVB to carry media (STUN). Security groups keep them closed.
   for_each = local.services
@@ -190,7 +198,7 @@ resource "aws_ecs_service" "this" {
   cluster                            = aws_ecs_cluster.this.id
   task_definition                    = aws_ecs_task_definition.this[each.key].arn
   desired_count                      = each.value.desired_count
-  launch_type                        = each.value.spot ? null : "FARGATE"
+  launch_type                        = module.capacity[each.key].launch_type
   platform_version                   = "LATEST"
   deployment_minimum_healthy_percent = each.value.min_percent
   deployment_maximum_percent         = each.value.max_percent
@@ -210,13 +218,8 @@ resource "aws_ecs_service" "this" {
     type = "ECS"
   }
 
-  # Spot: one task always on demand (base), the rest on Spot (up to 70% cheaper; AWS may
-  # reclaim a Spot task with two minutes' notice).
   dynamic "capacity_provider_strategy" {
-    for_each = each.value.spot ? [
-      { provider = "FARGATE", base = 1, weight = 0 },
-      { provider = "FARGATE_SPOT", base = 0, weight = 1 },
-    ] : []
+    for_each = module.capacity[each.key].strategy
     content {
       capacity_provider = capacity_provider_strategy.value.provider
       base              = capacity_provider_strategy.value.base

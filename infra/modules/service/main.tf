@@ -71,15 +71,15 @@ resource "aws_ssm_parameter" "secret" {
 }
 
 # ---------------------------------------------------------------- IAM
-# Both roles' trust policies come from one module shared with every ECS module.
+# Both roles' trust policies come from the one module that writes every role's trust.
 module "trust" {
-  source = "../ecs_trust"
+  source = "../trust"
 }
 
 # Its own execution role: it may read this service's parameters and nothing else.
 resource "aws_iam_role" "execution" {
   name               = "${local.full_name}-execution"
-  assume_role_policy = module.trust.execution
+  assume_role_policy = module.trust.ecs_execution
   tags               = var.tags
 }
 
@@ -109,7 +109,7 @@ resource "aws_iam_role_policy" "read_secrets" {
 # The app's own role: empty but for ADOT export; attach what the app needs to task_role_arn.
 resource "aws_iam_role" "task" {
   name               = "${local.full_name}-task"
-  assume_role_policy = module.trust.task
+  assume_role_policy = module.trust.ecs_task
   tags               = var.tags
 }
 
@@ -227,13 +227,20 @@ resource "aws_ecs_task_definition" "this" {
   }
 }
 
+# Launch type and Spot strategy, from the one module that says where tasks run.
+module "capacity" {
+  source = "../capacity"
+
+  spot = var.service.spot
+}
+
 resource "aws_ecs_service" "this" {
   #checkov:skip=CKV_AWS_333: no NAT gateway by design; the task pulls its image and reaches AWS APIs through its public IP, and its security group lets in the ALB only
   name                               = var.name
   cluster                            = var.cluster.arn
   task_definition                    = aws_ecs_task_definition.this.arn
   desired_count                      = var.service.desired_count
-  launch_type                        = var.service.spot ? null : "FARGATE"
+  launch_type                        = module.capacity.launch_type
   platform_version                   = "LATEST"
   deployment_minimum_healthy_percent = 100
   deployment_maximum_percent         = 200
@@ -247,13 +254,8 @@ resource "aws_ecs_service" "this" {
     type = "ECS"
   }
 
-  # Spot: one task always on demand (base), the rest on Spot (up to 70% cheaper; AWS may
-  # reclaim a Spot task with two minutes' notice).
   dynamic "capacity_provider_strategy" {
-    for_each = var.service.spot ? [
-      { provider = "FARGATE", base = 1, weight = 0 },
-      { provider = "FARGATE_SPOT", base = 0, weight = 1 },
-    ] : []
+    for_each = module.capacity.strategy
     content {
       capacity_provider = capacity_provider_strategy.value.provider
       base              = capacity_provider_strategy.value.base

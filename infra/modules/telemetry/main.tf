@@ -52,19 +52,14 @@ resource "aws_vpc_security_group_ingress_rule" "jicofo_stats" {
   referenced_security_group_id = aws_security_group.this.id
 }
 
-data "aws_iam_policy_document" "assume" {
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["lambda.amazonaws.com"]
-    }
-  }
+# The role's trust policy comes from the one module that writes every role's trust.
+module "trust" {
+  source = "../trust"
 }
 
 resource "aws_iam_role" "this" {
   name               = local.function_name
-  assume_role_policy = data.aws_iam_policy_document.assume.json
+  assume_role_policy = module.trust.lambda
   tags               = var.tags
 }
 

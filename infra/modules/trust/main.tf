@@ -1,10 +1,10 @@
-# Who may assume an ECS service's two roles. Every module that runs ECS tasks (jitsi, service)
-# reads both documents from here, so the trust rules are written once.
+# Who may assume the stack's roles: ECS execution and task roles (jitsi, service) and Lambda
+# functions' roles (auth, telemetry) read their trust policies from here, written once.
 
 # The execution role (the ECS agent pulls images, reads secrets, writes logs). AWS documents
 # the confused-deputy conditions for task roles only; a wrong guess here stops every task
 # from starting, so this one stays unconditioned until a real account shows ECS sends them.
-data "aws_iam_policy_document" "execution" {
+data "aws_iam_policy_document" "ecs_execution" {
   statement {
     actions = ["sts:AssumeRole"]
     principals {
@@ -16,7 +16,7 @@ data "aws_iam_policy_document" "execution" {
 
 # The task role (what the containers themselves may call): only ECS tasks of this account and
 # region may take it (ECS developer guide, "Amazon ECS task IAM role").
-data "aws_iam_policy_document" "task" {
+data "aws_iam_policy_document" "ecs_task" {
   statement {
     actions = ["sts:AssumeRole"]
     principals {
@@ -32,6 +32,18 @@ data "aws_iam_policy_document" "task" {
       test     = "StringEquals"
       variable = "aws:SourceAccount"
       values   = [data.aws_caller_identity.current.account_id]
+    }
+  }
+}
+
+# A function's role: the Lambda service only. Like the execution role, left without the
+# confused-deputy conditions AWS does not document for it (see README, "First real deploy").
+data "aws_iam_policy_document" "lambda" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
     }
   }
 }
