@@ -26,7 +26,7 @@ run "alarms_to_deployment_alerts" {
   }
 
   assert {
-    condition     = aws_sns_topic.this.name == "jitsi-deployment-alerts"
+    condition     = module.topic.name == "jitsi-deployment-alerts"
     error_message = "alarm topic must be <name>-deployment-alerts (two stacks in one account)"
   }
   assert {
@@ -65,11 +65,11 @@ run "alarms_to_deployment_alerts" {
     error_message = "without Container Insights no running-tasks alarm; the shard is watched through the ALB, a bridge service that may be empty is not watched"
   }
   assert {
-    condition     = alltrue(concat([for a in aws_cloudwatch_metric_alarm.this : contains(a.alarm_actions, aws_sns_topic.this.arn)], [contains(aws_cloudwatch_metric_alarm.latency.alarm_actions, aws_sns_topic.this.arn), contains(aws_cloudwatch_metric_alarm.no_healthy_web.alarm_actions, aws_sns_topic.this.arn)]))
+    condition     = alltrue(concat([for a in aws_cloudwatch_metric_alarm.this : contains(a.alarm_actions, module.topic.arn)], [contains(aws_cloudwatch_metric_alarm.latency.alarm_actions, module.topic.arn), contains(aws_cloudwatch_metric_alarm.no_healthy_web.alarm_actions, module.topic.arn)]))
     error_message = "every alarm notifies deployment-alerts"
   }
   assert {
-    condition     = aws_cloudwatch_event_target.ecs.arn == aws_sns_topic.this.arn && strcontains(aws_cloudwatch_event_rule.ecs.event_pattern, "SERVICE_DEPLOYMENT_FAILED") && strcontains(aws_cloudwatch_event_rule.ecs.event_pattern, "EssentialContainerExited")
+    condition     = aws_cloudwatch_event_target.ecs.arn == module.topic.arn && strcontains(aws_cloudwatch_event_rule.ecs.event_pattern, "SERVICE_DEPLOYMENT_FAILED") && strcontains(aws_cloudwatch_event_rule.ecs.event_pattern, "EssentialContainerExited")
     error_message = "failed ECS tasks and deployments reach deployment-alerts"
   }
 }
@@ -97,5 +97,43 @@ run "growth_with_container_insights" {
       contains([for q in aws_cloudwatch_metric_alarm.running_tasks["web"].metric_query : q.expression], "desired - running") &&
     aws_cloudwatch_metric_alarm.running_tasks["web"].treat_missing_data == "breaching")
     error_message = "with Container Insights: running below desired, per service"
+  }
+}
+
+# A stack deployed before modules/topic keeps its alarm topic and its confirmed subscriptions.
+run "before_topic_module" {
+  command   = apply
+  state_key = "moved"
+
+  module {
+    source = "./tests/fixtures/before_topic"
+  }
+
+  variables {
+    topic  = "jitsi-deployment-alerts"
+    emails = ["ops@example.com"]
+  }
+
+  override_resource {
+    target = aws_sns_topic.this
+    values = { arn = "arn:aws:sns:us-west-2:123456789012:jitsi-deployment-alerts-deployed" }
+  }
+}
+
+run "deployed_topic_is_moved_not_replaced" {
+  command   = apply
+  state_key = "moved"
+
+  module {
+    source = "./modules/alarms"
+  }
+
+  variables {
+    emails = ["ops@example.com"]
+  }
+
+  assert {
+    condition     = output.topic_arn == "arn:aws:sns:us-west-2:123456789012:jitsi-deployment-alerts-deployed"
+    error_message = "the topic made before modules/topic must be kept (a replacement would get the mock's new ARN)"
   }
 }

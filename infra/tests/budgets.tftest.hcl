@@ -24,11 +24,45 @@ run "budgets_forecast_and_actual" {
   }
   assert {
     condition = alltrue([for b in aws_budgets_budget.this :
-    toset([for n in b.notification : n.notification_type]) == toset(["FORECASTED", "ACTUAL"]) && alltrue([for n in b.notification : n.threshold == 100 && contains(n.subscriber_sns_topic_arns, aws_sns_topic.this.arn)])])
+    toset([for n in b.notification : n.notification_type]) == toset(["FORECASTED", "ACTUAL"]) && alltrue([for n in b.notification : n.threshold == 100 && contains(n.subscriber_sns_topic_arns, module.topic.arn)])])
     error_message = "each budget: FORECASTED and ACTUAL at 100% to budget-alerts"
   }
   assert {
-    condition     = aws_sns_topic.this.name == "jitsi-budget-alerts"
+    condition     = module.topic.name == "jitsi-budget-alerts"
     error_message = "budget topic must be <name>-budget-alerts (two stacks in one account)"
+  }
+}
+
+# A stack deployed before modules/topic keeps its budget topic.
+run "before_topic_module" {
+  command   = apply
+  state_key = "moved"
+
+  module {
+    source = "./tests/fixtures/before_topic"
+  }
+
+  variables {
+    topic  = "jitsi-budget-alerts"
+    emails = []
+  }
+
+  override_resource {
+    target = aws_sns_topic.this
+    values = { arn = "arn:aws:sns:us-west-2:123456789012:jitsi-budget-alerts-deployed" }
+  }
+}
+
+run "deployed_topic_is_moved_not_replaced" {
+  command   = apply
+  state_key = "moved"
+
+  module {
+    source = "./modules/budgets"
+  }
+
+  assert {
+    condition     = output.topic_arn == "arn:aws:sns:us-west-2:123456789012:jitsi-budget-alerts-deployed"
+    error_message = "the topic made before modules/topic must be kept (a replacement would get the mock's new ARN)"
   }
 }

@@ -1,5 +1,3 @@
-data "aws_caller_identity" "current" {}
-
 locals {
   alb_dims = { LoadBalancer = var.alb_arn_suffix }
   tg_dims  = { LoadBalancer = var.alb_arn_suffix, TargetGroup = var.target_group_arn_suffix }
@@ -36,56 +34,32 @@ locals {
   unattended = { for k, s in var.services : k => s if !s.load_balanced && s.min_count > 0 }
 }
 
-resource "aws_sns_topic" "this" {
-  #checkov:skip=CKV_AWS_26: the AWS-managed SNS key blocks CloudWatch and EventBridge from publishing and a customer key costs $1/month; alerts carry no secrets
-  # After the stack name: two stacks in one account each keep their own topic.
-  name = "${var.name}-${var.topic_name}"
-  tags = var.tags
-}
+module "topic" {
+  source = "../topic"
 
-data "aws_iam_policy_document" "topic" {
-  statement {
-    sid       = "AllowCloudWatchAlarms"
-    actions   = ["SNS:Publish"]
-    resources = [aws_sns_topic.this.arn]
-    principals {
-      type        = "Service"
-      identifiers = ["cloudwatch.amazonaws.com"]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [data.aws_caller_identity.current.account_id]
-    }
-  }
-
-  statement {
-    sid       = "AllowEcsEvents"
-    actions   = ["SNS:Publish"]
-    resources = [aws_sns_topic.this.arn]
-    principals {
-      type        = "Service"
-      identifiers = ["events.amazonaws.com"]
-    }
-    condition {
-      test     = "ArnEquals"
-      variable = "aws:SourceArn"
-      values   = [aws_cloudwatch_event_rule.ecs.arn]
-    }
+  name   = "${var.name}-${var.topic_name}"
+  emails = var.emails
+  tags   = var.tags
+  publishers = {
+    AllowCloudWatchAlarms = { service = "cloudwatch.amazonaws.com" }
+    AllowEcsEvents        = { service = "events.amazonaws.com", source_arn = aws_cloudwatch_event_rule.ecs.arn }
   }
 }
 
-resource "aws_sns_topic_policy" "this" {
-  arn    = aws_sns_topic.this.arn
-  policy = data.aws_iam_policy_document.topic.json
+# The topic was this module's own before modules/topic: moved, so subscribers stay confirmed.
+moved {
+  from = aws_sns_topic.this
+  to   = module.topic.aws_sns_topic.this
 }
 
-resource "aws_sns_topic_subscription" "email" {
-  for_each = toset(var.emails)
+moved {
+  from = aws_sns_topic_policy.this
+  to   = module.topic.aws_sns_topic_policy.this
+}
 
-  topic_arn = aws_sns_topic.this.arn
-  protocol  = "email"
-  endpoint  = each.value
+moved {
+  from = aws_sns_topic_subscription.email
+  to   = module.topic.aws_sns_topic_subscription.email
 }
 
 resource "aws_cloudwatch_metric_alarm" "this" {
@@ -102,8 +76,8 @@ resource "aws_cloudwatch_metric_alarm" "this" {
   comparison_operator = "GreaterThanThreshold"
   threshold           = each.value.threshold
   treat_missing_data  = "notBreaching"
-  alarm_actions       = [aws_sns_topic.this.arn]
-  ok_actions          = [aws_sns_topic.this.arn]
+  alarm_actions       = [module.topic.arn]
+  ok_actions          = [module.topic.arn]
   tags                = var.tags
 }
 
@@ -121,8 +95,8 @@ resource "aws_cloudwatch_metric_alarm" "latency" {
   treat_missing_data  = "notBreaching"
   # Under ~1000 samples a p99 is noise: do not alarm on it.
   evaluate_low_sample_count_percentiles = "ignore"
-  alarm_actions                         = [aws_sns_topic.this.arn]
-  ok_actions                            = [aws_sns_topic.this.arn]
+  alarm_actions                         = [module.topic.arn]
+  ok_actions                            = [module.topic.arn]
   tags                                  = var.tags
 }
 
@@ -138,8 +112,8 @@ resource "aws_cloudwatch_metric_alarm" "no_healthy_web" {
   comparison_operator = "LessThanThreshold"
   threshold           = 1
   treat_missing_data  = "breaching"
-  alarm_actions       = [aws_sns_topic.this.arn]
-  ok_actions          = [aws_sns_topic.this.arn]
+  alarm_actions       = [module.topic.arn]
+  ok_actions          = [module.topic.arn]
   tags                = var.tags
 }
 
@@ -157,8 +131,8 @@ resource "aws_cloudwatch_metric_alarm" "not_running" {
   comparison_operator = "LessThanThreshold"
   threshold           = 1
   treat_missing_data  = "breaching"
-  alarm_actions       = [aws_sns_topic.this.arn]
-  ok_actions          = [aws_sns_topic.this.arn]
+  alarm_actions       = [module.topic.arn]
+  ok_actions          = [module.topic.arn]
   tags                = var.tags
 }
 
@@ -173,8 +147,8 @@ resource "aws_cloudwatch_metric_alarm" "running_tasks" {
   comparison_operator = "GreaterThanThreshold"
   threshold           = 0
   treat_missing_data  = "breaching"
-  alarm_actions       = [aws_sns_topic.this.arn]
-  ok_actions          = [aws_sns_topic.this.arn]
+  alarm_actions       = [module.topic.arn]
+  ok_actions          = [module.topic.arn]
   tags                = var.tags
 
   metric_query {
@@ -236,5 +210,5 @@ resource "aws_cloudwatch_event_rule" "ecs" {
 
 resource "aws_cloudwatch_event_target" "ecs" {
   rule = aws_cloudwatch_event_rule.ecs.name
-  arn  = aws_sns_topic.this.arn
+  arn  = module.topic.arn
 }

@@ -1,6 +1,6 @@
 output "topic_arn" {
   description = "ARN of the deployment-alerts SNS topic."
-  value       = aws_sns_topic.this.arn
+  value       = module.topic.arn
 }
 
 output "alarm_names" {

@@ -1,37 +1,28 @@
-data "aws_caller_identity" "current" {}
-
 locals {
   # FORECASTED alone stays silent for ~5 weeks on a new account: pair it with ACTUAL.
   notification_types = ["FORECASTED", "ACTUAL"]
 }
 
-resource "aws_sns_topic" "this" {
-  #checkov:skip=CKV_AWS_26: the AWS-managed SNS key blocks AWS Budgets from publishing and a customer key costs $1/month; alerts carry no secrets
-  # After the stack name: two stacks in one account each keep their own topic.
+# Emails are notified by each budget directly (it has its own list), not through the topic.
+module "topic" {
+  source = "../topic"
+
   name = "${var.name}-${var.topic_name}"
   tags = var.tags
-}
-
-data "aws_iam_policy_document" "topic" {
-  statement {
-    sid       = "AllowBudgets"
-    actions   = ["SNS:Publish"]
-    resources = [aws_sns_topic.this.arn]
-    principals {
-      type        = "Service"
-      identifiers = ["budgets.amazonaws.com"]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [data.aws_caller_identity.current.account_id]
-    }
+  publishers = {
+    AllowBudgets = { service = "budgets.amazonaws.com" }
   }
 }
 
-resource "aws_sns_topic_policy" "this" {
-  arn    = aws_sns_topic.this.arn
-  policy = data.aws_iam_policy_document.topic.json
+# The topic was this module's own before modules/topic: moved, so it is kept.
+moved {
+  from = aws_sns_topic.this
+  to   = module.topic.aws_sns_topic.this
+}
+
+moved {
+  from = aws_sns_topic_policy.this
+  to   = module.topic.aws_sns_topic_policy.this
 }
 
 resource "aws_budgets_budget" "this" {
@@ -50,10 +41,9 @@ resource "aws_budgets_budget" "this" {
       comparison_operator        = "GREATER_THAN"
       threshold                  = 100
       threshold_type             = "PERCENTAGE"
-      subscriber_sns_topic_arns  = [aws_sns_topic.this.arn]
+      subscriber_sns_topic_arns  = [module.topic.arn]
       subscriber_email_addresses = var.emails
     }
   }
 
-  depends_on = [aws_sns_topic_policy.this]
 }

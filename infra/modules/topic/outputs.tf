@@ -1,0 +1,9 @@
+output "arn" {
+  description = "Topic ARN. Read through the policy, so that whatever publishes to it comes after the policy that lets it."
+  value       = aws_sns_topic_policy.this.arn
+}
+
+output "name" {
+  description = "Topic name."
+  value       = aws_sns_topic.this.name
+}
