@@ -198,12 +198,16 @@ class Terraform:
         write_private(self.workdir / VARS_FILE, json.dumps(variables, indent=2))
 
     @contextmanager
-    def planned(self) -> Iterator[Plan]:
+    def planned(self, *, refresh: bool = True) -> Iterator[Plan]:
         """Plan into PLAN_FILE for the block (apply it there), then delete it whatever happens:
-        a saved plan embeds the state and every planned value."""
+        a saved plan embeds the state and every planned value. refresh=False plans against the
+        state as stored, without reading every resource first."""
         path = self.workdir / PLAN_FILE
+        args = ["plan", "-input=false", "-no-color", "-json", f"-out={PLAN_FILE}"]
+        if not refresh:
+            args.append("-refresh=false")
         try:
-            self.run(["plan", "-input=false", "-no-color", "-json", f"-out={PLAN_FILE}"])
+            self.run(args)
             shown = dict(json.loads(self.run(["show", "-json", PLAN_FILE], log_output=False)))
             yield Plan(self.summarize(shown), shown)
         finally:

@@ -161,3 +161,23 @@ def test_init_runs_only_when_the_configuration_changed(
     assert tf.init() is True
     assert tf.init({"bucket": "b"}) is True  # a new backend
     assert (work / "init-count").read_text().count("initialised") == 3
+
+
+def test_plan_without_refresh_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _fake_terraform(
+        tmp_path,
+        'echo "$@" >> args\ncase "$1" in\n'
+        "  plan) echo plan > jitsi-ecs.tfplan;;\n"
+        "  show) echo '{\"resource_changes\":[]}';;\n"
+        "esac\n",
+        monkeypatch,
+    )
+    work = tmp_path / "stack"
+    work.mkdir()
+    tf = Terraform(work, {}, tmp_path / "plan.log")
+    with tf.planned():
+        pass
+    with tf.planned(refresh=False):
+        pass
+    plans = [line for line in (work / "args").read_text().splitlines() if line.startswith("plan")]
+    assert ["-refresh=false" in line for line in plans] == [False, True]
