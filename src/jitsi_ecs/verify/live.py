@@ -100,7 +100,7 @@ def _telemetry(ctx: VerifyContext) -> Check:
         return skip("live.telemetry", "telemetry.enabled = false in the config")
     namespace = ctx.config.observability.metric_namespace
     bridges = ctx.aws.latest(namespace, "OperationalBridges", {"Service": "jicofo"})
-    jicofo = ctx.aws.latest(namespace, "JicofoUp", {"Service": "summary"})
+    jicofo = ctx.aws.latest(namespace, "SourceUp", {"Service": "jicofo"})
     observed = {
         "operational_bridges": bridges[0] if bridges else None,
         "jicofo_up": jicofo[0] if jicofo else None,

@@ -172,7 +172,7 @@ def test_telemetry_needs_an_operational_bridge_and_jicofo(aws: AwsContext) -> No
     ctx = VerifyContext(Config(), aws, outputs(), serves_traffic=True)
     assert live._telemetry(ctx).status == "fail"  # nothing reported yet
     _metric(aws, "OperationalBridges", "jicofo", 0, minutes_ago=3)
-    _metric(aws, "JicofoUp", "summary", 1, minutes_ago=3)
+    _metric(aws, "SourceUp", "jicofo", 1, minutes_ago=3)
     assert live._telemetry(ctx).status == "fail", "jicofo sees no bridge it can use"
     _metric(aws, "OperationalBridges", "jicofo", 1, minutes_ago=2)
     check = live._telemetry(ctx)
