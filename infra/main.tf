@@ -19,6 +19,9 @@ locals {
   turn_host        = coalesce(var.jitsi.turn.host, "turn.${var.domain}")
   # TURN over TLS on 443: it passes firewalls that let only HTTPS out.
   turn_port = 443
+  # Minutes a service may look down before its availability alarm fires (a 0%/100%
+  # deployment of signaling takes 1-3).
+  availability_periods = 5
 }
 
 module "network" {
@@ -102,9 +105,10 @@ module "alarms" {
   cluster_name            = local.cluster_name
   cluster_arn             = module.jitsi.cluster_arn
   # Operator services ([services.*]) carry their own target-group alarms (modules/service).
-  services           = module.jitsi.service_facts
-  container_insights = var.observability.container_insights
-  period             = var.alarms.period
+  services             = module.jitsi.service_facts
+  container_insights   = var.observability.container_insights
+  period               = var.alarms.period
+  availability_periods = local.availability_periods
   thresholds = {
     target_5xx          = var.alarms.target_5xx_threshold
     elb_5xx             = var.alarms.elb_5xx_threshold
@@ -217,6 +221,7 @@ module "quiet_hours" {
   alarm_names = concat(
     module.alarms.availability_alarm_names,
     try(module.telemetry[0].availability_alarm_names, []),
+    flatten([for s in module.services : s.availability_alarm_names]),
   )
   event_rule_names = compact([try(module.telemetry[0].schedule_rule_name, null)])
 }
@@ -282,9 +287,10 @@ module "services" {
     metric_namespace = var.observability.metric_namespace
   }
   alarms = {
-    topic_arn           = module.alarms.topic_arn
-    period              = var.alarms.period
-    target_5xx          = var.alarms.target_5xx_threshold
-    p99_latency_seconds = var.alarms.p99_latency_seconds
+    topic_arn            = module.alarms.topic_arn
+    period               = var.alarms.period
+    target_5xx           = var.alarms.target_5xx_threshold
+    p99_latency_seconds  = var.alarms.p99_latency_seconds
+    availability_periods = local.availability_periods
   }
 }

@@ -15,6 +15,7 @@ variables {
   topic_name              = "deployment-alerts"
   emails                  = []
   period                  = 60
+  availability_periods    = 5
   thresholds              = { target_5xx = 5, elb_5xx = 5, p99_latency_seconds = 2 }
 }
 

@@ -114,6 +114,38 @@ run "office_hours_quiet_the_availability_alarms" {
   }
 }
 
+# Growth and an operator service asleep at night: every availability alarm goes quiet, the
+# growth services' not-running alarms and the service's no-healthy-target alarm included.
+run "office_hours_quiet_growth_and_operator_services" {
+  command = apply
+
+  variables {
+    jitsi             = { layout = "growth", schedule = { days = "MON-FRI", start_hour = 8, stop_hour = 18 } }
+    egress_alarm_kbps = 7000
+    services = {
+      api = {
+        image         = "public.ecr.aws/nginx/nginx:1.27.3"
+        port          = 8004
+        path_patterns = ["/api/v1/*"]
+        priority      = 40
+        health_path   = "/api/v1/health"
+      }
+    }
+  }
+
+  assert {
+    condition = toset(jsondecode(module.quiet_hours[0].calls_input["alarms-off"]).AlarmNames) == toset([
+      "jitsi-no-healthy-web", "jitsi-xmpp-not-running", "jitsi-jvb-not-running",
+      "jitsi-no-bridge", "jitsi-jicofo-unhealthy", "jitsi-api-no-healthy-target",
+    ])
+    error_message = "every alarm a sleeping stack would trip goes quiet, and only those"
+  }
+  assert {
+    condition     = output.alarm_names["api-no-healthy-target"] == "jitsi-api-no-healthy-target"
+    error_message = "the operator service's outage alarm is one verify and the alarm drill see"
+  }
+}
+
 run "root_image_line_stays_selectable" {
   command = apply
 
@@ -245,8 +277,9 @@ run "operator_services_join_every_output_the_cli_reads" {
   assert {
     condition = (output.alarm_names["api-target-5xx"] == "jitsi-api-target-5xx" &&
       output.alarm_names["stream-unhealthy-hosts"] == "jitsi-stream-unhealthy-hosts" &&
-    length(output.alarm_names) == 9 + 2 * 3)
-    error_message = "three target group alarms per service join the stack's nine"
+    output.alarm_names["stream-no-healthy-target"] == "jitsi-stream-no-healthy-target" &&
+    length(output.alarm_names) == 9 + 2 * 4)
+    error_message = "four target group alarms per service join the stack's nine"
   }
   assert {
     condition     = output.service_secret_parameters == { api = { API_KEY = "/jitsi/api/API_KEY" }, stream = {} }

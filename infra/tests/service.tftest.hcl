@@ -35,7 +35,7 @@ variables {
   alb            = { security_group_id = "sg-alb", listener_arn = "arn:aws:elasticloadbalancing:us-west-2:123456789012:listener/app/jitsi/1/2", arn_suffix = "app/jitsi/0123456789abcdef" }
   log_group_name = "/ecs/jitsi-app"
   adot           = { policy_arn = "arn:aws:iam::123456789012:policy/jitsi-adot-export", metric_namespace = "Jitsi" }
-  alarms         = { topic_arn = "arn:aws:sns:us-west-2:123456789012:deployment-alerts", period = 60, target_5xx = 5, p99_latency_seconds = 2 }
+  alarms         = { topic_arn = "arn:aws:sns:us-west-2:123456789012:deployment-alerts", period = 60, target_5xx = 5, p99_latency_seconds = 2, availability_periods = 5 }
 }
 
 run "deployment_safety_nets" {

@@ -10,6 +10,7 @@ variables {
   target_group_arn_suffix = "targetgroup/jitsi-api/fedcba9876543210"
   topic_arn               = "arn:aws:sns:us-west-2:123456789012:deployment-alerts"
   period                  = 60
+  availability_periods    = 5
   thresholds              = { target_5xx = 5, p99_latency_seconds = 2 }
 }
 
@@ -50,5 +51,19 @@ run "alarms_watch_one_target_group" {
   assert {
     condition     = output.deployment_alarm_names == ["jitsi-api-p99-latency", "jitsi-api-target-5xx", "jitsi-api-unhealthy-hosts"]
     error_message = "the three alarms, as a list for ECS deployment alarms"
+  }
+  assert {
+    condition = (aws_cloudwatch_metric_alarm.no_healthy_target.metric_name == "HealthyHostCount" &&
+      aws_cloudwatch_metric_alarm.no_healthy_target.statistic == "Minimum" &&
+      aws_cloudwatch_metric_alarm.no_healthy_target.comparison_operator == "LessThanThreshold" &&
+      aws_cloudwatch_metric_alarm.no_healthy_target.threshold == 1 &&
+      aws_cloudwatch_metric_alarm.no_healthy_target.evaluation_periods == 5 &&
+      aws_cloudwatch_metric_alarm.no_healthy_target.treat_missing_data == "breaching" &&
+    aws_cloudwatch_metric_alarm.no_healthy_target.alarm_actions == toset([var.topic_arn]))
+    error_message = "no healthy target for 5 minutes is an outage (missing data too), to the topic"
+  }
+  assert {
+    condition     = output.availability_alarm_names == ["jitsi-api-no-healthy-target"] && output.alarm_names["no-healthy-target"] == "jitsi-api-no-healthy-target" && !contains(output.deployment_alarm_names, "jitsi-api-no-healthy-target")
+    error_message = "the outage alarm is listed with the others and for quiet hours, never as a deployment alarm"
   }
 }

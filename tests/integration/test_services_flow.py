@@ -78,6 +78,7 @@ PER_SERVICE = (
     "alarm.{s}-target-5xx",
     "alarm.{s}-p99-latency",
     "alarm.{s}-unhealthy-hosts",
+    "alarm.{s}-no-healthy-target",
     "service.{s}.scalable-target",  # the schedule scales it
     "service.{s}.network",
     "service.{s}.secrets",

@@ -143,7 +143,7 @@ def alarm_kinds(config: Config) -> list[str]:
     if config.telemetry.enabled:
         kinds += TELEMETRY_ALARMS
     for name in config.services:
-        kinds += [f"{name}-{kind}" for kind in OPERATOR_ALARMS]
+        kinds += [f"{name}-{kind}" for kind in (*OPERATOR_ALARMS, "no-healthy-target")]
     if config.auth.enabled:
         kinds.append("auth-errors")
     return kinds
@@ -905,7 +905,8 @@ def alarm(d: Deployed, kind: str, **override: Any) -> None:
     elif service in d.config.services:  # an operator service's own target group
         arn = d.outputs.get("service_target_group_arns", {}).get(service, f":tg/{service}")
         dims = [*alb_dims, {"Name": "TargetGroup", "Value": arn.rsplit(":", 1)[-1]}]
-        shape = {**shapes[own], "Dimensions": dims}
+        # no-healthy-target is web's no-healthy-web, on the service's own target group
+        shape = {**shapes[own.replace("no-healthy-target", "no-healthy-web")], "Dimensions": dims}
     else:
         shape = shapes[kind]
     d.aws.cloudwatch.put_metric_alarm(**{**common, **shape, **override})

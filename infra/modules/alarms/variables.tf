@@ -54,7 +54,6 @@ variable "period" {
 variable "availability_periods" {
   description = "Minutes a service may look down before its availability alarm fires (a 0%/100% deployment of signaling takes 1-3)."
   type        = number
-  default     = 5
 }
 
 variable "thresholds" {

@@ -192,7 +192,8 @@ resource "aws_lb_listener_rule" "this" {
   }
 }
 
-# 5xx, p99 and unhealthy hosts of this target group alone: its deployment alarms.
+# 5xx, p99 and unhealthy hosts of this target group alone: its deployment alarms; and no
+# healthy target at all: the service is down.
 module "alarms" {
   source = "../target-group-alarms"
 
@@ -201,6 +202,7 @@ module "alarms" {
   target_group_arn_suffix = aws_lb_target_group.this.arn_suffix
   topic_arn               = var.alarms.topic_arn
   period                  = var.alarms.period
+  availability_periods    = var.alarms.availability_periods
   thresholds = {
     target_5xx          = var.alarms.target_5xx
     p99_latency_seconds = var.alarms.p99_latency_seconds

@@ -49,8 +49,13 @@ output "secret_parameter_names" {
 }
 
 output "alarm_names" {
-  description = "Alarm name by kind: target-5xx, p99-latency, unhealthy-hosts (this target group)."
+  description = "Alarm name by kind: target-5xx, p99-latency, unhealthy-hosts, no-healthy-target (this target group)."
   value       = module.alarms.alarm_names
+}
+
+output "availability_alarm_names" {
+  description = "Alarms that fire when the service is down, which a night schedule would trip on purpose."
+  value       = module.alarms.availability_alarm_names
 }
 
 output "deployment_alarm_names" {

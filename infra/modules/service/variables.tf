@@ -108,10 +108,11 @@ variable "adot" {
 variable "alarms" {
   description = "Where the service's alarms go and their thresholds."
   type = object({
-    topic_arn           = string
-    period              = number
-    target_5xx          = number
-    p99_latency_seconds = number
+    topic_arn            = string
+    period               = number
+    target_5xx           = number
+    p99_latency_seconds  = number
+    availability_periods = number # minutes without a healthy target before the alarm fires
   })
 }
 

@@ -1,7 +1,8 @@
 # The alarms that say one target group's service is hurting its users: its targets answer 5xx,
 # its p99 latency is high, or a target fails its health checks. Dimensioned on the target
 # group alone, so one service's trouble never rolls back another's deployment; each set is
-# meant to be that service's ECS deployment alarms.
+# meant to be that service's ECS deployment alarms. Apart from them: no healthy target at
+# all, the service is down (free ALB metric; Container Insights is off by default).
 locals {
   dimensions = { LoadBalancer = var.alb_arn_suffix, TargetGroup = var.target_group_arn_suffix }
 
@@ -51,4 +52,24 @@ resource "aws_cloudwatch_metric_alarm" "this" {
   alarm_actions                         = [var.topic_arn]
   ok_actions                            = [var.topic_arn]
   tags                                  = var.tags
+}
+
+# Not a deployment alarm: a deployment that keeps its minimum healthy percent never trips it,
+# and a service asleep on purpose (a night schedule) would (quiet_hours turns it off then).
+resource "aws_cloudwatch_metric_alarm" "no_healthy_target" {
+  alarm_name          = "${var.name}-no-healthy-target"
+  alarm_description   = "${var.name}: no healthy target for ${var.availability_periods} minutes: the service is down"
+  namespace           = "AWS/ApplicationELB"
+  metric_name         = "HealthyHostCount"
+  statistic           = "Minimum"
+  dimensions          = local.dimensions
+  period              = 60
+  evaluation_periods  = var.availability_periods
+  comparison_operator = "LessThanThreshold"
+  threshold           = 1
+  # The ALB publishes the count every minute while the target group is in use: no data is down.
+  treat_missing_data = "breaching"
+  alarm_actions      = [var.topic_arn]
+  ok_actions         = [var.topic_arn]
+  tags               = var.tags
 }

@@ -1,6 +1,14 @@
 output "alarm_names" {
-  description = "Alarm name by kind: target-5xx, p99-latency, unhealthy-hosts."
-  value       = { for k, a in aws_cloudwatch_metric_alarm.this : k => a.alarm_name }
+  description = "Alarm name by kind: target-5xx, p99-latency, unhealthy-hosts, no-healthy-target."
+  value = merge(
+    { for k, a in aws_cloudwatch_metric_alarm.this : k => a.alarm_name },
+    { no-healthy-target = aws_cloudwatch_metric_alarm.no_healthy_target.alarm_name },
+  )
+}
+
+output "availability_alarm_names" {
+  description = "Alarms that fire when the service is down, which a night schedule would trip on purpose."
+  value       = [aws_cloudwatch_metric_alarm.no_healthy_target.alarm_name]
 }
 
 output "deployment_alarm_names" {

@@ -23,6 +23,11 @@ variable "period" {
   type        = number
 }
 
+variable "availability_periods" {
+  description = "Minutes without a healthy target before the no-healthy-target alarm fires."
+  type        = number
+}
+
 variable "thresholds" {
   description = "Target 5xx per period, and p99 target response time in seconds."
   type = object({

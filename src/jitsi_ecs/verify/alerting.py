@@ -56,11 +56,12 @@ def expected_alarms(config: Config, outputs: StackOutputs) -> dict[str, dict[str
         },
     }
     # Each operator service's own target group (its deployment alarms): the same kinds, but
-    # dimensioned on that target group alone.
+    # dimensioned on that target group alone; and no healthy target, as for web.
     for name, arn in outputs.service_target_group_arns.items():
         watched = {"target_group": arn.rsplit(":", 1)[-1] or None}
         for kind in ("target-5xx", "p99-latency", "unhealthy-hosts"):
             wanted[f"{name}-{kind}"] = {**wanted[kind], **watched}
+        wanted[f"{name}-no-healthy-target"] = {**wanted["no-healthy-web"], **watched}
     for service, counts in outputs.task_counts.items():
         if service in outputs.service_target_group_arns:
             continue  # an operator service: its own target group's alarms above
