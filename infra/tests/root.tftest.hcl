@@ -277,7 +277,7 @@ run "operator_services_join_every_output_the_cli_reads" {
   assert {
     condition = (output.alarm_names["api-target-5xx"] == "jitsi-api-target-5xx" &&
       output.alarm_names["stream-unhealthy-hosts"] == "jitsi-stream-unhealthy-hosts" &&
-    output.alarm_names["stream-no-healthy-target"] == "jitsi-stream-no-healthy-target" &&
+      output.alarm_names["stream-no-healthy-target"] == "jitsi-stream-no-healthy-target" &&
     length(output.alarm_names) == 9 + 2 * 4)
     error_message = "four target group alarms per service join the stack's nine"
   }

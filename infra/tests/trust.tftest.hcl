@@ -30,4 +30,8 @@ run "trust_per_kind_of_role" {
     condition     = one(data.aws_iam_policy_document.lambda.statement[0].principals).identifiers == toset(["lambda.amazonaws.com"])
     error_message = "a function's role is for the Lambda service only"
   }
+  assert {
+    condition     = one(data.aws_iam_policy_document.scheduler.statement[0].principals).identifiers == toset(["scheduler.amazonaws.com"]) && toset(one(data.aws_iam_policy_document.scheduler.statement[0].condition).values) == toset(["123456789012"])
+    error_message = "EventBridge Scheduler's role: schedules of this account only"
+  }
 }

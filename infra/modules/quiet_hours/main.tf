@@ -28,24 +28,14 @@ locals {
   )
 }
 
-data "aws_iam_policy_document" "assume" {
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["scheduler.amazonaws.com"]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account]
-    }
-  }
+# The role's trust policy comes from the one module that writes every role's trust.
+module "trust" {
+  source = "../trust"
 }
 
 resource "aws_iam_role" "this" {
   name               = "${var.name}-quiet-hours"
-  assume_role_policy = data.aws_iam_policy_document.assume.json
+  assume_role_policy = module.trust.scheduler
   tags               = var.tags
 }
 

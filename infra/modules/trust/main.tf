@@ -1,5 +1,6 @@
-# Who may assume the stack's roles: ECS execution and task roles (jitsi, service) and Lambda
-# functions' roles (auth, telemetry) read their trust policies from here, written once.
+# Who may assume the stack's roles: ECS execution and task roles (jitsi, service, turn), Lambda
+# functions' roles (auth, telemetry) and EventBridge Scheduler's (quiet_hours) read their
+# trust policies from here, written once.
 
 # The execution role (the ECS agent pulls images, reads secrets, writes logs). AWS documents
 # the confused-deputy conditions for task roles only; a wrong guess here stops every task
@@ -44,6 +45,23 @@ data "aws_iam_policy_document" "lambda" {
     principals {
       type        = "Service"
       identifiers = ["lambda.amazonaws.com"]
+    }
+  }
+}
+
+# EventBridge Scheduler's role: schedules of this account only (the condition the Scheduler
+# guide gives for its execution role).
+data "aws_iam_policy_document" "scheduler" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["scheduler.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
     }
   }
 }

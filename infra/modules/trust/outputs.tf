@@ -12,3 +12,8 @@ output "lambda" {
   description = "Trust policy (JSON) of a Lambda function's role: the Lambda service principal."
   value       = data.aws_iam_policy_document.lambda.json
 }
+
+output "scheduler" {
+  description = "Trust policy (JSON) of an EventBridge Scheduler role: schedules of this account only."
+  value       = data.aws_iam_policy_document.scheduler.json
+}

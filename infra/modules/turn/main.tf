@@ -207,21 +207,16 @@ resource "aws_vpc_security_group_egress_rule" "all" {
   cidr_ipv4         = "0.0.0.0/0"
 }
 
-data "aws_iam_policy_document" "assume" {
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["ecs-tasks.amazonaws.com"]
-    }
-  }
+# The execution role's trust policy comes from the one module that writes every role's trust.
+module "trust" {
+  source = "../trust"
 }
 
 data "aws_partition" "current" {}
 
 resource "aws_iam_role" "execution" {
   name               = "${var.name}-turn-execution"
-  assume_role_policy = data.aws_iam_policy_document.assume.json
+  assume_role_policy = module.trust.ecs_execution
   tags               = var.tags
 }
 
