@@ -87,9 +87,11 @@ def hand(config: Config) -> float:
 
 
 def replan(name: str) -> None:
-    """Plan the config on the local emulator (what `jitsi-ecs plan` does) and save the JSON."""
+    """Plan the config on the local emulator as `jitsi-ecs plan` does (with the egress alarm's
+    threshold from the estimate, planning.planned) and save the JSON."""
     import tempfile
 
+    from jitsi_ecs.planning import planned
     from jitsi_ecs.stack import Stack
     from jitsi_ecs.targets.local import LocalTarget
     from jitsi_ecs.workspace import Workspace
@@ -99,7 +101,8 @@ def replan(name: str) -> None:
         target = LocalTarget(Workspace.for_target("local", Path(tmp)))
         try:
             stack = Stack.open(config, target, "bench").prepare()
-            plan = stack.terraform.plan().json
+            with planned(stack) as (shown, _):
+                plan = shown.json
         finally:
             from jitsi_ecs.emulator import manager
 
