@@ -183,8 +183,9 @@ class AwsTarget(Target):
                 "Answer yes, or pass --yes, to create it.",
             )
             bucket.create()
-        fixed = bucket.harden()
-        if fixed and create:
+        # Only the write side (plan, up, down) puts protections back: a read-only command
+        # (status, verify, drills) changes nothing on the account, and needs no s3:Put*.
+        if create and (fixed := bucket.harden()):
             err.print(f"State bucket {bucket.name}: turned on {', '.join(fixed)}.")
         return {
             "bucket": bucket.name,

@@ -88,6 +88,19 @@ def test_protections_are_checked_and_restored_on_every_run(aws: AwsContext, tmp_
     assert json.loads(aws.s3.get_bucket_policy(Bucket=BUCKET)["Policy"]) == tls_only_policy(BUCKET)
 
 
+def test_a_read_only_attach_changes_nothing_on_the_bucket(aws: AwsContext, tmp_path: Path) -> None:
+    _target(tmp_path, [True])[0].backend(Config(), aws, create=True)
+    aws.s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Suspended"})
+    calls: list[str] = []
+    aws.s3.meta.events.register(
+        "provide-client-params.s3.*", lambda model, **_: calls.append(model.name)
+    )
+    backend = _target(tmp_path)[0].backend(Config(), aws, create=False)
+    assert backend is not None and backend["bucket"] == BUCKET
+    assert [c for c in calls if not c.startswith(("Get", "Head", "List"))] == []
+    assert aws.s3.get_bucket_versioning(Bucket=BUCKET)["Status"] == "Suspended"
+
+
 def test_every_state_bucket_call_names_the_expected_owner(aws: AwsContext, tmp_path: Path) -> None:
     calls: list[tuple[str, dict[str, Any]]] = []
 
