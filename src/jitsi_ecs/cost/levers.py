@@ -26,6 +26,16 @@ class Lever:
 
 LEVERS: tuple[Lever, ...] = (
     Lever(
+        "compact",
+        {"jitsi": {"layout": "compact"}},
+        "one task per shard (web, prosody, jicofo and a bridge); bridges alone added under load",
+    ),
+    Lever(
+        "container-insights-off",
+        {"observability": {"container_insights": False}},
+        "availability alarms on free ALB and AWS/ECS metrics instead of Container Insights",
+    ),
+    Lever(
         "arm64",
         {"jitsi": {"cpu_architecture": "ARM64"}},
         "every service on Graviton (images are multi-arch)",

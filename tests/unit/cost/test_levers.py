@@ -18,8 +18,14 @@ from jitsi_ecs.cost.prices import price_book
 from tests.bad_configs import service
 
 BOOK = price_book("us-west-2")
-# A config every lever changes: growth (web tasks of their own) on x86 (Spot), awake always.
-X86_GROWTH = Config.model_validate({"jitsi": {"layout": "growth", "cpu_architecture": "X86_64"}})
+# A config every lever changes: growth (web tasks of their own) on x86 (Spot), awake always,
+# with Container Insights.
+X86_GROWTH = Config.model_validate(
+    {
+        "jitsi": {"layout": "growth", "cpu_architecture": "X86_64"},
+        "observability": {"container_insights": True},
+    }
+)
 
 
 def test_merged_is_deep_and_leaves_its_input_alone() -> None:
@@ -58,6 +64,8 @@ def fake_estimate(plan: dict[str, Any], usage: Usage, book: Any) -> Estimate:
     """$100, less what each lever's variables would save."""
     jitsi = plan["jitsi"]
     total = 100.0
+    total -= 30 if jitsi["layout"] == "compact" else 0
+    total -= 8 if plan["observability"]["container_insights"] is False else 0
     total -= 16 if jitsi["cpu_architecture"] == "ARM64" else 0
     total -= 13 if jitsi["web"]["spot"] else 0
     total -= 64 if jitsi.get("schedule") else 0
@@ -89,6 +97,8 @@ def _rows(config: Config) -> list[tuple[str, float, float]]:
 def test_compare_prices_each_lever_and_restores_the_variables() -> None:
     assert _rows(X86_GROWTH) == [
         ("current config", 100.0, 0.0),
+        ("compact", 70.0, 30.0),
+        ("container-insights-off", 92.0, 8.0),
         ("arm64", 84.0, 16.0),
         ("web-spot", 87.0, 13.0),
         ("office-hours", 36.0, 64.0),
@@ -101,7 +111,7 @@ def test_the_default_has_arm64_pulled_and_no_spot() -> None:
     stack: Any = FakeStack(Config())
     rows = {r["lever"]: r for r in compare(stack, BOOK)}
     assert list(rows) == ["current config", "web-spot", "office-hours", "logs-7-days"]
-    assert rows["current config"]["monthly_total"] == 84.0
+    assert rows["current config"]["monthly_total"] == 100.0 - 30 - 8 - 16  # compact, no Insights
     assert rows["web-spot"]["saving"] == 0.0
     assert rows["web-spot"]["change"].startswith("not applicable: Fargate Spot runs x86")
     assert rows["office-hours"]["saving"] == 64.0
