@@ -189,6 +189,7 @@ module "turn" {
     start_period = var.health_check.container.start_period
   }
   health_check_grace_period = var.health_check.grace_period
+  schedule                  = var.jitsi.schedule
 }
 
 module "telemetry" {

@@ -156,6 +156,36 @@ run "own_certificate" {
   }
 }
 
+run "asleep_with_the_stack" {
+  command = apply
+
+  module {
+    source = "./modules/turn"
+  }
+
+  variables {
+    schedule = { days = "MON-FRI", start_hour = 8, stop_hour = 18 }
+  }
+
+  assert {
+    condition     = output.scaling_resource_id == "service/jitsi/turn"
+    error_message = "the office-hours schedule scales coturn's service too"
+  }
+}
+
+run "always_on_without_a_schedule" {
+  command = apply
+
+  module {
+    source = "./modules/turn"
+  }
+
+  assert {
+    condition     = output.scaling_resource_id == null
+    error_message = "no schedule, no scaling"
+  }
+}
+
 # A TURN server deployed before modules/domain keeps its certificate: the moved blocks take it over.
 run "before_domain_module" {
   command   = apply

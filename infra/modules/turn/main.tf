@@ -287,3 +287,15 @@ resource "aws_ecs_service" "this" {
     container_port   = local.turn_port
   }
 }
+
+# Asleep with the rest of the stack: nobody meets, nobody needs a relay.
+module "schedule" {
+  source = "../schedule"
+
+  name          = "${var.name}-turn"
+  cluster_name  = element(split("/", var.cluster_arn), 1)
+  service_name  = aws_ecs_service.this.name
+  desired_count = aws_ecs_service.this.desired_count
+  schedule      = var.schedule
+  tags          = var.tags
+}

@@ -27,3 +27,8 @@ output "relay_ports" {
   description = "UDP port range coturn relays media on (open to the bridges' public addresses)."
   value       = local.relay_ports
 }
+
+output "scaling_resource_id" {
+  description = "Application Auto Scaling resource id of coturn's service when a schedule scales it (else null)."
+  value       = module.schedule.resource_id
+}

@@ -95,6 +95,16 @@ variable "health_check_grace_period" {
   type        = number
 }
 
+variable "schedule" {
+  description = "Scale coturn to zero outside these hours with the rest of the stack (UTC cron days such as MON-FRI); null = always on."
+  type = object({
+    days       = string
+    start_hour = number
+    stop_hour  = number
+  })
+  default = null
+}
+
 variable "tags" {
   description = "Tags added to every resource."
   type        = map(string)
