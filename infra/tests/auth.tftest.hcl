@@ -17,6 +17,11 @@ variables {
   log_group_name       = "/ecs/jitsi-app"
   metric_namespace     = "Jitsi"
   alarm_topic_arn      = "arn:aws:sns:us-west-2:123456789012:deployment-alerts"
+  # No module defaults: the root passes the config's values (config.py owns the defaults).
+  provider_type      = "cognito"
+  guests             = true
+  token_ttl_hours    = 24
+  log_retention_days = 30
 }
 
 run "cognito_login_then_the_function" {

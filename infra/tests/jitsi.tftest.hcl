@@ -5,6 +5,7 @@ mock_provider "aws" {
 }
 
 variables {
+  guests                     = true
   name                       = "jitsi"
   region                     = "us-west-2"
   domain                     = "meet.example.com"

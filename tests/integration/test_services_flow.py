@@ -1,5 +1,7 @@
-"""Two operator services on the embedded emulator: up -> verify -> secret set -> drill rollback
---service api -> tampering caught -> down to nothing (issue 12's "done when")."""
+"""Two operator services beside the growth layout on the embedded emulator: up -> verify ->
+secret set -> drill rollback --service api and --service web -> tampering caught -> down to
+nothing (issue 12's "done when"; the growth layout's up, verify and drill for issue 11, the
+default layout's being test_cli_flow's)."""
 
 from __future__ import annotations
 
@@ -20,11 +22,13 @@ pytestmark = pytest.mark.integration
 runner = CliRunner()
 
 # The contract's block, a second service on Spot (x86: Fargate Spot has no ARM64), and the
-# office-hours schedule they follow. Telemetry is off to keep the apply short: it has its own
+# office-hours schedule they follow, beside Jitsi's growth layout (web, xmpp and the bridges
+# as services of their own). Telemetry is off to keep the apply short: it has its own
 # integration test. Request and flow logs ride along: the log bucket's one emulator apply.
 CONFIG = """
 [jitsi]
 cpu_architecture = "X86_64"
+layout           = "growth"
 
 [alb]
 access_logs         = true
@@ -157,10 +161,14 @@ def test_two_services_up_verify_drill_down(
         assert _json(drill.stdout)["passed"] is True
         api_now = ecs.describe_services(cluster="jitsi", services=["api"])["services"][0]
         assert api_now["taskDefinition"] == api_task
+        # ... as growth's web tier does (its 5xx alarms and the circuit breaker).
+        web = runner.invoke(app, ["drill", "rollback", "--service", "web", "--json"])
+        assert web.exit_code == 0, web.output[-3000:]
+        assert _json(web.stdout)["passed"] is True
 
         status = _json(runner.invoke(app, ["status", "--json"]).stdout)
         services = {s["name"]: s for s in status["services"]}
-        assert {"shard", "jvb", "api", "stream"} <= set(services)
+        assert {"web", "xmpp", "jvb", "api", "stream"} <= set(services)
         assert services["api"]["desired"] == 2
         assert any("circuit breaker" in e for e in services["api"]["events"])
         assert {"jitsi-api-target-5xx", "jitsi-stream-unhealthy-hosts"} <= {

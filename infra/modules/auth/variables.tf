@@ -32,12 +32,6 @@ variable "rule_priority" {
 variable "provider_type" {
   description = "cognito (a user pool this module creates) or oidc (an existing IdP, see oidc)."
   type        = string
-  default     = "cognito"
-
-  validation {
-    condition     = contains(["cognito", "oidc"], var.provider_type)
-    error_message = "provider_type must be cognito or oidc."
-  }
 }
 
 variable "oidc" {
@@ -69,13 +63,11 @@ variable "jwt_secret_parameter" {
 variable "guests" {
   description = "jitsi.guests: whether the page tells members that people with the plain link join once they are in."
   type        = bool
-  default     = true
 }
 
 variable "token_ttl_hours" {
   description = "How long a token from /auth/ stays valid."
   type        = number
-  default     = 24
 }
 
 variable "package" {
@@ -111,7 +103,6 @@ variable "alarm_topic_arn" {
 variable "log_retention_days" {
   description = "Retention of the function's own log group."
   type        = number
-  default     = 30
 }
 
 variable "tags" {

@@ -71,7 +71,6 @@ variable "jwt_app_id" {
 variable "guests" {
   description = "auth_type = jwt: people without a token join as guests once a token holder opened the room (ENABLE_GUESTS on web and prosody)."
   type        = bool
-  default     = true
 }
 
 variable "layout" {
