@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import json
-
 from rich.table import Table
 
 from jitsi_ecs.commands import Globals
-from jitsi_ecs.commands.common import prepared, target
+from jitsi_ecs.commands.common import prepared
 from jitsi_ecs.config import load_config
 from jitsi_ecs.cost.levers import compare
-from jitsi_ecs.cost.prices import load_snapshot, price_book, user_snapshot_path
-from jitsi_ecs.cost.refresh import refresh
+from jitsi_ecs.cost.prices import load_snapshot, price_book, write_user_snapshot
+from jitsi_ecs.cost.refresh import check_region, price_list_region, pricing_client, refresh
 from jitsi_ecs.cost.report import print_estimate
-from jitsi_ecs.errors import EXIT_OK, AwsError, UsageError
+from jitsi_ecs.errors import EXIT_OK
 from jitsi_ecs.planning import planned
 from jitsi_ecs.ui import err, out, print_json
-from jitsi_ecs.workspace import write_private
 
 
 def print_compare(rows: list[dict[str, object]]) -> None:
@@ -34,15 +31,17 @@ def print_compare(rows: list[dict[str, object]]) -> None:
 
 
 def refresh_prices(g: Globals) -> int:
+    """Price the config's region from the Price List API, which is public AWS: always read with
+    the normal AWS credential chain in a Price List region, whatever --target says. Every
+    failure is a UsageError (exit 2); the result goes to the user's cache only."""
     config = load_config(g.config_path)
-    aws = target(g).connect(config, start=False)
-    path = user_snapshot_path()
-    try:
-        with err.status(f"Reading {config.region} prices from the AWS Price List API..."):
-            updated = refresh(aws, load_snapshot(), config.region)
-    except AwsError as exc:  # bad input or environment (permissions, network): exit 2
-        raise UsageError(exc.message, hint=exc.hint) from None
-    write_private(path, json.dumps(updated, indent=2) + "\n")
+    check_region(config.region)  # before any AWS call
+    api_region = price_list_region(config.region)
+    with err.status(
+        f"Reading {config.region} prices from the AWS Price List API ({api_region})..."
+    ):
+        updated = refresh(load_snapshot(), config.region, pricing_client(api_region))
+    path = write_user_snapshot(updated)
     err.print(f"Wrote {path} ({config.region}, {updated['date']}); estimates now use it.")
     return EXIT_OK
 

@@ -1,13 +1,40 @@
-"""Rebuild the price snapshot from the AWS Price List API (needs AWS credentials)."""
+"""Rebuild the price snapshot from the AWS Price List API (needs AWS credentials).
+
+The Price List API is public AWS: it is always reached with the normal AWS credential chain
+(AWS_PROFILE, `aws configure`, SSO, environment variables), never through a deployment target
+or the emulator, and only in the regions that serve it. Every botocore failure becomes a
+UsageError (exit 2) that names the API.
+"""
 
 from __future__ import annotations
 
 import json
 import time
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
-from jitsi_ecs.aws import AwsContext, calling
+import boto3
+import botocore.config
+import botocore.exceptions
+
 from jitsi_ecs.errors import UsageError
+
+if TYPE_CHECKING:
+    from mypy_boto3_pricing import PricingClient
+
+# The Price List API answers only here (any of them returns every region's prices).
+PRICE_LIST_REGIONS = ("us-east-1", "eu-central-1", "ap-south-1")
+
+# Real AWS only: a configured endpoint (AWS_ENDPOINT_URL, as `jitsi-ecs env` exports for the
+# emulator, or endpoint_url in ~/.aws/config) must not send the Price List calls elsewhere.
+_CLIENT_OPTIONS: dict[str, Any] = {
+    "retries": {"max_attempts": 4, "mode": "standard"},
+    "connect_timeout": 10,
+    "read_timeout": 30,
+    "ignore_configured_endpoint_urls": True,  # botocore >= 1.31; not in botocore-stubs yet
+}
+_CLIENT_CONFIG = botocore.config.Config(**_CLIENT_OPTIONS)
 
 # Region prefix of usage types in the Price List (us-east-1 has none).
 REGION_PREFIX = {
@@ -19,6 +46,97 @@ REGION_PREFIX = {
     "eu-central-1": "EUC1-",
     "ap-southeast-1": "APS1-",
 }
+
+_CREDENTIAL_ERRORS = (
+    botocore.exceptions.NoCredentialsError,
+    botocore.exceptions.PartialCredentialsError,
+    botocore.exceptions.CredentialRetrievalError,
+    botocore.exceptions.ProfileNotFound,
+    botocore.exceptions.TokenRetrievalError,
+    botocore.exceptions.SSOError,
+)
+_CREDENTIALS_HINT = (
+    "The Price List API is public AWS, read with your own AWS credentials whatever --target "
+    "says: configure the normal credential chain (AWS_PROFILE, `aws configure`, `aws sso login` "
+    "or environment variables). Any account works; the role needs pricing:GetProducts."
+)
+_ACCESS_HINT = (
+    "The credentials lack pricing:GetProducts (the AWSPriceListServiceFullAccess managed policy "
+    "has it), or a service control policy denies the Price List region {region}."
+)
+_CODE_HINTS = {
+    "AccessDenied": _ACCESS_HINT,
+    "AccessDeniedException": _ACCESS_HINT,
+    "UnrecognizedClientException": "AWS does not know these credentials: are they the "
+    "emulator's (from `jitsi-ecs env`)? Unset them or choose a real profile.",
+    "InvalidClientTokenId": "AWS does not know these credentials: are they the emulator's (from "
+    "`jitsi-ecs env`)? Unset them or choose a real profile.",
+    "ExpiredToken": "The session expired: log in again (`aws sso login`) and repeat the command.",
+    "ExpiredTokenException": "The session expired: log in again and repeat the command.",
+    "ThrottlingException": "AWS is throttling the account; wait a minute and repeat the command.",
+}
+
+
+def price_list_region(region: str) -> str:
+    """The Price List region nearest the stack's region."""
+    if region in PRICE_LIST_REGIONS:
+        return region
+    if region.startswith(("eu-", "me-", "af-", "il-")):
+        return "eu-central-1"
+    if region.startswith("ap-"):
+        return "ap-south-1"
+    return "us-east-1"
+
+
+@contextmanager
+def price_list_call(region: str, what: str) -> Iterator[None]:
+    """Turn every botocore failure in the block into a UsageError naming the Price List API."""
+    api = f"AWS Price List API ({region})"
+    try:
+        yield
+    except botocore.exceptions.ClientError as exc:
+        error = exc.response.get("Error", {})
+        code = str(error.get("Code", "")) or "an error"
+        raise UsageError(
+            f"{api}: {what}: AWS answered {code}: {error.get('Message', '')}".rstrip(": "),
+            hint=_CODE_HINTS.get(code, "").format(region=region) or None,
+        ) from None
+    except _CREDENTIAL_ERRORS as exc:
+        raise UsageError(
+            f"{api}: {what}: no usable AWS credentials ({exc})", hint=_CREDENTIALS_HINT
+        ) from None
+    except (botocore.exceptions.ConnectTimeoutError, botocore.exceptions.ReadTimeoutError) as exc:
+        raise UsageError(
+            f"{api}: {what}: timed out ({exc})",
+            hint=f"Check the network or proxy: api.pricing.{region}.amazonaws.com must be "
+            "reachable over HTTPS. Repeat the command when it is.",
+        ) from None
+    except (botocore.exceptions.ConnectionError, botocore.exceptions.HTTPClientError) as exc:
+        raise UsageError(
+            f"{api}: {what}: cannot reach AWS ({exc})",
+            hint=f"Check the network or proxy: api.pricing.{region}.amazonaws.com must be "
+            "reachable over HTTPS.",
+        ) from None
+    except botocore.exceptions.BotoCoreError as exc:
+        raise UsageError(f"{api}: {what}: {exc}", hint=_CREDENTIALS_HINT) from None
+
+
+def pricing_client(region: str) -> PricingClient:
+    """A Price List client in `region` (one of PRICE_LIST_REGIONS) on the normal credential
+    chain, with AWS's own endpoint whatever the environment configures."""
+    if region not in PRICE_LIST_REGIONS:
+        raise ValueError(f"the Price List API does not answer in {region}")
+    with price_list_call(region, "create a client"):
+        return boto3.Session().client("pricing", region_name=region, config=_CLIENT_CONFIG)
+
+
+def check_region(region: str) -> None:
+    """UsageError unless the Price List usage types of `region` are known."""
+    if region not in REGION_PREFIX:
+        raise UsageError(
+            f"cannot refresh prices for {region}: its Price List usage-type prefix is not known",
+            hint=f"Known regions: {', '.join(sorted(REGION_PREFIX))}.",
+        )
 
 
 def _unit_price(product_json: str) -> float | None:
@@ -33,21 +151,40 @@ def _unit_price(product_json: str) -> float | None:
     return None
 
 
-def refresh(aws: AwsContext, snapshot: dict[str, Any], region: str) -> dict[str, Any]:
-    """A copy of snapshot with region priced from the Price List API."""
-    if region not in REGION_PREFIX:
-        raise UsageError(
-            f"cannot refresh prices for {region}: its Price List usage-type prefix is not known",
-            hint=f"Known regions: {', '.join(sorted(REGION_PREFIX))}.",
-        )
-    template = snapshot["regions"].get(region) or next(iter(snapshot["regions"].values()))
-    base = next(iter(snapshot["regions"]))
-    base_prefix = REGION_PREFIX.get(base, "")
-    pricing = aws.pricing  # the Price List API answers in us-east-1 (see aws.py)
+def _template(snapshot: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """The entries of a snapshot region whose usage types carry a prefix, and that prefix (so
+    global usage types, which carry none, can be told apart), else the first region's."""
+    regions: dict[str, Any] = snapshot["regions"]
+    for name, entries in regions.items():
+        if REGION_PREFIX.get(name):
+            return entries, REGION_PREFIX[name]
+    first = next(iter(regions))
+    return regions[first], REGION_PREFIX.get(first, "")
+
+
+def _usage_type(template: str, template_prefix: str, prefix: str) -> str:
+    """The usage type of `template` in the region of `prefix`; global ones stay as they are."""
+    if not template_prefix:
+        return prefix + template
+    if template.startswith(template_prefix):
+        return prefix + template.removeprefix(template_prefix)
+    return template  # a global usage type (Route 53's HostedZone)
+
+
+def refresh(
+    snapshot: dict[str, Any], region: str, pricing: PricingClient | None = None
+) -> dict[str, Any]:
+    """A copy of snapshot with region priced from the Price List API (pricing: a client in a
+    Price List region; by default one near `region`)."""
+    check_region(region)
+    if pricing is None:
+        pricing = pricing_client(price_list_region(region))
+    endpoint_region = pricing.meta.region_name
+    template, base_prefix = _template(snapshot)
     priced: dict[str, Any] = {}
     for key, entry in template.items():
-        usage_type = REGION_PREFIX[region] + entry["usage_type"].removeprefix(base_prefix)
-        with calling(f"read {entry['service_code']} {usage_type} from the Price List API"):
+        usage_type = _usage_type(entry["usage_type"], base_prefix, REGION_PREFIX[region])
+        with price_list_call(endpoint_region, f"read {entry['service_code']} {usage_type}"):
             response = pricing.get_products(
                 ServiceCode=entry["service_code"],
                 Filters=[{"Type": "TERM_MATCH", "Field": "usagetype", "Value": usage_type}],
