@@ -11,8 +11,11 @@ _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 _DURATION = re.compile(r"^([1-9][0-9]{0,5})([smhd])$")
 
 
-def parse_duration(text: str, *, flag: str, maximum: timedelta) -> timedelta:
-    """text as a timedelta, or UsageError naming the flag (exit 2)."""
+def parse_duration(
+    text: str, *, flag: str, maximum: timedelta, maximum_hint: str | None = None
+) -> timedelta:
+    """text as a timedelta, or UsageError naming the flag (exit 2); maximum_hint says why a
+    longer one is refused."""
     match = _DURATION.match(text.strip())
     if not match:
         raise UsageError(
@@ -21,7 +24,9 @@ def parse_duration(text: str, *, flag: str, maximum: timedelta) -> timedelta:
         )
     value = timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
     if value > maximum:
-        raise UsageError(f"{flag}: {text} is longer than the maximum, {_words(maximum)}")
+        raise UsageError(
+            f"{flag}: {text} is longer than the maximum, {_words(maximum)}", hint=maximum_hint
+        )
     return value
 
 

@@ -17,10 +17,10 @@ from datetime import timedelta
 from typing import Any
 
 from jitsi_ecs.errors import UsageError
+from jitsi_ecs.outputs import SIGNALING as SIGNALING  # re-exported: rotate_secrets imports it
 from jitsi_ecs.stack import Stack
 from jitsi_ecs.ui import err
 
-SIGNALING = "prosody"  # the container that makes a task "the shard's signaling"
 POLL_S = 30.0
 
 

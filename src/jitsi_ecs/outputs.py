@@ -10,6 +10,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+# The container that makes a service (in service_containers) or a task definition "the shard's
+# signaling": exactly one per shard, never two at once; replacing it ends every meeting.
+SIGNALING = "prosody"
+
 
 class AuthOutputs(BaseModel):
     """The /auth/ page (output `auth`)."""

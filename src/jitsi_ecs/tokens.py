@@ -128,29 +128,6 @@ def check_room(name: str) -> str:
     return name
 
 
-# ---------------------------------------------------------------- TTLs
-
-_TTL = re.compile(r"^([1-9][0-9]{0,6})([mhd])$")
-_UNITS = {"m": "minutes", "h": "hours", "d": "days"}
-
-
-def parse_ttl(text: str) -> timedelta:
-    """30m, 2h, 7d: at most 30 days."""
-    match = _TTL.match(text.strip())
-    if not match:
-        raise UsageError(
-            f"--ttl {text!r} is not a duration",
-            hint="Give minutes, hours or days: 30m, 2h, 7d (at most 30d).",
-        )
-    ttl = timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
-    if ttl > MAX_TTL:
-        raise UsageError(
-            f"--ttl {text} is over the maximum of 30 days",
-            hint="A shorter link is safer: anyone holding it can open the room until it expires.",
-        )
-    return ttl
-
-
 # ---------------------------------------------------------------- minting
 
 

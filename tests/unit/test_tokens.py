@@ -167,39 +167,6 @@ def test_mint_refuses_a_bad_room() -> None:
         tokens.mint(SECRET, APP, "Stand Up", User(), now=NOW)
 
 
-# ---------------------------------------------------------------- TTLs
-
-
-@pytest.mark.parametrize(
-    ("text", "ttl"),
-    [
-        ("30m", timedelta(minutes=30)),
-        ("2h", timedelta(hours=2)),
-        ("7d", timedelta(days=7)),
-        ("30d", timedelta(days=30)),
-        ("720h", timedelta(days=30)),
-    ],
-)
-def test_ttl_parses(text: str, ttl: timedelta) -> None:
-    assert tokens.parse_ttl(text) == ttl
-
-
-@pytest.mark.parametrize(
-    ("text", "words"),
-    [
-        ("31d", "over the maximum"),
-        ("721h", "maximum"),
-        ("2 hours", "not a duration"),
-        ("0h", "duration"),
-        ("-1d", "duration"),
-        ("", "duration"),
-    ],
-)
-def test_bad_ttl_is_refused(text: str, words: str) -> None:
-    with pytest.raises(UsageError, match=words):
-        tokens.parse_ttl(text)
-
-
 def test_meeting_url() -> None:
     assert tokens.meeting_url("https://meet.example.com", "standup", "abc") == (
         "https://meet.example.com/standup?jwt=abc"

@@ -15,6 +15,7 @@ from jitsi_ecs import tokens
 from jitsi_ecs.aws import calling
 from jitsi_ecs.commands import Globals
 from jitsi_ecs.commands.common import check_email, deployed
+from jitsi_ecs.durations import parse_duration
 from jitsi_ecs.errors import EXIT_OK
 from jitsi_ecs.ui import err, out, print_json
 
@@ -33,7 +34,13 @@ def run(
     as_json: bool,
 ) -> int:
     tokens.check_room(room)
-    ttl = tokens.parse_ttl(ttl_text)
+    ttl = parse_duration(
+        ttl_text,
+        flag="--ttl",
+        maximum=tokens.MAX_TTL,
+        maximum_hint="A shorter link is safer: anyone holding it can open the room until it "
+        "expires.",
+    )
     if email is not None:
         check_email(email, "--email")
     stack, outputs = deployed(g, "link")

@@ -32,7 +32,7 @@ import json
 from typing import Any
 
 from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
-from moto.budgets.models import Budget, BudgetsBackend, budgets_backends
+from moto.budgets.models import Budget, BudgetsBackend
 from moto.budgets.responses import BudgetsResponse
 from moto.core.utils import camelcase_to_underscores
 from moto.ec2.exceptions import InvalidSecurityGroupRuleIdNotFoundError
@@ -168,8 +168,6 @@ def _install_budgets() -> None:
     }
     for name, handler in handlers.items():
         setattr(BudgetsResponse, name, handler)
-    # Reset the per-account tag store together with moto's own state.
-    _ = budgets_backends
 
 
 _ORIGINAL_CREATE_BUDGET = BudgetsResponse.create_budget

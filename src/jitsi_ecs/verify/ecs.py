@@ -14,12 +14,11 @@ from typing import Any
 
 from jitsi_ecs import config as config_rules
 from jitsi_ecs.config import Config
+from jitsi_ecs.outputs import SIGNALING
 from jitsi_ecs.verify.result import Check, VerifyContext, compare, missing
 
 # A plain environment variable with one of these in its name is a leaked secret.
 SECRET_NAME = re.compile(config_rules.SECRET_NAME)
-# The container that makes a service "signaling": one per shard, never two at once.
-SIGNALING = "prosody"
 # The sidecar beside every bridge (the compact shard's too): not essential, no health check
 # of its own, no secrets, no ADOT; the jitsi group checks what it runs.
 GUARD = "guard"

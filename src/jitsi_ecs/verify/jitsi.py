@@ -15,11 +15,11 @@ from typing import Any
 
 from jitsi_ecs import iam_policy as policy
 from jitsi_ecs.ecs_rules import FARGATE_MAX_STOP_TIMEOUT
+from jitsi_ecs.verify.ecs import GUARD
 from jitsi_ecs.verify.result import WARNING, Check, VerifyContext, compare, missing
 from jitsi_ecs.workspace import infra_source
 
 IMAGES = ("web", "prosody", "jicofo", "jvb")
-GUARD = "guard"
 # Everything the rootless images write must be a tmpfs owned by their uid 1000.
 IMAGE_UID = "uid=1000"
 WRITABLE = {"/run", "/tmp"}
@@ -27,7 +27,9 @@ EXTRA_WRITABLE = {"prosody": {"/var/lib/prosody"}}
 PROTECTION_ACTIONS = ["ecs:GetTaskProtection", "ecs:UpdateTaskProtection"]
 RELAY_STRATEGY = "IntraRegionBridgeSelectionStrategy"
 EPHEMERAL_PORTS = (32768, 65535)  # where a relay's offering side binds (Linux ephemeral)
-TURN_PORT = 443  # TURN over TLS passes firewalls that let only HTTPS out
+# infra/main.tf's local.turn_port (TURN over TLS passes firewalls that let only HTTPS out);
+# the root module does not output it yet, so verify cannot read it from StackOutputs.
+TURN_PORT = 443
 
 
 def _script(name: str) -> str:

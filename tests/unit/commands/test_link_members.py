@@ -169,8 +169,9 @@ def test_link_without_auth_prints_the_plain_url(
         (["--room", "a#b"], "removes #"),
         (["--room", ""], "empty"),
         (["--room", "x" * 129], "at most 128"),
-        (["--room", "standup", "--ttl", "31d"], "over the maximum"),
-        (["--room", "standup", "--ttl", "soon"], "not a duration"),
+        (["--room", "standup", "--ttl", "31d"], "--ttl: 31d is longer than the maximum, 30d"),
+        (["--room", "standup", "--ttl", "31d"], "A shorter link is safer"),
+        (["--room", "standup", "--ttl", "soon"], "--ttl: 'soon' is not a duration"),
         (["--room", "standup", "--email", "ada"], "not an email address"),
     ],
 )

@@ -99,6 +99,16 @@ def test_budget_tags_from_create_and_tag_resource(aws: None) -> None:
     ]
 
 
+def test_budget_tags_go_with_a_reset() -> None:
+    """The tag store lives on moto's backend, so moto's reset clears it with the budgets."""
+    install()
+    arn = f"arn:aws:budgets::{ACCOUNT}:budget/b"
+    with mock_aws():
+        _budget(_client("budgets"))
+    with mock_aws():
+        assert _client("budgets").list_tags_for_resource(ResourceARN=arn)["ResourceTags"] == []
+
+
 def test_create_service_keeps_deployment_configuration(aws: None) -> None:
     ecs = _client("ecs")
     ecs.create_cluster(clusterName="c")
