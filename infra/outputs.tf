@@ -248,8 +248,13 @@ output "bridge_relay" {
 }
 
 output "turn_host" {
-  description = "Host name of TURN over TLS on 443 (null when jitsi.turn is off)."
+  description = "Host name of TURN over TLS (null when jitsi.turn is off)."
   value       = try(module.turn[0].host, null)
+}
+
+output "turn_port" {
+  description = "Port of TURN over TLS on its load balancer, as prosody advertises it (null when jitsi.turn is off)."
+  value       = try(module.turn[0].port, null)
 }
 
 output "turn_load_balancer_arn" {

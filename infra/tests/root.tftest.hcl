@@ -215,7 +215,7 @@ run "turn_on" {
   }
 
   assert {
-    condition     = output.turn_host == "turn.meet.example.com" && output.turn_load_balancer_arn != null && output.turn_service_name == "turn"
+    condition     = output.turn_host == "turn.meet.example.com" && output.turn_port == 443 && output.turn_load_balancer_arn != null && output.turn_service_name == "turn"
     error_message = "TURN on turn.<domain>, behind its own load balancer"
   }
 }

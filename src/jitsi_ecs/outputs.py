@@ -74,6 +74,7 @@ class StackOutputs(BaseModel):
     image_rootless: bool = False
     bridge_relay: bool = False
     turn_host: str | None = None
+    turn_port: int | None = None
     turn_load_balancer_arn: str | None = None
     turn_service_name: str | None = None
     telemetry_function_name: str | None = None

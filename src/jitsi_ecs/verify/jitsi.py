@@ -27,9 +27,6 @@ EXTRA_WRITABLE = {"prosody": {"/var/lib/prosody"}}
 PROTECTION_ACTIONS = ["ecs:GetTaskProtection", "ecs:UpdateTaskProtection"]
 RELAY_STRATEGY = "IntraRegionBridgeSelectionStrategy"
 EPHEMERAL_PORTS = (32768, 65535)  # where a relay's offering side binds (Linux ephemeral)
-# infra/main.tf's local.turn_port (TURN over TLS passes firewalls that let only HTTPS out);
-# the root module does not output it yet, so verify cannot read it from StackOutputs.
-TURN_PORT = 443
 
 
 def _script(name: str) -> str:
@@ -311,14 +308,13 @@ def _relay(
 # ---------------------------------------------------------------- TURN over TLS
 def _turn(ctx: VerifyContext, prosody: Any) -> Check:
     on = ctx.config.jitsi.turn.enabled
+    port = ctx.outputs.turn_port
     env = _env(prosody)
     secrets = sorted(s["name"] for s in prosody.get("secrets", []) if s["name"].startswith("TURN"))
     expected: dict[str, Any] = {
-        "prosody": {"TURNS_HOST": ctx.outputs.turn_host, "TURNS_PORT": str(TURN_PORT)}
-        if on
-        else {},
+        "prosody": {"TURNS_HOST": ctx.outputs.turn_host, "TURNS_PORT": str(port)} if on else {},
         "prosody_secrets": ["TURN_CREDENTIALS"] if on else [],
-        "listener": {"port": TURN_PORT, "protocol": "TLS", "certificate": True} if on else None,
+        "listener": {"port": port, "protocol": "TLS", "certificate": True} if on else None,
         "coturn_running_or_pending": True if on else None,
     }
     observed: dict[str, Any] = {
@@ -331,7 +327,7 @@ def _turn(ctx: VerifyContext, prosody: Any) -> Check:
         listeners = ctx.aws.elbv2.describe_listeners(
             LoadBalancerArn=ctx.outputs.turn_load_balancer_arn
         )["Listeners"]
-        tls = next((x for x in listeners if x.get("Port") == TURN_PORT), None)
+        tls = next((x for x in listeners if x.get("Port") == port), None)
         if tls is not None:
             observed["listener"] = {
                 "port": tls.get("Port"),
@@ -347,7 +343,7 @@ def _turn(ctx: VerifyContext, prosody: Any) -> Check:
         "jitsi.turn",
         expected,
         observed,
-        "TURN over TLS on 443 for networks that block UDP: prosody advertises it with "
+        f"TURN over TLS on {port} for networks that block UDP: prosody advertises it with "
         "credentials signed with coturn's secret; a network load balancer ends TLS"
         if on
         else "jitsi.turn is off: prosody advertises no TURN server",

@@ -430,7 +430,12 @@ def test_turn_on_needs_prosody_the_secret_the_tls_listener_and_coturn(stack: Sta
     nlb = aws.elbv2.create_load_balancer(Name="jitsi-turn", Subnets=subnets, Type="network")[
         "LoadBalancers"
     ][0]["LoadBalancerArn"]
-    outputs = {"turn_host": host, "turn_load_balancer_arn": nlb, "turn_service_name": "turn"}
+    outputs = {
+        "turn_host": host,
+        "turn_port": 443,
+        "turn_load_balancer_arn": nlb,
+        "turn_service_name": "turn",
+    }
     check = stack.check(config, **outputs)["jitsi.turn"]
     assert check.status == "fail"
     assert check.observed["listener"] is None and check.observed["prosody"] == {}
