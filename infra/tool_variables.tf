@@ -2,10 +2,11 @@
 # (Every config key is a variable in variables.tf, generated from the config model.)
 
 variable "telemetry_package" {
-  description = "The telemetry function's zip: path (relative to this directory) and base64 SHA-256. jitsi-ecs builds it; by hand: python -m jitsi_ecs.telemetry.package."
+  description = "The telemetry function's zip: path (relative to this directory), base64 SHA-256 and entry point (jitsi_ecs.telemetry.lambda_handler.handler). jitsi-ecs builds it; by hand: python -m jitsi_ecs.telemetry.package."
   type = object({
-    path = string
-    hash = string
+    path    = string
+    hash    = string
+    handler = string
   })
   default = null
 
@@ -16,11 +17,12 @@ variable "telemetry_package" {
 }
 
 variable "auth_package" {
-  description = "The /auth/ function's zip: path (relative to this directory), base64 SHA-256 and Lambda architecture. jitsi-ecs builds it; by hand: python -m jitsi_ecs.auth.package auth.zip (x86_64)."
+  description = "The /auth/ function's zip: path (relative to this directory), base64 SHA-256, Lambda architecture and entry point (jitsi_ecs.auth.handler.handler). jitsi-ecs builds it; by hand: python -m jitsi_ecs.auth.package auth.zip (x86_64)."
   type = object({
     path         = string
     hash         = string
     architecture = string
+    handler      = string
   })
   default = null
 

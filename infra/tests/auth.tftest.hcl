@@ -13,7 +13,7 @@ variables {
   https_listener_arn   = "arn:aws:elasticloadbalancing:us-west-2:123456789012:listener/app/jitsi/0123456789abcdef/0123456789abcdef"
   jwt_app_id           = "jitsi"
   jwt_secret_parameter = { name = "/jitsi/jwt_app_secret", arn = "arn:aws:ssm:us-west-2:123456789012:parameter/jitsi/jwt_app_secret" }
-  package              = { path = "auth.zip", hash = "bW9jaw==", architecture = "x86_64" }
+  package              = { path = "auth.zip", hash = "bW9jaw==", architecture = "x86_64", handler = "jitsi_ecs.auth.handler.handler" }
   log_group_name       = "/ecs/jitsi-app"
   metric_namespace     = "Jitsi"
   alarm_topic_arn      = "arn:aws:sns:us-west-2:123456789012:deployment-alerts"

@@ -13,7 +13,7 @@ variables {
   bridge_dns_names       = ["jvb.jitsi.internal", "xmpp.jitsi.internal"]
   egress_alarm_kbps      = null
   jicofo_url             = "http://xmpp.jitsi.internal:8888"
-  package                = { path = "telemetry.zip", hash = "bW9jaw==" }
+  package                = { path = "telemetry.zip", hash = "bW9jaw==", handler = "jitsi_ecs.telemetry.lambda_handler.handler" }
   alarm_topic_arn        = "arn:aws:sns:us-west-2:123456789012:deployment-alerts"
   namespace              = "Jitsi"
   schedule_expression    = "rate(1 minute)"

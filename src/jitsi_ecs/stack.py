@@ -16,12 +16,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jitsi_ecs.auth.package import ARCHITECTURE as AUTH_ARCHITECTURE
+from jitsi_ecs.auth.package import HANDLER as AUTH_HANDLER
 from jitsi_ecs.auth.package import build as build_auth_package
 from jitsi_ecs.aws import AwsContext
 from jitsi_ecs.config import Config
 from jitsi_ecs.errors import NothingDeployed, UsageError
 from jitsi_ecs.outputs import StackOutputs
 from jitsi_ecs.targets import Target
+from jitsi_ecs.telemetry.package import HANDLER as TELEMETRY_HANDLER
 from jitsi_ecs.telemetry.package import build as build_telemetry_package
 from jitsi_ecs.terraform import BACKEND_FILE, Terraform, sync_working_copy
 from jitsi_ecs.workspace import infra_source, write_private
@@ -74,13 +76,18 @@ class Stack:
             stack_dir = self.target.workspace.stack_dir
             if config.telemetry.enabled:
                 digest = build_telemetry_package(stack_dir / TELEMETRY_ZIP)
-                tool["telemetry_package"] = {"path": TELEMETRY_ZIP, "hash": digest}
+                tool["telemetry_package"] = {
+                    "path": TELEMETRY_ZIP,
+                    "hash": digest,
+                    "handler": TELEMETRY_HANDLER,
+                }
             if config.auth.enabled:
                 digest = build_auth_package(stack_dir / AUTH_ZIP)
                 tool["auth_package"] = {
                     "path": AUTH_ZIP,
                     "hash": digest,
                     "architecture": AUTH_ARCHITECTURE,
+                    "handler": AUTH_HANDLER,
                 }
             self._tool_variables = tool
         filled = {k: v for k, v in self._tool_variables.items() if k in Config.model_fields}

@@ -21,11 +21,20 @@ TFTEST = INFRA / "tests" / "validation.tftest.hcl"
 BASE_VARIABLES = {
     "domain": "meet.example.com",
     "route53_zone_id": "Z0123456789",
-    "telemetry_package": {"path": "telemetry.zip", "hash": "bW9jaw=="},
+    "telemetry_package": {
+        "path": "telemetry.zip",
+        "hash": "bW9jaw==",
+        "handler": "jitsi_ecs.telemetry.lambda_handler.handler",
+    },
     "generated_secrets": {
         name: f"test-only-{name.lower()}-0123456789" for name in GENERATED_SECRETS
     },
-    "auth_package": {"path": "auth.zip", "hash": "bW9jaw==", "architecture": "x86_64"},
+    "auth_package": {
+        "path": "auth.zip",
+        "hash": "bW9jaw==",
+        "architecture": "x86_64",
+        "handler": "jitsi_ecs.auth.handler.handler",
+    },
 }
 
 HEADER = """\

@@ -15,9 +15,11 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from jitsi_ecs.auth.package import HANDLER as AUTH_HANDLER
 from jitsi_ecs.aws import AwsContext
 from jitsi_ecs.config import Config
 from jitsi_ecs.outputs import StackOutputs
+from jitsi_ecs.telemetry.package import HANDLER as TELEMETRY_HANDLER
 from jitsi_ecs.verify import security
 from jitsi_ecs.verify.observability import DASHBOARD_METRICS, INSIGHTS_METRICS, JITSI_METRICS
 from jitsi_ecs.verify.result import Check, VerifyContext
@@ -1105,7 +1107,7 @@ def telemetry(d: Deployed) -> Deployed:
         FunctionName=f"{NAME}-telemetry",
         Runtime="python3.12",
         Role=role,
-        Handler="jitsi_ecs.telemetry.lambda_handler.handler",
+        Handler=TELEMETRY_HANDLER,
         Code={"ZipFile": b"PK\x05\x06" + b"\x00" * 18},  # an empty zip
         VpcConfig={"SubnetIds": subnets(d), "SecurityGroupIds": [group(d, "collector")]},
         Environment={"Variables": function_environment(d)},
@@ -1197,7 +1199,7 @@ def auth(d: Deployed) -> Deployed:
         FunctionName=f"{NAME}-auth",
         Runtime="python3.12",
         Role=role["Arn"],
-        Handler="jitsi_ecs.auth.handler.handler",
+        Handler=AUTH_HANDLER,
         Code={"ZipFile": b"PK\x05\x06" + b"\x00" * 18},  # an empty zip
         TracingConfig={"Mode": "Active"},
         Environment={

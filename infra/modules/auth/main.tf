@@ -188,7 +188,7 @@ resource "aws_lambda_function" "this" {
   description      = "Meeting links for members at https://${var.domain}/auth/"
   role             = aws_iam_role.this.arn
   runtime          = "python3.12"
-  handler          = "jitsi_ecs.auth.handler.handler"
+  handler          = var.package.handler
   filename         = var.package.path
   source_code_hash = var.package.hash
   architectures    = [var.package.architecture]

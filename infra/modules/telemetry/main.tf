@@ -123,7 +123,7 @@ resource "aws_lambda_function" "this" {
   description                    = "Jitsi JVB and jicofo stats to CloudWatch EMF"
   role                           = aws_iam_role.this.arn
   runtime                        = "python3.12"
-  handler                        = "jitsi_ecs.telemetry.lambda_handler.handler"
+  handler                        = var.package.handler
   filename                       = var.package.path
   source_code_hash               = var.package.hash
   memory_size                    = 128

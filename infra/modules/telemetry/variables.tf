@@ -34,10 +34,11 @@ variable "jicofo_url" {
 }
 
 variable "package" {
-  description = "The function's zip (path) and its base64 SHA-256 (hash); built by jitsi-ecs."
+  description = "The function's zip (path), its base64 SHA-256 (hash) and entry point (handler); built by jitsi-ecs."
   type = object({
-    path = string
-    hash = string
+    path    = string
+    hash    = string
+    handler = string
   })
 }
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from jitsi_ecs.errors import UsageError
 
 ARCHITECTURE = "x86_64"  # aws_lambda_function.architectures; the wheels below are for it
+HANDLER = "jitsi_ecs.auth.handler.handler"  # the zip's entry point (aws_lambda_function.handler)
 PLATFORM = "manylinux2014_x86_64"
 PYTHON_VERSION = "3.12"  # the python3.12 runtime
 

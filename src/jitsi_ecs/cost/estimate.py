@@ -12,10 +12,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from jitsi_ecs.auth.package import HANDLER as AUTH_HANDLER
 from jitsi_ecs.config import Schedule, Telemetry, Usage
 from jitsi_ecs.cost.plan import Planned, PlanView
 from jitsi_ecs.cost.prices import PriceBook
 from jitsi_ecs.telemetry.collector import published_metric_count
+from jitsi_ecs.telemetry.package import HANDLER as TELEMETRY_HANDLER
 
 # Container Insights (standard) bills its ECS metrics as custom metrics. AWS's table of
 # ECS/ContainerInsights metrics: ~10 per cluster, ~13 per service, 8 per task family.
@@ -253,8 +255,7 @@ def _container_log_groups(view: PlanView) -> set[str]:
 
 def _telemetry_function(view: PlanView) -> Planned | None:
     for fn in view.of_type("aws_lambda_function"):
-        variables = ((fn.values.get("environment") or [{}])[0] or {}).get("variables") or {}
-        if "JVB_DNS_NAMES" in variables:
+        if fn.values.get("handler") == TELEMETRY_HANDLER:
             return fn
     return None
 
@@ -469,7 +470,6 @@ def telemetry(view: PlanView, usage: Usage, book: PriceBook) -> Iterator[Item]:
     )
 
 
-AUTH_HANDLER = "jitsi_ecs.auth.handler.handler"
 AUTH_INVOCATIONS_PER_MEETING = 2  # the form (GET) and the room (POST)
 AUTH_SECONDS_PER_INVOCATION = 0.2
 # TokensIssued and LoginsDenied for one reason: what a quiet month publishes.

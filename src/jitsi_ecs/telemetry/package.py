@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+HANDLER = "jitsi_ecs.telemetry.lambda_handler.handler"  # the zip's entry point
 
 
 def _files() -> list[tuple[Path, str]]:

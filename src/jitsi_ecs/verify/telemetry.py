@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from jitsi_ecs.aws import or_none
+from jitsi_ecs.telemetry.package import HANDLER as TELEMETRY_HANDLER
 from jitsi_ecs.verify.result import Check, VerifyContext, compare, missing, skip
 
 IDS = ("telemetry.function", "telemetry.schedule", "telemetry.stats-access")
@@ -26,7 +27,7 @@ def checks(ctx: VerifyContext) -> Iterator[Check]:
     internal = config.jitsi.internal_domain
     expected = {
         "runtime": "python3.12",
-        "handler": "jitsi_ecs.telemetry.lambda_handler.handler",
+        "handler": TELEMETRY_HANDLER,
         "in_vpc": True,
         "JVB_DNS_NAMES": ",".join(ctx.outputs.bridge_dns_names),
         "JICOFO_URL": f"http://xmpp.{internal}:8888",

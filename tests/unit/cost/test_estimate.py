@@ -15,6 +15,7 @@ from jitsi_ecs.cost.estimate import Estimate, estimate, media_egress_gb
 from jitsi_ecs.cost.prices import price_book
 from jitsi_ecs.errors import UsageError
 from jitsi_ecs.telemetry.collector import published_metric_count
+from jitsi_ecs.telemetry.package import HANDLER as TELEMETRY_HANDLER
 
 BOOK = price_book("us-west-2")
 BENCH = Path(__file__).resolve().parents[3] / "bench"
@@ -269,7 +270,7 @@ def test_a_free_tier_is_taken_once_per_account() -> None:
     )
     fn = res(
         "aws_lambda_function",
-        {"memory_size": 128, "environment": [{"variables": {"JVB_DNS_NAMES": "jvb.x"}}]},
+        {"memory_size": 128, "handler": TELEMETRY_HANDLER},
         module="module.telemetry[0]",
     )
     est = estimate(
@@ -382,7 +383,7 @@ def test_telemetry_collector() -> None:
         {
             "function_name": "jitsi-telemetry",
             "memory_size": 128,
-            "environment": [{"variables": {"JVB_DNS_NAMES": "jvb.x,xmpp.x"}}],
+            "handler": TELEMETRY_HANDLER,
         },
         module="module.telemetry[0]",
     )
@@ -406,7 +407,7 @@ def test_telemetry_collector() -> None:
 def test_a_schedule_pauses_the_collector_and_its_metrics() -> None:
     fn = res(
         "aws_lambda_function",
-        {"memory_size": 128, "environment": [{"variables": {"JVB_DNS_NAMES": "jvb.x"}}]},
+        {"memory_size": 128, "handler": TELEMETRY_HANDLER},
         module="module.telemetry[0]",
     )
     hours = {"days": "MON-FRI", "start_hour": 8, "stop_hour": 18}
@@ -539,7 +540,7 @@ def test_auth_page_is_free_at_default_usage_and_shown() -> None:
 def test_functions_share_one_lambda_free_tier() -> None:
     telemetry_fn = res(
         "aws_lambda_function",
-        {"memory_size": 128, "environment": [{"variables": {"JVB_DNS_NAMES": "jvb.x"}}]},
+        {"memory_size": 128, "handler": TELEMETRY_HANDLER},
         module="module.telemetry[0]",
     )
     busy = Usage(meetings_per_month=500_000)  # a million /auth/ invocations
