@@ -211,10 +211,13 @@ _FARGATE_SIZE = Rule(
 class Shard(_Model):
     """compact layout: the one task of the shard, running web, prosody, jicofo and a bridge.
 
-    Sized from Jitsi's published guidance: the bridge's JVM gets ~1.5 GB of heap (enough for
-    about 20 participants) and jicofo's ~512 MB; the rest is JVM overhead, prosody and nginx.
-    Half a vCPU carries a small organisation's meetings; more participants start more bridges
-    (jitsi.jvb.autoscaling), not a bigger shard."""
+    Sized from Jitsi's published guidance (the Jitsi Meet handbook's self-hosting requirements
+    and the jitsi-helm chart's resource values, see FACTS.md "Sizing"): the bridge's JVM gets
+    ~1.5 GB of heap (enough for about 20 participants) and jicofo's ~512 MB; the rest is JVM
+    overhead, prosody and nginx. Half a vCPU carries a small organisation's meetings; more
+    participants start more bridges (jitsi.jvb.autoscaling), not a bigger shard. The shard
+    still registers in Cloud Map: bridges added under load find its prosody there, and the
+    telemetry function its jicofo."""
 
     cpu: FargateCpu = _key(512, "CPU units of the shard's task (1024 = 1 vCPU)")
     memory: int = _key(3072, "MiB of the shard's task, a size Fargate accepts for the cpu")
