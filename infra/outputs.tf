@@ -86,6 +86,11 @@ output "bridge_dns_names" {
   value       = module.jitsi.bridge_dns_names
 }
 
+output "jicofo_url" {
+  description = "jicofo's REST API inside the VPC (what the telemetry function reads)."
+  value       = module.jitsi.jicofo_url
+}
+
 output "task_definition_arns" {
   description = "Task definition ARN of each service."
   value       = merge(module.jitsi.task_definition_arns, { for k, s in module.services : k => s.task_definition_arn })

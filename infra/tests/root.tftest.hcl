@@ -24,6 +24,10 @@ run "composition_defaults" {
     error_message = "URL, the rootless line's port 8000 and the log group"
   }
   assert {
+    condition     = output.jicofo_url == "http://xmpp.jitsi.internal:8888"
+    error_message = "where the telemetry function finds jicofo (verify reads the same output)"
+  }
+  assert {
     condition     = module.jitsi.image_registry == "ghcr.io/jitsi" && module.jitsi.bridge_relay == true
     error_message = "the maintained line (ghcr.io, stable-11146-2) by default; 1-3 bridges (the shard's and up to two alone): relays on"
   }

@@ -59,6 +59,7 @@ class StackOutputs(BaseModel):
     autoscaled_services: list[str] = []
     layout: str
     bridge_dns_names: list[str]
+    jicofo_url: str | None = None
     task_definition_arns: dict[str, str] = {}
     secret_parameter_arns: dict[str, str] = {}
     deployment_alerts_topic_arn: str

@@ -214,6 +214,7 @@ class Deployed:
             "autoscaled_services": ["jvb"] if "jvb" in containers else [],
             "layout": config.jitsi.layout,
             "bridge_dns_names": bridge_dns_names(config),
+            "jicofo_url": f"http://xmpp.{config.jitsi.internal_domain}:8888",
             "deployment_alerts_topic_arn": NOWHERE,
             "budget_alerts_topic_arn": NOWHERE,
             "alarm_names": {kind: f"{NAME}-{kind}" for kind in alarm_kinds(config)},

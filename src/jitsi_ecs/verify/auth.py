@@ -186,7 +186,7 @@ def _user_pool(ctx: VerifyContext, auth: AuthOutputs) -> Iterator[Check]:
         yield skip("auth.user-pool", "provider = oidc: the identity provider owns the users")
         return
     cognito = ctx.aws.cognito
-    callback = f"https://{ctx.config.domain}/oauth2/idpresponse"
+    callback = auth.callback_url
     expected = {
         "invited_only": True,
         "sign_in_with": ["email"],

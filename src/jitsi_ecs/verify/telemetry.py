@@ -24,13 +24,12 @@ def checks(ctx: VerifyContext) -> Iterator[Check]:
             "telemetry.function", "a telemetry function", "output telemetry_function_name"
         )
         return
-    internal = config.jitsi.internal_domain
     expected = {
         "runtime": "python3.12",
         "handler": TELEMETRY_HANDLER,
         "in_vpc": True,
         "JVB_DNS_NAMES": ",".join(ctx.outputs.bridge_dns_names),
-        "JICOFO_URL": f"http://xmpp.{internal}:8888",
+        "JICOFO_URL": ctx.outputs.jicofo_url,
         "METRIC_NAMESPACE": config.observability.metric_namespace,
     }
     lambda_ = ctx.aws.lambda_
