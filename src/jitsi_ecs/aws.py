@@ -3,9 +3,10 @@ errors turned into the tool's one error type.
 
 Like chalice's TypedAWSClient: commands, checks and drills ask an `AwsContext` for a typed
 client (`aws.ecs`, `aws.elbv2`, ... typed with the boto3 stubs) or for a domain answer
-(`aws.service(cluster, name)`, `aws.deploying(...)`, `aws.budget(name)`), so the same code runs
-against a real account (normal credential chain) and the emulator (endpoint and dummy
-credentials injected). `calling("what")` maps botocore's errors to AwsError with a hint.
+(`aws.service(cluster, name)`, `aws.deploying(...)`, `aws.redeploy(...)`, `aws.budget(name)`,
+`aws.budget_notifications(name)`), so the same code runs against a real account (normal
+credential chain) and the emulator (endpoint and dummy credentials injected).
+`calling("what")` maps botocore's errors to AwsError with a hint.
 """
 
 from __future__ import annotations
@@ -27,7 +28,11 @@ if TYPE_CHECKING:
     from mypy_boto3_acm import ACMClient
     from mypy_boto3_application_autoscaling import ApplicationAutoScalingClient
     from mypy_boto3_budgets import BudgetsClient
-    from mypy_boto3_budgets.type_defs import BudgetOutputTypeDef
+    from mypy_boto3_budgets.type_defs import (
+        BudgetOutputTypeDef,
+        NotificationTypeDef,
+        SubscriberTypeDef,
+    )
     from mypy_boto3_cloudwatch import CloudWatchClient
     from mypy_boto3_cloudwatch.type_defs import MetricAlarmTypeDef
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
@@ -266,6 +271,13 @@ class AwsContext:
             if any(d.get("rolloutState") == "IN_PROGRESS" for d in s.get("deployments", []))
         ]
 
+    def redeploy(self, cluster: str, service: str) -> None:
+        """Start a new deployment of the service on its current revision (forceNewDeployment):
+        its tasks are replaced, with the service's usual safety nets, and read their secrets
+        again."""
+        with calling(f"start a new deployment of service {service} in cluster {cluster}"):
+            self.ecs.update_service(cluster=cluster, service=service, forceNewDeployment=True)
+
     def task_definition(self, arn: str) -> TaskDefinitionTypeDef:
         with calling(f"describe task definition {arn}"):
             return self.ecs.describe_task_definition(taskDefinition=arn)["taskDefinition"]
@@ -313,6 +325,25 @@ class AwsContext:
                 return None
             with calling(f"describe budget {name}"):
                 raise
+
+    def budget_notifications(
+        self, name: str
+    ) -> list[tuple[NotificationTypeDef, list[SubscriberTypeDef]]]:
+        """Each notification of a budget with its subscribers (a missing budget is an AwsError)."""
+        budgets, account = self.budgets, self.account_id()
+        with calling(f"describe the notifications of budget {name}"):
+            notes = budgets.describe_notifications_for_budget(AccountId=account, BudgetName=name)
+        found = []
+        for note in notes["Notifications"]:
+            with calling(
+                f"describe the subscribers of the {note['NotificationType']} notification of "
+                f"budget {name}"
+            ):
+                subs = budgets.describe_subscribers_for_notification(
+                    AccountId=account, BudgetName=name, Notification=note
+                )
+            found.append((note, subs["Subscribers"]))
+        return found
 
     def latest(
         self, namespace: str, metric: str, dimensions: dict[str, str], minutes: int = 15

@@ -414,3 +414,128 @@ def test_latest_is_the_newest_point_in_the_window(moto_aws: AwsContext) -> None:
     assert value == 7.0
     assert datetime.now(UTC) - when < timedelta(minutes=4)
     assert moto_aws.latest("Jitsi", "Participants", {"Service": "jvb"}) is None
+
+
+def _notification(kind: str) -> dict[str, Any]:
+    return {
+        "NotificationType": kind,
+        "ComparisonOperator": "GREATER_THAN",
+        "Threshold": 100.0,
+        "ThresholdType": "PERCENTAGE",
+    }
+
+
+def test_budget_notifications_come_with_their_subscribers(moto_aws: AwsContext) -> None:
+    moto_aws.budgets.create_budget(
+        AccountId=moto_aws.account_id(),
+        Budget={
+            "BudgetName": "b5",
+            "BudgetType": "COST",
+            "TimeUnit": "MONTHLY",
+            "BudgetLimit": {"Amount": "5.00", "Unit": "USD"},
+        },
+        NotificationsWithSubscribers=[
+            {
+                "Notification": _notification("ACTUAL"),
+                "Subscribers": [
+                    {"SubscriptionType": "SNS", "Address": "arn:aws:sns:us-east-1:1:money"},
+                    {"SubscriptionType": "EMAIL", "Address": "cfo@example.com"},
+                ],
+            },
+            {
+                "Notification": _notification("FORECASTED"),
+                "Subscribers": [
+                    {"SubscriptionType": "SNS", "Address": "arn:aws:sns:us-east-1:1:money"}
+                ],
+            },
+        ],
+    )
+    found = {
+        note["NotificationType"]: sorted(s["Address"] for s in subs)
+        for note, subs in moto_aws.budget_notifications("b5")
+    }
+    assert found == {
+        "ACTUAL": ["arn:aws:sns:us-east-1:1:money", "cfo@example.com"],
+        "FORECASTED": ["arn:aws:sns:us-east-1:1:money"],
+    }
+
+
+def test_budget_notifications_denied_is_an_aws_error_with_a_hint() -> None:
+    aws = stubbed(_account="111122223333")
+    with Stubber(aws.budgets) as stub:
+        stub.add_client_error(
+            "describe_notifications_for_budget", "AccessDeniedException", "no budgets for you"
+        )
+        with pytest.raises(AwsError) as caught:
+            aws.budget_notifications("b5")
+    assert caught.value.message == (
+        "describe the notifications of budget b5: AWS answered AccessDeniedException: "
+        "no budgets for you"
+    )
+    assert caught.value.hint == _HINTS["AccessDeniedException"]
+
+
+def test_budget_subscribers_denied_names_the_notification() -> None:
+    aws = stubbed(_account="111122223333")
+    note = _notification("FORECASTED")
+    with Stubber(aws.budgets) as stub:
+        stub.add_response(
+            "describe_notifications_for_budget",
+            {"Notifications": [note]},
+            {"AccountId": "111122223333", "BudgetName": "b5"},
+        )
+        stub.add_client_error(
+            "describe_subscribers_for_notification",
+            "AccessDeniedException",
+            "no subscribers for you",
+            expected_params={"AccountId": "111122223333", "BudgetName": "b5", "Notification": note},
+        )
+        with pytest.raises(AwsError) as caught:
+            aws.budget_notifications("b5")
+    assert caught.value.message == (
+        "describe the subscribers of the FORECASTED notification of budget b5: AWS answered "
+        "AccessDeniedException: no subscribers for you"
+    )
+    assert caught.value.hint == _HINTS["AccessDeniedException"]
+
+
+# ---------------------------------------------------------------- redeploy
+
+
+def test_redeploy_forces_a_new_deployment_of_that_service() -> None:
+    aws = stubbed()
+    with Stubber(aws.ecs) as stub:
+        stub.add_response(
+            "update_service", {}, {"cluster": "c", "service": "web", "forceNewDeployment": True}
+        )
+        aws.redeploy("c", "web")
+        stub.assert_no_pending_responses()
+
+
+def test_redeploy_keeps_the_revision_and_starts_a_rollout(moto_aws: AwsContext) -> None:
+    _cluster(moto_aws, ["web", "jvb"])
+    before = moto_aws.service("c", "web")
+    assert before is not None and moto_aws.deploying("c", ["web", "jvb"]) == []
+    moto_aws.redeploy("c", "web")
+    after = moto_aws.service("c", "web")
+    assert after is not None and after["taskDefinition"] == before["taskDefinition"]
+    assert moto_aws.deploying("c", ["web", "jvb"]) == ["web"]
+
+
+def test_redeploy_denied_is_an_aws_error_naming_the_service() -> None:
+    aws = stubbed()
+    with Stubber(aws.ecs) as stub:
+        stub.add_client_error("update_service", "AccessDeniedException", "no ecs:UpdateService")
+        with pytest.raises(AwsError) as caught:
+            aws.redeploy("c", "web")
+    assert caught.value.message == (
+        "start a new deployment of service web in cluster c: AWS answered "
+        "AccessDeniedException: no ecs:UpdateService"
+    )
+    assert caught.value.hint == _HINTS["AccessDeniedException"]
+
+
+def test_redeploy_of_a_missing_service_is_an_aws_error(moto_aws: AwsContext) -> None:
+    _cluster(moto_aws, [])
+    with pytest.raises(AwsError, match="start a new deployment of service nope in cluster c"):
+        moto_aws.redeploy("c", "nope")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from jitsi_ecs.aws import calling
 from jitsi_ecs.commands import Globals
 from jitsi_ecs.commands.common import open_stack
 from jitsi_ecs.commands.up import apply_plan
@@ -36,9 +35,6 @@ def run(g: Globals, force: bool = False, wait_empty: timedelta | None = None) ->
     if outputs.turn_service_name:  # coturn checks the credentials prosody signs
         names.append(outputs.turn_service_name)
     for name in names:
-        with calling(f"restart service {name} onto the new secrets"):
-            stack.aws.ecs.update_service(
-                cluster=outputs.cluster_name, service=name, forceNewDeployment=True
-            )
+        stack.aws.redeploy(outputs.cluster_name, name)
         err.print(f"Restarting {name}: its tasks read the new values when they start.")
     return report(verify_stack(stack), False, None)

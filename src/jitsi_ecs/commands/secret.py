@@ -68,12 +68,7 @@ def run_set(
         )["Version"]
     err.print(f"[green]Set[/] {name} of {service} ({parameter}, version {version}).")
     if deploy:
-        with calling(f"start a deployment of {service}"):
-            stack.aws.ecs.update_service(
-                cluster=outputs.cluster_name,
-                service=outputs.service_names[service],
-                forceNewDeployment=True,
-            )
+        stack.aws.redeploy(outputs.cluster_name, outputs.service_names[service])
         err.print(
             f"Started a deployment of {service}: its new tasks read the value "
             "(`jitsi-ecs status` shows the rollout)."

@@ -53,7 +53,13 @@ def run(
             delivered[alarm["AlarmName"]] = _trigger(aws, alarm, queue, watch, result, clock)
     finally:
         queue.delete()
-        result.step("clean up", queue.deleted, f"removed {queue.name} and its subscriptions")
+        result.step(
+            "clean up",
+            queue.deleted,
+            f"removed {queue.name} and its subscriptions"
+            if queue.deleted
+            else f"left behind, remove by hand: {'; '.join(queue.left)}",
+        )
     budgets_ok = _budget_wiring(aws, budgets, result)
     result.timings = {f"{name}_s": latency for name, latency in delivered.items()}
     result.passed = (
@@ -80,10 +86,12 @@ def _trigger(
         return None
     previous = alarm.get("StateValue", "OK")
     if previous == "ALARM":  # a notification needs a state change
-        cloudwatch.set_alarm_state(AlarmName=name, StateValue="OK", StateReason=REASON)
+        with calling(f"set alarm {name} to OK"):
+            cloudwatch.set_alarm_state(AlarmName=name, StateValue="OK", StateReason=REASON)
         queue.drain()
     start = clock.now()
-    cloudwatch.set_alarm_state(AlarmName=name, StateValue="ALARM", StateReason=REASON)
+    with calling(f"set alarm {name} to ALARM"):
+        cloudwatch.set_alarm_state(AlarmName=name, StateValue="ALARM", StateReason=REASON)
     latency = None
     try:
         while clock.now() - start < watch.timeout_s:
@@ -95,9 +103,10 @@ def _trigger(
                 break
             clock.sleep(watch.poll_s)
     finally:
-        cloudwatch.set_alarm_state(
-            AlarmName=name, StateValue=previous, StateReason=f"{REASON} (reset)"
-        )
+        with calling(f"reset alarm {name} to {previous}"):
+            cloudwatch.set_alarm_state(
+                AlarmName=name, StateValue=previous, StateReason=f"{REASON} (reset)"
+            )
     ok = latency is not None
     detail = (
         f"notification on {actions[0].rsplit(':', 1)[-1]} after {latency:.2f} s"
@@ -122,17 +131,14 @@ def _budget_wiring(aws: AwsContext, budgets: BudgetWiring, result: DrillResult) 
         ok,
         "AWS Budgets may publish" if ok else "budgets.amazonaws.com may not publish",
     )
-    client, account = aws.budgets, aws.account_id()
     for name in budgets.budget_names:
-        notes = client.describe_notifications_for_budget(AccountId=account, BudgetName=name)[
-            "Notifications"
-        ]
-        wired = []
-        for note in notes:
-            subs = client.describe_subscribers_for_notification(
-                AccountId=account, BudgetName=name, Notification=note
-            )
-            wired.append(any(s["Address"] == budgets.topic_arn for s in subs["Subscribers"]))
+        try:
+            notes = aws.budget_notifications(name)
+        except JitsiEcsError as exc:
+            ok = False
+            result.step(f"budget {name}", False, exc.message)
+            continue
+        wired = [any(s["Address"] == budgets.topic_arn for s in subs) for _, subs in notes]
         good = len(notes) >= 2 and all(wired)
         ok = ok and good
         result.step(
@@ -148,13 +154,15 @@ class _TempQueue:
         self.url: str | None = None
         self.subscriptions: list[str] = []
         self.deleted = False
+        self.left: list[str] = []  # what delete() could not remove, and why
 
     def create(self) -> None:
         sqs, sns = self.aws.sqs, self.aws.sns
-        self.url = sqs.create_queue(QueueName=self.name)["QueueUrl"]
-        arn = sqs.get_queue_attributes(QueueUrl=self.url, AttributeNames=["QueueArn"])[
-            "Attributes"
-        ]["QueueArn"]
+        with calling(f"create the temporary queue {self.name}"):
+            self.url = sqs.create_queue(QueueName=self.name)["QueueUrl"]
+            arn = sqs.get_queue_attributes(QueueUrl=self.url, AttributeNames=["QueueArn"])[
+                "Attributes"
+            ]["QueueArn"]
         policy = {
             "Version": "2012-10-17",
             "Statement": [
@@ -167,24 +175,29 @@ class _TempQueue:
                 }
             ],
         }
-        sqs.set_queue_attributes(QueueUrl=self.url, Attributes={"Policy": json.dumps(policy)})
+        with calling(f"let the alarm topics send to the temporary queue {self.name}"):
+            sqs.set_queue_attributes(QueueUrl=self.url, Attributes={"Policy": json.dumps(policy)})
         for topic in self.topics:
-            sub = sns.subscribe(
-                TopicArn=topic, Protocol="sqs", Endpoint=arn, ReturnSubscriptionArn=True
-            )
+            with calling(f"subscribe the temporary queue {self.name} to topic {topic}"):
+                sub = sns.subscribe(
+                    TopicArn=topic, Protocol="sqs", Endpoint=arn, ReturnSubscriptionArn=True
+                )
             self.subscriptions.append(sub["SubscriptionArn"])
 
     def receive(self) -> list[dict[str, Any]]:
         sqs = self.aws.sqs
         assert self.url is not None, "create() first"
-        messages = sqs.receive_message(QueueUrl=self.url, MaxNumberOfMessages=10, WaitTimeSeconds=1)
         found = []
-        for message in messages.get("Messages", []):
-            sqs.delete_message(QueueUrl=self.url, ReceiptHandle=message["ReceiptHandle"])
-            try:
-                found.append(json.loads(json.loads(message["Body"])["Message"]))
-            except (KeyError, ValueError):
-                continue
+        with calling(f"read the temporary queue {self.name}"):
+            messages = sqs.receive_message(
+                QueueUrl=self.url, MaxNumberOfMessages=10, WaitTimeSeconds=1
+            )
+            for message in messages.get("Messages", []):
+                sqs.delete_message(QueueUrl=self.url, ReceiptHandle=message["ReceiptHandle"])
+                try:
+                    found.append(json.loads(json.loads(message["Body"])["Message"]))
+                except (KeyError, ValueError):
+                    continue
         return found
 
     def drain(self) -> None:
@@ -192,9 +205,20 @@ class _TempQueue:
             pass
 
     def delete(self) -> None:
+        """Remove the subscriptions and the queue, each best effort: what AWS refuses is kept
+        in `left` (the clean up step reports it) instead of hiding the drill's own outcome."""
         sns, sqs = self.aws.sns, self.aws.sqs
+        self.left = []
         for sub in self.subscriptions:
-            sns.unsubscribe(SubscriptionArn=sub)
+            try:
+                with calling(f"unsubscribe {sub}"):
+                    sns.unsubscribe(SubscriptionArn=sub)
+            except JitsiEcsError as exc:
+                self.left.append(exc.message)
         if self.url:
-            sqs.delete_queue(QueueUrl=self.url)
-        self.deleted = True
+            try:
+                with calling(f"delete the temporary queue {self.name}"):
+                    sqs.delete_queue(QueueUrl=self.url)
+            except JitsiEcsError as exc:
+                self.left.append(exc.message)
+        self.deleted = not self.left

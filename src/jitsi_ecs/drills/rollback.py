@@ -77,7 +77,7 @@ def run(
     threshold = circuit_breaker_threshold(desired)
     deploy_config = service.get("deploymentConfiguration", {})
     breaker = deploy_config.get("deploymentCircuitBreaker", {})
-    if any(d.get("rolloutState") == "IN_PROGRESS" for d in service.get("deployments", [])):
+    if aws.deploying(cluster, [name]):
         raise JitsiEcsError(
             f"service {name} is in the middle of a deployment",
             hint="Run the drill once it is steady.",
@@ -101,8 +101,10 @@ def run(
         f"{broken.rsplit('/', 1)[-1]}: every health check is `exit 1`",
     )
     interrupted = False
+    restore_failed: str | None = None
     try:
-        ecs.update_service(cluster=cluster, service=name, taskDefinition=broken)
+        with calling(f"deploy the broken revision to service {name}"):
+            ecs.update_service(cluster=cluster, service=name, taskDefinition=broken)
         started = clock.now()
         result.step("deploy broken revision", True, "update_service sent")
         _watch(aws, cluster, name, original, broken, threshold, watch, result, clock, started)
@@ -110,10 +112,17 @@ def run(
         interrupted = True
         result.step("interrupted", False, "Ctrl-C during the drill")
     except Exception as exc:  # any failure is recorded, and the service is restored below
-        result.step("error", False, f"{type(exc).__name__}: {exc}")
+        detail = exc.message if isinstance(exc, JitsiEcsError) else f"{type(exc).__name__}: {exc}"
+        result.step("error", False, detail)
     finally:
-        _restore(aws, cluster, name, original, broken, result)
+        restore_failed = _restore(aws, cluster, name, original, broken, result)
     if interrupted:
+        if restore_failed:
+            raise Interrupted(
+                f"drill interrupted; restoring {name} failed: {restore_failed}",
+                hint=f"Put it back by hand: `aws ecs update-service --cluster {cluster} "
+                f"--service {name} --task-definition {original}`.",
+            )
         raise Interrupted(f"drill interrupted; {name} restored to {original.rsplit('/', 1)[-1]}")
     return result
 
@@ -200,23 +209,52 @@ def _watch(
 
 def _restore(
     aws: AwsContext, cluster: str, name: str, original: str, broken: str, result: DrillResult
-) -> None:
+) -> str | None:
+    """Put the original revision back, then deregister the broken one whatever happened. Each
+    is best effort: an AWS error is a failed step naming the call and the command that finishes
+    the job by hand, never an exception. Returns what failed, or None."""
     ecs = aws.ecs
+    failed: list[str] = []
     try:
-        current = _service(aws, cluster, name)["taskDefinition"]
-        if current != original:
-            ecs.update_service(cluster=cluster, service=name, taskDefinition=original)
+        try:
+            current = _service(aws, cluster, name)["taskDefinition"]
+            if current != original:
+                with calling(f"restore service {name} to {original.rsplit('/', 1)[-1]}"):
+                    ecs.update_service(cluster=cluster, service=name, taskDefinition=original)
+                result.step(
+                    "restore",
+                    True,
+                    f"redeployed the original revision {original.rsplit('/', 1)[-1]}",
+                )
             result.step(
-                "restore", True, f"redeployed the original revision {original.rsplit('/', 1)[-1]}"
+                "final task definition",
+                current == original,
+                f"{name} ends on {current.rsplit('/', 1)[-1]} "
+                f"(started on {original.rsplit('/', 1)[-1]})",
             )
-        result.step(
-            "final task definition",
-            current == original,
-            f"{name} ends on {current.rsplit('/', 1)[-1]} "
-            f"(started on {original.rsplit('/', 1)[-1]})",
-        )
-        if current != original:
+            if current != original:
+                result.passed = False
+        except JitsiEcsError as exc:
+            failed.append(exc.message)
             result.passed = False
+            result.step(
+                "restore",
+                False,
+                f"{exc.message}; restore it by hand: aws ecs update-service --cluster {cluster} "
+                f"--service {name} --task-definition {original}",
+            )
     finally:
-        ecs.deregister_task_definition(taskDefinition=broken)
-        result.step("clean up", True, f"deregistered {broken.rsplit('/', 1)[-1]}")
+        try:
+            with calling(f"deregister the broken revision {broken.rsplit('/', 1)[-1]}"):
+                ecs.deregister_task_definition(taskDefinition=broken)
+            result.step("clean up", True, f"deregistered {broken.rsplit('/', 1)[-1]}")
+        except JitsiEcsError as exc:
+            failed.append(exc.message)
+            result.passed = False
+            result.step(
+                "clean up",
+                False,
+                f"{exc.message}; deregister it by hand: aws ecs deregister-task-definition "
+                f"--task-definition {broken}",
+            )
+    return "; ".join(failed) or None

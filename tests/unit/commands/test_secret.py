@@ -131,3 +131,16 @@ def test_the_cli_takes_no_value_on_the_command_line(aws: AwsContext) -> None:
     assert result.exit_code == 0, result.output
     assert "from-stdin" not in result.output
     assert _value(aws) == ("from-stdin", 2)
+
+
+def test_a_refused_deploy_is_reported_after_the_value_is_set(aws: AwsContext) -> None:
+    aws.ecs.create_cluster(clusterName="jitsi")  # but no api service: ECS refuses the deploy
+    result = CliRunner().invoke(
+        app, ["secret", "set", "api", "API_KEY", "--deploy"], input="from-stdin\n"
+    )
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit)  # not a traceback
+    assert "error: start a new deployment of service api in cluster jitsi: AWS answered" in (
+        result.output.replace("\n", " ")
+    )
+    assert _value(aws) == ("from-stdin", 2)

@@ -12,8 +12,9 @@ from jitsi_ecs.aws import AwsContext
 from jitsi_ecs.drills import Clock, DrillResult
 from jitsi_ecs.drills.rollback import BROKEN_CHECK, broken_revision, run
 from jitsi_ecs.emulator.extensions import install
-from jitsi_ecs.errors import EXIT_INTERRUPTED, Interrupted
+from jitsi_ecs.errors import EXIT_INTERRUPTED, Interrupted, JitsiEcsError
 from jitsi_ecs.targets import Watch
+from tests.unit.drills.denied import deny
 
 CHECK = {
     "command": ["CMD-SHELL", "curl -f http://127.0.0.1/ || exit 1"],
@@ -193,3 +194,87 @@ def test_timeout_restores_too(aws: AwsContext, monkeypatch: pytest.MonkeyPatch) 
         ]
         == original
     )
+
+
+def test_a_service_mid_deployment_is_refused(aws: AwsContext) -> None:
+    original = _service(aws, breaker=True)
+    aws.redeploy("jitsi", "web")  # a rollout in progress (the emulator runs in real time here)
+    with pytest.raises(JitsiEcsError, match="web is in the middle of a deployment"):
+        run(aws, "jitsi", "web", Watch(timeout_s=1, poll_s=0.1), DrillResult("rollback"))
+    assert _active_revisions(aws) == [original]  # refused before registering anything
+
+
+def test_a_denied_deployment_is_a_failed_step_and_the_revision_goes(
+    aws: AwsContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = _service(aws, breaker=True)
+    deny(aws.ecs, "UpdateService")
+    result = run(
+        aws,
+        "jitsi",
+        "web",
+        Watch(timeout_s=3600, poll_s=10),
+        DrillResult("rollback"),
+        FakeClock(monkeypatch),
+    )
+    assert not result.passed
+    steps = {s["step"]: s for s in result.steps}
+    assert steps["error"]["detail"] == (
+        "deploy the broken revision to service web: AWS answered AccessDeniedException: "
+        "not allowed to UpdateService"
+    )
+    assert "restore" not in steps  # still on the original: nothing to restore
+    assert steps["final task definition"]["status"] == "ok"
+    assert steps["clean up"]["status"] == "ok"
+    assert _active_revisions(aws) == [original]
+
+
+def test_a_denied_restore_is_reported_and_the_clean_up_still_runs(
+    aws: AwsContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = _service(aws, breaker=True)
+    deny(aws.ecs, "UpdateService", after=1)  # the broken revision deploys; the restore is denied
+    clock = FakeClock(monkeypatch)
+
+    def ctrl_c(_: float) -> None:
+        raise KeyboardInterrupt
+
+    clock.sleep = ctrl_c
+    result = DrillResult("rollback")
+    with pytest.raises(Interrupted) as info:
+        run(aws, "jitsi", "web", Watch(timeout_s=3600, poll_s=10), result, clock)
+    assert info.value.message == (
+        "drill interrupted; restoring web failed: restore service web to jitsi-web:1: "
+        "AWS answered AccessDeniedException: not allowed to UpdateService"
+    )
+    assert info.value.hint is not None and f"--task-definition {original}" in info.value.hint
+    steps = {s["step"]: s for s in result.steps}
+    assert [s["step"] for s in result.steps][-3:] == ["interrupted", "restore", "clean up"]
+    assert steps["restore"]["status"] == "fail"
+    assert "restore it by hand: aws ecs update-service" in steps["restore"]["detail"]
+    assert steps["clean up"]["status"] == "ok"  # the broken revision was deregistered anyway
+    assert _active_revisions(aws) == [original]
+
+
+def test_a_denied_deregistration_fails_the_drill_without_raising(
+    aws: AwsContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = _service(aws, breaker=True)
+    deny(aws.ecs, "DeregisterTaskDefinition")
+    result = run(
+        aws,
+        "jitsi",
+        "web",
+        Watch(timeout_s=3600, poll_s=10),
+        DrillResult("rollback"),
+        FakeClock(monkeypatch),
+    )
+    assert not result.passed  # ECS rolled back, but the broken revision is left behind
+    steps = {s["step"]: s for s in result.steps}
+    assert steps["failures vs threshold"]["status"] == "ok"
+    assert steps["clean up"]["status"] == "fail"
+    assert steps["clean up"]["detail"].startswith(
+        "deregister the broken revision jitsi-web:2: AWS answered AccessDeniedException"
+    )
+    assert "aws ecs deregister-task-definition --task-definition" in steps["clean up"]["detail"]
+    assert len(_active_revisions(aws)) == 2 and original in _active_revisions(aws)

@@ -24,6 +24,7 @@ from tests.unit.deployed import (
     failed,
 )
 from tests.unit.deployed import alerting as build
+from tests.unit.drills.denied import deny
 
 ALARM_NAMES = {kind: f"{NAME}-{kind}" for kind in alarm_kinds(CONFIG)}
 IDS = {f"alarm.{kind}" for kind in alarm_kinds(CONFIG)} | {
@@ -353,3 +354,21 @@ def test_budget_emails_must_match_the_config(d: Deployed) -> None:
     assert failed(checks) == {"budget.5", "budget.20"}
     assert checks["budget.5"].expected["emails"] == [["cfo@example.com"], ["cfo@example.com"]]
     assert checks["budget.5"].observed["emails"] == [[], []]
+
+
+def test_denied_budget_subscribers_fail_each_budget_and_nothing_else(d: Deployed) -> None:
+    allow_again = deny(d.aws.budgets, "DescribeSubscribersForNotification")
+    try:
+        checks = _checks(d)
+    finally:
+        allow_again()
+    assert set(checks) == IDS  # no crash, no group-wide alerting.api failure
+    assert failed(checks) == {"budget.5", "budget.20"}
+    assert checks["budget.5"].observed is None
+    detail = checks["budget.5"].detail
+    assert detail.startswith("describe the subscribers of the ")  # the first notification's
+    assert detail.endswith(
+        f"notification of budget {NAME}-monthly-5usd: AWS answered AccessDeniedException: "
+        "not allowed to DescribeSubscribersForNotification"
+    )
+    assert failed(_checks(d)) == set()  # allowed again: the same budgets pass
