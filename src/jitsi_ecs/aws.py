@@ -44,7 +44,6 @@ if TYPE_CHECKING:
     from mypy_boto3_iam import IAMClient
     from mypy_boto3_lambda import LambdaClient
     from mypy_boto3_logs import CloudWatchLogsClient
-    from mypy_boto3_pricing import PricingClient
     from mypy_boto3_route53 import Route53Client
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_servicediscovery import ServiceDiscoveryClient
@@ -57,8 +56,8 @@ EMULATOR_CREDENTIALS = {"aws_access_key_id": "test", "aws_secret_access_key": "t
 # Fail fast against the emulator (moto answers 500 for actions it lacks).
 _EMULATOR_RETRIES = botocore.config.Config(retries={"max_attempts": 2, "mode": "standard"})
 _AWS_RETRIES = botocore.config.Config(retries={"max_attempts": 8, "mode": "adaptive"})
-# Global services answer in us-east-1; the Price List API only in a few regions.
-_FIXED_REGION = {"budgets": "us-east-1", "route53": "us-east-1", "pricing": "us-east-1"}
+# Global services answer in us-east-1 (the Price List API has its own client: cost/refresh.py).
+_FIXED_REGION = {"budgets": "us-east-1", "route53": "us-east-1"}
 
 _HINTS = {
     "AccessDenied": "The credentials lack this permission; use a role that may manage the stack.",
@@ -203,10 +202,6 @@ class AwsContext:
     @property
     def logs(self) -> CloudWatchLogsClient:
         return self.client("logs")  # type: ignore[no-any-return]
-
-    @property
-    def pricing(self) -> PricingClient:
-        return self.client("pricing")  # type: ignore[no-any-return]
 
     @property
     def route53(self) -> Route53Client:

@@ -17,7 +17,7 @@ from datetime import timedelta
 from typing import Any
 
 from jitsi_ecs.errors import UsageError
-from jitsi_ecs.outputs import SIGNALING as SIGNALING  # re-exported: rotate_secrets imports it
+from jitsi_ecs.outputs import SIGNALING
 from jitsi_ecs.stack import Stack
 from jitsi_ecs.ui import err
 

@@ -62,7 +62,6 @@ ACCESSORS = {
     "iam": "iam",
     "lambda_": "lambda",
     "logs": "logs",
-    "pricing": "pricing",
     "route53": "route53",
     "s3": "s3",
     "servicediscovery": "servicediscovery",
@@ -84,10 +83,8 @@ def test_each_typed_accessor_builds_its_service_once() -> None:
     assert len(session.made) == len(ACCESSORS)  # cached: one client per service
     regions = {service: kwargs["region_name"] for service, kwargs in session.made}
     # Global services answer in us-east-1; everything else in the stack's region.
-    assert {s for s, r in regions.items() if r == "us-east-1"} == {"budgets", "route53", "pricing"}
-    assert {r for s, r in regions.items() if s not in ("budgets", "route53", "pricing")} == {
-        "eu-west-1"
-    }
+    assert {s for s, r in regions.items() if r == "us-east-1"} == {"budgets", "route53"}
+    assert {r for s, r in regions.items() if s not in ("budgets", "route53")} == {"eu-west-1"}
     assert {kwargs["endpoint_url"] for _, kwargs in session.made} == {ENDPOINT}
 
 

@@ -10,7 +10,8 @@ from jitsi_ecs.commands import Globals
 from jitsi_ecs.commands.common import open_stack
 from jitsi_ecs.commands.up import apply_plan
 from jitsi_ecs.commands.verify import report, verify_stack
-from jitsi_ecs.guard import SIGNALING, guard_signaling
+from jitsi_ecs.guard import guard_signaling
+from jitsi_ecs.outputs import SIGNALING
 from jitsi_ecs.ui import err
 
 # Containers that read a generated secret (see verify/ecs.py expected_secrets).
