@@ -22,21 +22,9 @@ locals {
   # lower-case their names and the awsemf exporter would add billed system.* metrics, so the
   # metrics exporter is off. Application Signals stays off too (its own metrics cost). The
   # layer's wrapper (AWS_LAMBDA_EXEC_WRAPPER) loads the distro; without a layer these are inert.
-  adot_env = {
-    OTEL_SERVICE_NAME                                = local.function_name
-    OTEL_PYTHON_DISTRO                               = "aws_distro"
-    OTEL_PYTHON_CONFIGURATOR                         = "aws_configurator"
-    OTEL_AWS_APPLICATION_SIGNALS_ENABLED             = "false"
-    OTEL_TRACES_EXPORTER                             = "otlp"
-    OTEL_EXPORTER_OTLP_TRACES_PROTOCOL               = "http/protobuf"
-    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT               = "https://xray.${var.region}.amazonaws.com/v1/traces"
-    OTEL_LOGS_EXPORTER                               = "otlp"
-    OTEL_EXPORTER_OTLP_LOGS_PROTOCOL                 = "http/protobuf"
-    OTEL_EXPORTER_OTLP_LOGS_ENDPOINT                 = "https://logs.${var.region}.amazonaws.com/v1/logs"
-    OTEL_EXPORTER_OTLP_LOGS_HEADERS                  = "x-aws-log-group=${var.log_group_name},x-aws-log-stream=${aws_cloudwatch_log_stream.auth.name}"
+  adot_env = merge(module.adot_env.environment, {
     OTEL_PYTHON_LOGGING_AUTO_INSTRUMENTATION_ENABLED = "true"
-    OTEL_METRICS_EXPORTER                            = "none"
-  }
+  })
   # No secret here: the function reads the signing secret from SSM when it runs.
   app_env = {
     ALB_ARN              = var.alb_arn
@@ -316,4 +304,15 @@ resource "aws_cloudwatch_metric_alarm" "errors" {
   alarm_actions       = [var.alarm_topic_arn]
   ok_actions          = [var.alarm_topic_arn]
   tags                = var.tags
+}
+
+# Collector-less ADOT export (modules/adot_env); no metric namespace: the function prints its
+# own EMF lines.
+module "adot_env" {
+  source = "../adot_env"
+
+  service_name   = local.function_name
+  region         = var.region
+  log_group_name = var.log_group_name
+  log_stream     = aws_cloudwatch_log_stream.auth.name
 }

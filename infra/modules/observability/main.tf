@@ -1,27 +1,21 @@
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
 
+# Collector-less ADOT export (modules/adot_env) per container that loads an ADOT SDK or agent;
+# nginx, prosody and the stock Java bridges do not act on it.
+module "adot_env" {
+  source   = "../adot_env"
+  for_each = toset(var.adot_containers)
+
+  service_name     = "${var.name}-${each.key}"
+  region           = var.region
+  log_group_name   = aws_cloudwatch_log_group.this.name
+  log_stream       = "otel/${each.key}"
+  metric_namespace = var.metric_namespace
+}
+
 locals {
-  # Collector-less ADOT export (FACTS.md): traces to the X-Ray OTLP endpoint, logs to the
-  # CloudWatch Logs OTLP endpoint, metrics as EMF (awsemf reads group/stream/namespace from the
-  # logs headers and ignores any metrics endpoint). Only processes that load an ADOT SDK or
-  # agent act on these; nginx, prosody and the stock Java bridges do not.
-  adot_env = {
-    for c in var.adot_containers : c => {
-      OTEL_RESOURCE_ATTRIBUTES             = "service.name=${var.name}-${c}"
-      OTEL_PYTHON_DISTRO                   = "aws_distro"
-      OTEL_PYTHON_CONFIGURATOR             = "aws_configurator"
-      OTEL_TRACES_EXPORTER                 = "otlp"
-      OTEL_EXPORTER_OTLP_TRACES_PROTOCOL   = "http/protobuf"
-      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT   = "https://xray.${var.region}.amazonaws.com/v1/traces"
-      OTEL_LOGS_EXPORTER                   = "otlp"
-      OTEL_EXPORTER_OTLP_LOGS_PROTOCOL     = "http/protobuf"
-      OTEL_EXPORTER_OTLP_LOGS_ENDPOINT     = "https://logs.${var.region}.amazonaws.com/v1/logs"
-      OTEL_EXPORTER_OTLP_LOGS_HEADERS      = "x-aws-log-group=${aws_cloudwatch_log_group.this.name},x-aws-log-stream=otel/${c},x-aws-metric-namespace=${var.metric_namespace}"
-      OTEL_METRICS_EXPORTER                = "awsemf"
-      OTEL_AWS_APPLICATION_SIGNALS_ENABLED = "false"
-    }
-  }
+  adot_env      = { for c, m in module.adot_env : c => m.environment }
   log_group_arn = "arn:${data.aws_partition.current.partition}:logs:${var.region}:${data.aws_caller_identity.current.account_id}:log-group:${aws_cloudwatch_log_group.this.name}"
 }
 

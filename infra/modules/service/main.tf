@@ -9,22 +9,8 @@ locals {
   port      = var.service.port
   health    = "http://127.0.0.1:${var.service.port}${var.service.health_path}"
 
-  # Collector-less ADOT export (FACTS.md), as the observability module gives Jitsi containers:
-  # traces to X-Ray OTLP, logs to CloudWatch Logs OTLP into otel/<service>, metrics as EMF.
-  adot_env = var.service.adot ? {
-    OTEL_RESOURCE_ATTRIBUTES             = "service.name=${local.full_name}"
-    OTEL_PYTHON_DISTRO                   = "aws_distro"
-    OTEL_PYTHON_CONFIGURATOR             = "aws_configurator"
-    OTEL_TRACES_EXPORTER                 = "otlp"
-    OTEL_EXPORTER_OTLP_TRACES_PROTOCOL   = "http/protobuf"
-    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT   = "https://xray.${var.region}.amazonaws.com/v1/traces"
-    OTEL_LOGS_EXPORTER                   = "otlp"
-    OTEL_EXPORTER_OTLP_LOGS_PROTOCOL     = "http/protobuf"
-    OTEL_EXPORTER_OTLP_LOGS_ENDPOINT     = "https://logs.${var.region}.amazonaws.com/v1/logs"
-    OTEL_EXPORTER_OTLP_LOGS_HEADERS      = "x-aws-log-group=${var.log_group_name},x-aws-log-stream=otel/${var.name},x-aws-metric-namespace=${var.adot.metric_namespace}"
-    OTEL_METRICS_EXPORTER                = "awsemf"
-    OTEL_AWS_APPLICATION_SIGNALS_ENABLED = "false"
-  } : {}
+  # Collector-less ADOT export (modules/adot_env), as the Jitsi containers get it.
+  adot_env = var.service.adot ? module.adot_env[0].environment : {}
 
   container = {
     name         = var.name
@@ -301,4 +287,15 @@ module "schedule" {
   desired_count = var.service.desired_count
   schedule      = var.schedule
   tags          = var.tags
+}
+
+module "adot_env" {
+  source = "../adot_env"
+  count  = var.service.adot ? 1 : 0
+
+  service_name     = local.full_name
+  region           = var.region
+  log_group_name   = var.log_group_name
+  log_stream       = "otel/${var.name}"
+  metric_namespace = var.adot.metric_namespace
 }

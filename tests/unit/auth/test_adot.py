@@ -87,7 +87,7 @@ def test_spans_logs_and_emf_metrics_are_exported() -> None:
         "_HANDLER": "jitsi_ecs.auth.handler.handler",
         "OTEL_PYTHON_DISABLED_INSTRUMENTATIONS": "aws-lambda",  # applied by the driver instead
         # ... with the function's settings (infra/modules/auth), endpoints pointed here.
-        "OTEL_SERVICE_NAME": "jitsi-auth",
+        "OTEL_RESOURCE_ATTRIBUTES": "service.name=jitsi-auth",
         "OTEL_PYTHON_DISTRO": "aws_distro",
         "OTEL_PYTHON_CONFIGURATOR": "aws_configurator",
         "OTEL_AWS_APPLICATION_SIGNALS_ENABLED": "false",
