@@ -16,6 +16,7 @@ from jitsi_ecs.aws import AwsContext
 from jitsi_ecs.emulator import manager
 from jitsi_ecs.stack import generated_secrets_env
 from jitsi_ecs.targets.local import EMULATOR_PROVIDER
+from jitsi_ecs.telemetry.package import HANDLER as TELEMETRY_HANDLER
 from jitsi_ecs.telemetry.package import build as build_package
 from jitsi_ecs.workspace import Workspace
 from tests.conftest import INFRA
@@ -60,11 +61,13 @@ def test_root_module_applies_replans_clean_and_destroys(
     variables["telemetry_package"] = {
         "path": "telemetry.zip",
         "hash": build_package(root / "telemetry.zip"),
+        "handler": TELEMETRY_HANDLER,
     }
     variables["auth_package"] = {
         "path": "auth.zip",
         "hash": auth_package.build(root / "auth.zip"),
         "architecture": auth_package.ARCHITECTURE,
+        "handler": auth_package.HANDLER,
     }
     (root / "terraform.tfvars.json").write_text(json.dumps(variables))
     # The secrets arrive as the CLI passes them: in the environment, never in a file.
