@@ -171,6 +171,7 @@ module "turn" {
   vpc_id           = module.network.vpc_id
   subnet_ids       = module.network.public_subnet_ids
   cluster_arn      = module.jitsi.cluster_arn
+  cluster_name     = local.cluster_name
   host             = local.turn_host
   port             = local.turn_port
   secret_arn       = module.jitsi.turn_secret_arn

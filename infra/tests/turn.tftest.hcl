@@ -23,6 +23,7 @@ variables {
   vpc_id                    = "vpc-123"
   subnet_ids                = ["subnet-a", "subnet-b"]
   cluster_arn               = "arn:aws:ecs:us-west-2:123456789012:cluster/jitsi"
+  cluster_name              = "jitsi"
   host                      = "turn.meet.example.com"
   port                      = 443
   secret_arn                = "arn:aws:ssm:us-west-2:123456789012:parameter/jitsi/turn_credentials"

@@ -266,6 +266,12 @@ resource "aws_ecs_service" "this" {
   wait_for_steady_state              = false
   tags                               = merge(var.tags, { Service = "turn" })
 
+  # With a schedule, Application Auto Scaling owns the count (0 at night): a plan at night
+  # must not start coturn again.
+  lifecycle {
+    ignore_changes = [desired_count]
+  }
+
   deployment_controller {
     type = "ECS"
   }
@@ -293,7 +299,7 @@ module "schedule" {
   source = "../schedule"
 
   name          = "${var.name}-turn"
-  cluster_name  = element(split("/", var.cluster_arn), 1)
+  cluster_name  = var.cluster_name
   service_name  = aws_ecs_service.this.name
   desired_count = aws_ecs_service.this.desired_count
   schedule      = var.schedule

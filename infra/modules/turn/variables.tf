@@ -23,6 +23,11 @@ variable "cluster_arn" {
   type        = string
 }
 
+variable "cluster_name" {
+  description = "Name of that cluster (known at plan time, so the schedule's resource id is too)."
+  type        = string
+}
+
 variable "host" {
   description = "Public host name of the TURN server, e.g. turn.meet.example.com."
   type        = string
