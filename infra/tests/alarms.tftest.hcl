@@ -119,6 +119,10 @@ run "before_topic_module" {
     target = aws_sns_topic.this
     values = { arn = "arn:aws:sns:us-west-2:123456789012:jitsi-deployment-alerts-deployed" }
   }
+  override_resource {
+    target = aws_sns_topic_subscription.email
+    values = { arn = "arn:aws:sns:us-west-2:123456789012:jitsi-deployment-alerts-deployed:confirmed" }
+  }
 }
 
 run "deployed_topic_is_moved_not_replaced" {
@@ -136,5 +140,9 @@ run "deployed_topic_is_moved_not_replaced" {
   assert {
     condition     = output.topic_arn == "arn:aws:sns:us-west-2:123456789012:jitsi-deployment-alerts-deployed"
     error_message = "the topic made before modules/topic must be kept (a replacement would get the mock's new ARN)"
+  }
+  assert {
+    condition     = module.topic.subscription_arns == { "ops@example.com" = "arn:aws:sns:us-west-2:123456789012:jitsi-deployment-alerts-deployed:confirmed" }
+    error_message = "the confirmed subscription is kept too (a new one would mail the address to confirm again)"
   }
 }

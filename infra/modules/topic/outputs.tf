@@ -7,3 +7,8 @@ output "name" {
   description = "Topic name."
   value       = aws_sns_topic.this.name
 }
+
+output "subscription_arns" {
+  description = "ARN of each email subscription, by address (PendingConfirmation until the address confirms)."
+  value       = { for e, s in aws_sns_topic_subscription.email : e => s.arn }
+}
