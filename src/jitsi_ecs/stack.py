@@ -117,7 +117,7 @@ class Stack:
         """The deployment's outputs, touching nothing (init only on a machine that never ran
         it, against a remote backend that already exists)."""
         if not self.terraform.initialised:
-            backend = self.target.backend(self.config, self.aws, create=False)
+            backend = self.target.backend(self.config, self.aws, create=False, write=False)
             if backend is None:
                 raise self._nothing_deployed()
             self._sync()

@@ -82,9 +82,12 @@ class Target(ABC):
         tool_variables; verify compares the live function with it."""
 
     @abstractmethod
-    def backend(self, config: Config, aws: AwsContext, *, create: bool) -> dict[str, str] | None:
+    def backend(
+        self, config: Config, aws: AwsContext, *, create: bool, write: bool = True
+    ) -> dict[str, str] | None:
         """Backend settings for `terraform init` (None: local state). create=False never
-        creates anything (read-only commands)."""
+        creates the state's home (down); write=False changes nothing at all (read-only
+        commands), while the write side (plan, up, down) may put its protections back."""
 
     # ------------------------------------------------------------ asking before harm
     @abstractmethod

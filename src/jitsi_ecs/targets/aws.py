@@ -167,7 +167,9 @@ class AwsTarget(Target):
             )
         return layer
 
-    def backend(self, config: Config, aws: AwsContext, *, create: bool) -> dict[str, str] | None:
+    def backend(
+        self, config: Config, aws: AwsContext, *, create: bool, write: bool = True
+    ) -> dict[str, str] | None:
         bucket = StateBucket(aws.s3, aws.account_id(), config.region)
         if not bucket.exists():
             if not create:
@@ -185,7 +187,7 @@ class AwsTarget(Target):
             bucket.create()
         # Only the write side (plan, up, down) puts protections back: a read-only command
         # (status, verify, drills) changes nothing on the account, and needs no s3:Put*.
-        if create and (fixed := bucket.harden()):
+        if write and (fixed := bucket.harden()):
             err.print(f"State bucket {bucket.name}: turned on {', '.join(fixed)}.")
         return {
             "bucket": bucket.name,

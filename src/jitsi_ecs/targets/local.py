@@ -66,7 +66,9 @@ class LocalTarget(Target):
         # runs no function code anyway. So the function gets no layer here.
         return None
 
-    def backend(self, config: Config, aws: AwsContext, *, create: bool) -> dict[str, str] | None:
+    def backend(
+        self, config: Config, aws: AwsContext, *, create: bool, write: bool = True
+    ) -> dict[str, str] | None:
         return None  # local state, in the working copy, wiped with the emulator
 
     def confirm_apply(self, summary: PlanSummary) -> None:

@@ -95,10 +95,13 @@ def test_a_read_only_attach_changes_nothing_on_the_bucket(aws: AwsContext, tmp_p
     aws.s3.meta.events.register(
         "provide-client-params.s3.*", lambda model, **_: calls.append(model.name)
     )
-    backend = _target(tmp_path)[0].backend(Config(), aws, create=False)
+    backend = _target(tmp_path)[0].backend(Config(), aws, create=False, write=False)
     assert backend is not None and backend["bucket"] == BUCKET
     assert [c for c in calls if not c.startswith(("Get", "Head", "List"))] == []
     assert aws.s3.get_bucket_versioning(Bucket=BUCKET)["Status"] == "Suspended"
+    # down (create=False, but it writes the state) still puts the protections back.
+    _target(tmp_path)[0].backend(Config(), aws, create=False)
+    assert aws.s3.get_bucket_versioning(Bucket=BUCKET)["Status"] == "Enabled"
 
 
 def test_every_state_bucket_call_names_the_expected_owner(aws: AwsContext, tmp_path: Path) -> None:
