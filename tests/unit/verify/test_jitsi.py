@@ -464,6 +464,9 @@ def test_turn_on_needs_prosody_the_secret_the_tls_listener_and_coturn(stack: Sta
     )
     check = stack.check(config, **outputs)["jitsi.turn"]
     assert check.status == "pass", (check.expected, check.observed)
+    # A stack deployed before the turn_port output: not judged against a port of None.
+    older = stack.check(config, **{**outputs, "turn_port": None})["jitsi.turn"]
+    assert older.status == "skip" and "run `jitsi-ecs up`" in str(older.detail)
 
 
 # ---------------------------------------------------------------- the compact layout
