@@ -516,7 +516,12 @@ def test_redeploy_keeps_the_revision_and_starts_a_rollout(moto_aws: AwsContext) 
     moto_aws.redeploy("c", "web")
     after = moto_aws.service("c", "web")
     assert after is not None and after["taskDefinition"] == before["taskDefinition"]
-    assert moto_aws.deploying("c", ["web", "jvb"]) == ["web"]
+    # A new deployment (whether or not its rollout has finished by now: the emulator's clock
+    # runs on), on the same revision; the other service untouched.
+    primary = {d["id"] for d in before["deployments"] if d["status"] == "PRIMARY"}
+    assert {d["id"] for d in after["deployments"] if d["status"] == "PRIMARY"} - primary
+    jvb = moto_aws.service("c", "jvb")
+    assert jvb is not None and len(jvb["deployments"]) == 1
 
 
 def test_redeploy_denied_is_an_aws_error_naming_the_service() -> None:
