@@ -6,12 +6,13 @@ client (`aws.ecs`, `aws.elbv2`, ... typed with the boto3 stubs) or for a domain 
 (`aws.service(cluster, name)`, `aws.deploying(...)`, `aws.redeploy(...)`, `aws.budget(name)`,
 `aws.budget_notifications(name)`), so the same code runs against a real account (normal
 credential chain) and the emulator (endpoint and dummy credentials injected).
-`calling("what")` maps botocore's errors to AwsError with a hint.
+`calling("what")` is the one place botocore's errors become the tool's errors (AwsError by
+default, or the error class a caller chooses), each with a hint.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -21,7 +22,7 @@ import boto3
 import botocore.config
 import botocore.exceptions
 
-from jitsi_ecs.errors import AwsError, UsageError
+from jitsi_ecs.errors import AwsError, JitsiEcsError, UsageError
 from jitsi_ecs.iam_policy import document
 
 if TYPE_CHECKING:
@@ -68,7 +69,34 @@ _HINTS = {
     "ExpiredTokenException": "The session expired: log in again and repeat the command.",
     "Throttling": "AWS is throttling the account; wait a minute and repeat the command.",
     "ThrottlingException": "AWS is throttling the account; wait a minute and repeat the command.",
+    "UnrecognizedClientException": "AWS does not know these credentials: are they the "
+    "emulator's (from `jitsi-ecs env`)? Unset them or choose a real profile.",
+    "InvalidClientTokenId": "AWS does not know these credentials: are they the emulator's (from "
+    "`jitsi-ecs env`)? Unset them or choose a real profile.",
 }
+# Credentials missing, incomplete, expired or of a profile that does not exist: always a
+# UsageError (exit 2), whatever error class the caller chose.
+_CREDENTIAL_ERRORS = (
+    botocore.exceptions.NoCredentialsError,
+    botocore.exceptions.PartialCredentialsError,
+    botocore.exceptions.CredentialRetrievalError,
+    botocore.exceptions.ProfileNotFound,
+    botocore.exceptions.TokenRetrievalError,
+    botocore.exceptions.SSOError,  # and SSOTokenLoadError, UnauthorizedSSOTokenError
+)
+# No answer from AWS: ConnectionError covers EndpointConnectionError, ConnectTimeoutError,
+# ProxyConnectionError and SSLError; HTTPClientError covers ReadTimeoutError (not a
+# ConnectionError) and ConnectionClosedError.
+_NETWORK_ERRORS = (botocore.exceptions.ConnectionError, botocore.exceptions.HTTPClientError)
+_TIMEOUTS = (botocore.exceptions.ConnectTimeoutError, botocore.exceptions.ReadTimeoutError)
+_CREDENTIALS_HINT = (
+    "Configure the normal AWS credential chain (AWS_PROFILE, `aws configure`, SSO or environment "
+    "variables) and try again."
+)
+_BOTOCORE_HINT = (
+    "Check the AWS configuration (AWS_PROFILE, ~/.aws/config and the AWS_* environment "
+    "variables) and repeat the command."
+)
 
 
 def error_code(exc: BaseException) -> str:
@@ -100,22 +128,48 @@ def or_none(call: Callable[[], T]) -> T | None:
 
 
 @contextmanager
-def calling(what: str) -> Iterator[None]:
-    """Turn botocore's errors inside the block into AwsError/UsageError naming `what`."""
+def calling(
+    what: str,
+    *,
+    error: type[JitsiEcsError] = AwsError,
+    hints: Mapping[str, str] | None = None,
+    endpoint: str | None = None,
+    credentials_hint: str | None = None,
+) -> Iterator[None]:
+    """Turn every botocore failure inside the block into the tool's error naming `what`.
+
+    AWS's refusals (ClientError), network failures and any other botocore error raise `error`
+    (AwsError unless the caller chooses, e.g. UsageError); credential failures raise UsageError.
+    `hints` adds or overrides hints per error code (over `_HINTS`); `endpoint`, the host that
+    must be reachable, goes into the network hint; `credentials_hint` replaces the default hint
+    for credential failures and other botocore errors. Other exceptions pass through.
+    """
     try:
         yield
-    except botocore.exceptions.NoCredentialsError:
-        raise UsageError(
-            f"{what}: no AWS credentials found",
-            hint="Configure the normal AWS credential chain (AWS_PROFILE, `aws configure`, SSO "
-            "or environment variables) and try again.",
-        ) from None
     except botocore.exceptions.ClientError as exc:
-        code = error_code(exc)
-        message = exc.response.get("Error", {}).get("Message", "")
-        raise AwsError(f"{what}: AWS answered {code}: {message}", hint=_HINTS.get(code)) from None
-    except botocore.exceptions.EndpointConnectionError as exc:
-        raise AwsError(f"{what}: cannot reach AWS ({exc})", hint="Check the network.") from None
+        answer = exc.response.get("Error", {})
+        code = str(answer.get("Code", "")) or "an error"
+        message = str(answer.get("Message", ""))
+        raise error(
+            f"{what}: AWS answered {code}" + (f": {message}" if message else ""),
+            hint={**_HINTS, **(hints or {})}.get(code),
+        ) from None
+    except _CREDENTIAL_ERRORS as exc:
+        raise UsageError(
+            f"{what}: no usable AWS credentials ({exc})",
+            hint=credentials_hint or _CREDENTIALS_HINT,
+        ) from None
+    except _NETWORK_ERRORS as exc:
+        failure = "timed out" if isinstance(exc, _TIMEOUTS) else "cannot reach AWS"
+        raise error(
+            f"{what}: {failure} ({exc})",
+            hint=f"Check the network or proxy: {endpoint} must be reachable over HTTPS; repeat "
+            "the command when it is."
+            if endpoint
+            else "Check the network.",
+        ) from None
+    except botocore.exceptions.BotoCoreError as exc:
+        raise error(f"{what}: {exc}", hint=credentials_hint or _BOTOCORE_HINT) from None
 
 
 @dataclass
@@ -238,9 +292,7 @@ class AwsContext:
                 self._account = str(self.sts.get_caller_identity()["Account"])
             except botocore.exceptions.NoCredentialsError:
                 raise UsageError(
-                    "no AWS credentials found for --target aws",
-                    hint="Configure the normal AWS credential chain (AWS_PROFILE, `aws "
-                    "configure`, SSO or environment variables) and try again.",
+                    "no AWS credentials found for --target aws", hint=_CREDENTIALS_HINT
                 ) from None
             except botocore.exceptions.ClientError as exc:
                 raise AwsError(f"AWS rejected the credentials: {exc}") from None

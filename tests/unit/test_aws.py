@@ -175,18 +175,108 @@ def test_calling_an_unknown_code_has_no_hint() -> None:
     assert caught.value.hint is None
 
 
-def test_calling_without_credentials_is_a_usage_error() -> None:
-    with pytest.raises(UsageError) as caught, calling("read metric"):
-        raise botocore.exceptions.NoCredentialsError()
-    assert caught.value.message == "read metric: no AWS credentials found"
+@pytest.mark.parametrize(
+    "failure",
+    [
+        botocore.exceptions.NoCredentialsError(),
+        botocore.exceptions.PartialCredentialsError(provider="env", cred_var="AWS_SECRET"),
+        botocore.exceptions.CredentialRetrievalError(provider="sso", error_msg="gone"),
+        botocore.exceptions.ProfileNotFound(profile="nope"),
+        botocore.exceptions.TokenRetrievalError(provider="sso", error_msg="expired"),
+        botocore.exceptions.SSOTokenLoadError(error_msg="expired"),
+        botocore.exceptions.UnauthorizedSSOTokenError(),
+    ],
+)
+def test_calling_without_usable_credentials_is_a_usage_error(failure: Exception) -> None:
+    """Whatever error class the caller chose: credentials are the environment's problem."""
+    with pytest.raises(UsageError) as caught, calling("read metric", error=AwsError):
+        raise failure
+    assert type(caught.value) is UsageError
+    assert caught.value.message == f"read metric: no usable AWS credentials ({failure})"
     assert caught.value.exit_code == 2
     assert caught.value.hint and "AWS_PROFILE" in caught.value.hint
 
 
-def test_calling_an_unreachable_endpoint() -> None:
-    with pytest.raises(AwsError, match="x: cannot reach AWS") as caught, calling("x"):
-        raise botocore.exceptions.EndpointConnectionError(endpoint_url=ENDPOINT)
+def test_calling_takes_the_callers_credentials_hint() -> None:
+    with pytest.raises(UsageError) as caught, calling("x", credentials_hint="Log in to Y."):
+        raise botocore.exceptions.ProfileNotFound(profile="nope")
+    assert caught.value.hint == "Log in to Y."
+
+
+@pytest.mark.parametrize(
+    ("failure", "says"),
+    [
+        (botocore.exceptions.EndpointConnectionError(endpoint_url=ENDPOINT), "cannot reach AWS"),
+        (botocore.exceptions.ConnectionClosedError(endpoint_url=ENDPOINT), "cannot reach AWS"),
+        (botocore.exceptions.ProxyConnectionError(proxy_url=ENDPOINT), "cannot reach AWS"),
+        (botocore.exceptions.SSLError(endpoint_url=ENDPOINT, error="bad cert"), "cannot reach AWS"),
+        (botocore.exceptions.ConnectTimeoutError(endpoint_url=ENDPOINT), "timed out"),
+        (botocore.exceptions.ReadTimeoutError(endpoint_url=ENDPOINT), "timed out"),
+    ],
+)
+def test_calling_on_network_failures(failure: Exception, says: str) -> None:
+    with pytest.raises(AwsError) as caught, calling("x"):
+        raise failure
+    assert caught.value.message == f"x: {says} ({failure})"
     assert caught.value.hint == "Check the network."
+    assert caught.value.exit_code == 1
+
+
+def test_calling_names_the_endpoint_in_the_network_hint() -> None:
+    with pytest.raises(AwsError) as caught, calling("x", endpoint="api.example.amazonaws.com"):
+        raise botocore.exceptions.ReadTimeoutError(endpoint_url=ENDPOINT)
+    assert caught.value.hint and "api.example.amazonaws.com must be reachable" in caught.value.hint
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        botocore.exceptions.ParamValidationError(report="Missing required parameter"),
+        botocore.exceptions.InvalidConfigError(error_msg="bad max_attempts"),
+        botocore.exceptions.BotoCoreError(),
+    ],
+)
+def test_calling_turns_any_other_botocore_error_into_the_error_class(failure: Exception) -> None:
+    with pytest.raises(AwsError) as caught, calling("x"):
+        raise failure
+    assert caught.value.message == f"x: {failure}"
+    assert caught.value.hint and "AWS configuration" in caught.value.hint
+    assert caught.value.__cause__ is None and caught.value.__suppress_context__
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        client_error("ValidationError", "bad"),
+        botocore.exceptions.EndpointConnectionError(endpoint_url=ENDPOINT),
+        botocore.exceptions.ParamValidationError(report="Missing required parameter"),
+    ],
+)
+def test_calling_raises_the_error_class_the_caller_chose(failure: Exception) -> None:
+    with pytest.raises(UsageError) as caught, calling("x", error=UsageError):
+        raise failure
+    assert type(caught.value) is UsageError
+    assert caught.value.exit_code == 2
+    assert caught.value.message.startswith("x: ")
+
+
+def test_calling_hints_per_code_add_to_and_override_the_defaults() -> None:
+    hints = {"AccessDenied": "Grant pricing:GetProducts.", "TeapotError": "Brew less."}
+    for code, hint in [
+        ("AccessDenied", "Grant pricing:GetProducts."),
+        ("TeapotError", "Brew less."),
+        ("Throttling", _HINTS["Throttling"]),
+        ("ValidationError", None),
+    ]:
+        with pytest.raises(AwsError) as caught, calling("x", hints=hints):
+            raise client_error(code)
+        assert caught.value.hint == hint, code
+
+
+def test_calling_an_error_without_code_or_message() -> None:
+    with pytest.raises(AwsError) as caught, calling("x"):
+        raise botocore.exceptions.ClientError({}, "SomeOperation")
+    assert caught.value.message == "x: AWS answered an error"
 
 
 def test_calling_leaves_other_errors_and_results_alone() -> None:

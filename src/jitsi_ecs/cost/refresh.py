@@ -3,21 +3,20 @@
 The Price List API is public AWS: it is always reached with the normal AWS credential chain
 (AWS_PROFILE, `aws configure`, SSO, environment variables), never through a deployment target
 or the emulator, and only in the regions that serve it. Every botocore failure becomes a
-UsageError (exit 2) that names the API.
+UsageError (exit 2) that names the API (`aws.calling` with the Price List's hints).
 """
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 import boto3
 import botocore.config
-import botocore.exceptions
 
+from jitsi_ecs.aws import calling
 from jitsi_ecs.errors import UsageError
 
 if TYPE_CHECKING:
@@ -47,14 +46,6 @@ REGION_PREFIX = {
     "ap-southeast-1": "APS1-",
 }
 
-_CREDENTIAL_ERRORS = (
-    botocore.exceptions.NoCredentialsError,
-    botocore.exceptions.PartialCredentialsError,
-    botocore.exceptions.CredentialRetrievalError,
-    botocore.exceptions.ProfileNotFound,
-    botocore.exceptions.TokenRetrievalError,
-    botocore.exceptions.SSOError,
-)
 _CREDENTIALS_HINT = (
     "The Price List API is public AWS, read with your own AWS credentials whatever --target "
     "says: configure the normal credential chain (AWS_PROFILE, `aws configure`, `aws sso login` "
@@ -64,17 +55,6 @@ _ACCESS_HINT = (
     "The credentials lack pricing:GetProducts (the AWSPriceListServiceFullAccess managed policy "
     "has it), or a service control policy denies the Price List region {region}."
 )
-_CODE_HINTS = {
-    "AccessDenied": _ACCESS_HINT,
-    "AccessDeniedException": _ACCESS_HINT,
-    "UnrecognizedClientException": "AWS does not know these credentials: are they the "
-    "emulator's (from `jitsi-ecs env`)? Unset them or choose a real profile.",
-    "InvalidClientTokenId": "AWS does not know these credentials: are they the emulator's (from "
-    "`jitsi-ecs env`)? Unset them or choose a real profile.",
-    "ExpiredToken": "The session expired: log in again (`aws sso login`) and repeat the command.",
-    "ExpiredTokenException": "The session expired: log in again and repeat the command.",
-    "ThrottlingException": "AWS is throttling the account; wait a minute and repeat the command.",
-}
 
 
 def price_list_region(region: str) -> str:
@@ -88,37 +68,16 @@ def price_list_region(region: str) -> str:
     return "us-east-1"
 
 
-@contextmanager
-def price_list_call(region: str, what: str) -> Iterator[None]:
-    """Turn every botocore failure in the block into a UsageError naming the Price List API."""
-    api = f"AWS Price List API ({region})"
-    try:
-        yield
-    except botocore.exceptions.ClientError as exc:
-        error = exc.response.get("Error", {})
-        code = str(error.get("Code", "")) or "an error"
-        raise UsageError(
-            f"{api}: {what}: AWS answered {code}: {error.get('Message', '')}".rstrip(": "),
-            hint=_CODE_HINTS.get(code, "").format(region=region) or None,
-        ) from None
-    except _CREDENTIAL_ERRORS as exc:
-        raise UsageError(
-            f"{api}: {what}: no usable AWS credentials ({exc})", hint=_CREDENTIALS_HINT
-        ) from None
-    except (botocore.exceptions.ConnectTimeoutError, botocore.exceptions.ReadTimeoutError) as exc:
-        raise UsageError(
-            f"{api}: {what}: timed out ({exc})",
-            hint=f"Check the network or proxy: api.pricing.{region}.amazonaws.com must be "
-            "reachable over HTTPS. Repeat the command when it is.",
-        ) from None
-    except (botocore.exceptions.ConnectionError, botocore.exceptions.HTTPClientError) as exc:
-        raise UsageError(
-            f"{api}: {what}: cannot reach AWS ({exc})",
-            hint=f"Check the network or proxy: api.pricing.{region}.amazonaws.com must be "
-            "reachable over HTTPS.",
-        ) from None
-    except botocore.exceptions.BotoCoreError as exc:
-        raise UsageError(f"{api}: {what}: {exc}", hint=_CREDENTIALS_HINT) from None
+def _calling_price_list(region: str, what: str) -> AbstractContextManager[None]:
+    """`aws.calling` for a Price List call in `region`: every failure is a UsageError."""
+    access = _ACCESS_HINT.format(region=region)
+    return calling(
+        f"AWS Price List API ({region}): {what}",
+        error=UsageError,
+        hints={"AccessDenied": access, "AccessDeniedException": access},
+        endpoint=f"api.pricing.{region}.amazonaws.com",
+        credentials_hint=_CREDENTIALS_HINT,
+    )
 
 
 def pricing_client(region: str) -> PricingClient:
@@ -126,7 +85,7 @@ def pricing_client(region: str) -> PricingClient:
     chain, with AWS's own endpoint whatever the environment configures."""
     if region not in PRICE_LIST_REGIONS:
         raise ValueError(f"the Price List API does not answer in {region}")
-    with price_list_call(region, "create a client"):
+    with _calling_price_list(region, "create a client"):
         return boto3.Session().client("pricing", region_name=region, config=_CLIENT_CONFIG)
 
 
@@ -184,7 +143,7 @@ def refresh(
     priced: dict[str, Any] = {}
     for key, entry in template.items():
         usage_type = _usage_type(entry["usage_type"], base_prefix, REGION_PREFIX[region])
-        with price_list_call(endpoint_region, f"read {entry['service_code']} {usage_type}"):
+        with _calling_price_list(endpoint_region, f"read {entry['service_code']} {usage_type}"):
             response = pricing.get_products(
                 ServiceCode=entry["service_code"],
                 Filters=[{"Type": "TERM_MATCH", "Field": "usagetype", "Value": usage_type}],

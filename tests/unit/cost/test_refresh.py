@@ -16,7 +16,6 @@ from jitsi_ecs.cost import prices
 from jitsi_ecs.cost.prices import load_snapshot, snapshot_path, write_user_snapshot
 from jitsi_ecs.cost.refresh import (
     PRICE_LIST_REGIONS,
-    price_list_call,
     price_list_region,
     pricing_client,
     refresh,
@@ -149,17 +148,92 @@ def test_an_unknown_region_is_refused_before_any_call() -> None:
             ),
             "AWS answered AccessDeniedException: no",
         ),
+        (botocore.exceptions.ParamValidationError(report="bad filter"), "bad filter"),
     ],
 )
 def test_every_botocore_failure_is_a_usage_error_naming_the_price_list(
-    error: Exception, says: str
+    error: Exception, says: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with pytest.raises(UsageError) as caught, price_list_call("ap-south-1", "read X"):
+    client = _stubbed_client("ap-south-1")
+
+    def fail(**_: Any) -> Any:
         raise error
+
+    monkeypatch.setattr(client, "get_products", fail)
+    with pytest.raises(UsageError) as caught:
+        refresh(load_snapshot(snapshot_path()), "us-east-1", client)
+    assert type(caught.value) is UsageError
     assert caught.value.exit_code == EXIT_USAGE
-    assert caught.value.message.startswith("AWS Price List API (ap-south-1): read X: ")
+    assert caught.value.message.startswith("AWS Price List API (ap-south-1): read ")
     assert says in caught.value.message
     assert caught.value.hint
+
+
+@pytest.mark.parametrize(
+    ("error", "hint"),
+    [
+        (
+            botocore.exceptions.ClientError(
+                {"Error": {"Code": "AccessDeniedException", "Message": "no"}}, "GetProducts"
+            ),
+            "pricing:GetProducts",
+        ),
+        (
+            botocore.exceptions.ClientError(
+                {"Error": {"Code": "AccessDenied", "Message": "no"}}, "GetProducts"
+            ),
+            "denies the Price List region ap-south-1",
+        ),
+        (
+            botocore.exceptions.ClientError(
+                {"Error": {"Code": "UnrecognizedClientException", "Message": "no"}}, "GetProducts"
+            ),
+            "the emulator's",
+        ),
+        (
+            botocore.exceptions.ClientError(
+                {"Error": {"Code": "ExpiredTokenException", "Message": "no"}}, "GetProducts"
+            ),
+            "session expired",
+        ),
+        (botocore.exceptions.NoCredentialsError(), "whatever --target"),
+        (
+            botocore.exceptions.ReadTimeoutError(endpoint_url="https://x"),
+            "api.pricing.ap-south-1.amazonaws.com must be reachable over HTTPS",
+        ),
+        (
+            botocore.exceptions.EndpointConnectionError(endpoint_url="https://x"),
+            "api.pricing.ap-south-1.amazonaws.com must be reachable over HTTPS",
+        ),
+    ],
+)
+def test_price_list_failures_carry_the_price_list_hints(
+    error: Exception, hint: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = _stubbed_client("ap-south-1")
+
+    def fail(**_: Any) -> Any:
+        raise error
+
+    monkeypatch.setattr(client, "get_products", fail)
+    with pytest.raises(UsageError) as caught:
+        refresh(load_snapshot(snapshot_path()), "us-east-1", client)
+    assert caught.value.hint and hint in caught.value.hint
+
+
+def test_a_missing_profile_is_a_usage_error_when_the_client_is_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    monkeypatch.setenv("AWS_PROFILE", "no-such-profile")
+    with pytest.raises(UsageError) as caught:
+        pricing_client("us-east-1")
+    assert caught.value.message.startswith(
+        "AWS Price List API (us-east-1): create a client: no usable AWS credentials"
+    )
+    assert "no-such-profile" in caught.value.message
+    assert caught.value.hint and "whatever --target" in caught.value.hint
 
 
 def test_the_refreshed_snapshot_goes_to_the_user_cache(
