@@ -31,43 +31,31 @@ run "alarms_to_deployment_alerts" {
     error_message = "alarm topic must be <name>-deployment-alerts (two stacks in one account)"
   }
   assert {
-    condition = (aws_cloudwatch_metric_alarm.this["target-5xx"].metric_name == "HTTPCode_Target_5XX_Count" &&
-      aws_cloudwatch_metric_alarm.this["target-5xx"].threshold == 5 &&
-      aws_cloudwatch_metric_alarm.this["target-5xx"].period == 60 &&
-    aws_cloudwatch_metric_alarm.this["target-5xx"].comparison_operator == "GreaterThanThreshold")
-    error_message = "target 5xx > 5 in 60 s"
+    condition     = module.web.alarm_names == { target-5xx = "jitsi-target-5xx", p99-latency = "jitsi-p99-latency", unhealthy-hosts = "jitsi-unhealthy-hosts", no-healthy-target = "jitsi-no-healthy-target" }
+    error_message = "web's target group has the alarms every target group has (modules/target-group-alarms tests what they watch)"
   }
   assert {
-    condition     = aws_cloudwatch_metric_alarm.this["elb-5xx"].metric_name == "HTTPCode_ELB_5XX_Count"
-    error_message = "the ALB's own 5xx need their own alarm"
+    condition = (aws_cloudwatch_metric_alarm.elb_5xx.metric_name == "HTTPCode_ELB_5XX_Count" &&
+      aws_cloudwatch_metric_alarm.elb_5xx.dimensions == tomap({ LoadBalancer = "app/jitsi/0123456789abcdef" }) &&
+      aws_cloudwatch_metric_alarm.elb_5xx.threshold == 5 &&
+    aws_cloudwatch_metric_alarm.elb_5xx.treat_missing_data == "notBreaching")
+    error_message = "the ALB's own 5xx need their own alarm, per load balancer (no target group has them)"
   }
   assert {
-    condition     = aws_cloudwatch_metric_alarm.this["unhealthy-hosts"].metric_name == "UnHealthyHostCount"
-    error_message = "unhealthy hosts alarm expected"
+    condition     = output.web_deployment_alarm_names == ["jitsi-target-5xx", "jitsi-elb-5xx"]
+    error_message = "web's deployments roll back on its own target 5xx and on the ALB's 5xx"
   }
   assert {
-    condition = (aws_cloudwatch_metric_alarm.latency.extended_statistic == "p99" &&
-      aws_cloudwatch_metric_alarm.latency.threshold == 2 &&
-    aws_cloudwatch_metric_alarm.latency.evaluate_low_sample_count_percentiles == "ignore")
-    error_message = "p99 TargetResponseTime > 2 s, ignoring low sample counts"
-  }
-  assert {
-    condition     = alltrue([for a in aws_cloudwatch_metric_alarm.this : a.treat_missing_data == "notBreaching"])
-    error_message = "ALB metrics exist only with traffic: missing data is notBreaching"
-  }
-  assert {
-    condition = (aws_cloudwatch_metric_alarm.no_healthy_web.metric_name == "HealthyHostCount" &&
-      aws_cloudwatch_metric_alarm.no_healthy_web.comparison_operator == "LessThanThreshold" &&
-    aws_cloudwatch_metric_alarm.no_healthy_web.treat_missing_data == "breaching")
-    error_message = "no healthy web target (free ALB metric) is an outage"
+    condition     = output.availability_alarm_names == ["jitsi-no-healthy-target"] && output.alarm_names["elb-5xx"] == "jitsi-elb-5xx" && output.alarm_names["no-healthy-target"] == "jitsi-no-healthy-target"
+    error_message = "no healthy web target (free ALB metric) is the outage alarm quiet hours silence"
   }
   assert {
     condition     = length(aws_cloudwatch_metric_alarm.running_tasks) == 0 && length(aws_cloudwatch_metric_alarm.not_running) == 0
     error_message = "without Container Insights no running-tasks alarm; the shard is watched through the ALB, a bridge service that may be empty is not watched"
   }
   assert {
-    condition     = alltrue(concat([for a in aws_cloudwatch_metric_alarm.this : contains(a.alarm_actions, module.topic.arn)], [contains(aws_cloudwatch_metric_alarm.latency.alarm_actions, module.topic.arn), contains(aws_cloudwatch_metric_alarm.no_healthy_web.alarm_actions, module.topic.arn)]))
-    error_message = "every alarm notifies deployment-alerts"
+    condition     = contains(aws_cloudwatch_metric_alarm.elb_5xx.alarm_actions, module.topic.arn)
+    error_message = "the ALB's alarm notifies deployment-alerts"
   }
   assert {
     condition     = aws_cloudwatch_event_target.ecs.arn == module.topic.arn && strcontains(aws_cloudwatch_event_rule.ecs.event_pattern, "SERVICE_DEPLOYMENT_FAILED") && strcontains(aws_cloudwatch_event_rule.ecs.event_pattern, "EssentialContainerExited")
@@ -144,5 +132,49 @@ run "deployed_topic_is_moved_not_replaced" {
   assert {
     condition     = module.topic.subscription_arns == { "ops@example.com" = "arn:aws:sns:us-west-2:123456789012:jitsi-deployment-alerts-deployed:confirmed" }
     error_message = "the confirmed subscription is kept too (a new one would mail the address to confirm again)"
+  }
+}
+
+# A stack deployed before web used modules/target-group-alarms keeps its alarms (updated in
+# place); only no-healthy-web, renamed no-healthy-target, is replaced.
+run "before_web_alarms" {
+  command   = apply
+  state_key = "web_alarms"
+
+  module {
+    source = "./tests/fixtures/before_web_alarms"
+  }
+
+  variables {
+    name = "jitsi"
+  }
+
+  override_resource {
+    target = aws_cloudwatch_metric_alarm.this
+    values = { arn = "arn:aws:cloudwatch:us-west-2:123456789012:alarm:deployed" }
+  }
+  override_resource {
+    target = aws_cloudwatch_metric_alarm.latency
+    values = { arn = "arn:aws:cloudwatch:us-west-2:123456789012:alarm:deployed" }
+  }
+}
+
+run "deployed_web_alarms_are_moved_not_replaced" {
+  command   = apply
+  state_key = "web_alarms"
+
+  module {
+    source = "./modules/alarms"
+  }
+
+  assert {
+    condition = (module.web.alarm_arns["target-5xx"] == "arn:aws:cloudwatch:us-west-2:123456789012:alarm:deployed" &&
+      module.web.alarm_arns["unhealthy-hosts"] == "arn:aws:cloudwatch:us-west-2:123456789012:alarm:deployed" &&
+    module.web.alarm_arns["p99-latency"] == "arn:aws:cloudwatch:us-west-2:123456789012:alarm:deployed")
+    error_message = "web's alarms made before the module must be updated in place (a replacement gets the mock's new ARN)"
+  }
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.elb_5xx.arn == "arn:aws:cloudwatch:us-west-2:123456789012:alarm:deployed"
+    error_message = "the ALB's 5xx alarm is kept too"
   }
 }

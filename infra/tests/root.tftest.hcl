@@ -44,7 +44,7 @@ run "composition_defaults" {
     error_message = "one budget per default limit"
   }
   assert {
-    condition     = toset(values(output.alarm_names)) == toset(["jitsi-target-5xx", "jitsi-elb-5xx", "jitsi-unhealthy-hosts", "jitsi-p99-latency", "jitsi-no-healthy-web", "jitsi-bridge-stress", "jitsi-no-bridge", "jitsi-jicofo-unhealthy", "jitsi-auth-errors"])
+    condition     = toset(values(output.alarm_names)) == toset(["jitsi-target-5xx", "jitsi-elb-5xx", "jitsi-unhealthy-hosts", "jitsi-p99-latency", "jitsi-no-healthy-target", "jitsi-bridge-stress", "jitsi-no-bridge", "jitsi-jicofo-unhealthy", "jitsi-auth-errors"])
     error_message = "the five stack alarms, the three Jitsi telemetry alarms (no egress alarm without its threshold) and the /auth/ function's"
   }
   assert {
@@ -109,7 +109,7 @@ run "office_hours_quiet_the_availability_alarms" {
     error_message = "alarm actions off and on, telemetry rule off and on"
   }
   assert {
-    condition     = toset(jsondecode(module.quiet_hours[0].calls_input["alarms-off"]).AlarmNames) == toset(["jitsi-no-healthy-web", "jitsi-no-bridge", "jitsi-jicofo-unhealthy"])
+    condition     = toset(jsondecode(module.quiet_hours[0].calls_input["alarms-off"]).AlarmNames) == toset(["jitsi-no-healthy-target", "jitsi-no-bridge", "jitsi-jicofo-unhealthy"])
     error_message = "only the alarms a sleeping stack would trip go quiet"
   }
   assert {
@@ -139,7 +139,7 @@ run "office_hours_quiet_growth_and_operator_services" {
 
   assert {
     condition = toset(jsondecode(module.quiet_hours[0].calls_input["alarms-off"]).AlarmNames) == toset([
-      "jitsi-no-healthy-web", "jitsi-xmpp-not-running", "jitsi-jvb-not-running",
+      "jitsi-no-healthy-target", "jitsi-xmpp-not-running", "jitsi-jvb-not-running",
       "jitsi-no-bridge", "jitsi-jicofo-unhealthy", "jitsi-api-no-healthy-target",
     ])
     error_message = "every alarm a sleeping stack would trip goes quiet, and only those"

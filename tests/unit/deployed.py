@@ -134,7 +134,7 @@ def deployment_alarms(config: Config) -> dict[str, list[str]]:
 
 def alarm_kinds(config: Config) -> list[str]:
     """Every alarm kind the modules make for the config (the keys of alarm_names)."""
-    kinds = ["target-5xx", "elb-5xx", "unhealthy-hosts", "p99-latency", "no-healthy-web"]
+    kinds = ["target-5xx", "elb-5xx", "unhealthy-hosts", "p99-latency", "no-healthy-target"]
     for key, counts in task_counts(config).items():
         if key in config.services:
             continue
@@ -794,6 +794,7 @@ def alarm(d: Deployed, kind: str, **override: Any) -> None:
     shapes: dict[str, dict[str, Any]] = {
         "target-5xx": {
             **alb,
+            "Dimensions": tg_dims,
             "MetricName": "HTTPCode_Target_5XX_Count",
             "Statistic": "Sum",
             "Threshold": cfg.target_5xx_threshold,
@@ -813,11 +814,12 @@ def alarm(d: Deployed, kind: str, **override: Any) -> None:
         },
         "p99-latency": {
             **alb,
+            "Dimensions": tg_dims,
             "MetricName": "TargetResponseTime",
             "ExtendedStatistic": "p99",
             "Threshold": cfg.p99_latency_seconds,
         },
-        "no-healthy-web": {
+        "no-healthy-target": {
             **down,
             "Namespace": "AWS/ApplicationELB",
             "Dimensions": tg_dims,
@@ -908,8 +910,8 @@ def alarm(d: Deployed, kind: str, **override: Any) -> None:
     elif service in d.config.services:  # an operator service's own target group
         arn = d.outputs.get("service_target_group_arns", {}).get(service, f":tg/{service}")
         dims = [*alb_dims, {"Name": "TargetGroup", "Value": arn.rsplit(":", 1)[-1]}]
-        # no-healthy-target is web's no-healthy-web, on the service's own target group
-        shape = {**shapes[own.replace("no-healthy-target", "no-healthy-web")], "Dimensions": dims}
+        # the same kinds as web's target group, on the service's own target group
+        shape = {**shapes[own], "Dimensions": dims}
     else:
         shape = shapes[kind]
     d.aws.cloudwatch.put_metric_alarm(**{**common, **shape, **override})

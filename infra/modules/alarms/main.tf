@@ -1,33 +1,4 @@
 locals {
-  alb_dims = { LoadBalancer = var.alb_arn_suffix }
-  tg_dims  = { LoadBalancer = var.alb_arn_suffix, TargetGroup = var.target_group_arn_suffix }
-
-  # ALB metrics exist only while requests flow: missing data is not an outage.
-  alb_alarms = {
-    target-5xx = {
-      description = "Targets answered more than ${var.thresholds.target_5xx} 5xx in ${var.period}s"
-      metric      = "HTTPCode_Target_5XX_Count"
-      statistic   = "Sum"
-      threshold   = var.thresholds.target_5xx
-      dimensions  = local.alb_dims
-    }
-    # The ALB's own 502/503/504 (no healthy target) never show in the target count.
-    elb-5xx = {
-      description = "The ALB itself answered more than ${var.thresholds.elb_5xx} 5xx in ${var.period}s"
-      metric      = "HTTPCode_ELB_5XX_Count"
-      statistic   = "Sum"
-      threshold   = var.thresholds.elb_5xx
-      dimensions  = local.alb_dims
-    }
-    unhealthy-hosts = {
-      description = "At least one web target fails its health check"
-      metric      = "UnHealthyHostCount"
-      statistic   = "Maximum"
-      threshold   = 0
-      dimensions  = local.tg_dims
-    }
-  }
-
   # Availability without Container Insights (free metrics): the web target group has a
   # healthy target, and every other service that should run reports CPU (AWS/ECS publishes
   # it each minute for each running service). Missing data here means down: breaching.
@@ -62,59 +33,72 @@ moved {
   to   = module.topic.aws_sns_topic_subscription.email
 }
 
-resource "aws_cloudwatch_metric_alarm" "this" {
-  for_each = local.alb_alarms
+# Web's target group has the alarms every target group has (its 5xx, p99 latency, failed
+# health checks, no healthy target), from the one module that writes them. Dimensioned on
+# web's target group alone: an operator service's or the shard's 5xx or slow BOSH long-polls
+# never page as web's, nor roll back a web deployment.
+module "web" {
+  source = "../target-group-alarms"
 
-  alarm_name          = "${var.name}-${each.key}"
-  alarm_description   = each.value.description
+  name                    = var.name
+  alb_arn_suffix          = var.alb_arn_suffix
+  target_group_arn_suffix = var.target_group_arn_suffix
+  topic_arn               = module.topic.arn
+  period                  = var.period
+  availability_periods    = var.availability_periods
+  thresholds = {
+    target_5xx          = var.thresholds.target_5xx
+    p99_latency_seconds = var.thresholds.p99_latency_seconds
+  }
+  tags = var.tags
+}
+
+# The ALB's own 502/503/504 (no healthy target, a failed Lambda) never show in a target
+# group's count, and AWS publishes them per load balancer only.
+resource "aws_cloudwatch_metric_alarm" "elb_5xx" {
+  alarm_name          = "${var.name}-elb-5xx"
+  alarm_description   = "The ALB itself answered more than ${var.thresholds.elb_5xx} 5xx in ${var.period}s"
   namespace           = "AWS/ApplicationELB"
-  metric_name         = each.value.metric
-  statistic           = each.value.statistic
-  dimensions          = each.value.dimensions
+  metric_name         = "HTTPCode_ELB_5XX_Count"
+  statistic           = "Sum"
+  dimensions          = { LoadBalancer = var.alb_arn_suffix }
   period              = var.period
   evaluation_periods  = 1
   comparison_operator = "GreaterThanThreshold"
-  threshold           = each.value.threshold
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = [module.topic.arn]
-  ok_actions          = [module.topic.arn]
-  tags                = var.tags
+  threshold           = var.thresholds.elb_5xx
+  # ALB metrics exist only while requests flow: missing data is not an outage.
+  treat_missing_data = "notBreaching"
+  alarm_actions      = [module.topic.arn]
+  ok_actions         = [module.topic.arn]
+  tags               = var.tags
 }
 
-resource "aws_cloudwatch_metric_alarm" "latency" {
-  alarm_name          = "${var.name}-p99-latency"
-  alarm_description   = "p99 target response time above ${var.thresholds.p99_latency_seconds}s (BOSH long-polls can add noise)"
-  namespace           = "AWS/ApplicationELB"
-  metric_name         = "TargetResponseTime"
-  extended_statistic  = "p99"
-  dimensions          = local.alb_dims
-  period              = var.period
-  evaluation_periods  = 1
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = var.thresholds.p99_latency_seconds
-  treat_missing_data  = "notBreaching"
-  # Under ~1000 samples a p99 is noise: do not alarm on it.
-  evaluate_low_sample_count_percentiles = "ignore"
-  alarm_actions                         = [module.topic.arn]
-  ok_actions                            = [module.topic.arn]
-  tags                                  = var.tags
+# These alarms were this module's own before web used modules/target-group-alarms: moved, so
+# a deployed stack updates them in place. no-healthy-web is now <name>-no-healthy-target, as
+# for every target group: a new name, so that one alarm is replaced.
+moved {
+  from = aws_cloudwatch_metric_alarm.this["target-5xx"]
+  to   = module.web.aws_cloudwatch_metric_alarm.this["target-5xx"]
 }
 
-resource "aws_cloudwatch_metric_alarm" "no_healthy_web" {
-  alarm_name          = "${var.name}-no-healthy-web"
-  alarm_description   = "No healthy web target for ${var.availability_periods} minutes: nobody can open the site"
-  namespace           = "AWS/ApplicationELB"
-  metric_name         = "HealthyHostCount"
-  statistic           = "Minimum"
-  dimensions          = local.tg_dims
-  period              = 60
-  evaluation_periods  = var.availability_periods
-  comparison_operator = "LessThanThreshold"
-  threshold           = 1
-  treat_missing_data  = "breaching"
-  alarm_actions       = [module.topic.arn]
-  ok_actions          = [module.topic.arn]
-  tags                = var.tags
+moved {
+  from = aws_cloudwatch_metric_alarm.this["unhealthy-hosts"]
+  to   = module.web.aws_cloudwatch_metric_alarm.this["unhealthy-hosts"]
+}
+
+moved {
+  from = aws_cloudwatch_metric_alarm.latency
+  to   = module.web.aws_cloudwatch_metric_alarm.this["p99-latency"]
+}
+
+moved {
+  from = aws_cloudwatch_metric_alarm.no_healthy_web
+  to   = module.web.aws_cloudwatch_metric_alarm.no_healthy_target
+}
+
+moved {
+  from = aws_cloudwatch_metric_alarm.this["elb-5xx"]
+  to   = aws_cloudwatch_metric_alarm.elb_5xx
 }
 
 resource "aws_cloudwatch_metric_alarm" "not_running" {

@@ -6,9 +6,8 @@ output "topic_arn" {
 output "alarm_names" {
   description = "Every alarm name, by kind."
   value = merge(
-    { for k, a in aws_cloudwatch_metric_alarm.this : k => a.alarm_name },
-    { p99-latency = aws_cloudwatch_metric_alarm.latency.alarm_name },
-    { no-healthy-web = aws_cloudwatch_metric_alarm.no_healthy_web.alarm_name },
+    module.web.alarm_names,
+    { elb-5xx = aws_cloudwatch_metric_alarm.elb_5xx.alarm_name },
     { for k, a in aws_cloudwatch_metric_alarm.not_running : "${k}-not-running" => a.alarm_name },
     { for k, a in aws_cloudwatch_metric_alarm.running_tasks : "${k}-running-tasks" => a.alarm_name },
   )
@@ -17,7 +16,7 @@ output "alarm_names" {
 output "availability_alarm_names" {
   description = "Alarms that fire when a service is down, which a night schedule would trip on purpose."
   value = concat(
-    [aws_cloudwatch_metric_alarm.no_healthy_web.alarm_name],
+    module.web.availability_alarm_names,
     [for a in aws_cloudwatch_metric_alarm.not_running : a.alarm_name],
     [for a in aws_cloudwatch_metric_alarm.running_tasks : a.alarm_name],
   )
@@ -25,7 +24,7 @@ output "availability_alarm_names" {
 
 output "web_deployment_alarm_names" {
   description = "Alarms that fail and roll back a deployment of the web service."
-  value       = [aws_cloudwatch_metric_alarm.this["target-5xx"].alarm_name, aws_cloudwatch_metric_alarm.this["elb-5xx"].alarm_name]
+  value       = [module.web.alarm_names["target-5xx"], aws_cloudwatch_metric_alarm.elb_5xx.alarm_name]
 }
 
 output "ecs_events_rule_name" {

@@ -15,3 +15,11 @@ output "deployment_alarm_names" {
   description = "The same alarms as a list, for an ECS service's deployment_configuration alarms."
   value       = [for k in sort(keys(local.alarms)) : aws_cloudwatch_metric_alarm.this[k].alarm_name]
 }
+
+output "alarm_arns" {
+  description = "Alarm ARN by kind, as alarm_names: for composite alarms, and to tell a kept alarm from a new one."
+  value = merge(
+    { for k, a in aws_cloudwatch_metric_alarm.this : k => a.arn },
+    { no-healthy-target = aws_cloudwatch_metric_alarm.no_healthy_target.arn },
+  )
+}

@@ -23,18 +23,14 @@ def expected_alarms(config: Config, outputs: StackOutputs) -> dict[str, dict[str
         "missing_data": "notBreaching",
     }
     down = {"period": 60, "comparison": "LessThanThreshold", "missing_data": "breaching"}
-    wanted: dict[str, dict[str, Any]] = {
+    # What every target group has (modules/target-group-alarms): its 5xx, p99 latency,
+    # failed health checks and no healthy target, dimensioned on that target group alone.
+    target_group: dict[str, dict[str, Any]] = {
         "target-5xx": {
             **alb,
             "metric": "HTTPCode_Target_5XX_Count",
             "statistic": "Sum",
             "threshold": float(alarms.target_5xx_threshold),
-        },
-        "elb-5xx": {
-            **alb,
-            "metric": "HTTPCode_ELB_5XX_Count",
-            "statistic": "Sum",
-            "threshold": float(alarms.elb_5xx_threshold),
         },
         "unhealthy-hosts": {
             **alb,
@@ -48,7 +44,7 @@ def expected_alarms(config: Config, outputs: StackOutputs) -> dict[str, dict[str
             "statistic": "p99",
             "threshold": float(alarms.p99_latency_seconds),
         },
-        "no-healthy-web": {
+        "no-healthy-target": {
             **down,
             "namespace": "AWS/ApplicationELB",
             "metric": "HealthyHostCount",
@@ -56,13 +52,23 @@ def expected_alarms(config: Config, outputs: StackOutputs) -> dict[str, dict[str
             "threshold": 1.0,
         },
     }
-    # Each operator service's own target group (its deployment alarms): the same kinds, but
-    # dimensioned on that target group alone; and no healthy target, as for web.
-    for name, arn in outputs.service_target_group_arns.items():
-        watched = {"target_group": arn.rsplit(":", 1)[-1] or None}
-        for kind in ("target-5xx", "p99-latency", "unhealthy-hosts"):
-            wanted[f"{name}-{kind}"] = {**wanted[kind], **watched}
-        wanted[f"{name}-no-healthy-target"] = {**wanted["no-healthy-web"], **watched}
+    wanted: dict[str, dict[str, Any]] = {
+        # The ALB's own 5xx exist per load balancer only.
+        "elb-5xx": {
+            **alb,
+            "metric": "HTTPCode_ELB_5XX_Count",
+            "statistic": "Sum",
+            "threshold": float(alarms.elb_5xx_threshold),
+        },
+    }
+    # Web's target group (kinds unprefixed), then each operator service's (<service>-<kind>).
+    watched = {"": outputs.web_target_group_arn} | {
+        f"{name}-": arn for name, arn in outputs.service_target_group_arns.items()
+    }
+    for prefix, arn in watched.items():
+        dimension = {"target_group": arn.rsplit(":", 1)[-1] or None}
+        for kind, shape in target_group.items():
+            wanted[f"{prefix}{kind}"] = {**shape, **dimension}
     for service, counts in outputs.task_counts.items():
         if service in outputs.service_target_group_arns:
             continue  # an operator service: its own target group's alarms above

@@ -59,7 +59,7 @@ def test_the_deployed_alerting_passes(d: Deployed) -> None:
     assert checks["alarm.p99-latency"].observed["statistic"] == "p99"
     # Availability from free metrics: the web target group has a healthy target. Every other
     # Jitsi service that must run reports CPU; compact's bridges alone may be none.
-    assert checks["alarm.no-healthy-web"].observed == {
+    assert checks["alarm.no-healthy-target"].observed == {
         "namespace": "AWS/ApplicationELB",
         "period": 60,
         "comparison": "LessThanThreshold",
@@ -68,6 +68,7 @@ def test_the_deployed_alerting_passes(d: Deployed) -> None:
         "statistic": "Minimum",
         "threshold": 1.0,
         "notifies": topic,
+        "target_group": d.outputs["web_target_group_arn"].split(":")[-1],
     }
     assert not [i for i in checks if i.endswith(("-not-running", "-running-tasks"))]
     # The operator service's alarms watch its target group alone.
@@ -122,9 +123,9 @@ def test_another_percentile_fails(d: Deployed) -> None:
 
 def test_an_availability_alarm_that_ignores_missing_data_fails(d: Deployed) -> None:
     # No healthy-host data means no web target: it must breach, not stay quiet.
-    alarm(d, "no-healthy-web", TreatMissingData="notBreaching")
+    alarm(d, "no-healthy-target", TreatMissingData="notBreaching")
     checks = _checks(d)
-    assert failed(checks) == {"alarm.no-healthy-web"}
+    assert failed(checks) == {"alarm.no-healthy-target"}
 
 
 def test_an_operator_alarm_on_another_target_group_fails(d: Deployed) -> None:
@@ -136,10 +137,22 @@ def test_an_operator_alarm_on_another_target_group_fails(d: Deployed) -> None:
     assert checks["alarm.api-target-5xx"].observed["target_group"] is None
 
 
+def test_a_web_alarm_on_the_whole_alb_fails(d: Deployed) -> None:
+    # Web's deployment alarm on the whole ALB would roll web back for an operator service's 5xx.
+    whole_alb = [{"Name": "LoadBalancer", "Value": f"app/{NAME}/0123456789abcdef"}]
+    alarm(d, "target-5xx", Dimensions=whole_alb)
+    checks = _checks(d)
+    assert failed(checks) == {"alarm.target-5xx"}
+    assert (
+        checks["alarm.target-5xx"].expected["target_group"]
+        == (d.outputs["web_target_group_arn"].split(":")[-1])
+    )
+
+
 @pytest.mark.parametrize(
     ("config", "expected"),
     [
-        (GROWTH, {"xmpp-not-running", "jvb-not-running"}),  # web has no-healthy-web
+        (GROWTH, {"xmpp-not-running", "jvb-not-running"}),  # web has no-healthy-target
         (CONFIG, set()),  # the shard serves web; no bridge alone needs to run
         (
             Config.model_validate(
