@@ -2,11 +2,12 @@
 # (Every config key is a variable in variables.tf, generated from the config model.)
 
 variable "telemetry_package" {
-  description = "The telemetry function's zip: path (relative to this directory), base64 SHA-256 and entry point (jitsi_ecs.telemetry.lambda_handler.handler). jitsi-ecs builds it; by hand: python -m jitsi_ecs.telemetry.package."
+  description = "The telemetry function's zip: path (relative to this directory), base64 SHA-256, entry point (jitsi_ecs.telemetry.lambda_handler.handler) and runtime (python3.12). jitsi-ecs builds it; by hand: python -m jitsi_ecs.telemetry.package."
   type = object({
     path    = string
     hash    = string
     handler = string
+    runtime = string
   })
   default = null
 
@@ -17,12 +18,13 @@ variable "telemetry_package" {
 }
 
 variable "auth_package" {
-  description = "The /auth/ function's zip: path (relative to this directory), base64 SHA-256, Lambda architecture and entry point (jitsi_ecs.auth.handler.handler). jitsi-ecs builds it; by hand: python -m jitsi_ecs.auth.package auth.zip (x86_64)."
+  description = "The /auth/ function's zip: path (relative to this directory), base64 SHA-256, Lambda architecture, entry point (jitsi_ecs.auth.handler.handler) and the runtime its wheels are built for (python3.12). jitsi-ecs builds it; by hand: python -m jitsi_ecs.auth.package auth.zip (x86_64)."
   type = object({
     path         = string
     hash         = string
     architecture = string
     handler      = string
+    runtime      = string
   })
   default = null
 

@@ -13,7 +13,7 @@ variables {
   https_listener_arn   = "arn:aws:elasticloadbalancing:us-west-2:123456789012:listener/app/jitsi/0123456789abcdef/0123456789abcdef"
   jwt_app_id           = "jitsi"
   jwt_secret_parameter = { name = "/jitsi/jwt_app_secret", arn = "arn:aws:ssm:us-west-2:123456789012:parameter/jitsi/jwt_app_secret" }
-  package              = { path = "auth.zip", hash = "bW9jaw==", architecture = "x86_64", handler = "jitsi_ecs.auth.handler.handler" }
+  package              = { path = "auth.zip", hash = "bW9jaw==", architecture = "x86_64", handler = "jitsi_ecs.auth.handler.handler", runtime = "python3.13" }
   log_group_name       = "/ecs/jitsi-app"
   metric_namespace     = "Jitsi"
   alarm_topic_arn      = "arn:aws:sns:us-west-2:123456789012:deployment-alerts"
@@ -62,12 +62,12 @@ run "cognito_login_then_the_function" {
     error_message = "a Lambda target group with a health check, invoke permission for that target group only, the function attached"
   }
   assert {
-    condition = (aws_lambda_function.this.runtime == "python3.12" &&
+    condition = (aws_lambda_function.this.runtime == "python3.13" &&
       aws_lambda_function.this.handler == "jitsi_ecs.auth.handler.handler" &&
       aws_lambda_function.this.architectures == tolist(["x86_64"]) &&
       length(aws_lambda_function.this.vpc_config) == 0 &&
     aws_lambda_function.this.tracing_config[0].mode == "Active")
-    error_message = "python3.12 on the package's architecture, outside the VPC, with active tracing"
+    error_message = "the package's runtime and architecture, outside the VPC, with active tracing"
   }
   assert {
     condition = (aws_lambda_function.this.environment[0].variables["ALB_ARN"] == var.alb_arn &&

@@ -7,9 +7,9 @@ mock_provider "aws" {
 variables {
   domain            = "meet.example.com"
   route53_zone_id   = "Z0123456789"
-  telemetry_package = { path = "telemetry.zip", hash = "bW9jaw==", handler = "jitsi_ecs.telemetry.lambda_handler.handler" }
+  telemetry_package = { path = "telemetry.zip", hash = "bW9jaw==", handler = "jitsi_ecs.telemetry.lambda_handler.handler", runtime = "python3.12" }
   generated_secrets = { JICOFO_AUTH_PASSWORD = "test-only-jicofo-0123456789", JVB_AUTH_PASSWORD = "test-only-jvb-01234567890123", JWT_APP_SECRET = "test-only-jwt-01234567890123", TURN_CREDENTIALS = "test-only-turn-0123456789012" }
-  auth_package      = { path = "auth.zip", hash = "bW9jaw==", architecture = "x86_64", handler = "jitsi_ecs.auth.handler.handler" }
+  auth_package      = { path = "auth.zip", hash = "bW9jaw==", architecture = "x86_64", handler = "jitsi_ecs.auth.handler.handler", runtime = "python3.12" }
 }
 
 run "composition_defaults" {

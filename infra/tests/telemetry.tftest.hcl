@@ -13,7 +13,7 @@ variables {
   bridge_dns_names       = ["jvb.jitsi.internal", "xmpp.jitsi.internal"]
   egress_alarm_kbps      = null
   jicofo_url             = "http://xmpp.jitsi.internal:8888"
-  package                = { path = "telemetry.zip", hash = "bW9jaw==", handler = "jitsi_ecs.telemetry.lambda_handler.handler" }
+  package                = { path = "telemetry.zip", hash = "bW9jaw==", handler = "jitsi_ecs.telemetry.lambda_handler.handler", runtime = "python3.13" }
   alarm_topic_arn        = "arn:aws:sns:us-west-2:123456789012:deployment-alerts"
   namespace              = "Jitsi"
   schedule_expression    = "rate(1 minute)"
@@ -29,10 +29,10 @@ run "collector_lambda_in_the_vpc" {
 
   assert {
     condition = (aws_lambda_function.this.handler == "jitsi_ecs.telemetry.lambda_handler.handler" &&
-      aws_lambda_function.this.runtime == "python3.12" &&
+      aws_lambda_function.this.runtime == "python3.13" &&
       aws_lambda_function.this.vpc_config[0].subnet_ids == toset(["subnet-a", "subnet-b"]) &&
     aws_lambda_function.this.environment[0].variables["JVB_DNS_NAMES"] == "jvb.jitsi.internal,xmpp.jitsi.internal")
-    error_message = "a Python Lambda inside the VPC that finds the bridges through Cloud Map DNS"
+    error_message = "a Lambda on the package's runtime inside the VPC that finds the bridges through Cloud Map DNS"
   }
   assert {
     condition = (

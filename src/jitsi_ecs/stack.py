@@ -15,21 +15,16 @@ import string
 from dataclasses import dataclass, field
 from typing import Any
 
-from jitsi_ecs.auth.package import ARCHITECTURE as AUTH_ARCHITECTURE
-from jitsi_ecs.auth.package import HANDLER as AUTH_HANDLER
-from jitsi_ecs.auth.package import build as build_auth_package
+from jitsi_ecs.auth import package as auth_package
 from jitsi_ecs.aws import AwsContext
 from jitsi_ecs.config import Config
 from jitsi_ecs.errors import NothingDeployed, UsageError
 from jitsi_ecs.outputs import StackOutputs
 from jitsi_ecs.targets import Target
-from jitsi_ecs.telemetry.package import HANDLER as TELEMETRY_HANDLER
-from jitsi_ecs.telemetry.package import build as build_telemetry_package
+from jitsi_ecs.telemetry import package as telemetry_package
 from jitsi_ecs.terraform import BACKEND_FILE, Terraform, sync_working_copy
 from jitsi_ecs.workspace import infra_source, write_private
 
-TELEMETRY_ZIP = "telemetry.zip"
-AUTH_ZIP = "auth.zip"
 # The secrets the stack generates (the modules use those they need). Their values exist only
 # in the terraform process's environment (an ephemeral variable) and, once written, in SSM.
 GENERATED_SECRETS = (
@@ -75,20 +70,9 @@ class Stack:
             tool = self.target.tool_variables(config, self.aws)
             stack_dir = self.target.workspace.stack_dir
             if config.telemetry.enabled:
-                digest = build_telemetry_package(stack_dir / TELEMETRY_ZIP)
-                tool["telemetry_package"] = {
-                    "path": TELEMETRY_ZIP,
-                    "hash": digest,
-                    "handler": TELEMETRY_HANDLER,
-                }
+                tool["telemetry_package"] = telemetry_package.variable(stack_dir)
             if config.auth.enabled:
-                digest = build_auth_package(stack_dir / AUTH_ZIP)
-                tool["auth_package"] = {
-                    "path": AUTH_ZIP,
-                    "hash": digest,
-                    "architecture": AUTH_ARCHITECTURE,
-                    "handler": AUTH_HANDLER,
-                }
+                tool["auth_package"] = auth_package.variable(stack_dir)
             self._tool_variables = tool
         filled = {k: v for k, v in self._tool_variables.items() if k in Config.model_fields}
         config.model_copy(update=filled).check_deployable()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from jitsi_ecs.lambda_zip import RUNTIME
 from jitsi_ecs.schema import hcl_value, terraform_fmt
 from jitsi_ecs.stack import GENERATED_SECRETS
 from tests.bad_configs import BAD, Bad
@@ -25,6 +26,7 @@ BASE_VARIABLES = {
         "path": "telemetry.zip",
         "hash": "bW9jaw==",
         "handler": "jitsi_ecs.telemetry.lambda_handler.handler",
+        "runtime": RUNTIME,
     },
     "generated_secrets": {
         name: f"test-only-{name.lower()}-0123456789" for name in GENERATED_SECRETS
@@ -34,6 +36,7 @@ BASE_VARIABLES = {
         "hash": "bW9jaw==",
         "architecture": "x86_64",
         "handler": "jitsi_ecs.auth.handler.handler",
+        "runtime": RUNTIME,
     },
 }
 

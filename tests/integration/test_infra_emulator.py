@@ -16,8 +16,7 @@ from jitsi_ecs.aws import AwsContext
 from jitsi_ecs.emulator import manager
 from jitsi_ecs.stack import generated_secrets_env
 from jitsi_ecs.targets.local import EMULATOR_PROVIDER
-from jitsi_ecs.telemetry.package import HANDLER as TELEMETRY_HANDLER
-from jitsi_ecs.telemetry.package import build as build_package
+from jitsi_ecs.telemetry import package as telemetry_package
 from jitsi_ecs.workspace import Workspace
 from tests.conftest import INFRA
 from tests.integration.leftovers import leftovers
@@ -58,17 +57,9 @@ def test_root_module_applies_replans_clean_and_destroys(
         "alarms": {"emails": ["ops@example.com"]},
         "budgets": {"emails": ["finance@example.com"]},
     }
-    variables["telemetry_package"] = {
-        "path": "telemetry.zip",
-        "hash": build_package(root / "telemetry.zip"),
-        "handler": TELEMETRY_HANDLER,
-    }
-    variables["auth_package"] = {
-        "path": "auth.zip",
-        "hash": auth_package.build(root / "auth.zip"),
-        "architecture": auth_package.ARCHITECTURE,
-        "handler": auth_package.HANDLER,
-    }
+    # The packages as the CLI passes them (built into the working copy).
+    variables["telemetry_package"] = telemetry_package.variable(root)
+    variables["auth_package"] = auth_package.variable(root)
     (root / "terraform.tfvars.json").write_text(json.dumps(variables))
     # The secrets arrive as the CLI passes them: in the environment, never in a file.
     env = {

@@ -18,6 +18,7 @@ from typing import Any
 from jitsi_ecs.auth.package import HANDLER as AUTH_HANDLER
 from jitsi_ecs.aws import AwsContext
 from jitsi_ecs.config import Config
+from jitsi_ecs.lambda_zip import RUNTIME
 from jitsi_ecs.outputs import StackOutputs
 from jitsi_ecs.telemetry.package import HANDLER as TELEMETRY_HANDLER
 from jitsi_ecs.verify import security
@@ -1108,7 +1109,7 @@ def telemetry(d: Deployed) -> Deployed:
     )["Role"]["Arn"]
     fn = d.aws.lambda_.create_function(
         FunctionName=f"{NAME}-telemetry",
-        Runtime="python3.12",
+        Runtime=RUNTIME,
         Role=role,
         Handler=TELEMETRY_HANDLER,
         Code={"ZipFile": b"PK\x05\x06" + b"\x00" * 18},  # an empty zip
@@ -1200,7 +1201,7 @@ def auth(d: Deployed) -> Deployed:
     region = config.region
     fn = d.aws.lambda_.create_function(
         FunctionName=f"{NAME}-auth",
-        Runtime="python3.12",
+        Runtime=RUNTIME,
         Role=role["Arn"],
         Handler=AUTH_HANDLER,
         Code={"ZipFile": b"PK\x05\x06" + b"\x00" * 18},  # an empty zip

@@ -11,9 +11,10 @@ import pytest
 from jitsi_ecs.aws import AwsContext
 from jitsi_ecs.config import Config
 from jitsi_ecs.errors import ConfigError, NothingDeployed, UsageError
-from jitsi_ecs.stack import TELEMETRY_ZIP, Stack
+from jitsi_ecs.stack import Stack
 from jitsi_ecs.targets.aws import AwsTarget
 from jitsi_ecs.targets.local import EMULATOR_PROVIDER, LocalTarget
+from jitsi_ecs.telemetry.package import ZIP as TELEMETRY_ZIP
 from jitsi_ecs.terraform import BACKEND_FILE, Terraform
 from jitsi_ecs.workspace import Workspace
 

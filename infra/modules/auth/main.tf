@@ -175,7 +175,7 @@ resource "aws_lambda_function" "this" {
   function_name    = local.function_name
   description      = "Meeting links for members at https://${var.domain}/auth/"
   role             = aws_iam_role.this.arn
-  runtime          = "python3.12"
+  runtime          = var.package.runtime
   handler          = var.package.handler
   filename         = var.package.path
   source_code_hash = var.package.hash

@@ -71,12 +71,13 @@ variable "token_ttl_hours" {
 }
 
 variable "package" {
-  description = "The function's zip (path, base64 SHA-256 hash, Lambda architecture, entry point); built by jitsi-ecs."
+  description = "The function's zip (path, base64 SHA-256 hash, Lambda architecture, entry point, the Python runtime its wheels are built for); built by jitsi-ecs."
   type = object({
     path         = string
     hash         = string
     architecture = string
     handler      = string
+    runtime      = string
   })
 }
 

@@ -122,7 +122,7 @@ resource "aws_lambda_function" "this" {
   function_name                  = local.function_name
   description                    = "Jitsi JVB and jicofo stats to CloudWatch EMF"
   role                           = aws_iam_role.this.arn
-  runtime                        = "python3.12"
+  runtime                        = var.package.runtime
   handler                        = var.package.handler
   filename                       = var.package.path
   source_code_hash               = var.package.hash

@@ -34,11 +34,12 @@ variable "jicofo_url" {
 }
 
 variable "package" {
-  description = "The function's zip (path), its base64 SHA-256 (hash) and entry point (handler); built by jitsi-ecs."
+  description = "The function's zip (path), its base64 SHA-256 (hash), entry point (handler) and Python runtime; built by jitsi-ecs."
   type = object({
     path    = string
     hash    = string
     handler = string
+    runtime = string
   })
 }
 

@@ -11,7 +11,6 @@ sees no change.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import os
 import shutil
@@ -22,13 +21,15 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from jitsi_ecs.errors import UsageError
+from jitsi_ecs.lambda_zip import PYTHON_VERSION, RUNTIME, write
 
+ZIP = "auth.zip"  # in the Terraform working copy
 ARCHITECTURE = "x86_64"  # aws_lambda_function.architectures; the wheels below are for it
 HANDLER = "jitsi_ecs.auth.handler.handler"  # the zip's entry point (aws_lambda_function.handler)
 PLATFORM = "manylinux2014_x86_64"
-PYTHON_VERSION = "3.12"  # the python3.12 runtime
 
 
 @dataclass(frozen=True)
@@ -60,8 +61,6 @@ WHEELS = (
         "a076f3f489b39b43ed13563a1dafe42447445bec2e294154ec5c57fcdda4c85e",
     ),
 )
-_FIXED_TIME = (1980, 1, 1, 0, 0, 0)
-
 Downloader = Callable[[Path, Path], None]  # (requirements file, destination directory)
 
 
@@ -178,19 +177,21 @@ def _entries(wheel_files: list[Path]) -> dict[str, tuple[bytes, int]]:
 
 def build(dest: Path, wheel_files: list[Path] | None = None) -> str:
     """Write the zip to dest; return its base64 SHA-256 (Lambda's source_code_hash)."""
-    entries = _entries(wheels() if wheel_files is None else wheel_files)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(dest, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name in sorted(entries):
-            data, mode = entries[name]
-            info = zipfile.ZipInfo(name, date_time=_FIXED_TIME)
-            info.external_attr = mode << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, data)
-    dest.chmod(0o600)  # it lands in the tool's private working copy
-    return base64.b64encode(hashlib.sha256(dest.read_bytes()).digest()).decode()
+    return write(dest, _entries(wheels() if wheel_files is None else wheel_files))
+
+
+def variable(directory: Path) -> dict[str, Any]:
+    """Build the zip into directory (the Terraform working copy) and return the root's
+    `auth_package` variable that points at it."""
+    return {
+        "path": ZIP,
+        "hash": build(directory / ZIP),
+        "architecture": ARCHITECTURE,
+        "handler": HANDLER,
+        "runtime": RUNTIME,
+    }
 
 
 if __name__ == "__main__":
-    out = Path(sys.argv[1] if len(sys.argv) > 1 else "auth.zip")
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else ZIP)
     print(f"{out} {build(out)}")

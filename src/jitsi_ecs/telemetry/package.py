@@ -1,18 +1,18 @@
 """Build the telemetry Lambda zip without Docker: `python -m jitsi_ecs.telemetry.package OUT.zip`.
 
-The component is standard-library only, so the zip is just its source. Entries are sorted and
-stamped with a fixed time, so the same code always gives the same hash (no Terraform diff).
+The component is standard-library only, so the zip is just its source, written reproducibly
+(`lambda_zip.write`: the same code always gives the same hash, no Terraform diff).
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import sys
-import zipfile
 from pathlib import Path
+from typing import Any
 
-_FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+from jitsi_ecs import lambda_zip
+
+ZIP = "telemetry.zip"  # in the Terraform working copy
 HANDLER = "jitsi_ecs.telemetry.lambda_handler.handler"  # the zip's entry point
 
 
@@ -27,17 +27,20 @@ def _files() -> list[tuple[Path, str]]:
 
 def build(dest: Path) -> str:
     """Write the zip to dest; return its base64 SHA-256 (Lambda's source_code_hash)."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(dest, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for source, name in _files():
-            info = zipfile.ZipInfo(name, date_time=_FIXED_TIME)
-            info.external_attr = 0o644 << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, source.read_bytes())
-    dest.chmod(0o600)  # it lands in the tool's private working copy
-    return base64.b64encode(hashlib.sha256(dest.read_bytes()).digest()).decode()
+    return lambda_zip.write(dest, {name: (path.read_bytes(), 0o644) for path, name in _files()})
+
+
+def variable(directory: Path) -> dict[str, Any]:
+    """Build the zip into directory (the Terraform working copy) and return the root's
+    `telemetry_package` variable that points at it."""
+    return {
+        "path": ZIP,
+        "hash": build(directory / ZIP),
+        "handler": HANDLER,
+        "runtime": lambda_zip.RUNTIME,
+    }
 
 
 if __name__ == "__main__":
-    out = Path(sys.argv[1] if len(sys.argv) > 1 else "telemetry.zip")
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else ZIP)
     print(f"{out} {build(out)}")

@@ -13,6 +13,7 @@ from typing import Any
 from jitsi_ecs import iam_policy as policy
 from jitsi_ecs.auth.package import HANDLER
 from jitsi_ecs.aws import or_none
+from jitsi_ecs.lambda_zip import RUNTIME
 from jitsi_ecs.outputs import AuthOutputs
 from jitsi_ecs.verify.result import WARNING, Check, VerifyContext, compare, missing, skip
 
@@ -26,7 +27,6 @@ PAGE_IDS = (
     "auth.iam",
     "auth.log-stream",
 )
-RUNTIME = "python3.12"
 # A plain environment variable whose name says secret, or whose value is the secret itself.
 SECRET_NAME = re.compile(r"SECRET$|PASSWORD|PRIVATE_KEY|TOKEN$")
 

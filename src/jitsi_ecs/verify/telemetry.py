@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from jitsi_ecs.aws import or_none
+from jitsi_ecs.lambda_zip import RUNTIME
 from jitsi_ecs.telemetry.package import HANDLER as TELEMETRY_HANDLER
 from jitsi_ecs.verify.result import Check, VerifyContext, compare, missing, skip
 
@@ -25,7 +26,7 @@ def checks(ctx: VerifyContext) -> Iterator[Check]:
         )
         return
     expected = {
-        "runtime": "python3.12",
+        "runtime": RUNTIME,
         "handler": TELEMETRY_HANDLER,
         "in_vpc": True,
         "JVB_DNS_NAMES": ",".join(ctx.outputs.bridge_dns_names),

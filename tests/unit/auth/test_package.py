@@ -17,6 +17,7 @@ from packaging.utils import parse_wheel_filename
 
 from jitsi_ecs.auth import package
 from jitsi_ecs.errors import UsageError
+from jitsi_ecs.lambda_zip import PYTHON_VERSION, RUNTIME
 
 
 def _fake_wheels(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
@@ -99,10 +100,13 @@ def test_offline_without_a_cache_is_a_usage_error_with_a_hint(
 
 
 def test_pinned_wheels_run_on_the_lambda_runtime() -> None:
-    """Each pinned wheel installs on CPython 3.12 manylinux x86_64 (python3.12, x86_64)."""
+    """Each pinned wheel installs on the runtime the function is deployed with (the one
+    Python version lambda_zip names for both), manylinux x86_64."""
+    assert f"python{PYTHON_VERSION}" == RUNTIME
+    version = tuple(int(part) for part in PYTHON_VERSION.split("."))
     platforms = ["manylinux_2_17_x86_64", "manylinux2014_x86_64"]
-    runtime = set(cpython_tags((3, 12), platforms=platforms))
-    runtime |= set(compatible_tags((3, 12), platforms=platforms))
+    runtime = set(cpython_tags(version, platforms=platforms))
+    runtime |= set(compatible_tags(version, platforms=platforms))
     for wheel in package.WHEELS:
         name, version, _, tags = parse_wheel_filename(wheel.filename)
         assert wheel.requirement == f"{name}=={version}"

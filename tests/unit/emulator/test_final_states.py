@@ -19,6 +19,7 @@ import pytest
 from moto import mock_aws
 
 from jitsi_ecs.emulator.extensions import install
+from jitsi_ecs.lambda_zip import RUNTIME
 
 
 @pytest.fixture
@@ -105,7 +106,7 @@ def test_lambda_function_is_active_at_the_first_get(aws: None) -> None:
     awslambda = _client("lambda")
     awslambda.create_function(
         FunctionName="f",
-        Runtime="python3.12",
+        Runtime=RUNTIME,
         Role=role,
         Handler="handler.handler",
         Code={"ZipFile": archive.getvalue()},
