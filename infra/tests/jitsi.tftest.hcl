@@ -287,7 +287,7 @@ run "task_role_trust_scoped" {
     values = { json = "{\"Statement\":[{\"Sid\":\"scoped\"}]}" }
   }
   override_data {
-    target = module.trust.data.aws_iam_policy_document.ecs_execution
+    target = module.execution_role.module.trust.data.aws_iam_policy_document.ecs_execution
     values = { json = "{\"Statement\":[{\"Sid\":\"plain\"}]}" }
   }
 
@@ -296,8 +296,27 @@ run "task_role_trust_scoped" {
     error_message = "every task role trusts ECS tasks of this account only"
   }
   assert {
-    condition     = aws_iam_role.execution.assume_role_policy == "{\"Statement\":[{\"Sid\":\"plain\"}]}"
+    condition     = module.execution_role.assume_role_policy == "{\"Statement\":[{\"Sid\":\"plain\"}]}"
     error_message = "the execution role keeps the plain trust"
+  }
+}
+
+run "one_execution_role_reads_the_secrets" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  assert {
+    condition     = module.execution_role.name == "jitsi-execution" && alltrue([for t in aws_ecs_task_definition.this : t.execution_role_arn == module.execution_role.arn])
+    error_message = "every service's tasks run with the one execution role, jitsi-execution"
+  }
+  assert {
+    condition = (module.execution_role.secrets_policy.name == "read-jitsi-secrets" &&
+      jsondecode(module.execution_role.secrets_policy.document).Statement[0].Action == ["ssm:GetParameters"] &&
+    length(jsondecode(module.execution_role.secrets_policy.document).Statement[0].Resource) == length(aws_ssm_parameter.secret))
+    error_message = "its read policy (read-jitsi-secrets) covers each Jitsi secret, with ssm:GetParameters only"
   }
 }
 
@@ -795,7 +814,7 @@ run "prosody_advertises_turn_over_tls" {
     error_message = "prosody advertises turns:<host>:443 and signs credentials with a generated shared secret (SSM SecureString, an ECS secret) that coturn gets too"
   }
   assert {
-    condition     = contains(data.aws_iam_policy_document.read_secrets.statement[0].resources, aws_ssm_parameter.secret["TURN_CREDENTIALS"].arn)
+    condition     = contains(jsondecode(module.execution_role.secrets_policy.document).Statement[0].Resource, aws_ssm_parameter.secret["TURN_CREDENTIALS"].arn) && length(jsondecode(module.execution_role.secrets_policy.document).Statement[0].Resource) == length(aws_ssm_parameter.secret)
     error_message = "the execution role may read the TURN secret"
   }
   assert {
@@ -925,5 +944,58 @@ run "open_instance_has_no_token_settings" {
   assert {
     condition     = output.jwt_secret_parameter == null && !contains([for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[1].environment : e.name], "JWT_ACCEPTED_AUDIENCES")
     error_message = "auth_type = none: no signing secret, no token settings"
+  }
+}
+
+# ---------------------------------------------------------------- execution role, moved
+# A stack deployed before modules/execution_role keeps its execution role, the managed-policy
+# attachment and the read policy: the moved blocks take them over. The mock provider never
+# replaces on a changed name, so the names are checked as well as the deployed IDs.
+run "before_execution_role_module" {
+  command   = apply
+  state_key = "execution_role"
+
+  module {
+    source = "./tests/fixtures/before_execution_role"
+  }
+
+  variables {
+    role_name   = "jitsi-execution"
+    policy_name = "read-jitsi-secrets"
+  }
+
+  override_resource {
+    target = aws_iam_role.execution
+    values = { arn = "arn:aws:iam::123456789012:role/jitsi-execution-deployed" }
+  }
+  override_resource {
+    target = aws_iam_role_policy_attachment.execution
+    values = { id = "jitsi-execution-attachment-deployed" }
+  }
+  override_resource {
+    target = aws_iam_role_policy.read_secrets
+    values = { id = "jitsi-execution:read-jitsi-secrets" }
+  }
+}
+
+run "deployed_execution_role_is_moved_not_replaced" {
+  command   = apply
+  state_key = "execution_role"
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  assert {
+    condition     = module.execution_role.arn == "arn:aws:iam::123456789012:role/jitsi-execution-deployed" && module.execution_role.name == "jitsi-execution"
+    error_message = "the execution role made before modules/execution_role must be kept, under its name (a replacement would get the mock's new ARN)"
+  }
+  assert {
+    condition     = module.execution_role.managed_policy.attachment_id == "jitsi-execution-attachment-deployed"
+    error_message = "the managed-policy attachment is kept too"
+  }
+  assert {
+    condition     = module.execution_role.secrets_policy.id == "jitsi-execution:read-jitsi-secrets" && module.execution_role.secrets_policy.name == "read-jitsi-secrets"
+    error_message = "the read policy is kept too, under its name"
   }
 }

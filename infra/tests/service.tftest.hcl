@@ -94,7 +94,7 @@ run "task_role_trust_scoped" {
     values = { json = "{\"Statement\":[{\"Sid\":\"scoped\"}]}" }
   }
   override_data {
-    target = module.trust.data.aws_iam_policy_document.ecs_execution
+    target = module.execution_role.module.trust.data.aws_iam_policy_document.ecs_execution
     values = { json = "{\"Statement\":[{\"Sid\":\"plain\"}]}" }
   }
 
@@ -103,7 +103,7 @@ run "task_role_trust_scoped" {
     error_message = "the operator service's task role trusts ECS tasks of this account only"
   }
   assert {
-    condition     = aws_iam_role.execution.assume_role_policy == "{\"Statement\":[{\"Sid\":\"plain\"}]}"
+    condition     = module.execution_role.assume_role_policy == "{\"Statement\":[{\"Sid\":\"plain\"}]}"
     error_message = "the execution role keeps the plain trust"
   }
 }
@@ -176,15 +176,16 @@ run "container_check_logs_secrets" {
     error_message = "the stack creates /jitsi/api/API_KEY as a SecureString, its value write-only"
   }
   assert {
-    condition = (toset(data.aws_iam_policy_document.read_secrets[0].statement[0].actions) == toset(["ssm:GetParameters"]) &&
-      toset(data.aws_iam_policy_document.read_secrets[0].statement[0].resources) == toset([aws_ssm_parameter.secret["API_KEY"].arn]) &&
-    aws_iam_role_policy.read_secrets[0].role == aws_iam_role.execution.id)
+    condition = (jsondecode(module.execution_role.secrets_policy.document).Statement[0].Action == ["ssm:GetParameters"] &&
+      jsondecode(module.execution_role.secrets_policy.document).Statement[0].Resource == [aws_ssm_parameter.secret["API_KEY"].arn] &&
+      module.execution_role.secrets_policy.name == "read-api-secrets" &&
+    module.execution_role.name == "jitsi-api-execution")
     error_message = "the service's execution role may read exactly its own parameters"
   }
   assert {
     condition = (aws_ecs_task_definition.this.runtime_platform[0].cpu_architecture == "X86_64" &&
       aws_ecs_task_definition.this.cpu == "256" && aws_ecs_task_definition.this.memory == "512" &&
-    aws_ecs_task_definition.this.execution_role_arn == aws_iam_role.execution.arn)
+    aws_ecs_task_definition.this.execution_role_arn == module.execution_role.arn && output.execution_role_arn == module.execution_role.arn)
     error_message = "task size, architecture and its own execution role"
   }
   assert {
@@ -230,7 +231,7 @@ run "adot_arm_spot_schedule" {
     error_message = "adot: its log stream exists and the task role may export"
   }
   assert {
-    condition     = length(aws_ssm_parameter.secret) == 0 && length(aws_iam_role_policy.read_secrets) == 0
+    condition     = length(aws_ssm_parameter.secret) == 0 && module.execution_role.secrets_policy == null
     error_message = "no secrets, no parameters and nothing to read"
   }
   assert {
@@ -244,5 +245,57 @@ run "adot_arm_spot_schedule" {
   assert {
     condition     = module.schedule.resource_id == "service/jitsi/api"
     error_message = "the schedule scales this service"
+  }
+}
+
+# A service deployed before modules/execution_role keeps its execution role, the managed-policy
+# attachment and the read policy (read_secrets[0]: it had a count): the moved blocks take them
+# over. The mock provider never replaces on a changed name, so the names are checked as well.
+run "before_execution_role_module" {
+  command   = apply
+  state_key = "execution_role"
+
+  module {
+    source = "./tests/fixtures/before_execution_role/service"
+  }
+
+  variables {
+    role_name   = "jitsi-api-execution"
+    policy_name = "read-api-secrets"
+  }
+
+  override_resource {
+    target = aws_iam_role.execution
+    values = { arn = "arn:aws:iam::123456789012:role/jitsi-api-execution-deployed" }
+  }
+  override_resource {
+    target = aws_iam_role_policy_attachment.execution
+    values = { id = "jitsi-api-execution-attachment-deployed" }
+  }
+  override_resource {
+    target = aws_iam_role_policy.read_secrets
+    values = { id = "jitsi-api-execution:read-api-secrets" }
+  }
+}
+
+run "deployed_execution_role_is_moved_not_replaced" {
+  command   = apply
+  state_key = "execution_role"
+
+  module {
+    source = "./modules/service"
+  }
+
+  assert {
+    condition     = output.execution_role_arn == "arn:aws:iam::123456789012:role/jitsi-api-execution-deployed" && module.execution_role.name == "jitsi-api-execution"
+    error_message = "the execution role made before modules/execution_role must be kept, under its name (a replacement would get the mock's new ARN)"
+  }
+  assert {
+    condition     = module.execution_role.managed_policy.attachment_id == "jitsi-api-execution-attachment-deployed"
+    error_message = "the managed-policy attachment is kept too"
+  }
+  assert {
+    condition     = module.execution_role.secrets_policy.id == "jitsi-api-execution:read-api-secrets" && module.execution_role.secrets_policy.name == "read-api-secrets"
+    error_message = "the read policy is kept too, under its name"
   }
 }

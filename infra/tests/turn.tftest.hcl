@@ -134,7 +134,7 @@ run "narrow_security_groups" {
     error_message = "relayed media on coturn's relay ports only"
   }
   assert {
-    condition     = jsondecode(aws_iam_role_policy.read_secret.policy).Statement[0].Resource == [var.secret_arn]
+    condition     = jsondecode(module.execution_role.secrets_policy.document).Statement[0].Resource == [var.secret_arn] && module.execution_role.secrets_policy.name == "read-turn-secret" && module.execution_role.name == "jitsi-turn-execution" && aws_ecs_task_definition.this.execution_role_arn == module.execution_role.arn
     error_message = "coturn's execution role reads its own secret only"
   }
 }
@@ -221,5 +221,57 @@ run "deployed_certificate_is_moved_not_replaced" {
   assert {
     condition     = aws_lb_listener.tls.certificate_arn == "arn:aws:acm:us-west-2:123456789012:certificate/deployed"
     error_message = "the certificate made before modules/domain must be kept (a replacement would get the override's new ARN)"
+  }
+}
+
+# A TURN server deployed before modules/execution_role keeps its execution role, the
+# managed-policy attachment and the read policy: the moved blocks take them over. The mock
+# provider never replaces on a changed name, so the names are checked as well.
+run "before_execution_role_module" {
+  command   = apply
+  state_key = "execution_role"
+
+  module {
+    source = "./tests/fixtures/before_execution_role/turn"
+  }
+
+  variables {
+    role_name   = "jitsi-turn-execution"
+    policy_name = "read-turn-secret"
+  }
+
+  override_resource {
+    target = aws_iam_role.execution
+    values = { arn = "arn:aws:iam::123456789012:role/jitsi-turn-execution-deployed" }
+  }
+  override_resource {
+    target = aws_iam_role_policy_attachment.execution
+    values = { id = "jitsi-turn-execution-attachment-deployed" }
+  }
+  override_resource {
+    target = aws_iam_role_policy.read_secret
+    values = { id = "jitsi-turn-execution:read-turn-secret" }
+  }
+}
+
+run "deployed_execution_role_is_moved_not_replaced" {
+  command   = apply
+  state_key = "execution_role"
+
+  module {
+    source = "./modules/turn"
+  }
+
+  assert {
+    condition     = aws_ecs_task_definition.this.execution_role_arn == "arn:aws:iam::123456789012:role/jitsi-turn-execution-deployed" && module.execution_role.name == "jitsi-turn-execution"
+    error_message = "the execution role made before modules/execution_role must be kept, under its name (a replacement would get the mock's new ARN)"
+  }
+  assert {
+    condition     = module.execution_role.managed_policy.attachment_id == "jitsi-turn-execution-attachment-deployed"
+    error_message = "the managed-policy attachment is kept too"
+  }
+  assert {
+    condition     = module.execution_role.secrets_policy.id == "jitsi-turn-execution:read-turn-secret" && module.execution_role.secrets_policy.name == "read-turn-secret"
+    error_message = "the read policy is kept too, under its name"
   }
 }

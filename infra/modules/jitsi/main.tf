@@ -161,36 +161,36 @@ resource "aws_ssm_parameter" "secret" {
 }
 
 # ---------------------------------------------------------------- IAM
-# Both roles' trust policies come from the one module that writes every role's trust.
+# The task roles' trust policy comes from the one module that writes every role's trust.
 module "trust" {
   source = "../trust"
 }
 
-resource "aws_iam_role" "execution" {
-  name               = "${var.name}-execution"
-  assume_role_policy = module.trust.ecs_execution
-  tags               = var.tags
+# One execution role for every service: the ECS agent reads the Jitsi secrets with it.
+module "execution_role" {
+  source = "../execution_role"
+
+  name           = "${var.name}-execution"
+  secrets        = { for k, p in aws_ssm_parameter.secret : k => p.arn }
+  secrets_policy = { name = "read-jitsi-secrets", sid = "ReadJitsiSecrets" }
+  tags           = var.tags
 }
 
-resource "aws_iam_role_policy_attachment" "execution" {
-  role       = aws_iam_role.execution.name
-  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+# The role and its policies were this module's own before modules/execution_role: moved, so a
+# deployed stack keeps them.
+moved {
+  from = aws_iam_role.execution
+  to   = module.execution_role.aws_iam_role.this
 }
 
-data "aws_partition" "current" {}
-
-data "aws_iam_policy_document" "read_secrets" {
-  statement {
-    sid       = "ReadJitsiSecrets"
-    actions   = ["ssm:GetParameters"]
-    resources = [for p in aws_ssm_parameter.secret : p.arn]
-  }
+moved {
+  from = aws_iam_role_policy_attachment.execution
+  to   = module.execution_role.aws_iam_role_policy_attachment.this
 }
 
-resource "aws_iam_role_policy" "read_secrets" {
-  name   = "read-jitsi-secrets"
-  role   = aws_iam_role.execution.id
-  policy = data.aws_iam_policy_document.read_secrets.json
+moved {
+  from = aws_iam_role_policy.read_secrets
+  to   = module.execution_role.aws_iam_role_policy.this[0]
 }
 
 # One task role per service: what one service's containers may call never widens another's.

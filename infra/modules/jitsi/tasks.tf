@@ -169,7 +169,7 @@ resource "aws_ecs_task_definition" "this" {
   network_mode             = "awsvpc"
   cpu                      = each.value.cpu
   memory                   = each.value.memory
-  execution_role_arn       = aws_iam_role.execution.arn
+  execution_role_arn       = module.execution_role.arn
   # A task that runs a bridge (the compact shard too) may set its own scale-in protection
   # (the guard); no other may.
   task_role_arn         = aws_iam_role.task[each.key].arn

@@ -2,8 +2,6 @@
 # breaker with rollback, deployment alarms on its own target group, a container health check on
 # the same path as the target group, logs under its own stream prefix, a security group the ALB
 # alone may enter, secrets through ECS `secrets`, the office-hours schedule and Spot.
-data "aws_partition" "current" {}
-
 locals {
   full_name = "${var.stack_name}-${var.name}"
   port      = var.service.port
@@ -57,39 +55,36 @@ resource "aws_ssm_parameter" "secret" {
 }
 
 # ---------------------------------------------------------------- IAM
-# Both roles' trust policies come from the one module that writes every role's trust.
+# The task role's trust policy comes from the one module that writes every role's trust.
 module "trust" {
   source = "../trust"
 }
 
 # Its own execution role: it may read this service's parameters and nothing else.
-resource "aws_iam_role" "execution" {
-  name               = "${local.full_name}-execution"
-  assume_role_policy = module.trust.ecs_execution
-  tags               = var.tags
+module "execution_role" {
+  source = "../execution_role"
+
+  name           = "${local.full_name}-execution"
+  secrets        = { for k, p in aws_ssm_parameter.secret : k => p.arn }
+  secrets_policy = { name = "read-${var.name}-secrets", sid = "ReadServiceSecrets" }
+  tags           = var.tags
 }
 
-resource "aws_iam_role_policy_attachment" "execution" {
-  role       = aws_iam_role.execution.name
-  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+# The role and its policies were this module's own before modules/execution_role: moved, so a
+# deployed service keeps them.
+moved {
+  from = aws_iam_role.execution
+  to   = module.execution_role.aws_iam_role.this
 }
 
-data "aws_iam_policy_document" "read_secrets" {
-  count = length(var.service.secrets) > 0 ? 1 : 0
-
-  statement {
-    sid       = "ReadServiceSecrets"
-    actions   = ["ssm:GetParameters"]
-    resources = [for p in aws_ssm_parameter.secret : p.arn]
-  }
+moved {
+  from = aws_iam_role_policy_attachment.execution
+  to   = module.execution_role.aws_iam_role_policy_attachment.this
 }
 
-resource "aws_iam_role_policy" "read_secrets" {
-  count = length(var.service.secrets) > 0 ? 1 : 0
-
-  name   = "read-${var.name}-secrets"
-  role   = aws_iam_role.execution.id
-  policy = data.aws_iam_policy_document.read_secrets[0].json
+moved {
+  from = aws_iam_role_policy.read_secrets[0]
+  to   = module.execution_role.aws_iam_role_policy.this[0]
 }
 
 # The app's own role: empty but for ADOT export; attach what the app needs to task_role_arn.
@@ -204,7 +199,7 @@ resource "aws_ecs_task_definition" "this" {
   network_mode             = "awsvpc"
   cpu                      = var.service.cpu
   memory                   = var.service.memory
-  execution_role_arn       = aws_iam_role.execution.arn
+  execution_role_arn       = module.execution_role.arn
   task_role_arn            = aws_iam_role.task.arn
   container_definitions    = jsonencode([local.container])
   tags                     = var.tags

@@ -40,7 +40,7 @@ output "task_role_arn" {
 
 output "execution_role_arn" {
   description = "Execution role: pulls the image, writes logs, reads this service's parameters."
-  value       = aws_iam_role.execution.arn
+  value       = module.execution_role.arn
 }
 
 output "secret_parameter_names" {

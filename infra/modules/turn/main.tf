@@ -207,31 +207,31 @@ resource "aws_vpc_security_group_egress_rule" "all" {
   cidr_ipv4         = "0.0.0.0/0"
 }
 
-# The execution role's trust policy comes from the one module that writes every role's trust.
-module "trust" {
-  source = "../trust"
+# coturn's execution role: it may read the TURN secret and nothing else.
+module "execution_role" {
+  source = "../execution_role"
+
+  name           = "${var.name}-turn-execution"
+  secrets        = { TURN_SECRET = var.secret_arn }
+  secrets_policy = { name = "read-turn-secret", sid = "ReadTurnSecret" }
+  tags           = var.tags
 }
 
-data "aws_partition" "current" {}
-
-resource "aws_iam_role" "execution" {
-  name               = "${var.name}-turn-execution"
-  assume_role_policy = module.trust.ecs_execution
-  tags               = var.tags
+# The role and its policies were this module's own before modules/execution_role: moved, so a
+# deployed TURN server keeps them.
+moved {
+  from = aws_iam_role.execution
+  to   = module.execution_role.aws_iam_role.this
 }
 
-resource "aws_iam_role_policy_attachment" "execution" {
-  role       = aws_iam_role.execution.name
-  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+moved {
+  from = aws_iam_role_policy_attachment.execution
+  to   = module.execution_role.aws_iam_role_policy_attachment.this
 }
 
-resource "aws_iam_role_policy" "read_secret" {
-  name = "read-turn-secret"
-  role = aws_iam_role.execution.id
-  policy = jsonencode({
-    Version   = "2012-10-17"
-    Statement = [{ Sid = "ReadTurnSecret", Effect = "Allow", Action = ["ssm:GetParameters"], Resource = [var.secret_arn] }]
-  })
+moved {
+  from = aws_iam_role_policy.read_secret
+  to   = module.execution_role.aws_iam_role_policy.this[0]
 }
 
 resource "aws_ecs_task_definition" "this" {
@@ -240,7 +240,7 @@ resource "aws_ecs_task_definition" "this" {
   network_mode             = "awsvpc"
   cpu                      = var.cpu
   memory                   = var.memory
-  execution_role_arn       = aws_iam_role.execution.arn
+  execution_role_arn       = module.execution_role.arn
   container_definitions    = jsonencode([local.container])
   tags                     = var.tags
 
