@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 PYTHON_VERSION = "3.12"  # the auth wheels are built for it (cp312)
@@ -31,3 +32,12 @@ def write(dest: Path, entries: dict[str, tuple[bytes, int]]) -> str:
             archive.writestr(info, data)
     dest.chmod(0o600)  # it lands in the tool's private working copy
     return base64.b64encode(hashlib.sha256(dest.read_bytes()).digest()).decode()
+
+
+def variable(
+    directory: Path, zip_name: str, build: Callable[[Path], str], handler: str, **more: str
+) -> dict[str, str]:
+    """Build a zip into directory (the Terraform working copy) with `build` and return the
+    root variable that points at it: path, hash, handler and runtime (and `more`)."""
+    digest = build(directory / zip_name)
+    return {"path": zip_name, "hash": digest, "handler": handler, "runtime": RUNTIME, **more}

@@ -21,10 +21,10 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from jitsi_ecs import lambda_zip
 from jitsi_ecs.errors import UsageError
-from jitsi_ecs.lambda_zip import PYTHON_VERSION, RUNTIME, write
+from jitsi_ecs.lambda_zip import PYTHON_VERSION, write
 
 ZIP = "auth.zip"  # in the Terraform working copy
 ARCHITECTURE = "x86_64"  # aws_lambda_function.architectures; the wheels below are for it
@@ -180,16 +180,9 @@ def build(dest: Path, wheel_files: list[Path] | None = None) -> str:
     return write(dest, _entries(wheels() if wheel_files is None else wheel_files))
 
 
-def variable(directory: Path) -> dict[str, Any]:
-    """Build the zip into directory (the Terraform working copy) and return the root's
-    `auth_package` variable that points at it."""
-    return {
-        "path": ZIP,
-        "hash": build(directory / ZIP),
-        "architecture": ARCHITECTURE,
-        "handler": HANDLER,
-        "runtime": RUNTIME,
-    }
+def variable(directory: Path) -> dict[str, str]:
+    """Build the zip into directory; the root's `auth_package` variable."""
+    return lambda_zip.variable(directory, ZIP, build, HANDLER, architecture=ARCHITECTURE)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 from jitsi_ecs import lambda_zip
 
@@ -30,15 +29,9 @@ def build(dest: Path) -> str:
     return lambda_zip.write(dest, {name: (path.read_bytes(), 0o644) for path, name in _files()})
 
 
-def variable(directory: Path) -> dict[str, Any]:
-    """Build the zip into directory (the Terraform working copy) and return the root's
-    `telemetry_package` variable that points at it."""
-    return {
-        "path": ZIP,
-        "hash": build(directory / ZIP),
-        "handler": HANDLER,
-        "runtime": lambda_zip.RUNTIME,
-    }
+def variable(directory: Path) -> dict[str, str]:
+    """Build the zip into directory; the root's `telemetry_package` variable."""
+    return lambda_zip.variable(directory, ZIP, build, HANDLER)
 
 
 if __name__ == "__main__":
