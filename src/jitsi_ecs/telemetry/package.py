@@ -15,18 +15,20 @@ ZIP = "telemetry.zip"  # in the Terraform working copy
 HANDLER = "jitsi_ecs.telemetry.lambda_handler.handler"  # the zip's entry point
 
 
-def _files() -> list[tuple[Path, str]]:
+def sources() -> list[tuple[Path, str]]:
+    """The modules the function runs: (file, name in the zip)."""
     package = Path(__file__).resolve().parent
     root = package.parent
     files = [(root / "__init__.py", "jitsi_ecs/__init__.py")]
     for path in sorted(package.glob("*.py")):
-        files.append((path, f"jitsi_ecs/telemetry/{path.name}"))
+        if path.name != "package.py":  # the builder itself never runs in Lambda
+            files.append((path, f"jitsi_ecs/telemetry/{path.name}"))
     return files
 
 
 def build(dest: Path) -> str:
     """Write the zip to dest; return its base64 SHA-256 (Lambda's source_code_hash)."""
-    return lambda_zip.write(dest, {name: (path.read_bytes(), 0o644) for path, name in _files()})
+    return lambda_zip.write(dest, {name: (path.read_bytes(), 0o644) for path, name in sources()})
 
 
 def variable(directory: Path) -> dict[str, str]:

@@ -3,10 +3,8 @@ self-contained (the sources import nothing the zip and the runtime do not have).
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -18,6 +16,7 @@ from packaging.utils import parse_wheel_filename
 from jitsi_ecs.auth import package
 from jitsi_ecs.errors import UsageError
 from jitsi_ecs.lambda_zip import PYTHON_VERSION, RUNTIME
+from tests.unit.zipped import missing_imports
 
 
 def _fake_wheels(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
@@ -118,23 +117,5 @@ def test_pinned_wheels_run_on_the_lambda_runtime() -> None:
 def test_sources_import_only_what_lambda_has() -> None:
     """Everything our zipped modules import: the standard library, the zipped wheels, boto3
     (in the runtime) and opentelemetry (the ADOT layer; optional in metrics.py)."""
-    zipped = {name.removesuffix(".py").replace("/", ".") for _, name in package.sources()}
-    zipped |= {m.removesuffix(".__init__") for m in zipped}
-    allowed = set(sys.stdlib_module_names) | {"jwt", "cryptography", "boto3", "opentelemetry"}
-    for path, name in package.sources():
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.ImportFrom) and node.module:
-                modules = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
-                if node.module.startswith("jitsi_ecs"):
-                    assert any(m in zipped for m in modules), (name, node.module)
-                    continue
-            elif isinstance(node, ast.Import):
-                modules = [a.name for a in node.names]
-            else:
-                continue
-            for module in modules:
-                top = module.split(".")[0]
-                if top == "jitsi_ecs":
-                    assert module in zipped, (name, module)
-                else:
-                    assert top in allowed, (name, module)
+    allowed = {"jwt", "cryptography", "boto3", "opentelemetry"}
+    assert missing_imports(package.sources(), allowed) == []
