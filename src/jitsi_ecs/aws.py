@@ -287,15 +287,11 @@ class AwsContext:
 
     # ------------------------------------------------------------ domain calls
     def account_id(self) -> str:
+        # The first call a real account sees: missing, expired (SSO) or foreign credentials
+        # end here, as exit 2 with a hint, never as a traceback.
         if self._account is None:
-            try:
+            with calling("--target aws: read the account (sts:GetCallerIdentity)"):
                 self._account = str(self.sts.get_caller_identity()["Account"])
-            except botocore.exceptions.NoCredentialsError:
-                raise UsageError(
-                    "no AWS credentials found for --target aws", hint=_CREDENTIALS_HINT
-                ) from None
-            except botocore.exceptions.ClientError as exc:
-                raise AwsError(f"AWS rejected the credentials: {exc}") from None
         return self._account
 
     def services(self, cluster: str, names: list[str]) -> list[ServiceTypeDef]:

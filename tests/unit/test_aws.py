@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from unittest.mock import patch
 
 import botocore.exceptions
 import pytest
@@ -306,8 +307,23 @@ def test_rejected_credentials_are_an_aws_error() -> None:
     aws = stubbed()
     with Stubber(aws.sts) as stub:
         stub.add_client_error("get_caller_identity", "InvalidClientTokenId", "bad token")
-        with pytest.raises(AwsError, match="AWS rejected the credentials"):
+        with pytest.raises(
+            AwsError, match="AWS answered InvalidClientTokenId: bad token"
+        ) as caught:
             aws.account_id()
+    assert "sts:GetCallerIdentity" in caught.value.message
+    assert caught.value.hint is not None and "emulator's" in caught.value.hint
+
+
+def test_an_expired_sso_login_is_a_usage_error_not_a_traceback() -> None:
+    aws = stubbed()
+    expired = botocore.exceptions.TokenRetrievalError(provider="sso", error_msg="expired")
+    with (
+        patch.object(aws.sts, "get_caller_identity", side_effect=expired),
+        pytest.raises(UsageError, match="no usable AWS credentials") as caught,
+    ):
+        aws.account_id()
+    assert caught.value.exit_code == 2
 
 
 def test_no_credentials_at_all_is_a_usage_error(
@@ -326,7 +342,7 @@ def test_no_credentials_at_all_is_a_usage_error(
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    with pytest.raises(UsageError, match="no AWS credentials found for --target aws"):
+    with pytest.raises(UsageError, match=r"--target aws: .*: no usable AWS credentials"):
         AwsContext(region="us-west-2").account_id()
 
 
