@@ -35,8 +35,9 @@ moved {
 
 # Web's target group has the alarms every target group has (its 5xx, p99 latency, failed
 # health checks, no healthy target), from the one module that writes them. Dimensioned on
-# web's target group alone: an operator service's or the shard's 5xx or slow BOSH long-polls
-# never page as web's, nor roll back a web deployment.
+# web's target group alone: an operator service's 5xx never pages as web's nor rolls back a
+# web deployment (the /auth/ function has its own errors alarm). Web's nginx proxies BOSH and
+# the websockets, so their long-polls still count in web's p99, as they did ALB-wide.
 module "web" {
   source = "../target-group-alarms"
 
