@@ -204,6 +204,7 @@ module "telemetry" {
   xmpp_security_group_id = module.jitsi.xmpp_security_group_id
   bridge_dns_names       = module.jitsi.bridge_dns_names
   jicofo_url             = module.jitsi.jicofo_url
+  rest_ports             = module.jitsi.rest_ports
   package                = var.telemetry_package
   namespace              = var.observability.metric_namespace
   schedule_expression    = var.telemetry.schedule_expression

@@ -247,6 +247,11 @@ run "jvb_media_path" {
     condition     = aws_vpc_security_group_ingress_rule.media.security_group_id == aws_security_group.jvb.id && !contains([aws_vpc_security_group_ingress_rule.xmpp_from_jvb.security_group_id, aws_vpc_security_group_ingress_rule.bosh_from_web.security_group_id, aws_vpc_security_group_ingress_rule.web_from_alb.security_group_id], aws_security_group.jvb.id)
     error_message = "the only ingress rule of the jvb group is media: REST 8080 is never reachable"
   }
+  assert {
+    condition = (output.rest_ports == { jvb = 8080, jicofo = 8888 } && endswith(output.jicofo_url, ":8888") &&
+    aws_security_group.jvb.description == "JVB: media UDP 10000 from anywhere; REST 8080 never exposed")
+    error_message = "the images' REST ports, said once; the jvb group's description renders as before (a new one replaces the group)"
+  }
 }
 
 run "egress_narrowed_per_group" {

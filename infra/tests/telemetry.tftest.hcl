@@ -13,6 +13,7 @@ variables {
   bridge_dns_names       = ["jvb.jitsi.internal", "xmpp.jitsi.internal"]
   egress_alarm_kbps      = null
   jicofo_url             = "http://xmpp.jitsi.internal:8888"
+  rest_ports             = { jvb = 8080, jicofo = 8888 }
   package                = { path = "telemetry.zip", hash = "bW9jaw==", handler = "jitsi_ecs.telemetry.lambda_handler.handler", runtime = "python3.13" }
   alarm_topic_arn        = "arn:aws:sns:us-west-2:123456789012:deployment-alerts"
   namespace              = "Jitsi"
@@ -51,6 +52,12 @@ run "collector_lambda_in_the_vpc" {
       aws_vpc_security_group_ingress_rule.jvb_stats.cidr_ipv4 == null &&
     aws_vpc_security_group_ingress_rule.jicofo_stats.from_port == 8888)
     error_message = "JVB 8080 and jicofo 8888 open to the collector's group only, never to a CIDR"
+  }
+  assert {
+    condition = (aws_vpc_security_group_egress_rule.jvb.from_port == 8080 && aws_vpc_security_group_egress_rule.jicofo.to_port == 8888 &&
+      aws_lambda_function.this.environment[0].variables["JVB_PORT"] == "8080" &&
+    aws_security_group.this.description == "Jitsi telemetry Lambda: reaches JVB 8080 and jicofo 8888 only")
+    error_message = "the ports come from rest_ports; the group's description renders as before (a new one replaces the group)"
   }
 }
 

@@ -3,6 +3,10 @@ locals {
   web_port   = var.web_port
   public_url = "https://${var.domain}"
   xmpp_host  = "xmpp.${var.internal_domain}"
+  # The images' private REST ports (their defaults: nothing here sets them). The health
+  # checks, the guard and the telemetry function reach them; no group opens them to anyone
+  # else. (Python's copy is jitsi_ecs.telemetry.sources; `verify` holds the two together.)
+  rest_ports = { jvb = 8080, jicofo = 8888 }
 
   # Settings several containers share. The logical XMPP names never resolve, but must match
   # everywhere they are read.
@@ -230,7 +234,7 @@ resource "aws_security_group" "xmpp" {
 resource "aws_security_group" "jvb" {
   #checkov:skip=CKV2_AWS_5: attached to the tasks through local.role_security_group, a lookup checkov does not follow
   name        = "${var.name}-jvb"
-  description = "JVB: media UDP 10000 from anywhere; REST 8080 never exposed"
+  description = "JVB: media UDP 10000 from anywhere; REST ${local.rest_ports.jvb} never exposed"
   vpc_id      = var.vpc_id
   tags        = var.tags
 }

@@ -87,7 +87,12 @@ output "bridge_dns_names" {
 
 output "jicofo_url" {
   description = "jicofo's REST API inside the VPC."
-  value       = "http://xmpp.${aws_service_discovery_private_dns_namespace.this.name}:8888"
+  value       = "http://xmpp.${aws_service_discovery_private_dns_namespace.this.name}:${local.rest_ports.jicofo}"
+}
+
+output "rest_ports" {
+  description = "The images' private REST ports: jvb (stats, health, shutdown) and jicofo (stats, version)."
+  value       = local.rest_ports
 }
 
 output "bridge_relay" {

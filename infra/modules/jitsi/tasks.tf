@@ -100,7 +100,7 @@ locals {
     environment = [for k, v in merge(local.shared_env["jicofo"], {
       XMPP_SERVER       = "127.0.0.1" # same task as prosody
       JICOFO_MAX_MEMORY = local.jicofo_heap[svc]
-      # REST (and /stats) on 0.0.0.0:8888 for the telemetry collector; the security group
+      # REST (and /stats) on 0.0.0.0 (rest_ports) for the telemetry collector; the security group
       # lets only the collector's group in.
       JICOFO_ENABLE_REST = "1"
     }, local.relay_env["jicofo"], var.adot_env["jicofo"]) : { name = k, value = v }]
@@ -109,7 +109,7 @@ locals {
     # /about/health needs JICOFO_ENABLE_HEALTH_CHECKS=1 and then fails while no bridge is
     # connected, which would kill signaling whenever JVB restarts; /about/version proves the
     # JVM and its REST API are up.
-    healthCheck      = merge(local.health, { command = ["CMD-SHELL", "curl -fsS -o /dev/null http://127.0.0.1:8888/about/version || exit 1"] })
+    healthCheck      = merge(local.health, { command = ["CMD-SHELL", "curl -fsS -o /dev/null http://127.0.0.1:${local.rest_ports.jicofo}/about/version || exit 1"] })
     logConfiguration = { logDriver = "awslogs", options = merge(local.log_options, { "awslogs-stream-prefix" = "jicofo" }) }
   }, local.filesystem["jicofo"]) if contains(s.containers, "jicofo") }
 
@@ -129,13 +129,13 @@ locals {
       # Participants are outside the VPC: never hand them the bridge's VPC addresses
       # (bridge-to-bridge relays use them regardless).
       JVB_ADVERTISE_PRIVATE_CANDIDATES = "0"
-      # Stats for telemetry and the guard on the private REST port (8080 is closed in the
+      # Stats for telemetry and the guard on the private REST port (closed in the
       # security group); the guard's shutdown request needs the shutdown API too.
       COLIBRI_REST_ENABLED  = "true"
       SHUTDOWN_REST_ENABLED = "true"
     }, local.relay_env["jvb"], var.adot_env["jvb"]) : { name = k, value = v }]
     secrets          = [local.secrets["JVB_AUTH_PASSWORD"]]
-    healthCheck      = merge(local.health, { command = ["CMD-SHELL", "curl -fsS -o /dev/null http://127.0.0.1:8080/about/health || exit 1"] })
+    healthCheck      = merge(local.health, { command = ["CMD-SHELL", "curl -fsS -o /dev/null http://127.0.0.1:${local.rest_ports.jvb}/about/health || exit 1"] })
     logConfiguration = { logDriver = "awslogs", options = merge(local.log_options, { "awslogs-stream-prefix" = "jvb" }) }
     # The most Fargate allows: a stopped bridge gets this long after SIGTERM (see guard.sh).
     stopTimeout = local.stop_timeout

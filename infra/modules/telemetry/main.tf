@@ -8,9 +8,10 @@ locals {
   function_name = "${var.name}-telemetry"
 }
 
+# Its description renders as it always has (a new one would replace the group).
 resource "aws_security_group" "this" {
   name        = local.function_name
-  description = "Jitsi telemetry Lambda: reaches JVB 8080 and jicofo 8888 only"
+  description = "Jitsi telemetry Lambda: reaches JVB ${var.rest_ports.jvb} and jicofo ${var.rest_ports.jicofo} only"
   vpc_id      = var.vpc_id
   tags        = var.tags
 }
@@ -19,8 +20,8 @@ resource "aws_vpc_security_group_egress_rule" "jvb" {
   security_group_id            = aws_security_group.this.id
   description                  = "JVB private REST (stats)"
   ip_protocol                  = "tcp"
-  from_port                    = 8080
-  to_port                      = 8080
+  from_port                    = var.rest_ports.jvb
+  to_port                      = var.rest_ports.jvb
   referenced_security_group_id = var.jvb_security_group_id
 }
 
@@ -28,8 +29,8 @@ resource "aws_vpc_security_group_egress_rule" "jicofo" {
   security_group_id            = aws_security_group.this.id
   description                  = "jicofo REST (stats)"
   ip_protocol                  = "tcp"
-  from_port                    = 8888
-  to_port                      = 8888
+  from_port                    = var.rest_ports.jicofo
+  to_port                      = var.rest_ports.jicofo
   referenced_security_group_id = var.xmpp_security_group_id
 }
 
@@ -38,8 +39,8 @@ resource "aws_vpc_security_group_ingress_rule" "jvb_stats" {
   security_group_id            = var.jvb_security_group_id
   description                  = "JVB stats for the telemetry Lambda"
   ip_protocol                  = "tcp"
-  from_port                    = 8080
-  to_port                      = 8080
+  from_port                    = var.rest_ports.jvb
+  to_port                      = var.rest_ports.jvb
   referenced_security_group_id = aws_security_group.this.id
 }
 
@@ -47,8 +48,8 @@ resource "aws_vpc_security_group_ingress_rule" "jicofo_stats" {
   security_group_id            = var.xmpp_security_group_id
   description                  = "jicofo stats for the telemetry Lambda"
   ip_protocol                  = "tcp"
-  from_port                    = 8888
-  to_port                      = 8888
+  from_port                    = var.rest_ports.jicofo
+  to_port                      = var.rest_ports.jicofo
   referenced_security_group_id = aws_security_group.this.id
 }
 
@@ -139,7 +140,7 @@ resource "aws_lambda_function" "this" {
   environment {
     variables = {
       JVB_DNS_NAMES    = join(",", var.bridge_dns_names)
-      JVB_PORT         = "8080"
+      JVB_PORT         = tostring(var.rest_ports.jvb)
       JICOFO_URL       = var.jicofo_url
       METRIC_NAMESPACE = var.namespace
     }

@@ -13,13 +13,21 @@ variable "subnet_ids" {
   type        = list(string)
 }
 
+variable "rest_ports" {
+  description = "The bridges' (jvb) and jicofo's private REST ports, which the function reads (module jitsi's rest_ports)."
+  type = object({
+    jvb    = number
+    jicofo = number
+  })
+}
+
 variable "jvb_security_group_id" {
-  description = "Security group of the bridges (8080 is opened to the function only)."
+  description = "Security group of the bridges (their REST port is opened to the function only)."
   type        = string
 }
 
 variable "xmpp_security_group_id" {
-  description = "Security group of prosody + jicofo (8888 is opened to the function only)."
+  description = "Security group of prosody + jicofo (jicofo's REST port is opened to the function only)."
   type        = string
 }
 

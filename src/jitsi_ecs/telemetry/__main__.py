@@ -14,7 +14,7 @@ import time
 
 from jitsi_ecs.telemetry.collector import collect, discover_bridges
 from jitsi_ecs.telemetry.emf import NAMESPACE
-from jitsi_ecs.telemetry.sources import SourceError
+from jitsi_ecs.telemetry.sources import JVB_PORT, SourceError
 
 
 def run(
@@ -23,7 +23,7 @@ def run(
     once: bool,
     interval_s: float = 60.0,
     jvb_dns: str | None = None,
-    jvb_port: int = 8080,
+    jvb_port: int = JVB_PORT,
     namespace: str = NAMESPACE,
 ) -> int:
     while True:
@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--once", action="store_true", help="collect once and exit")
     parser.add_argument("--jvb", action="append", default=[], help="bridge base URL (repeatable)")
     parser.add_argument("--jvb-dns", help="DNS name whose A records are the bridges")
-    parser.add_argument("--jvb-port", type=int, default=8080)
+    parser.add_argument("--jvb-port", type=int, default=JVB_PORT)
     parser.add_argument("--jicofo", help="jicofo base URL")
     parser.add_argument("--namespace", default=NAMESPACE)
     args = parser.parse_args(argv)

@@ -11,13 +11,13 @@ from typing import Any
 
 from jitsi_ecs.telemetry.collector import collect, discover_bridges
 from jitsi_ecs.telemetry.emf import NAMESPACE
-from jitsi_ecs.telemetry.sources import SourceError
+from jitsi_ecs.telemetry.sources import JVB_PORT, SourceError
 
 logging.getLogger().setLevel(logging.INFO)
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    port = int(os.environ.get("JVB_PORT", "8080"))
+    port = int(os.environ.get("JVB_PORT", JVB_PORT))
     bridges, errors = [], []
     for dns_name in filter(None, os.environ["JVB_DNS_NAMES"].split(",")):
         try:

@@ -14,6 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 TIMEOUT_S = 3.0
+# The images' private REST ports (their defaults; infra/modules/jitsi's rest_ports says the same
+# for Terraform, and `verify` checks the deployed security groups against these).
+JVB_PORT = 8080  # JVB: /colibri/stats, /about/health, the shutdown API
+JICOFO_PORT = 8888  # jicofo: /stats, /about/version
 
 # CloudWatch metric -> (JSON path in /colibri/stats, Prometheus name(s) in /metrics, unit)
 JVB_METRICS: dict[str, tuple[str, tuple[str, ...], str]] = {

@@ -15,6 +15,7 @@ from typing import Any
 from jitsi_ecs import config as config_rules
 from jitsi_ecs.config import Config
 from jitsi_ecs.outputs import SIGNALING
+from jitsi_ecs.telemetry.sources import JICOFO_PORT, JVB_PORT
 from jitsi_ecs.verify.result import Check, VerifyContext, compare, missing
 
 # A plain environment variable with one of these in its name is a leaked secret.
@@ -43,8 +44,8 @@ def health_probe(container: str, web_port: int) -> str:
     return {
         "web": f"http://127.0.0.1:{web_port}/ ",
         "prosody": "127.0.0.1:5280/health",
-        "jicofo": "127.0.0.1:8888/about/version",  # never /about/health (README, Decisions)
-        "jvb": "127.0.0.1:8080/about/health",
+        "jicofo": f"127.0.0.1:{JICOFO_PORT}/about/version",  # never /about/health (README)
+        "jvb": f"127.0.0.1:{JVB_PORT}/about/health",
     }[container]
 
 

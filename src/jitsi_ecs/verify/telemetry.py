@@ -8,6 +8,7 @@ from typing import Any
 from jitsi_ecs.aws import or_none
 from jitsi_ecs.lambda_zip import RUNTIME
 from jitsi_ecs.telemetry.package import HANDLER as TELEMETRY_HANDLER
+from jitsi_ecs.telemetry.sources import JICOFO_PORT, JVB_PORT
 from jitsi_ecs.verify.result import Check, VerifyContext, compare, missing, skip
 
 IDS = ("telemetry.function", "telemetry.schedule", "telemetry.stats-access")
@@ -86,7 +87,7 @@ def _schedule(ctx: VerifyContext, function_arn: str) -> Iterator[Check]:
 
 
 # The stats port of each container that serves one.
-STATS_PORTS = {"jvb": 8080, "jicofo": 8888}
+STATS_PORTS = {"jvb": JVB_PORT, "jicofo": JICOFO_PORT}
 
 
 def _stats_groups(ctx: VerifyContext) -> list[str]:
@@ -116,7 +117,7 @@ def _covers(rule: Any, port: int) -> bool:
 
 
 def _access(ctx: VerifyContext, collector_groups: list[str]) -> Iterator[Check]:
-    """8080 (JVB) and 8888 (jicofo) may be reached from the collector's group, nothing else.
+    """The stats ports (JVB's, jicofo's) may be reached from the collector's group, nothing else.
 
     Only the groups of the tasks that serve them count (other groups of the account are not
     the stack's), and every rule that opens the port counts, a range or all traffic too."""
@@ -140,7 +141,7 @@ def _access(ctx: VerifyContext, collector_groups: list[str]) -> Iterator[Check]:
                 open_stats.append({"port": port, "from_collector": source in collector_groups})
     yield compare(
         "telemetry.stats-access",
-        {"ports": [8080, 8888], "only_from_collector": True},
+        {"ports": sorted(STATS_PORTS.values()), "only_from_collector": True},
         {
             "ports": sorted({r["port"] for r in open_stats}),
             "only_from_collector": bool(open_stats)
