@@ -147,9 +147,8 @@ def calling(
     try:
         yield
     except botocore.exceptions.ClientError as exc:
-        answer = exc.response.get("Error", {})
-        code = str(answer.get("Code", "")) or "an error"
-        message = str(answer.get("Message", ""))
+        code = error_code(exc) or "an error"
+        message = str(exc.response.get("Error", {}).get("Message", ""))
         raise error(
             f"{what}: AWS answered {code}" + (f": {message}" if message else ""),
             hint={**_HINTS, **(hints or {})}.get(code),
