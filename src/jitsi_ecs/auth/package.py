@@ -24,7 +24,6 @@ from pathlib import Path
 
 from jitsi_ecs import lambda_zip
 from jitsi_ecs.errors import UsageError
-from jitsi_ecs.lambda_zip import PYTHON_VERSION, write
 
 ZIP = "auth.zip"  # in the Terraform working copy
 ARCHITECTURE = "x86_64"  # aws_lambda_function.architectures; the wheels below are for it
@@ -35,7 +34,7 @@ PLATFORM = "manylinux2014_x86_64"
 @dataclass(frozen=True)
 class Wheel:
     requirement: str  # name==version
-    filename: str  # the wheel pip picks for PLATFORM and PYTHON_VERSION
+    filename: str  # the wheel pip picks for PLATFORM and lambda_zip.PYTHON_VERSION
     sha256: str  # of that file, as PyPI lists it
 
 
@@ -71,7 +70,9 @@ def requirements_text() -> str:
 def cache_dir() -> Path:
     """Where the wheels are kept: per requirement set and platform, in the user's cache."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    key = hashlib.sha256(f"{requirements_text()}{PLATFORM}{PYTHON_VERSION}".encode()).hexdigest()
+    key = hashlib.sha256(
+        f"{requirements_text()}{PLATFORM}{lambda_zip.PYTHON_VERSION}".encode()
+    ).hexdigest()
     return Path(base) / "jitsi-ecs" / "lambda-wheels" / key[:16]
 
 
@@ -88,7 +89,7 @@ def pip_download(requirements: Path, dest: Path) -> None:
         "--platform",
         PLATFORM,
         "--python-version",
-        PYTHON_VERSION,
+        lambda_zip.PYTHON_VERSION,
         "--implementation",
         "cp",
         "--require-hashes",
@@ -177,7 +178,7 @@ def _entries(wheel_files: list[Path]) -> dict[str, tuple[bytes, int]]:
 
 def build(dest: Path, wheel_files: list[Path] | None = None) -> str:
     """Write the zip to dest; return its base64 SHA-256 (Lambda's source_code_hash)."""
-    return write(dest, _entries(wheels() if wheel_files is None else wheel_files))
+    return lambda_zip.write(dest, _entries(wheels() if wheel_files is None else wheel_files))
 
 
 def variable(directory: Path) -> dict[str, str]:

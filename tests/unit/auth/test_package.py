@@ -87,7 +87,7 @@ def test_offline_without_a_cache_is_a_usage_error_with_a_hint(
 ) -> None:
     def no_network(command: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
         assert "--only-binary=:all:" in command and package.PLATFORM in command
-        assert "--require-hashes" in command and package.PYTHON_VERSION in command
+        assert "--require-hashes" in command and PYTHON_VERSION in command
         return subprocess.CompletedProcess(command, 1, "", "ERROR: No matching distribution\n")
 
     monkeypatch.setattr(subprocess, "run", no_network)
