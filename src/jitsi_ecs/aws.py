@@ -12,6 +12,7 @@ default, or the error class a caller chooses), each with a hint.
 
 from __future__ import annotations
 
+import urllib.parse
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -59,6 +60,8 @@ _EMULATOR_RETRIES = botocore.config.Config(retries={"max_attempts": 2, "mode": "
 _AWS_RETRIES = botocore.config.Config(retries={"max_attempts": 8, "mode": "adaptive"})
 # Global services answer in us-east-1 (the Price List API has its own client: cost/refresh.py).
 _FIXED_REGION = {"budgets": "us-east-1", "route53": "us-east-1"}
+# The hosts AWS's own endpoints live under (commercial and GovCloud, China, dual-stack).
+_AWS_ENDPOINT_SUFFIXES = (".amazonaws.com", ".amazonaws.com.cn", ".api.aws")
 
 _HINTS = {
     "AccessDenied": "The credentials lack this permission; use a role that may manage the stack.",
@@ -285,6 +288,17 @@ class AwsContext:
         return self.client("sts")  # type: ignore[no-any-return]
 
     # ------------------------------------------------------------ domain calls
+    def custom_endpoint(self, service: str) -> str | None:
+        """The endpoint a service is reached at when it is not AWS's own (the emulator, or
+        the standard AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> variables and the shared
+        config's endpoint_url, as boto3 resolves them): None for AWS itself.
+
+        Terraform's provider reads those variables by itself; its S3 state backend and S3
+        resources also need path-style addressing there (LocalStack, MinIO, the emulator)."""
+        url = str(self.client(service).meta.endpoint_url)
+        host = (urllib.parse.urlsplit(url).hostname or "").lower()
+        return None if host.endswith(_AWS_ENDPOINT_SUFFIXES) else url
+
     def account_id(self) -> str:
         # The first call a real account sees: missing, expired (SSO) or foreign credentials
         # end here, as exit 2 with a hint, never as a traceback.

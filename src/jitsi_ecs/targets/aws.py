@@ -152,9 +152,14 @@ class AwsTarget(Target):
         return aws
 
     def tool_variables(self, config: Config, aws: AwsContext) -> dict[str, Any]:
-        # The provider's defaults are right for a real account.
-        layer = self.adot_lambda_layer(config)
-        return {"adot_lambda_layer_arn": layer} if layer else {}
+        # The provider's defaults are right for a real account. An S3-compatible endpoint
+        # (AWS_ENDPOINT_URL[_S3]: LocalStack, MinIO, the emulator) takes path-style requests.
+        variables: dict[str, Any] = {}
+        if aws.custom_endpoint("s3"):
+            variables["aws_provider"] = {"s3_use_path_style": True}
+        if layer := self.adot_lambda_layer(config):
+            variables["adot_lambda_layer_arn"] = layer
+        return variables
 
     def adot_lambda_layer(self, config: Config) -> str | None:
         if not config.auth.enabled:
@@ -189,13 +194,19 @@ class AwsTarget(Target):
         # (status, verify, drills) changes nothing on the account, and needs no s3:Put*.
         if write and (fixed := bucket.harden()):
             err.print(f"State bucket {bucket.name}: turned on {', '.join(fixed)}.")
-        return {
+        settings = {
             "bucket": bucket.name,
             "key": f"{config.name}/terraform.tfstate",
             "region": config.region,
             "encrypt": "true",
             "use_lockfile": "true",
         }
+        if endpoint := aws.custom_endpoint("s3"):
+            # The endpoint boto3 resolved (environment or shared config), said to the backend
+            # in so many words, with the path-style requests S3-compatible endpoints need.
+            settings["endpoints"] = f"{{s3={json.dumps(endpoint)}}}"
+            settings["use_path_style"] = "true"
+        return settings
 
     def confirm_apply(self, summary: PlanSummary) -> None:
         self._ask(

@@ -190,3 +190,32 @@ def test_the_auth_function_gets_the_pinned_adot_layer_of_the_region(
     assert target.adot_lambda_layer(Config(auth={"enabled": False})) is None
     assert target.adot_lambda_layer(Config(region="us-gov-west-1")) is None
     assert target.tool_variables(Config(region="us-gov-west-1"), aws) == {}
+
+
+def test_an_s3_compatible_endpoint_reaches_the_backend_and_provider_path_style(
+    aws: AwsContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """AWS_ENDPOINT_URL (LocalStack, MinIO, the emulator playing an account): the state
+    backend and the provider's S3 calls go there, path-style; AWS itself needs neither."""
+    target, _ = _target(tmp_path, [True])
+    plain = target.backend(Config(), aws, create=True)
+    assert "endpoints" not in plain and "use_path_style" not in plain
+    assert "aws_provider" not in target.tool_variables(Config(), aws)
+
+    monkeypatch.setattr(aws, "custom_endpoint", lambda service: "https://127.0.0.1:4566")
+    backend = target.backend(Config(), aws, create=True)
+    assert backend["endpoints"] == '{s3="https://127.0.0.1:4566"}'
+    assert backend["use_path_style"] == "true"
+    assert target.tool_variables(Config(), aws)["aws_provider"] == {"s3_use_path_style": True}
+
+
+def test_custom_endpoints_are_what_boto3_resolves(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "t")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "t")
+    assert AwsContext(region="us-west-2").custom_endpoint("s3") is None
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "https://127.0.0.1:4566")
+    assert AwsContext(region="us-west-2").custom_endpoint("s3") == "https://127.0.0.1:4566"
+    monkeypatch.delenv("AWS_ENDPOINT_URL")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_S3", "http://minio.internal:9000")
+    assert AwsContext(region="us-west-2").custom_endpoint("s3") == "http://minio.internal:9000"
+    assert AwsContext(region="us-west-2").custom_endpoint("ecs") is None
