@@ -378,6 +378,22 @@ def members_list(
     _invoke(lambda: cmd.run_list(_globals(ctx, config, target), as_json))
 
 
+@app.command("iam-policy")
+def iam_policy(
+    ctx: typer.Context,
+    as_json: JsonOpt = False,
+    account: Annotated[
+        str | None,
+        typer.Option("--account", help="The account id to pin the ARNs to (default: any)."),
+    ] = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Print the IAM policies a principal needs to run every command for this config."""
+    from jitsi_ecs.commands import iam_policy as cmd
+
+    _invoke(lambda: cmd.run(_globals(ctx, config, None), as_json, account))
+
+
 @app.command()
 def env(ctx: typer.Context, config: ConfigOpt = None, target: TargetOpt = None) -> None:
     """Print shell exports (endpoint, region, credentials) for the AWS CLI or boto3."""
