@@ -3,6 +3,7 @@ whose subjects are pinned."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from jitsi_ecs import github_oidc as gh
 from jitsi_ecs import iam_policy
 from jitsi_ecs.errors import EXIT_USAGE, UsageError
 
+ROOT = Path(__file__).resolve().parents[2]
 ACCOUNT = "123456789012"
 
 
@@ -112,3 +114,16 @@ def test_the_provider_is_created_with_its_url_and_audience() -> None:
     assert command[command.index("--url") + 1] == "https://token.actions.githubusercontent.com"
     assert command[command.index("--client-id-list") + 1] == "sts.amazonaws.com"
     assert "--thumbprint-list" not in command
+
+
+def test_the_example_workflow_runs_as_the_subjects_say() -> None:
+    """deploy.yml deploys on pushes to main and plans on pull requests (the subjects without
+    an environment), both jobs in the environment its README passes to --github."""
+    workflow = (ROOT / "examples/github-actions/deploy.yml").read_text()
+    readme = (ROOT / "examples/github-actions/README.md").read_text()
+    assert f"  push:\n    branches: [{gh.DEPLOY_BRANCH}]\n" in workflow
+    assert "  pull_request:\n" in workflow and "pull_request_target" not in workflow
+    assert workflow.count("    environment: production\n") == 2
+    assert "--github acme/meet:production" in readme
+    assert "run: jitsi-ecs plan --target aws\n" in workflow
+    assert "run: jitsi-ecs up --target aws --yes\n" in workflow
