@@ -386,12 +386,20 @@ def iam_policy(
         str | None,
         typer.Option("--account", help="The account id to pin the ARNs to (default: any)."),
     ] = None,
+    github: Annotated[
+        str | None,
+        typer.Option(
+            "--github",
+            metavar="OWNER/REPO[:ENVIRONMENT]",
+            help="Also the trust policy of a role GitHub Actions assumes (OIDC, subject pinned).",
+        ),
+    ] = None,
     config: ConfigOpt = None,
 ) -> None:
     """Print the IAM policies a principal needs to run every command for this config."""
     from jitsi_ecs.commands import iam_policy as cmd
 
-    _invoke(lambda: cmd.run(_globals(ctx, config, None), as_json, account))
+    _invoke(lambda: cmd.run(_globals(ctx, config, None), as_json, account, github))
 
 
 @app.command()

@@ -46,3 +46,23 @@ def test_a_bad_account_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     result = runner.invoke(app, ["iam-policy", "--account", "12345"])
     assert result.exit_code == 2
     assert "--account" in result.output and "Traceback" not in result.output
+
+
+def test_github_adds_the_trust_policy_with_the_subject_pinned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(
+        app,
+        ["iam-policy", "--json", "--account", "111122223333", "--github", "acme/meet:production"],
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert set(data) == {"policies", "trust_policy"}
+    statement = data["trust_policy"]["Statement"][0]
+    assert statement["Principal"]["Federated"] == (
+        "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"
+    )
+    assert "repo:acme/meet:environment:production" in json.dumps(statement["Condition"])
+    bad = runner.invoke(app, ["iam-policy", "--github", "not a repo"])
+    assert bad.exit_code == 2 and "--github" in bad.output
