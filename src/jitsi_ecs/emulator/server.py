@@ -71,10 +71,12 @@ def serialised(app: WsgiApp, log: Callable[[str], None] | None = None) -> WsgiAp
 
     def handle(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         body = b""
-        if log is not None:
-            # Read the body once to name the action, then hand moto an identical stream.
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-            body = environ["wsgi.input"].read(length) if length else b""
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        if log is not None and length:
+            # Read the body once to name the action, then hand moto an identical stream. A
+            # body without a length (chunked: boto3's PutObject with a checksum) is left to
+            # moto untouched: replacing its stream would store an empty object.
+            body = environ["wsgi.input"].read(length)
             environ["wsgi.input"] = io.BytesIO(body)
         invocation = str(environ.get("HTTP_AMZ_SDK_INVOCATION_ID", ""))
         attempt = _attempt(environ)

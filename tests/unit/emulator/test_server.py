@@ -124,3 +124,18 @@ def test_a_retry_after_an_error_runs_again(error: str) -> None:
     assert _call(handler, "inv-1", 1) == (error, b"not yet")
     assert _call(handler, "inv-1", 2) == ("200 OK", b"ok")
     assert len(calls) == 2
+
+
+def test_a_body_without_a_length_reaches_moto_whole() -> None:
+    """boto3 sends PutObject chunked (no Content-Length): the log must not swallow it."""
+    received: list[bytes] = []
+
+    def put(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        received.append(environ["wsgi.input"].read())
+        start_response("200 OK", [])
+        return [b""]
+
+    handler = serialised(put, log=lambda line: None)
+    environ = {"REQUEST_METHOD": "PUT", "PATH_INFO": "/b/k", "wsgi.input": io.BytesIO(b"state")}
+    list(handler(environ, lambda code, headers: None))
+    assert received == [b"state"]
