@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Callable
 from datetime import timedelta
@@ -422,7 +423,15 @@ def _normalise_argv(argv: list[str]) -> list[str]:
     return out
 
 
+def _stop_as_interrupted(signum: int, frame: object) -> None:
+    """SIGTERM (a CI job cancelled, a service stopped) stops like Ctrl-C: terraform gets one
+    SIGINT, saves its state and releases the state lock, so running the command again resumes
+    instead of finding a lock nobody holds any more."""
+    raise KeyboardInterrupt
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _stop_as_interrupted)
     sys.argv[1:] = _normalise_argv(sys.argv[1:])
     app()
 

@@ -15,6 +15,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -166,11 +167,27 @@ class Terraform:
         if not log_output:
             self._log(f"(output not logged: it holds planned values; exit code {code})")
         if code != 0:
+            if (holder := lock_holder(out)) is not None:
+                raise self._locked(holder)
             raise TerraformError(
                 f"terraform {args[0]} failed: {_first_error(out)}",
                 log_path=str(self.log_path),
             )
         return "".join(out)
+
+    def _locked(self, holder: dict[str, str]) -> UsageError:
+        operation = holder.get("Operation", "").removeprefix("OperationType").lower()
+        lock_id = holder.get("ID", "?")
+        # "2026-12-06 21:00:00.123456 +0000 UTC" -> "2026-12-06 21:00:00 UTC"
+        since = re.sub(r"(\d\d:\d\d:\d\d)\.\d+ \+0000 UTC$", r"\1 UTC", holder.get("Created", "?"))
+        return UsageError(
+            f"the Terraform state is locked: {holder.get('Who', 'someone')} has held it since "
+            f"{since} ({operation + ', ' if operation else ''}lock {lock_id}); nothing was changed",
+            hint="Wait for that run to finish, then repeat the command. If it is dead (killed, "
+            "its machine gone), release the lock and repeat: "
+            f"terraform -chdir={self.workdir} force-unlock -force {lock_id}",
+            log_path=str(self.log_path),
+        )
 
     # ------------------------------------------------------------ commands
     @property
@@ -265,6 +282,28 @@ def _progress(progress: Progress | None) -> Callable[[dict[str, Any]], None] | N
             report(str(event.get("@message", "")))
 
     return on_event
+
+
+_LOCK_FIELDS = ("ID", "Path", "Operation", "Who", "Version", "Created")
+
+
+def lock_holder(lines: list[str]) -> dict[str, str] | None:
+    """The Lock Info terraform prints when another run holds the state lock (JSON or text)."""
+    text = "\n".join(lines)
+    for line in lines:
+        if line.startswith("{") and "state lock" in line:
+            with contextlib.suppress(json.JSONDecodeError):
+                text = str(json.loads(line).get("diagnostic", {}).get("detail", "")) or text
+                break
+    if "Lock Info:" not in text:
+        return None
+    info = text.split("Lock Info:", 1)[1]
+    found: dict[str, str] = {}
+    for raw in info.splitlines():
+        key, sep, value = raw.strip().partition(":")
+        if sep and key in _LOCK_FIELDS and key not in found:
+            found[key] = value.strip()
+    return found or None
 
 
 def _first_error(lines: list[str]) -> str:

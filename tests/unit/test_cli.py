@@ -78,3 +78,49 @@ def test_init_writes_the_file(in_tmp: Path) -> None:
 class _FakeEmulator:
     endpoint = "http://127.0.0.1:9"
     fresh = False
+
+
+def test_sigterm_stops_terraform_like_ctrl_c(tmp_path: Path) -> None:
+    """A cancelled CI job (SIGTERM) must not leave terraform running on with the state lock:
+    it gets one SIGINT and saves its state, as on Ctrl-C."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "terraform"
+    fake.write_text(
+        "#!/usr/bin/env bash\n"
+        "trap 'echo saved > \"$PWD/saved\"; exit 1' INT\n"
+        "echo started\nsleep 30 >/dev/null 2>&1 & wait\n"
+    )
+    fake.chmod(0o755)
+    script = (
+        "import signal, sys\n"
+        "from pathlib import Path\n"
+        "from jitsi_ecs import cli\n"
+        "from jitsi_ecs.errors import Interrupted\n"
+        "from jitsi_ecs.terraform import Terraform\n"
+        # As from a terminal (a background job starts with SIGINT ignored; bash could not trap it)
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+        "signal.signal(signal.SIGTERM, cli._stop_as_interrupted)\n"
+        "work = Path(sys.argv[1])\n"
+        "try:\n"
+        "    Terraform(work, {}, work / 'apply.log').run(['apply'])\n"
+        "except Interrupted:\n"
+        "    sys.exit(130)\n"
+    )
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"}
+    proc = subprocess.Popen([sys.executable, "-c", script, str(tmp_path)], env=env)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        log = tmp_path / "apply.log"
+        if log.is_file() and "started" in log.read_text():
+            break
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=30) == 130
+    assert (tmp_path / "saved").read_text() == "saved\n"

@@ -181,3 +181,39 @@ def test_plan_without_refresh_says_so(tmp_path: Path, monkeypatch: pytest.Monkey
         pass
     plans = [line for line in (work / "args").read_text().splitlines() if line.startswith("plan")]
     assert ["-refresh=false" in line for line in plans] == [False, True]
+
+
+LOCK_DETAIL = (
+    "Error message: operation error S3: PutObject, https response error StatusCode: 412, "
+    "api error PreconditionFailed\\nLock Info:\\n  ID:        1b2c3d4e-0000-1111\\n"
+    "  Path:      bucket/jitsi/terraform.tfstate\\n  Operation: OperationTypeApply\\n"
+    "  Who:       ci@runner-7\\n  Version:   1.11.4\\n"
+    "  Created:   2026-12-06 21:00:00.123456 +0000 UTC\\n  Info:      \\n\\n\\nTerraform acquires"
+)
+
+
+@pytest.mark.parametrize(
+    "printed",
+    [
+        # plan -json: the diagnostic on stdout
+        'echo \'{"@level":"error","@message":"Error: Error acquiring the state lock",'
+        f'"diagnostic":{{"summary":"Error acquiring the state lock","detail":"{LOCK_DETAIL}"}}}}\'',
+        # plain text (init, output)
+        f"printf 'Error: Error acquiring the state lock\\n\\n%b\\n' '{LOCK_DETAIL}' >&2",
+    ],
+)
+def test_a_held_lock_says_who_since_when_and_how_to_release_it(
+    printed: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fake_terraform(tmp_path, printed + "; exit 1\n", monkeypatch)
+    tf = Terraform(tmp_path, {}, tmp_path / "logs" / "plan.log")
+    with pytest.raises(UsageError) as info:
+        tf.run(["plan", "-json"])
+    assert info.value.message == (
+        "the Terraform state is locked: ci@runner-7 has held it since 2026-12-06 21:00:00 UTC "
+        "(apply, lock 1b2c3d4e-0000-1111); nothing was changed"
+    )
+    assert info.value.hint is not None
+    assert info.value.hint.endswith(
+        f"terraform -chdir={tmp_path} force-unlock -force 1b2c3d4e-0000-1111"
+    )
