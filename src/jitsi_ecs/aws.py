@@ -12,6 +12,7 @@ default, or the error class a caller chooses), each with a hint.
 
 from __future__ import annotations
 
+import re
 import urllib.parse
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -63,11 +64,16 @@ _FIXED_REGION = {"budgets": "us-east-1", "route53": "us-east-1"}
 # The hosts AWS's own endpoints live under (commercial and GovCloud, China, dual-stack).
 _AWS_ENDPOINT_SUFFIXES = (".amazonaws.com", ".amazonaws.com.cn", ".api.aws")
 
+_DENIED_HINT = (
+    "The credentials lack this permission: give the principal the policies `jitsi-ecs "
+    "iam-policy` prints (`--account <id>` pins them to the account)."
+)
+# AWS refused the principal an action: bad environment, not a failure of the stack, so exit 2
+# (UsageError) whatever error class the caller chose, naming the action and how to grant it.
+_DENIED = ("AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError")
+_DENIED_ACTION = re.compile(r"not authorized to perform:? ([a-z0-9-]+:[A-Za-z0-9*]+)")
 _HINTS = {
-    "AccessDenied": "The credentials lack this permission; use a role that may manage the stack.",
-    "AccessDeniedException": "The credentials lack this permission; use a role that may manage "
-    "the stack.",
-    "UnauthorizedOperation": "The credentials lack this permission.",
+    **dict.fromkeys(_DENIED, _DENIED_HINT),
     "ExpiredToken": "The session expired: log in again (`aws sso login`) and repeat the command.",
     "ExpiredTokenException": "The session expired: log in again and repeat the command.",
     "Throttling": "AWS is throttling the account; wait a minute and repeat the command.",
@@ -100,6 +106,13 @@ _BOTOCORE_HINT = (
     "Check the AWS configuration (AWS_PROFILE, ~/.aws/config and the AWS_* environment "
     "variables) and repeat the command."
 )
+
+
+def denied_action(text: str) -> str | None:
+    """The IAM action an AccessDenied message names (AWS: "... is not authorized to perform:
+    ecs:CreateCluster on resource: ...")."""
+    found = _DENIED_ACTION.search(text)
+    return found.group(1) if found else None
 
 
 def error_code(exc: BaseException) -> str:
@@ -152,9 +165,15 @@ def calling(
     except botocore.exceptions.ClientError as exc:
         code = error_code(exc) or "an error"
         message = str(exc.response.get("Error", {}).get("Message", ""))
+        hint = {**_HINTS, **(hints or {})}.get(code)
+        if code in _DENIED:
+            action = denied_action(message) or exc.operation_name
+            raise UsageError(
+                f"{what}: AWS refused {action} ({code})" + (f": {message}" if message else ""),
+                hint=hint,
+            ) from None
         raise error(
-            f"{what}: AWS answered {code}" + (f": {message}" if message else ""),
-            hint={**_HINTS, **(hints or {})}.get(code),
+            f"{what}: AWS answered {code}" + (f": {message}" if message else ""), hint=hint
         ) from None
     except _CREDENTIAL_ERRORS as exc:
         raise UsageError(

@@ -11,6 +11,7 @@ import pytest
 from botocore.stub import Stubber
 
 from jitsi_ecs.aws import (
+    _DENIED,
     _HINTS,
     EMULATOR_CREDENTIALS,
     AwsContext,
@@ -19,7 +20,7 @@ from jitsi_ecs.aws import (
     is_not_found,
     or_none,
 )
-from jitsi_ecs.errors import AwsError, UsageError
+from jitsi_ecs.errors import AwsError, JitsiEcsError, UsageError
 from tests.unit.conftest import session_sharing_models
 
 ENDPOINT = "http://127.0.0.1:9"
@@ -160,13 +161,32 @@ def test_or_none() -> None:
         or_none(denied)
 
 
-@pytest.mark.parametrize("code", sorted(_HINTS))
+@pytest.mark.parametrize("code", sorted(set(_HINTS) - set(_DENIED)))
 def test_calling_maps_client_errors_with_their_hint(code: str) -> None:
     with pytest.raises(AwsError) as caught, calling("describe alarms"):
         raise client_error(code, "you may not")
     assert caught.value.message == f"describe alarms: AWS answered {code}: you may not"
     assert caught.value.hint == _HINTS[code]
     assert caught.value.exit_code == 1
+
+
+@pytest.mark.parametrize("code", _DENIED)
+def test_a_refused_action_is_exit_2_naming_it_and_iam_policy(code: str) -> None:
+    message = (
+        "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: "
+        "ecs:CreateCluster on resource: arn:aws:ecs:us-west-2:123456789012:cluster/jitsi"
+    )
+    with pytest.raises(UsageError) as caught, calling("create the cluster"):
+        raise client_error(code, message)
+    assert caught.value.exit_code == 2
+    assert caught.value.message.startswith(
+        f"create the cluster: AWS refused ecs:CreateCluster ({code}): User: "
+    )
+    assert "jitsi-ecs iam-policy" in (caught.value.hint or "")
+    # Without the action in the message, the operation stands in for it.
+    with pytest.raises(UsageError) as caught, calling("x"):
+        raise client_error(code, "Access Denied")
+    assert caught.value.message == f"x: AWS refused SomeOperation ({code}): Access Denied"
 
 
 def test_calling_an_unknown_code_has_no_hint() -> None:
@@ -269,7 +289,7 @@ def test_calling_hints_per_code_add_to_and_override_the_defaults() -> None:
         ("Throttling", _HINTS["Throttling"]),
         ("ValidationError", None),
     ]:
-        with pytest.raises(AwsError) as caught, calling("x", hints=hints):
+        with pytest.raises(JitsiEcsError) as caught, calling("x", hints=hints):
             raise client_error(code)
         assert caught.value.hint == hint, code
 
@@ -476,14 +496,14 @@ def test_budget_found_or_none(moto_aws: AwsContext) -> None:
     assert moto_aws.budget("b6") is None
 
 
-def test_budget_denied_is_an_aws_error_with_a_hint() -> None:
+def test_budget_denied_is_a_usage_error_with_a_hint() -> None:
     aws = stubbed(_account="111122223333")
     with Stubber(aws.budgets) as stub:
         stub.add_client_error("describe_budget", "AccessDeniedException", "no budgets for you")
-        with pytest.raises(AwsError) as caught:
+        with pytest.raises(UsageError) as caught:
             aws.budget("b5")
     assert caught.value.message == (
-        "describe budget b5: AWS answered AccessDeniedException: no budgets for you"
+        "describe budget b5: AWS refused DescribeBudget (AccessDeniedException): no budgets for you"
     )
     assert caught.value.hint == _HINTS["AccessDeniedException"]
 
@@ -563,17 +583,17 @@ def test_budget_notifications_come_with_their_subscribers(moto_aws: AwsContext) 
     }
 
 
-def test_budget_notifications_denied_is_an_aws_error_with_a_hint() -> None:
+def test_budget_notifications_denied_is_a_usage_error_with_a_hint() -> None:
     aws = stubbed(_account="111122223333")
     with Stubber(aws.budgets) as stub:
         stub.add_client_error(
             "describe_notifications_for_budget", "AccessDeniedException", "no budgets for you"
         )
-        with pytest.raises(AwsError) as caught:
+        with pytest.raises(UsageError) as caught:
             aws.budget_notifications("b5")
     assert caught.value.message == (
-        "describe the notifications of budget b5: AWS answered AccessDeniedException: "
-        "no budgets for you"
+        "describe the notifications of budget b5: AWS refused DescribeNotificationsForBudget "
+        "(AccessDeniedException): no budgets for you"
     )
     assert caught.value.hint == _HINTS["AccessDeniedException"]
 
@@ -593,11 +613,11 @@ def test_budget_subscribers_denied_names_the_notification() -> None:
             "no subscribers for you",
             expected_params={"AccountId": "111122223333", "BudgetName": "b5", "Notification": note},
         )
-        with pytest.raises(AwsError) as caught:
+        with pytest.raises(UsageError) as caught:
             aws.budget_notifications("b5")
     assert caught.value.message == (
-        "describe the subscribers of the FORECASTED notification of budget b5: AWS answered "
-        "AccessDeniedException: no subscribers for you"
+        "describe the subscribers of the FORECASTED notification of budget b5: AWS refused "
+        "DescribeSubscribersForNotification (AccessDeniedException): no subscribers for you"
     )
     assert caught.value.hint == _HINTS["AccessDeniedException"]
 
@@ -630,15 +650,15 @@ def test_redeploy_keeps_the_revision_and_starts_a_rollout(moto_aws: AwsContext) 
     assert jvb is not None and len(jvb["deployments"]) == 1
 
 
-def test_redeploy_denied_is_an_aws_error_naming_the_service() -> None:
+def test_redeploy_denied_is_a_usage_error_naming_the_service() -> None:
     aws = stubbed()
     with Stubber(aws.ecs) as stub:
         stub.add_client_error("update_service", "AccessDeniedException", "no ecs:UpdateService")
-        with pytest.raises(AwsError) as caught:
+        with pytest.raises(UsageError) as caught:
             aws.redeploy("c", "web")
     assert caught.value.message == (
-        "start a new deployment of service web in cluster c: AWS answered "
-        "AccessDeniedException: no ecs:UpdateService"
+        "start a new deployment of service web in cluster c: AWS refused UpdateService "
+        "(AccessDeniedException): no ecs:UpdateService"
     )
     assert caught.value.hint == _HINTS["AccessDeniedException"]
 

@@ -12,7 +12,6 @@ from botocore.stub import Stubber
 from jitsi_ecs.aws import _HINTS
 from jitsi_ecs.commands import Globals
 from jitsi_ecs.commands import rotate_secrets as cmd
-from jitsi_ecs.errors import AwsError
 from tests.unit.test_aws import stubbed
 
 OUTPUTS = SimpleNamespace(
@@ -49,7 +48,7 @@ def test_readers_and_coturn_restart_onto_the_new_secrets(stack: SimpleNamespace)
         stub.assert_no_pending_responses()
 
 
-def test_a_refused_restart_is_an_aws_error_naming_the_service(stack: SimpleNamespace) -> None:
+def test_a_refused_restart_is_a_usage_error_naming_the_service(stack: SimpleNamespace) -> None:
     with Stubber(stack.aws.ecs) as stub:
         stub.add_response("update_service", {}, _restart("jitsi-xmpp"))
         stub.add_client_error(
@@ -58,10 +57,10 @@ def test_a_refused_restart_is_an_aws_error_naming_the_service(stack: SimpleNames
             "no ecs:UpdateService",
             expected_params=_restart("jitsi-jvb"),
         )
-        with pytest.raises(AwsError) as caught:
+        with pytest.raises(UsageError) as caught:
             cmd.run(G)
     assert caught.value.message == (
-        "start a new deployment of service jitsi-jvb in cluster jitsi: AWS answered "
-        "AccessDeniedException: no ecs:UpdateService"
+        "start a new deployment of service jitsi-jvb in cluster jitsi: AWS refused "
+        "UpdateService (AccessDeniedException): no ecs:UpdateService"
     )
     assert caught.value.hint == _HINTS["AccessDeniedException"]
