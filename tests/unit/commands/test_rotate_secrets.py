@@ -12,6 +12,7 @@ from botocore.stub import Stubber
 from jitsi_ecs.aws import _HINTS
 from jitsi_ecs.commands import Globals
 from jitsi_ecs.commands import rotate_secrets as cmd
+from jitsi_ecs.errors import UsageError
 from tests.unit.test_aws import stubbed
 
 OUTPUTS = SimpleNamespace(
