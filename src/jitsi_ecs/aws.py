@@ -64,7 +64,7 @@ _FIXED_REGION = {"budgets": "us-east-1", "route53": "us-east-1"}
 # The hosts AWS's own endpoints live under (commercial and GovCloud, China, dual-stack).
 _AWS_ENDPOINT_SUFFIXES = (".amazonaws.com", ".amazonaws.com.cn", ".api.aws")
 
-_DENIED_HINT = (
+DENIED_HINT = (
     "The credentials lack this permission: give the principal the policies `jitsi-ecs "
     "iam-policy` prints (`--account <id>` pins them to the account)."
 )
@@ -73,7 +73,7 @@ _DENIED_HINT = (
 _DENIED = ("AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError")
 _DENIED_ACTION = re.compile(r"not authorized to perform:? ([a-z0-9-]+:[A-Za-z0-9*]+)")
 _HINTS = {
-    **dict.fromkeys(_DENIED, _DENIED_HINT),
+    **dict.fromkeys(_DENIED, DENIED_HINT),
     "ExpiredToken": "The session expired: log in again (`aws sso login`) and repeat the command.",
     "ExpiredTokenException": "The session expired: log in again and repeat the command.",
     "Throttling": "AWS is throttling the account; wait a minute and repeat the command.",

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from jitsi_ecs.aws import DENIED_HINT, denied_action
 from jitsi_ecs.errors import Interrupted, TerraformError, UsageError
 from jitsi_ecs.workspace import make_private, write_private
 
@@ -169,6 +170,13 @@ class Terraform:
         if code != 0:
             if (holder := lock_holder(out)) is not None:
                 raise self._locked(holder)
+            if (action := denied_action("".join(out))) is not None:
+                # The principal lacks a permission: its environment, not the stack (exit 2).
+                raise UsageError(
+                    f"terraform {args[0]}: AWS refused {action}: {_first_error(out)}",
+                    hint=DENIED_HINT,
+                    log_path=str(self.log_path),
+                )
             raise TerraformError(
                 f"terraform {args[0]} failed: {_first_error(out)}",
                 log_path=str(self.log_path),

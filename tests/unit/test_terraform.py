@@ -217,3 +217,22 @@ def test_a_held_lock_says_who_since_when_and_how_to_release_it(
     assert info.value.hint.endswith(
         f"terraform -chdir={tmp_path} force-unlock -force 1b2c3d4e-0000-1111"
     )
+
+
+def test_a_refused_action_is_exit_2_naming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fake_terraform(
+        tmp_path,
+        'echo \'{"@level":"error","@message":"Error: creating ECS Cluster",'
+        '"diagnostic":{"summary":"creating ECS Cluster (jitsi): operation error ECS: '
+        "CreateCluster, https response error StatusCode: 400, api error AccessDeniedException: "
+        "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: "
+        "ecs:CreateCluster\"}}'; exit 1\n",
+        monkeypatch,
+    )
+    with pytest.raises(UsageError) as info:
+        Terraform(tmp_path, {}, tmp_path / "apply.log").run(["apply"])
+    assert info.value.exit_code == 2
+    assert info.value.message.startswith("terraform apply: AWS refused ecs:CreateCluster: ")
+    assert "jitsi-ecs iam-policy" in (info.value.hint or "")
