@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from mypy_boto3_logs import CloudWatchLogsClient
     from mypy_boto3_route53 import Route53Client
     from mypy_boto3_s3 import S3Client
+    from mypy_boto3_service_quotas import ServiceQuotasClient
     from mypy_boto3_servicediscovery import ServiceDiscoveryClient
     from mypy_boto3_sns import SNSClient
     from mypy_boto3_sqs import SQSClient
@@ -117,12 +118,13 @@ def is_not_found(exc: BaseException) -> bool:
 T = TypeVar("T")
 
 
-def or_none(call: Callable[[], T]) -> T | None:
-    """call(), or None when AWS answers that the thing does not exist (other errors raise)."""
+def or_none(call: Callable[[], T], also: tuple[str, ...] = ()) -> T | None:
+    """call(), or None when AWS answers that the thing does not exist (other errors raise);
+    `also` adds a service's own codes for that (Route 53's NoSuchHostedZone)."""
     try:
         return call()
     except botocore.exceptions.ClientError as exc:
-        if is_not_found(exc):
+        if is_not_found(exc) or error_code(exc) in also:
             return None
         raise
 
@@ -267,6 +269,10 @@ class AwsContext:
     @property
     def servicediscovery(self) -> ServiceDiscoveryClient:
         return self.client("servicediscovery")  # type: ignore[no-any-return]
+
+    @property
+    def servicequotas(self) -> ServiceQuotasClient:
+        return self.client("service-quotas")  # type: ignore[no-any-return]
 
     @property
     def sns(self) -> SNSClient:

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from jitsi_ecs.aws import AwsContext
     from jitsi_ecs.config import Config
     from jitsi_ecs.cost.estimate import Estimate
-    from jitsi_ecs.terraform import PlanSummary
+    from jitsi_ecs.terraform import PlanSummary, Terraform
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,16 @@ class Target(ABC):
         """Backend settings for `terraform init` (None: local state). create=False never
         creates the state's home (down); write=False changes nothing at all (read-only
         commands), while the write side (plan, up, down) may put its protections back."""
+
+    # ------------------------------------------------------------ refusing what must fail
+    @abstractmethod
+    def preflight(self, config: Config, aws: AwsContext) -> None:
+        """Raise (UsageError) when an apply is bound to fail, before anything changes: run by
+        plan and up before the state backend is created or Terraform initialised."""
+
+    @abstractmethod
+    def preflight_state(self, config: Config, aws: AwsContext, terraform: Terraform) -> None:
+        """The preflight that needs the state (after init, before the plan)."""
 
     # ------------------------------------------------------------ asking before harm
     @abstractmethod

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import botocore.exceptions
 
+from jitsi_ecs import preflight
 from jitsi_ecs.aws import AwsContext, error_code
 from jitsi_ecs.errors import AwsError, JitsiEcsError, NothingDeployed, UsageError
 from jitsi_ecs.targets import Target, Watch
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 
     from jitsi_ecs.config import Config
     from jitsi_ecs.cost.estimate import Estimate
-    from jitsi_ecs.terraform import PlanSummary
+    from jitsi_ecs.terraform import PlanSummary, Terraform
 
 
 def state_bucket_name(account_id: str, region: str) -> str:
@@ -196,6 +197,12 @@ class AwsTarget(Target):
             "encrypt": "true",
             "use_lockfile": "true",
         }
+
+    def preflight(self, config: Config, aws: AwsContext) -> None:
+        preflight.before_backend(config, aws)
+
+    def preflight_state(self, config: Config, aws: AwsContext, terraform: Terraform) -> None:
+        preflight.against_state(config, aws, terraform.state_identities())
 
     def confirm_apply(self, summary: PlanSummary) -> None:
         self._ask(

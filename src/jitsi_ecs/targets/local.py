@@ -14,7 +14,7 @@ from jitsi_ecs.workspace import Target as TargetName
 if TYPE_CHECKING:
     from jitsi_ecs.config import Config
     from jitsi_ecs.cost.estimate import Estimate
-    from jitsi_ecs.terraform import PlanSummary
+    from jitsi_ecs.terraform import PlanSummary, Terraform
 
 # moto answers 500 for missing actions; the provider's default retries would hang for minutes.
 EMULATOR_PROVIDER = {
@@ -70,6 +70,12 @@ class LocalTarget(Target):
         self, config: Config, aws: AwsContext, *, create: bool, write: bool = True
     ) -> dict[str, str] | None:
         return None  # local state, in the working copy, wiped with the emulator
+
+    def preflight(self, config: Config, aws: AwsContext) -> None:
+        return None  # the emulator is made for the stack: nothing there can doom an apply
+
+    def preflight_state(self, config: Config, aws: AwsContext, terraform: Terraform) -> None:
+        return None
 
     def confirm_apply(self, summary: PlanSummary) -> None:
         return None  # the emulator holds nothing anyone relies on
