@@ -444,10 +444,14 @@ def _refuse(problems: list[Problem]) -> None:
     )
 
 
-def before_backend(config: Config, aws: AwsContext) -> None:
-    """The account, region, Fargate, ADOT layer, zone, certificate and quota checks."""
+def before_backend(config: Config, aws: AwsContext, state: set[str] | None = None) -> None:
+    """The account, region, Fargate, ADOT layer, zone, certificate and quota checks; with
+    `state` (a first deploy: no state to initialise, so the empty set) also the names."""
     err.print(f"Working on AWS account {aws.account_id()} in {config.region}.")
-    _refuse(_run([partial(check, config, aws) for check in BEFORE_BACKEND]))
+    checks: list[Callable[[], Problem | None]] = [partial(c, config, aws) for c in BEFORE_BACKEND]
+    if state is not None:
+        checks.append(partial(foreign_resources, config, aws, state))
+    _refuse(_run(checks))
 
 
 def against_state(config: Config, aws: AwsContext, state: set[str]) -> None:

@@ -3,6 +3,7 @@ extensions: the ADOT layer AWS publishes, the Fargate vCPU quota)."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,9 @@ from jitsi_ecs.config import Autoscaling as Scaling
 from jitsi_ecs.config import Config, Jitsi, Jvb, Turn
 from jitsi_ecs.errors import EXIT_USAGE, UsageError
 from jitsi_ecs.targets.adot_layers import layer_arn
+from jitsi_ecs.targets.aws import AwsTarget
+from jitsi_ecs.terraform import Terraform
+from jitsi_ecs.workspace import Workspace
 from tests.unit.deployed import REGION
 
 INFRA = Path(__file__).resolve().parents[2] / "infra"
@@ -270,3 +274,72 @@ def test_preflight_actions_cover_the_calls() -> None:
     assert "servicequotas:GetAWSDefaultServiceQuota" in preflight.PREFLIGHT_ACTIONS
     assert "lambda:GetLayerVersion" in preflight.PREFLIGHT_ACTIONS
     assert len(set(preflight.PREFLIGHT_ACTIONS)) == len(preflight.PREFLIGHT_ACTIONS)
+
+
+# ---------------------------------------------------------------- the aws target's steps
+
+
+class _State:
+    """A Terraform stand-in: the state's identities (state_identities is tested apart)."""
+
+    def __init__(self, ids: set[str]) -> None:
+        self.ids, self.read = ids, 0
+
+    def state_identities(self) -> set[str]:
+        self.read += 1
+        return self.ids
+
+
+def _aws_target(tmp_path: Path) -> AwsTarget:
+    return AwsTarget(Workspace.for_target("aws", tmp_path))
+
+
+def test_a_first_deploy_checks_the_names_before_the_backend(
+    moto_aws: AwsContext, tmp_path: Path
+) -> None:
+    moto_aws.ecs.create_cluster(clusterName="jitsi")
+    target, state = _aws_target(tmp_path), _State(set())
+    with pytest.raises(UsageError, match="ECS cluster jitsi"):
+        target.preflight(config(), moto_aws)  # no state bucket: the state is empty
+    target.preflight_state(config(), moto_aws, state)  # type: ignore[arg-type]
+    assert state.read == 0  # checked once, before
+
+
+def test_a_deployed_stack_checks_the_names_against_its_state(
+    moto_aws: AwsContext, tmp_path: Path
+) -> None:
+    moto_aws.s3.create_bucket(
+        Bucket=f"jitsi-ecs-tfstate-{MOTO_ACCOUNT}-{REGION}",
+        CreateBucketConfiguration={"LocationConstraint": REGION},
+    )
+    arn = moto_aws.ecs.create_cluster(clusterName="jitsi")["cluster"]["clusterArn"]
+    target = _aws_target(tmp_path)
+    target.preflight(config(), moto_aws)  # a bucket: the names wait for the state
+    target.preflight_state(config(), moto_aws, _State({arn}))  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match="ECS cluster jitsi"):
+        target.preflight_state(config(), moto_aws, _State({"arn:other"}))  # type: ignore[arg-type]
+
+
+def test_state_identities_reads_arns_names_and_ids(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown = {
+        "values": {
+            "root_module": {
+                "child_modules": [
+                    {
+                        "resources": [
+                            {"mode": "managed", "values": {"arn": "arn:c", "name": "jitsi"}},
+                            {"mode": "data", "values": {"arn": "arn:data"}},
+                        ]
+                    }
+                ],
+                "resources": [{"mode": "managed", "values": {"id": "/ecs/jitsi-app"}}],
+            }
+        }
+    }
+    tf = Terraform(tmp_path, {}, tmp_path / "x.log")
+    monkeypatch.setattr(tf, "run", lambda args, **kw: json.dumps(shown))
+    assert tf.state_identities() == {"arn:c", "jitsi", "/ecs/jitsi-app"}
+    monkeypatch.setattr(tf, "run", lambda args, **kw: '{"format_version": "1.0"}')
+    assert tf.state_identities() == set()  # no state yet

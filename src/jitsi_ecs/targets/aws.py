@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import botocore.exceptions
 
 from jitsi_ecs import preflight
-from jitsi_ecs.aws import AwsContext, error_code
+from jitsi_ecs.aws import AwsContext, calling, error_code
 from jitsi_ecs.errors import AwsError, JitsiEcsError, NothingDeployed, UsageError
 from jitsi_ecs.targets import Target, Watch
 from jitsi_ecs.targets.adot_layers import layer_arn
@@ -145,6 +145,8 @@ class AwsTarget(Target):
     rollback_watch: ClassVar[Watch] = Watch(timeout_s=1800, poll_s=10)
     serves_traffic: ClassVar[bool] = True
     alarm_watch: ClassVar[Watch] = Watch(timeout_s=120, poll_s=1)
+    # Set by preflight: a first deploy has its names checked before the backend exists.
+    _names_checked = False
 
     def connect(self, config: Config, *, start: bool) -> AwsContext:
         self.workspace.open()
@@ -199,10 +201,17 @@ class AwsTarget(Target):
         }
 
     def preflight(self, config: Config, aws: AwsContext) -> None:
-        preflight.before_backend(config, aws)
+        # No state bucket: nothing was ever deployed from this account and region, so the
+        # state is empty and the names are checked now, before the bucket is created.
+        bucket = StateBucket(aws.s3, aws.account_id(), config.region)
+        with calling(f"look for the state bucket {bucket.name}"):
+            first_deploy = not bucket.exists()
+        self._names_checked = first_deploy
+        preflight.before_backend(config, aws, set() if first_deploy else None)
 
     def preflight_state(self, config: Config, aws: AwsContext, terraform: Terraform) -> None:
-        preflight.against_state(config, aws, terraform.state_identities())
+        if not self._names_checked:
+            preflight.against_state(config, aws, terraform.state_identities())
 
     def confirm_apply(self, summary: PlanSummary) -> None:
         self._ask(
