@@ -209,6 +209,18 @@ class AwsContext:
             )
         return self._clients[service]
 
+    def client_in(self, service: str, region: str) -> Any:
+        """A cached boto3 client for another region (the same credentials and endpoint)."""
+        key = f"{service}@{region}"
+        if key not in self._clients:
+            self._clients[key] = self.session.client(
+                service,  # type: ignore[call-overload]
+                region_name=region,
+                endpoint_url=self.endpoint_url,
+                config=_EMULATOR_RETRIES if self.is_emulator else _AWS_RETRIES,
+            )
+        return self._clients[key]
+
     # ------------------------------------------------------------ typed clients
     @property
     def acm(self) -> ACMClient:

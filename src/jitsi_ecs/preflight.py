@@ -13,12 +13,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING
 
 from jitsi_ecs.aws import AwsContext, calling, or_none
 from jitsi_ecs.config import Config
 from jitsi_ecs.errors import JitsiEcsError, UsageError
 from jitsi_ecs.targets.adot_layers import layer_arn
 from jitsi_ecs.ui import err
+
+if TYPE_CHECKING:
+    from mypy_boto3_ec2 import EC2Client
+    from mypy_boto3_ssm import SSMClient
 
 # The IAM actions the checks call (`jitsi-ecs iam-policy` includes them).
 PREFLIGHT_ACTIONS = (
@@ -119,9 +124,21 @@ def account(config: Config, aws: AwsContext) -> Problem | None:
     )
 
 
-def region_enabled(config: Config, aws: AwsContext) -> Problem | None:
+def home_region(region: str) -> str:
+    """A region every account of the partition has enabled: a disabled region's own
+    endpoints refuse the account's credentials, so the question is asked there."""
+    if region.startswith("cn-"):
+        return "cn-north-1"
+    if region.startswith("us-gov-"):
+        return "us-gov-west-1"
+    return "us-east-1"
+
+
+def region_enabled(config: Config, aws: AwsContext, account: str | None = None) -> Problem | None:
+    """account: how to name the account (default: its ID, which asks STS)."""
+    ec2: EC2Client = aws.client_in("ec2", home_region(config.region))
     with calling("list the account's regions (ec2:DescribeRegions)"):
-        regions = aws.ec2.describe_regions(AllRegions=True)["Regions"]
+        regions = ec2.describe_regions(AllRegions=True)["Regions"]
     status = {r.get("RegionName"): r.get("OptInStatus") for r in regions}
     if config.region not in status:
         return Problem(
@@ -130,7 +147,8 @@ def region_enabled(config: Config, aws: AwsContext) -> Problem | None:
         )
     if status[config.region] == "not-opted-in":
         return Problem(
-            f"region {config.region} is not enabled for account {aws.account_id()}",
+            f"region {config.region} is not enabled for "
+            + (account or f"account {aws.account_id()}"),
             "Enable it (AWS console: Account, AWS Regions; or `aws account enable-region "
             f"--region-name {config.region}`), wait until it is ENABLED, or choose another "
             "region.",
@@ -143,7 +161,7 @@ def fargate_arm64(config: Config, aws: AwsContext) -> Problem | None:
     # public global-infrastructure parameters in SSM list Fargate as offered in the region
     # (every ECS task here runs on Fargate, whatever the architecture); for ARM64, the region
     # is also not one AWS documents without ARM64 Fargate (FARGATE_WITHOUT_ARM64).
-    ssm = aws.ssm
+    ssm: SSMClient = aws.client_in("ssm", home_region(config.region))  # the same everywhere
     name = f"/aws/service/global-infrastructure/regions/{config.region}/services/fargate"
     with calling(f"read the public parameter {name} (ssm:GetParameter)"):
         offered = or_none(lambda: ssm.get_parameter(Name=name))

@@ -343,3 +343,42 @@ def test_state_identities_reads_arns_names_and_ids(
     assert tf.state_identities() == {"arn:c", "jitsi", "/ecs/jitsi-app"}
     monkeypatch.setattr(tf, "run", lambda args, **kw: '{"format_version": "1.0"}')
     assert tf.state_identities() == set()  # no state yet
+
+
+@pytest.mark.parametrize(
+    ("run", "jitsi"),
+    [("composition_defaults", Jitsi()), ("growth_layout", Jitsi(layout="growth"))],
+)
+def test_stack_tasks_match_what_terraform_test_asserts(run: str, jitsi: Jitsi) -> None:
+    """stack_tasks repeats module jitsi's layout rule (local.services, local.capacity) in
+    Python; infra/tests/root.tftest.hcl asserts Terraform's task_counts for these configs,
+    so the two are held together through it."""
+    text = (INFRA / "tests" / "root.tftest.hcl").read_text()
+    block = text.split(f'run "{run}" {{', 1)[1].split("\nrun ", 1)[0]
+    counts = re.search(r"output\.task_counts == \{(.*?)\}\s*\n", block)
+    assert counts is not None, run
+    terraform = {
+        key: int(most)
+        for key, most in re.findall(r"(\w+) = \{ min = \d+, max = (\d+) \}", counts.group(1))
+    }
+    assert terraform, run
+    python = {t.service: t.at_most for t in preflight.stack_tasks(config(jitsi=jitsi))}
+    assert python == terraform
+
+
+def test_credentials_refused_in_a_disabled_region_say_the_region(
+    moto_aws: AwsContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A region not enabled for the account refuses the account's credentials there (STS
+    answers InvalidClientTokenId): connect says the region is the cause, asked in us-east-1."""
+
+    def refused(self: AwsContext) -> str:
+        raise UsageError("read the account: AWS answered InvalidClientTokenId")
+
+    monkeypatch.setattr(AwsContext, "account_id", refused)
+    target = _aws_target(tmp_path)
+    monkeypatch.setattr("jitsi_ecs.targets.aws.AwsContext", lambda region: moto_aws)
+    with pytest.raises(UsageError, match="ap-east-1 is not enabled for this account"):
+        target.connect(config(region="ap-east-1"), start=False)
+    with pytest.raises(UsageError, match="InvalidClientTokenId"):  # an enabled region: as is
+        target.connect(config(), start=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -151,7 +152,16 @@ class AwsTarget(Target):
     def connect(self, config: Config, *, start: bool) -> AwsContext:
         self.workspace.open()
         aws = AwsContext(region=config.region)
-        aws.account_id()  # fails early, with a clear message, when credentials are missing
+        try:
+            aws.account_id()  # fails early, with a clear message, when credentials are missing
+        except JitsiEcsError:
+            # A region not enabled for the account refuses its credentials there: say that.
+            problem = None
+            with contextlib.suppress(JitsiEcsError):
+                problem = preflight.region_enabled(config, aws, account="this account")
+            if problem is not None:
+                raise UsageError(problem.message, hint=problem.hint) from None
+            raise
         return aws
 
     def tool_variables(self, config: Config, aws: AwsContext) -> dict[str, Any]:
