@@ -322,7 +322,9 @@ class Named:
 
     kind: str
     name: str
-    find: Callable[[AwsContext], str | None]  # its ARN (or name) when it exists
+    # Its ARN when it exists (a log group: its name), as the state records it: a name alone
+    # could match another of the state's resources (the cluster and the ALB share one).
+    find: Callable[[AwsContext], str | None]
 
 
 def _cluster(name: str) -> Callable[[AwsContext], str | None]:
@@ -424,7 +426,7 @@ def foreign_resources(config: Config, aws: AwsContext, state: set[str]) -> Probl
     foreign = []
     for named in stack_names(config):
         found = named.find(aws)
-        if found is not None and found not in state and named.name not in state:
+        if found is not None and found not in state:
             foreign.append(f"{named.kind} {named.name} ({found})")
     if not foreign:
         return None

@@ -382,3 +382,32 @@ def test_credentials_refused_in_a_disabled_region_say_the_region(
         target.connect(config(region="ap-east-1"), start=False)
     with pytest.raises(UsageError, match="InvalidClientTokenId"):  # an enabled region: as is
         target.connect(config(), start=False)
+
+
+def test_a_name_the_state_gives_another_resource_is_no_cover(moto_aws: AwsContext) -> None:
+    # the state's ALB is named jitsi too: the cluster outside the state is still foreign
+    moto_aws.ecs.create_cluster(clusterName="jitsi")
+    state = {
+        "jitsi",
+        "arn:aws:elasticloadbalancing:us-west-2:123456789012:loadbalancer/app/jitsi/1",
+    }
+    problem = preflight.foreign_resources(config(), moto_aws, state)
+    assert problem is not None and "ECS cluster jitsi" in problem.message
+
+
+def test_a_load_balancer_named_like_the_stack_outside_its_state_is_refused(
+    moto_aws: AwsContext,
+) -> None:
+    ec2 = moto_aws.ec2
+    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    subnets = [
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.9.{i}.0/24", AvailabilityZone=f"{REGION}{az}")[
+            "Subnet"
+        ]["SubnetId"]
+        for i, az in enumerate("ab")
+    ]
+    alb = moto_aws.elbv2.create_load_balancer(Name="jitsi", Subnets=subnets)
+    arn = alb["LoadBalancers"][0]["LoadBalancerArn"]
+    problem = preflight.foreign_resources(config(), moto_aws, set())
+    assert problem is not None and "load balancer jitsi" in problem.message
+    assert preflight.foreign_resources(config(), moto_aws, {arn}) is None
