@@ -154,8 +154,12 @@ class AwsTarget(Target):
         aws = AwsContext(region=config.region)
         try:
             aws.account_id()  # fails early, with a clear message, when credentials are missing
-        except JitsiEcsError:
+        except JitsiEcsError as exc:
             # A region not enabled for the account refuses its credentials there: say that.
+            # Only when AWS answered (calling's wording for a refusal): missing credentials
+            # or no network are what they say, and a second call would only wait again.
+            if "AWS answered" not in exc.message:
+                raise
             problem = None
             with contextlib.suppress(JitsiEcsError):
                 problem = preflight.region_enabled(config, aws, account="this account")
