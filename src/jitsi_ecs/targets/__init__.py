@@ -6,6 +6,8 @@ methods; everything that differs between them is here and nowhere else:
 - how to reach it (start or find the emulator; the credential chain),
 - what Terraform needs from it (provider switches, a DNS zone, the ADOT layer, the state
   backend),
+- what it refuses before anything changes (preflight: a real account's quota, region,
+  certificate, names taken by another stack),
 - what it asks before doing harm (apply, destroy, a drill that ends meetings) and the cost
   gate: the emulator spends nothing, a real account does,
 - how long drills wait (the emulator's clock runs fast).
