@@ -61,9 +61,9 @@ class LocalTarget(Target):
         return variables
 
     def adot_lambda_layer(self, config: Config) -> str | None:
-        # moto resolves a layer by name in its own account and refuses AWS's managed ARNs; a
-        # stand-in layer would come back with the local account (a perpetual diff), and moto
-        # runs no function code anyway. So the function gets no layer here.
+        # The emulator resolves the pinned AWS-published layer (emulator/extensions.py: the
+        # aws target can run against it), but moto runs no function code, so a layer would
+        # prove nothing here: the local function gets none.
         return None
 
     def backend(
