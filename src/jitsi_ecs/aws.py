@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from mypy_boto3_logs import CloudWatchLogsClient
     from mypy_boto3_route53 import Route53Client
     from mypy_boto3_s3 import S3Client
+    from mypy_boto3_service_quotas import ServiceQuotasClient
     from mypy_boto3_servicediscovery import ServiceDiscoveryClient
     from mypy_boto3_sns import SNSClient
     from mypy_boto3_sqs import SQSClient
@@ -133,12 +134,13 @@ def is_not_found(exc: BaseException) -> bool:
 T = TypeVar("T")
 
 
-def or_none(call: Callable[[], T]) -> T | None:
-    """call(), or None when AWS answers that the thing does not exist (other errors raise)."""
+def or_none(call: Callable[[], T], also: tuple[str, ...] = ()) -> T | None:
+    """call(), or None when AWS answers that the thing does not exist (other errors raise);
+    `also` adds a service's own codes for that (Route 53's NoSuchHostedZone)."""
     try:
         return call()
     except botocore.exceptions.ClientError as exc:
-        if is_not_found(exc):
+        if is_not_found(exc) or error_code(exc) in also:
             return None
         raise
 
@@ -229,6 +231,18 @@ class AwsContext:
             )
         return self._clients[service]
 
+    def client_in(self, service: str, region: str) -> Any:
+        """A cached boto3 client for another region (the same credentials and endpoint)."""
+        key = f"{service}@{region}"
+        if key not in self._clients:
+            self._clients[key] = self.session.client(
+                service,  # type: ignore[call-overload]
+                region_name=region,
+                endpoint_url=self.endpoint_url,
+                config=_EMULATOR_RETRIES if self.is_emulator else _AWS_RETRIES,
+            )
+        return self._clients[key]
+
     # ------------------------------------------------------------ typed clients
     @property
     def acm(self) -> ACMClient:
@@ -289,6 +303,10 @@ class AwsContext:
     @property
     def servicediscovery(self) -> ServiceDiscoveryClient:
         return self.client("servicediscovery")  # type: ignore[no-any-return]
+
+    @property
+    def servicequotas(self) -> ServiceQuotasClient:
+        return self.client("service-quotas")  # type: ignore[no-any-return]
 
     @property
     def sns(self) -> SNSClient:

@@ -816,6 +816,12 @@ class Config(_Model):
     region: Annotated[
         str, Matches(r"^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", "an AWS region such as us-west-2")
     ] = _key("us-west-2", "AWS region of the whole stack")
+    account_id: Annotated[str, Matches(r"^[0-9]{12}$", "a 12-digit AWS account ID")] | None = _key(
+        None,
+        "--target aws refuses credentials of any other account (unset: any account)",
+        example="111122223333",
+        terraform=False,
+    )
     domain: DomainName = _key(
         "meet.example.com", "public host name; PUBLIC_URL is https://<domain>"
     )
@@ -944,7 +950,13 @@ class Config(_Model):
 
     def terraform_vars(self) -> dict[str, Any]:
         """The Terraform root variables: every key Terraform reads, None left to its defaults."""
-        return self.model_dump(exclude={"usage"}, exclude_none=True)
+        cli_only = {
+            name
+            for name, info in type(self).model_fields.items()
+            if isinstance(info.json_schema_extra, dict)
+            and info.json_schema_extra.get("terraform") is False
+        }
+        return self.model_dump(exclude=cli_only, exclude_none=True)
 
 
 def _location(loc: tuple[int | str, ...]) -> str:

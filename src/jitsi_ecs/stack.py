@@ -83,12 +83,24 @@ class Stack:
             "egress_alarm_kbps": self.egress_alarm_kbps,
         }
 
-    def prepare(self, *, create_backend: bool = True, rotate_secrets: bool = False) -> Stack:
+    def prepare(
+        self,
+        *,
+        create_backend: bool = True,
+        rotate_secrets: bool = False,
+        preflight: bool = False,
+    ) -> Stack:
         """Working copy, backend, init when needed, then the variables, for a command that
         plans. create_backend=False (down) never creates a state bucket. The secrets keep the
-        version the state records; rotate_secrets=True writes new ones."""
+        version the state records; rotate_secrets=True writes new ones. preflight=True (plan,
+        up) runs the target's preflight before the backend and, once initialised, the one
+        that reads the state."""
+        if preflight:
+            self.target.preflight(self.config, self.aws)
         self._sync()
         self._init(create=create_backend)
+        if preflight:
+            self.target.preflight_state(self.config, self.aws, self.terraform)
         state = self.terraform.outputs()  # what the last apply recorded
         self.secrets_version = int(state.get("secrets_version") or 1) + (1 if rotate_secrets else 0)
         self.egress_alarm_kbps = state.get("egress_alarm_kbps")

@@ -271,6 +271,22 @@ class Terraform:
         raw = json.loads(self.run(["output", "-json"]))
         return {key: value["value"] for key, value in raw.items()}
 
+    def state_identities(self) -> set[str]:
+        """The ARN, name and ID of every managed resource in the state (empty: no state).
+        The preflight tells the stack's own resources from others of the same name with it."""
+        shown = json.loads(self.run(["show", "-json"], log_output=False))
+        found: set[str] = set()
+        modules = [shown.get("values", {}).get("root_module", {})]
+        while modules:
+            module = modules.pop()
+            modules.extend(module.get("child_modules", []))
+            for resource in module.get("resources", []):
+                if resource.get("mode") != "managed":
+                    continue
+                values = resource.get("values") or {}
+                found.update(str(values[k]) for k in ("arn", "name", "id") if values.get(k))
+        return found
+
     def state_resources(self) -> list[str]:
         try:
             text = self.run(["state", "list"])

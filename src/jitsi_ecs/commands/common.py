@@ -37,11 +37,12 @@ def open_stack(g: Globals, command: str, *, start: bool = True) -> Stack:
         return Stack.open(config, target(g), command, start=start)
 
 
-def prepared(g: Globals, command: str) -> Stack:
-    """A stack ready to plan: working copy, variables, backend, init when needed."""
+def prepared(g: Globals, command: str, *, preflight: bool = False) -> Stack:
+    """A stack ready to plan: working copy, variables, backend, init when needed;
+    preflight=True (plan, up) first refuses what the target knows would fail."""
     stack = open_stack(g, command)
     with err.status("Preparing terraform..."):
-        return stack.prepare()
+        return stack.prepare(preflight=preflight)
 
 
 def deployed(g: Globals, command: str) -> tuple[Stack, StackOutputs]:

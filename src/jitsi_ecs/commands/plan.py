@@ -39,7 +39,7 @@ def print_plan(summary: PlanSummary) -> None:
 
 
 def run(g: Globals, as_json: bool) -> int:
-    stack = prepared(g, "plan")
+    stack = prepared(g, "plan", preflight=True)
     with err.status("terraform plan..."), planned(stack) as (plan, est):
         pass  # nothing is applied: the saved plan goes when the block ends
     if as_json:

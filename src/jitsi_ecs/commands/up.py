@@ -26,7 +26,7 @@ def run(
     force: bool = False,
     wait_empty: timedelta | None = None,
 ) -> int:
-    stack = prepared(g, "up")
+    stack = prepared(g, "up", preflight=True)
     apply_plan(stack, accept_cost=accept_cost, force=force, wait_empty=wait_empty)
     return report(verify_stack(stack), False, None)
 

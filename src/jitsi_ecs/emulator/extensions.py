@@ -32,6 +32,9 @@ import json
 from typing import Any
 
 from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
+from moto.awslambda.exceptions import UnknownLayerVersionException
+from moto.awslambda.models import LambdaBackend
+from moto.awslambda.responses import LambdaResponse
 from moto.budgets.models import Budget, BudgetsBackend
 from moto.budgets.responses import BudgetsResponse
 from moto.core.utils import camelcase_to_underscores
@@ -41,6 +44,10 @@ from moto.ec2.models.security_groups import SecurityGroupBackend, SecurityGroupR
 from moto.ecs.responses import EC2ContainerServiceResponse
 from moto.route53.models import route53_backends
 from moto.servicediscovery.models import ServiceDiscoveryBackend
+from moto.servicequotas.exceptions import NoSuchResource
+from moto.servicequotas.models import ServiceQuotasBackend
+from moto.servicequotas.resources.default_quotas.vpc import VPC_DEFAULT_QUOTAS
+from moto.servicequotas.responses import ServiceQuotasResponse
 from moto.utilities.utils import get_partition
 
 from jitsi_ecs.emulator import alarm_actions, ecs_deployments
@@ -73,6 +80,7 @@ def install() -> None:
     _install_ecs()
     _install_servicediscovery()
     _install_autoscaling()
+    _install_published_layers_and_quotas()
     ecs_deployments.install()
     alarm_actions.install()
     _installed = True
@@ -319,3 +327,136 @@ def _install_autoscaling() -> None:
     ApplicationAutoScalingResponse.tag_resource = tag_resource  # type: ignore[attr-defined]
     ApplicationAutoScalingResponse.untag_resource = untag_resource  # type: ignore[attr-defined]
     ApplicationAutoScalingResponse.list_tags_for_resource = list_tags_for_resource  # type: ignore[attr-defined]
+
+
+# ---------------------------------------------------------------- AWS-published layers, quotas
+# lambda: moto resolves a layer only among those published in its own account, and has no
+# GetLayerVersionByArn: the ADOT Python layer AWS publishes (targets/adot_layers.py, pinned per
+# region) is refused by CreateFunction and unknown to the preflight. Here the pinned versions
+# resolve in their own region, as AWS's public layers do: GetLayerVersionByArn answers, and a
+# function given the ARN keeps it unchanged (GetFunction reports it back: no Terraform diff).
+# service-quotas: moto knows only vpc quotas. The Fargate On-Demand vCPU quota (fargate,
+# L-3032A538) gets AWS's default, 6 vCPUs (ECS developer guide, "Amazon ECS service quotas",
+# AWS Fargate table: "Fargate On-Demand vCPU resource count, each supported Region: 6,
+# adjustable"); GetServiceQuota answers NoSuchResource until a value is applied, as AWS does
+# for a quota never changed; RequestServiceQuotaIncrease applies the value at once (AWS
+# approves later; the emulator has no one to wait for), which is how a test sets one.
+
+FARGATE_ON_DEMAND_VCPU = "L-3032A538"
+_FARGATE_DEFAULTS: dict[str, float] = {FARGATE_ON_DEMAND_VCPU: 6.0}
+_FARGATE_NAMES = {FARGATE_ON_DEMAND_VCPU: "Fargate On-Demand vCPU resource count"}
+
+
+class _PublishedLayerVersion:
+    """The face of an AWS-published layer version that moto's Lambda code reads."""
+
+    code_size = 0
+
+    def __init__(self, arn: str) -> None:
+        self.arn = arn
+        self.version = int(arn.rsplit(":", 1)[1])
+
+    def get_layer_version(self) -> dict[str, Any]:
+        return {
+            "LayerArn": self.arn.rsplit(":", 1)[0],
+            "LayerVersionArn": self.arn,
+            "Version": self.version,
+            "Description": "AWS Distro for OpenTelemetry Python (published by AWS)",
+            "CreatedDate": "2026-06-30T00:00:00.000+0000",
+            "CompatibleRuntimes": ["python3.10", "python3.11", "python3.12", "python3.13"],
+            "CompatibleArchitectures": ["x86_64", "arm64"],
+            "Content": {"CodeSize": self.code_size, "CodeSha256": ""},
+            "LicenseInfo": "Apache-2.0",
+        }
+
+
+def _published_layer(region: str, arn: str) -> _PublishedLayerVersion | None:
+    from jitsi_ecs.targets.adot_layers import layer_arn
+
+    return _PublishedLayerVersion(arn) if arn == layer_arn(region) else None
+
+
+def _applied_quotas(backend: Any) -> dict[tuple[str, str], float]:
+    """Applied quota values by (service code, quota code), kept on the moto backend."""
+    store: dict[tuple[str, str], float] | None = getattr(backend, "jitsi_ecs_quotas", None)
+    if store is None:
+        store = {}
+        backend.jitsi_ecs_quotas = store
+    return store
+
+
+def _quota(backend: Any, service: str, code: str, value: float) -> dict[str, Any]:
+    return {
+        "ServiceCode": service,
+        "ServiceName": "AWS Fargate",
+        "QuotaArn": f"arn:aws:servicequotas:{backend.region_name}::{service}/{code}",
+        "QuotaCode": code,
+        "QuotaName": _FARGATE_NAMES.get(code, code),
+        "Value": value,
+        "Unit": "None",
+        "Adjustable": True,
+        "GlobalQuota": False,
+    }
+
+
+def _install_published_layers_and_quotas() -> None:
+    original_by_arn = LambdaBackend.layers_versions_by_arn
+
+    def layers_versions_by_arn(self: LambdaBackend, layer_version_arn: str) -> Any:
+        found = original_by_arn(self, layer_version_arn)
+        return found or _published_layer(self.region_name, layer_version_arn)
+
+    def get_layer_version_by_arn(self: LambdaResponse) -> str:
+        arn = self.querystring.get("Arn", [""])[0]
+        found = self.backend.layers_versions_by_arn(arn)
+        if found is None:
+            raise UnknownLayerVersionException([arn])
+        return json.dumps(found.get_layer_version())
+
+    LambdaBackend.layers_versions_by_arn = layers_versions_by_arn  # type: ignore[method-assign]
+    LambdaResponse.get_layer_version_by_arn = get_layer_version_by_arn  # type: ignore[attr-defined]
+
+    original_get = ServiceQuotasBackend.get_service_quota
+
+    def get_service_quota(self: ServiceQuotasBackend, service_code: str, quota_code: str) -> Any:
+        applied = _applied_quotas(self).get((service_code, quota_code))
+        if applied is not None:
+            return _quota(self, service_code, quota_code, applied)
+        return original_get(self, service_code, quota_code)
+
+    def default_quota(self: ServiceQuotasBackend, service_code: str, code: str) -> Any:
+        if service_code == "fargate" and code in _FARGATE_DEFAULTS:
+            return _quota(self, service_code, code, _FARGATE_DEFAULTS[code])
+        if service_code == "vpc":
+            for quota in VPC_DEFAULT_QUOTAS:
+                if quota["QuotaCode"] == code:
+                    return quota
+        raise NoSuchResource
+
+    def get_aws_default_service_quota(self: ServiceQuotasResponse) -> str:
+        params = json.loads(self.body)
+        quota = default_quota(self.backend, str(params["ServiceCode"]), str(params["QuotaCode"]))
+        return json.dumps({"Quota": quota})
+
+    def request_service_quota_increase(self: ServiceQuotasResponse) -> str:
+        params = json.loads(self.body)
+        service, code = str(params["ServiceCode"]), str(params["QuotaCode"])
+        default_quota(self.backend, service, code)  # NoSuchResource for an unknown quota
+        value = float(params["DesiredValue"])
+        _applied_quotas(self.backend)[(service, code)] = value
+        return json.dumps(
+            {
+                "RequestedQuota": {
+                    "Id": f"{service}-{code}-{int(value)}",
+                    "ServiceCode": service,
+                    "QuotaCode": code,
+                    "DesiredValue": value,
+                    "Status": "APPROVED",
+                    "QuotaName": _FARGATE_NAMES.get(code, code),
+                }
+            }
+        )
+
+    ServiceQuotasBackend.get_service_quota = get_service_quota  # type: ignore[method-assign]
+    ServiceQuotasResponse.get_aws_default_service_quota = get_aws_default_service_quota  # type: ignore[attr-defined]
+    ServiceQuotasResponse.request_service_quota_increase = request_service_quota_increase  # type: ignore[attr-defined]

@@ -6,6 +6,8 @@ methods; everything that differs between them is here and nowhere else:
 - how to reach it (start or find the emulator; the credential chain),
 - what Terraform needs from it (provider switches, a DNS zone, the ADOT layer, the state
   backend),
+- what it refuses before anything changes (preflight: a real account's quota, region,
+  certificate, names taken by another stack),
 - what it asks before doing harm (apply, destroy, a drill that ends meetings) and the cost
   gate: the emulator spends nothing, a real account does,
 - how long drills wait (the emulator's clock runs fast).
@@ -28,7 +30,7 @@ if TYPE_CHECKING:
     from jitsi_ecs.aws import AwsContext
     from jitsi_ecs.config import Config
     from jitsi_ecs.cost.estimate import Estimate
-    from jitsi_ecs.terraform import PlanSummary
+    from jitsi_ecs.terraform import PlanSummary, Terraform
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,16 @@ class Target(ABC):
         """Backend settings for `terraform init` (None: local state). create=False never
         creates the state's home (down); write=False changes nothing at all (read-only
         commands), while the write side (plan, up, down) may put its protections back."""
+
+    # ------------------------------------------------------------ refusing what must fail
+    @abstractmethod
+    def preflight(self, config: Config, aws: AwsContext) -> None:
+        """Raise (UsageError) when an apply is bound to fail, before anything changes: run by
+        plan and up before the state backend is created or Terraform initialised."""
+
+    @abstractmethod
+    def preflight_state(self, config: Config, aws: AwsContext, terraform: Terraform) -> None:
+        """The preflight that needs the state (after init, before the plan)."""
 
     # ------------------------------------------------------------ asking before harm
     @abstractmethod

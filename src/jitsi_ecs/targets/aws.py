@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import botocore.exceptions
 
-from jitsi_ecs.aws import AwsContext, error_code
+from jitsi_ecs import preflight
+from jitsi_ecs.aws import AwsContext, calling, error_code
 from jitsi_ecs.errors import AwsError, JitsiEcsError, NothingDeployed, UsageError
 from jitsi_ecs.targets import Target, Watch
 from jitsi_ecs.targets.adot_layers import layer_arn
@@ -19,7 +21,7 @@ if TYPE_CHECKING:
 
     from jitsi_ecs.config import Config
     from jitsi_ecs.cost.estimate import Estimate
-    from jitsi_ecs.terraform import PlanSummary
+    from jitsi_ecs.terraform import PlanSummary, Terraform
 
 
 def state_bucket_name(account_id: str, region: str) -> str:
@@ -144,11 +146,26 @@ class AwsTarget(Target):
     rollback_watch: ClassVar[Watch] = Watch(timeout_s=1800, poll_s=10)
     serves_traffic: ClassVar[bool] = True
     alarm_watch: ClassVar[Watch] = Watch(timeout_s=120, poll_s=1)
+    # Set by preflight: a first deploy has its names checked before the backend exists.
+    _names_checked = False
 
     def connect(self, config: Config, *, start: bool) -> AwsContext:
         self.workspace.open()
         aws = AwsContext(region=config.region)
-        aws.account_id()  # fails early, with a clear message, when credentials are missing
+        try:
+            aws.account_id()  # fails early, with a clear message, when credentials are missing
+        except JitsiEcsError as exc:
+            # A region not enabled for the account refuses its credentials there: say that.
+            # Only when AWS answered (calling's wording for a refusal): missing credentials
+            # or no network are what they say, and a second call would only wait again.
+            if "AWS answered" not in exc.message:
+                raise
+            problem = None
+            with contextlib.suppress(JitsiEcsError):
+                problem = preflight.region_enabled(config, aws, account="this account")
+            if problem is not None:
+                raise UsageError(problem.message, hint=problem.hint) from None
+            raise
         return aws
 
     def tool_variables(self, config: Config, aws: AwsContext) -> dict[str, Any]:
@@ -207,6 +224,19 @@ class AwsTarget(Target):
             settings["endpoints"] = f"{{s3={json.dumps(endpoint)}}}"
             settings["use_path_style"] = "true"
         return settings
+
+    def preflight(self, config: Config, aws: AwsContext) -> None:
+        # No state bucket: nothing was ever deployed from this account and region, so the
+        # state is empty and the names are checked now, before the bucket is created.
+        bucket = StateBucket(aws.s3, aws.account_id(), config.region)
+        with calling(f"look for the state bucket {bucket.name}"):
+            first_deploy = not bucket.exists()
+        self._names_checked = first_deploy
+        preflight.before_backend(config, aws, set() if first_deploy else None)
+
+    def preflight_state(self, config: Config, aws: AwsContext, terraform: Terraform) -> None:
+        if not self._names_checked:
+            preflight.against_state(config, aws, terraform.state_identities())
 
     def confirm_apply(self, summary: PlanSummary) -> None:
         self._ask(

@@ -14,7 +14,7 @@ from jitsi_ecs.workspace import Target as TargetName
 if TYPE_CHECKING:
     from jitsi_ecs.config import Config
     from jitsi_ecs.cost.estimate import Estimate
-    from jitsi_ecs.terraform import PlanSummary
+    from jitsi_ecs.terraform import PlanSummary, Terraform
 
 # moto answers 500 for missing actions; the provider's default retries would hang for minutes.
 EMULATOR_PROVIDER = {
@@ -61,15 +61,21 @@ class LocalTarget(Target):
         return variables
 
     def adot_lambda_layer(self, config: Config) -> str | None:
-        # moto resolves a layer by name in its own account and refuses AWS's managed ARNs; a
-        # stand-in layer would come back with the local account (a perpetual diff), and moto
-        # runs no function code anyway. So the function gets no layer here.
+        # The emulator resolves the pinned AWS-published layer (emulator/extensions.py: the
+        # aws target can run against it), but moto runs no function code, so a layer would
+        # prove nothing here: the local function gets none.
         return None
 
     def backend(
         self, config: Config, aws: AwsContext, *, create: bool, write: bool = True
     ) -> dict[str, str] | None:
         return None  # local state, in the working copy, wiped with the emulator
+
+    def preflight(self, config: Config, aws: AwsContext) -> None:
+        return None  # the emulator is made for the stack: nothing there can doom an apply
+
+    def preflight_state(self, config: Config, aws: AwsContext, terraform: Terraform) -> None:
+        return None
 
     def confirm_apply(self, summary: PlanSummary) -> None:
         return None  # the emulator holds nothing anyone relies on

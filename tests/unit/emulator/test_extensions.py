@@ -300,3 +300,52 @@ def test_flow_logs_to_a_folder_of_an_existing_bucket(aws: None) -> None:
     assert described["LogDestination"] == "arn:aws:s3:::jitsi-logs/vpc/"
     # a bucket that does not exist is still refused, folder or not
     assert create("arn:aws:s3:::missing/vpc/")["Unsuccessful"]
+
+
+# ---------------------------------------------------------------- AWS-published layers, quotas
+
+
+def test_the_pinned_adot_layer_resolves_and_a_function_keeps_it(aws: None) -> None:
+    from jitsi_ecs.targets.adot_layers import layer_arn
+
+    arn = layer_arn("us-west-2")
+    assert arn is not None
+    lam, iam = _client("lambda"), _client("iam")
+    assert lam.get_layer_version_by_arn(Arn=arn)["LayerVersionArn"] == arn
+    # another version, or the pinned one of another region, is not AWS's: refused
+    for other in (arn.rsplit(":", 1)[0] + ":1", layer_arn("eu-west-1")):
+        with pytest.raises(lam.exceptions.ResourceNotFoundException):
+            lam.get_layer_version_by_arn(Arn=other)
+    role = iam.create_role(RoleName="fn", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    lam.create_function(
+        FunctionName="auth",
+        Runtime="python3.12",
+        Role=role,
+        Handler="app.handler",
+        Code={"ZipFile": b"PK\x05\x06" + b"\x00" * 18},
+        Layers=[arn],
+    )
+    assert [x["Arn"] for x in lam.get_function(FunctionName="auth")["Configuration"]["Layers"]] == [
+        arn
+    ]
+    lam.update_function_configuration(FunctionName="auth", Layers=[arn])
+    layers = lam.get_function_configuration(FunctionName="auth")["Layers"]
+    assert [x["Arn"] for x in layers] == [arn]
+
+
+def test_fargate_vcpu_quota_default_then_applied(aws: None) -> None:
+    sq = _client("service-quotas")
+    default = sq.get_aws_default_service_quota(ServiceCode="fargate", QuotaCode="L-3032A538")
+    assert default["Quota"]["Value"] == 6.0
+    # never changed: no applied value, as AWS answers
+    with pytest.raises(sq.exceptions.NoSuchResourceException):
+        sq.get_service_quota(ServiceCode="fargate", QuotaCode="L-3032A538")
+    sq.request_service_quota_increase(
+        ServiceCode="fargate", QuotaCode="L-3032A538", DesiredValue=40.0
+    )
+    assert (
+        sq.get_service_quota(ServiceCode="fargate", QuotaCode="L-3032A538")["Quota"]["Value"]
+        == 40.0
+    )
+    with pytest.raises(sq.exceptions.NoSuchResourceException):
+        sq.get_aws_default_service_quota(ServiceCode="fargate", QuotaCode="L-NOPE")
