@@ -130,10 +130,11 @@ POLICIES: dict[str, tuple[Grant, ...]] = {
             ),
         ),
         Grant(
-            # AWS's public parameters (regions, services): owned by no account.
+            # AWS's public parameters (regions, services): owned by no account, and the
+            # preflight reads them in the partition's home region (us-east-1 for aws).
             "PublicParameters",
             ("ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"),
-            ("arn:{p}:ssm:{r}:*:parameter/aws/service/*",),
+            ("arn:{p}:ssm:*:*:parameter/aws/service/*",),
         ),
     ),
     "network": (

@@ -69,7 +69,8 @@ def test_resources_are_this_stack_region_account_bucket_and_zone() -> None:
     for arn in scoped:
         _, partition, _service, region, account, rest = arn.split(":", 5)
         assert partition == "aws"
-        assert region in ("eu-west-1", ""), arn
+        # Public parameters are read in the partition's home region (the preflight).
+        assert region in ("eu-west-1", "") or rest.startswith("parameter/aws/service/"), arn
         # Another account only for what AWS publishes: the ADOT layer and public parameters.
         assert account in ("111122223333", "") or rest.startswith(
             ("layer:AWSOpenTelemetryDistroPython", "parameter/aws/service/")
@@ -95,3 +96,11 @@ def test_only_the_account_is_wild_without_an_account() -> None:
     text = json.dumps(permissions.policies(Config(), "*"))
     assert "123456789012" not in text
     assert "arn:aws:ecs:us-west-2:*:cluster/jitsi" in text
+
+
+def test_every_action_the_tool_calls_itself_is_granted() -> None:
+    """The preflight's calls (boto3, not Terraform) are in the policies."""
+    from jitsi_ecs.preflight import PREFLIGHT_ACTIONS
+
+    granted = {a for s in _statements(permissions.policies(Config(), "*")) for a in s["Action"]}
+    assert set(PREFLIGHT_ACTIONS) <= granted
