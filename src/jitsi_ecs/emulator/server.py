@@ -1,5 +1,9 @@
 """`python -m jitsi_ecs.emulator.server --host H --port P`: moto server with the extensions.
 
+`--ssl-cert CERT --ssl-key KEY` serves HTTPS instead of HTTP (the account fixture in
+tests/integration/account.py plays a real account that way: the product then reaches it only
+through AWS_ENDPOINT_URL and AWS_CA_BUNDLE). The local target serves plain HTTP.
+
 Requests are handled one at a time. moto's backends are plain Python structures without
 locks; Terraform sends many calls in parallel, and two revokes on one security group at once
 were seen to corrupt its rule list (a destroy then failed). AWS is consistent per call, so
@@ -65,6 +69,17 @@ def _action(environ: dict[str, Any], body: bytes) -> str:
     return f"{environ.get('REQUEST_METHOD')} {environ.get('PATH_INFO')}"
 
 
+# The WSGI environ of the request being handled (None between requests). Requests are handled
+# one at a time under serialised()'s lock, so one slot is enough: the IAM extensions read the
+# request's scheme from it (aws:SecureTransport).
+_current: dict[str, Any] | None = None
+
+
+def current_request() -> dict[str, Any] | None:
+    """The WSGI environ of the request the emulator is handling, if any."""
+    return _current
+
+
 def serialised(app: WsgiApp, log: Callable[[str], None] | None = None) -> WsgiApp:
     lock = threading.Lock()
     answered: OrderedDict[str, tuple[str, list[tuple[str, str]], list[bytes]]] = OrderedDict()
@@ -84,6 +99,7 @@ def serialised(app: WsgiApp, log: Callable[[str], None] | None = None) -> WsgiAp
             answer.append((code, list(headers)))
             return start_response(code, headers, *rest)
 
+        global _current
         with lock:
             note = f" (attempt {attempt})" if attempt > 1 else ""
             if attempt > 1 and invocation in answered:
@@ -92,7 +108,11 @@ def serialised(app: WsgiApp, log: Callable[[str], None] | None = None) -> WsgiAp
                 note = f" (attempt {attempt}: replayed, already answered)"
             else:
                 # Materialise the body inside the lock: moto may build it lazily.
-                result = list(app(environ, recording_start_response))
+                _current = environ
+                try:
+                    result = list(app(environ, recording_start_response))
+                finally:
+                    _current = None
                 code = answer[0][0] if answer else "?"
                 if invocation and code.startswith("2"):
                     answered[invocation] = (code, answer[0][1], result)
@@ -121,7 +141,11 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--ssl-cert", help="PEM certificate (chain): serve HTTPS")
+    parser.add_argument("--ssl-key", help="PEM private key of --ssl-cert")
     args = parser.parse_args(argv)
+    if bool(args.ssl_cert) != bool(args.ssl_key):
+        parser.error("--ssl-cert and --ssl-key go together")
 
     for key, value in EMULATOR_ENV.items():
         os.environ.setdefault(key, value)
@@ -145,6 +169,7 @@ def main(argv: list[str] | None = None) -> None:
         serialised(app, log=lambda line: print(line, file=sys.stderr, flush=True)),
         threaded=True,
         request_handler=MotoRequestHandler,
+        ssl_context=(args.ssl_cert, args.ssl_key) if args.ssl_cert else None,
     )
 
 
