@@ -89,7 +89,10 @@ def serialised(app: WsgiApp, log: Callable[[str], None] | None = None) -> WsgiAp
         if log is not None:
             # Read the body once to name the action, then hand moto an identical stream.
             length = int(environ.get("CONTENT_LENGTH") or 0)
-            body = environ["wsgi.input"].read(length) if length else b""
+            if length:
+                body = environ["wsgi.input"].read(length)
+            elif environ.get("wsgi.input_terminated"):  # chunked: the stream ends the body
+                body = environ["wsgi.input"].read()
             environ["wsgi.input"] = io.BytesIO(body)
         invocation = str(environ.get("HTTP_AMZ_SDK_INVOCATION_ID", ""))
         attempt = _attempt(environ)

@@ -124,3 +124,23 @@ def test_a_retry_after_an_error_runs_again(error: str) -> None:
     assert _call(handler, "inv-1", 1) == (error, b"not yet")
     assert _call(handler, "inv-1", 2) == ("200 OK", b"ok")
     assert len(calls) == 2
+
+
+def test_a_chunked_body_reaches_the_backend_whole() -> None:
+    # the SDK streams S3 uploads chunked, without Content-Length: the stream ends the body
+    seen: list[bytes] = []
+
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        seen.append(environ["wsgi.input"].read())
+        start_response("200 OK", [])
+        return [b""]
+
+    handler = serialised(app, log=lambda line: None)
+    environ = {
+        "REQUEST_METHOD": "PUT",
+        "PATH_INFO": "/bucket/key",
+        "wsgi.input": io.BytesIO(b"2\r\n{}"),
+        "wsgi.input_terminated": True,
+    }
+    list(handler(environ, lambda code, headers: None))
+    assert seen == [b"2\r\n{}"]
