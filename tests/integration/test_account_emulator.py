@@ -37,8 +37,10 @@ POLICY = {
         # the Terraform S3 backend's calls on the state bucket and its lock file
         _allow("s3:ListBucket", f"arn:aws:s3:::{STATE}"),
         _allow(["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], f"arn:aws:s3:::{STATE}/*"),
+        _allow("s3:GetEncryptionConfiguration", f"arn:aws:s3:::{STATE}"),
     ],
 }
+SSE_RULE = {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
 TRUST = json.dumps(
     {
         "Version": "2012-10-17",
@@ -71,6 +73,9 @@ def user(account: AccountEmulator) -> dict[str, str]:
     for bucket in (STATE, "someone-else"):
         s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
         s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(tls_only_policy(bucket)))
+        s3.put_bucket_encryption(
+            Bucket=bucket, ServerSideEncryptionConfiguration={"Rules": [SSE_RULE]}
+        )
     account.enforce()
     return env
 
@@ -162,6 +167,17 @@ def test_the_state_bucket_serves_its_user_over_https_despite_its_tls_only_policy
     assert _denied(s3.put_object, Bucket="someone-else", Key="k", Body=b"x") == "AccessDenied"
     assert _denied(s3.list_objects_v2, Bucket="someone-else") == "AccessDenied"
     assert _denied(s3.get_bucket_policy, Bucket=STATE) == "AccessDenied"
+    # a bucket subresource is its own IAM action (moto checked ?encryption as ListBucket)
+    assert s3.get_bucket_encryption(Bucket=STATE)["ServerSideEncryptionConfiguration"]["Rules"]
+    assert _denied(s3.get_bucket_ownership_controls, Bucket=STATE) == "AccessDenied"
+    assert (
+        _denied(
+            s3.put_bucket_encryption,
+            Bucket=STATE,
+            ServerSideEncryptionConfiguration={"Rules": [SSE_RULE]},
+        )
+        == "AccessDenied"
+    )
 
 
 def test_iam_judges_the_role_a_call_names(

@@ -12,7 +12,9 @@ enforcement moto 5.2 refuses what AWS allows, in five ways, each mended here:
   body the server has already parsed).
 - Action names: moto checks `<signing name>:<API operation>`. Where that is not the IAM action
   (CloudWatch signs as `monitoring`; Budgets' IAM actions are ViewBudget / ModifyBudget, not
-  its operations) the IAM action from the AWS Service Authorization Reference is checked.
+  its operations; S3 names HeadObject, ListObjectsV2 and the bucket subresources it does not
+  know, such as `?encryption`, by operation or as the bucket's default action) the IAM action
+  from the AWS Service Authorization Reference is checked.
 - Conditions: moto judges an Allow statement whose condition fails (or whose key it does not
   know) as an explicit Deny, and knows no `Bool` operator, so a `Deny ... aws:SecureTransport =
   false` bucket policy denied HTTPS requests too. Here a statement whose condition is not met
@@ -91,6 +93,7 @@ _ACTION = {
     ("s3", "UploadPartCopy"): "s3:PutObject",
     ("s3", "CompleteMultipartUpload"): "s3:PutObject",
     ("s3", "DeleteObjects"): "s3:DeleteObject",
+    ("s3", "SelectObject"): "s3:GetObject",
     ("s3", "GetBucketEncryption"): "s3:GetEncryptionConfiguration",
     ("s3", "PutBucketEncryption"): "s3:PutEncryptionConfiguration",
     ("s3", "DeleteBucketEncryption"): "s3:PutEncryptionConfiguration",
@@ -106,6 +109,45 @@ _ACTION = {
     ("s3", "DeleteBucketTagging"): "s3:PutBucketTagging",
     ("s3", "DeleteBucketOwnershipControls"): "s3:PutBucketOwnershipControls",
 }
+
+
+# S3 bucket subresources moto's ACTION_MAP does not know: it checks them as the bucket's
+# default action (GET ?encryption as s3:ListBucket, PUT ?encryption as s3:CreateBucket). The
+# IAM action of each, from the Amazon S3 API Reference's "Permissions" sections
+# (GetBucketEncryption: s3:GetEncryptionConfiguration; DeleteBucketEncryption:
+# s3:PutEncryptionConfiguration; ...).
+_S3_BUCKET_SUBRESOURCE = {
+    ("GET", "encryption"): "s3:GetEncryptionConfiguration",
+    ("PUT", "encryption"): "s3:PutEncryptionConfiguration",
+    ("DELETE", "encryption"): "s3:PutEncryptionConfiguration",
+    ("GET", "ownershipControls"): "s3:GetBucketOwnershipControls",
+    ("PUT", "ownershipControls"): "s3:PutBucketOwnershipControls",
+    ("DELETE", "ownershipControls"): "s3:PutBucketOwnershipControls",
+    ("GET", "publicAccessBlock"): "s3:GetBucketPublicAccessBlock",
+    ("PUT", "publicAccessBlock"): "s3:PutBucketPublicAccessBlock",
+    ("DELETE", "publicAccessBlock"): "s3:PutBucketPublicAccessBlock",
+    ("GET", "object-lock"): "s3:GetBucketObjectLockConfiguration",
+    ("PUT", "object-lock"): "s3:PutBucketObjectLockConfiguration",
+    ("GET", "requestPayment"): "s3:GetBucketRequestPayment",
+    ("PUT", "requestPayment"): "s3:PutBucketRequestPayment",
+    ("GET", "replication"): "s3:GetReplicationConfiguration",
+    ("PUT", "replication"): "s3:PutReplicationConfiguration",
+    ("DELETE", "replication"): "s3:PutReplicationConfiguration",
+    ("GET", "policyStatus"): "s3:GetBucketPolicyStatus",
+    ("DELETE", "tagging"): "s3:PutBucketTagging",
+    ("DELETE", "lifecycle"): "s3:PutLifecycleConfiguration",
+    ("DELETE", "cors"): "s3:PutBucketCORS",
+}
+
+
+def s3_bucket_action(method: str, query: str) -> str | None:
+    """The IAM action of a bucket-level S3 call moto would name wrongly, if it is one."""
+    keys = {part.split("=", 1)[0] for part in query.split("&") if part}
+    for key in keys:
+        action = _S3_BUCKET_SUBRESOURCE.get((method.upper(), key))
+        if action:
+            return action
+    return None
 
 
 def iam_action(signing_name: str, operation: str) -> str:
@@ -285,6 +327,9 @@ def _logging_check(original: Any) -> Any:
     action, as AWS's does)."""
 
     def check(self: IAMRequestBase, resource: str) -> None:
+        if self._service == "s3" and "/" not in resource.partition(":::")[2]:
+            action = s3_bucket_action(self._method, self._path.partition("?")[2])
+            self._action = action or self._action
         try:
             original(self, resource)
         except Exception:

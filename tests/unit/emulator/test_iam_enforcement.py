@@ -10,7 +10,12 @@ from moto.iam.access_control import IAMPolicy, PermissionResult
 
 from jitsi_ecs.emulator import server
 from jitsi_ecs.emulator.extensions import install
-from jitsi_ecs.emulator.iam_enforcement import Judgement, iam_action, judge_conditions
+from jitsi_ecs.emulator.iam_enforcement import (
+    Judgement,
+    iam_action,
+    judge_conditions,
+    s3_bucket_action,
+)
 from jitsi_ecs.targets.aws import tls_only_policy
 
 PERMITTED, DENIED, NEUTRAL = (
@@ -116,3 +121,19 @@ def test_conditions_judge_known_keys() -> None:
     assert judge_conditions({"NumericLessThan": {"aws:MultiFactorAuthAge": "3600"}}, known) is (
         Judgement.UNKNOWN
     )
+
+
+@pytest.mark.parametrize(
+    ("method", "query", "action"),
+    [
+        ("GET", "encryption", "s3:GetEncryptionConfiguration"),
+        ("PUT", "encryption=", "s3:PutEncryptionConfiguration"),
+        ("DELETE", "publicAccessBlock", "s3:PutBucketPublicAccessBlock"),
+        ("GET", "list-type=2&prefix=a", None),  # moto names it: ListObjectsV2 -> ListBucket
+    ],
+)
+def test_bucket_subresources_moto_does_not_know_get_their_iam_action(
+    method: str, query: str, action: str | None
+) -> None:
+    assert s3_bucket_action(method, query) == action
+    assert iam_action("s3", "ListObjectsV2") == "s3:ListBucket"
