@@ -57,8 +57,8 @@ def _pem(path: Path, data: bytes) -> Path:
 
 
 def make_tls(tmp: Path) -> tuple[Path, Path, Path]:
-    """A throw-away CA and a server certificate it signed for localhost and 127.0.0.1:
-    (ca_pem, cert_pem, key_pem)."""
+    """A throw-away CA and a server certificate it signed for localhost, *.localhost and
+    127.0.0.1: (ca_pem, cert_pem, key_pem)."""
     now = datetime.datetime.now(datetime.UTC)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca = (
@@ -98,7 +98,12 @@ def make_tls(tmp: Path) -> tuple[Path, Path, Path]:
         .not_valid_after(now + datetime.timedelta(days=1))
         .add_extension(
             x509.SubjectAlternativeName(
-                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address(HOST))]
+                [
+                    x509.DNSName("localhost"),
+                    # S3 virtual-hosted style (bucket.localhost), where the client resolves it
+                    x509.DNSName("*.localhost"),
+                    x509.IPAddress(ipaddress.ip_address(HOST)),
+                ]
             ),
             critical=False,
         )
@@ -141,7 +146,9 @@ class AccountEmulator:
 
     @property
     def endpoint(self) -> str:
-        return f"https://localhost:{self.port}"
+        # An IP address, not localhost: the SDKs address S3 path-style at an IP, where they
+        # would ask for bucket.localhost (which does not resolve here) at a name.
+        return f"https://{HOST}:{self.port}"
 
     def _post(self, path: str, body: bytes) -> bytes:
         context = ssl.create_default_context(cafile=str(self.ca_bundle))
