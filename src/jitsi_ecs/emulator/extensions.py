@@ -21,6 +21,9 @@ so the product's checks never have to be weakened for the emulator:
   documents) is looked up as a bucket named `bucket/vpc/` and refused as missing.
 - servicediscovery: DeleteNamespace leaves the private namespace's Route 53 zone behind, so
   `down` could never prove that nothing is left.
+- IAM enforcement (iam_enforcement.py, used when the emulator plays a real account): the SigV4
+  comparison of body-less REST calls, action names that are not `<signing name>:<operation>`,
+  conditions, resources and JSON error bodies are judged as AWS does.
 - every service (server.py): a retried attempt of an SDK call that already succeeded gets that
   answer again rather than running twice (the provider's SDK sometimes drops the connection
   after the answer and retries; a second revoke then answered NotFound).
@@ -50,7 +53,7 @@ from moto.servicequotas.resources.default_quotas.vpc import VPC_DEFAULT_QUOTAS
 from moto.servicequotas.responses import ServiceQuotasResponse
 from moto.utilities.utils import get_partition
 
-from jitsi_ecs.emulator import alarm_actions, ecs_deployments
+from jitsi_ecs.emulator import alarm_actions, ecs_deployments, iam_enforcement
 
 _installed = False
 
@@ -83,6 +86,7 @@ def install() -> None:
     _install_published_layers_and_quotas()
     ecs_deployments.install()
     alarm_actions.install()
+    iam_enforcement.install()
     _installed = True
 
 

@@ -1,5 +1,9 @@
 """`python -m jitsi_ecs.emulator.server --host H --port P`: moto server with the extensions.
 
+`--ssl-cert CERT --ssl-key KEY` serves HTTPS instead of HTTP (the account fixture in
+tests/integration/account.py plays a real account that way: the product then reaches it only
+through AWS_ENDPOINT_URL and AWS_CA_BUNDLE). The local target serves plain HTTP.
+
 Requests are handled one at a time. moto's backends are plain Python structures without
 locks; Terraform sends many calls in parallel, and two revokes on one security group at once
 were seen to corrupt its rule list (a destroy then failed). AWS is consistent per call, so
@@ -65,19 +69,35 @@ def _action(environ: dict[str, Any], body: bytes) -> str:
     return f"{environ.get('REQUEST_METHOD')} {environ.get('PATH_INFO')}"
 
 
+# The WSGI environ of the request being handled (None between requests). Requests are handled
+# one at a time under serialised()'s lock, so one slot is enough: the IAM extensions read the
+# request's scheme from it (aws:SecureTransport).
+_current: dict[str, Any] | None = None
+
+
+def current_request() -> dict[str, Any] | None:
+    """The WSGI environ of the request the emulator is handling, if any."""
+    return _current
+
+
 def serialised(app: WsgiApp, log: Callable[[str], None] | None = None) -> WsgiApp:
     lock = threading.Lock()
     answered: OrderedDict[str, tuple[str, list[tuple[str, str]], list[bytes]]] = OrderedDict()
 
     def handle(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         body = b""
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-        if log is not None and length:
+        if log is not None:
             # Read the body once to name the action, then hand moto an identical stream. A
-            # body without a length (chunked: boto3's PutObject with a checksum) is left to
-            # moto untouched: replacing its stream would store an empty object.
-            body = environ["wsgi.input"].read(length)
-            environ["wsgi.input"] = io.BytesIO(body)
+            # chunked body (boto3's PutObject with a checksum) has no length: the stream ends
+            # it; a stream that cannot say so is left to moto untouched (an emptied stream
+            # would store an empty object).
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            if length:
+                body = environ["wsgi.input"].read(length)
+                environ["wsgi.input"] = io.BytesIO(body)
+            elif environ.get("wsgi.input_terminated"):
+                body = environ["wsgi.input"].read()
+                environ["wsgi.input"] = io.BytesIO(body)
         invocation = str(environ.get("HTTP_AMZ_SDK_INVOCATION_ID", ""))
         attempt = _attempt(environ)
         answer: list[tuple[str, list[tuple[str, str]]]] = []
@@ -86,6 +106,7 @@ def serialised(app: WsgiApp, log: Callable[[str], None] | None = None) -> WsgiAp
             answer.append((code, list(headers)))
             return start_response(code, headers, *rest)
 
+        global _current
         with lock:
             note = f" (attempt {attempt})" if attempt > 1 else ""
             if attempt > 1 and invocation in answered:
@@ -94,7 +115,11 @@ def serialised(app: WsgiApp, log: Callable[[str], None] | None = None) -> WsgiAp
                 note = f" (attempt {attempt}: replayed, already answered)"
             else:
                 # Materialise the body inside the lock: moto may build it lazily.
-                result = list(app(environ, recording_start_response))
+                _current = environ
+                try:
+                    result = list(app(environ, recording_start_response))
+                finally:
+                    _current = None
                 code = answer[0][0] if answer else "?"
                 if invocation and code.startswith("2"):
                     answered[invocation] = (code, answer[0][1], result)
@@ -123,7 +148,11 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--ssl-cert", help="PEM certificate (chain): serve HTTPS")
+    parser.add_argument("--ssl-key", help="PEM private key of --ssl-cert")
     args = parser.parse_args(argv)
+    if bool(args.ssl_cert) != bool(args.ssl_key):
+        parser.error("--ssl-cert and --ssl-key go together")
 
     for key, value in EMULATOR_ENV.items():
         os.environ.setdefault(key, value)
@@ -147,6 +176,7 @@ def main(argv: list[str] | None = None) -> None:
         serialised(app, log=lambda line: print(line, file=sys.stderr, flush=True)),
         threaded=True,
         request_handler=MotoRequestHandler,
+        ssl_context=(args.ssl_cert, args.ssl_key) if args.ssl_cert else None,
     )
 
 

@@ -139,3 +139,23 @@ def test_a_body_without_a_length_reaches_moto_whole() -> None:
     environ = {"REQUEST_METHOD": "PUT", "PATH_INFO": "/b/k", "wsgi.input": io.BytesIO(b"state")}
     list(handler(environ, lambda code, headers: None))
     assert received == [b"state"]
+
+
+def test_a_chunked_body_reaches_the_backend_whole() -> None:
+    # the SDK streams S3 uploads chunked, without Content-Length: the stream ends the body
+    seen: list[bytes] = []
+
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        seen.append(environ["wsgi.input"].read())
+        start_response("200 OK", [])
+        return [b""]
+
+    handler = serialised(app, log=lambda line: None)
+    environ = {
+        "REQUEST_METHOD": "PUT",
+        "PATH_INFO": "/bucket/key",
+        "wsgi.input": io.BytesIO(b"2\r\n{}"),
+        "wsgi.input_terminated": True,
+    }
+    list(handler(environ, lambda code, headers: None))
+    assert seen == [b"2\r\n{}"]
