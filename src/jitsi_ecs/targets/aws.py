@@ -37,6 +37,17 @@ PUBLIC_ACCESS_BLOCK: Any = {
 }
 
 
+def _encrypted(configuration: Any) -> bool:
+    """Whether the bucket's default encryption is on (S3 answers with more keys than it was
+    given, such as BucketKeyEnabled: compare the algorithm alone)."""
+    rules = (configuration or {}).get("Rules", [])
+    return any(
+        rule.get("ApplyServerSideEncryptionByDefault", {}).get("SSEAlgorithm")
+        in ("AES256", "aws:kms", "aws:kms:dsse")
+        for rule in rules
+    )
+
+
 def tls_only_policy(bucket: str) -> dict[str, Any]:
     """Deny every request to the state bucket that does not use TLS."""
     return {
@@ -103,7 +114,7 @@ class StateBucket:
                 VersioningConfiguration={"Status": "Enabled"},
             )
             fixed.append("versioning")
-        if self._get(s3.get_bucket_encryption, "ServerSideEncryptionConfiguration") != ENCRYPTION:
+        if not _encrypted(self._get(s3.get_bucket_encryption, "ServerSideEncryptionConfiguration")):
             s3.put_bucket_encryption(
                 Bucket=bucket,
                 ExpectedBucketOwner=owner,

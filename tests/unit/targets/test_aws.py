@@ -219,3 +219,23 @@ def test_custom_endpoints_are_what_boto3_resolves(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("AWS_ENDPOINT_URL_S3", "http://minio.internal:9000")
     assert AwsContext(region="us-west-2").custom_endpoint("s3") == "http://minio.internal:9000"
     assert AwsContext(region="us-west-2").custom_endpoint("ecs") is None
+
+
+def test_a_hardened_bucket_is_left_alone(aws: AwsContext, tmp_path: Path) -> None:
+    """S3 reports its encryption with more keys than were put (BucketKeyEnabled): a second
+    run must see it as on, change nothing and say nothing."""
+    from jitsi_ecs.targets.aws import StateBucket
+
+    _target(tmp_path, [True])[0].backend(Config(), aws, create=True)
+    aws.s3.put_bucket_encryption(
+        Bucket=BUCKET,
+        ServerSideEncryptionConfiguration={
+            "Rules": [
+                {
+                    "ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"},
+                    "BucketKeyEnabled": False,
+                }
+            ]
+        },
+    )
+    assert StateBucket(aws.s3, "123456789012", "us-west-2").harden() == []
