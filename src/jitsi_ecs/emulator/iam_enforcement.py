@@ -76,6 +76,10 @@ _ACTION = {
     ("budgets", "ListTagsForResource"): "budgets:ListTagsForResource",
     ("budgets", "TagResource"): "budgets:TagResource",
     ("budgets", "UntagResource"): "budgets:UntagResource",
+    # AWS Lambda: GetLayerVersionByArn is authorised as lambda:GetLayerVersion (Service
+    # Authorization Reference, "Actions defined by AWS Lambda", GetLayerVersion: "Grants
+    # permission to view details about a version of an AWS Lambda layer").
+    ("lambda", "GetLayerVersionByArn"): "lambda:GetLayerVersion",
     # Amazon S3: moto names some calls by their API operation. The IAM action each needs is
     # in the "Permissions" section of the operation's page in the Amazon S3 API Reference
     # (HeadObject: "you must have the s3:GetObject permission") and in the Service

@@ -101,6 +101,7 @@ def test_actions_match_case_insensitively_and_not_action_excludes() -> None:
         ("budgets", "DescribeBudgets", "budgets:ViewBudget"),
         ("budgets", "CreateNotification", "budgets:ModifyBudget"),
         ("budgets", "TagResource", "budgets:TagResource"),
+        ("lambda", "GetLayerVersionByArn", "lambda:GetLayerVersion"),
         ("ecs", "CreateCluster", "ecs:CreateCluster"),
         ("elasticloadbalancing", "CreateLoadBalancer", "elasticloadbalancing:CreateLoadBalancer"),
     ],
