@@ -319,6 +319,7 @@ POLICIES: dict[str, tuple[Grant, ...]] = {
                 "elasticloadbalancing:DescribeRules",
                 "elasticloadbalancing:DescribeTags",
                 "elasticloadbalancing:DescribeSSLPolicies",
+                "elasticloadbalancing:DescribeCapacityReservation",
             ),
         ),
         Grant(
@@ -714,6 +715,9 @@ POLICIES: dict[str, tuple[Grant, ...]] = {
                 "lambda:UpdateFunctionConfiguration",
                 "lambda:ListVersionsByFunction",
                 "lambda:GetFunctionCodeSigningConfig",
+                "lambda:GetFunctionConcurrency",
+                "lambda:PutFunctionConcurrency",
+                "lambda:DeleteFunctionConcurrency",
                 "lambda:AddPermission",
                 "lambda:RemovePermission",
                 "lambda:GetPolicy",

@@ -187,7 +187,9 @@ class Terraform:
         operation = holder.get("Operation", "").removeprefix("OperationType").lower()
         lock_id = holder.get("ID", "?")
         # "2026-12-06 21:00:00.123456 +0000 UTC" -> "2026-12-06 21:00:00 UTC"
-        since = re.sub(r"(\d\d:\d\d:\d\d)\.\d+ \+0000 UTC$", r"\1 UTC", holder.get("Created", "?"))
+        since = re.sub(
+            r"(\d\d:\d\d:\d\d)(\.\d+)? \+0000 UTC$", r"\1 UTC", holder.get("Created", "?")
+        )
         return UsageError(
             f"the Terraform state is locked: {holder.get('Who', 'someone')} has held it since "
             f"{since} ({operation + ', ' if operation else ''}lock {lock_id}); nothing was changed",
