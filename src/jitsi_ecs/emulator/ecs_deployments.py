@@ -164,7 +164,7 @@ def advance(backend: Any, service: Any, now: float | None = None) -> None:
     never, healthy_after, unhealthy_after = _checks(
         backend.describe_task_definition(primary["taskDefinition"])
     )
-    made_to_fail = ecs_tasks.failure(backend, service)
+    made_to_fail = ecs_tasks.failure(backend, service, primary["taskDefinition"])
     if not never and made_to_fail is None:
         if elapsed >= healthy_after:
             _complete(service, primary)
@@ -195,7 +195,7 @@ def advance(backend: Any, service: Any, now: float | None = None) -> None:
 def _first_deployment(backend: Any, service: Any) -> None:
     """A new service whose tasks cannot become healthy rolls its first deployment out."""
     never, _, _ = _checks(backend.describe_task_definition(service.task_definition))
-    if never or ecs_tasks.failure(backend, service) is not None:
+    if never or ecs_tasks.failure(backend, service, service.task_definition) is not None:
         service.jitsi_ecs_last_completed = None
         service.running_count = 0
         start_deployment(backend, service, service.task_definition)

@@ -23,9 +23,10 @@ started. Register with `POST /moto-api/jitsi-ecs/ecs/stop-tasks` and a JSON body
                      "exitCode": 137, "healthStatus": "UNHEALTHY"}]}
 
 (`account` defaults to moto's; `stopCode` to EssentialContainerExited when a container has an
-exit code, else TaskFailedToStart; `"stoppedReason": null` clears the failure). In-process
-tests call `fail_tasks` directly. A reset of moto (`/moto-api/reset`) forgets both, as it
-forgets the services.
+exit code, else TaskFailedToStart; `"taskDefinition": ARN` limits the failure to the tasks of
+that revision, so that a rollback can succeed; `"stoppedReason": null` clears the failure).
+In-process tests call `fail_tasks` directly. A reset of moto (`/moto-api/reset`) forgets both,
+as it forgets the services.
 """
 
 from __future__ import annotations
@@ -80,8 +81,12 @@ def fail_tasks(backend: Any, cluster: str, service: str, spec: Mapping[str, Any]
     _failures(backend)[(cluster_name, service_name)] = dict(spec)
 
 
-def failure(backend: Any, service: Any) -> dict[str, Any] | None:
-    return _failures(backend).get((service.cluster_name, service.name))
+def failure(backend: Any, service: Any, task_def_arn: str) -> dict[str, Any] | None:
+    """The failure registered for the service's tasks of this revision, if any."""
+    spec = _failures(backend).get((service.cluster_name, service.name))
+    if spec is None or spec.get("taskDefinition") not in (None, task_def_arn):
+        return None
+    return spec
 
 
 def tasks(service: Any) -> list[TaskRecord]:
@@ -157,7 +162,7 @@ def failed(
 ) -> None:
     """Record `count` tasks of the deployment as stopped: the registered failure's way, or
     (unhealthy: the containers whose check never passes) failed container health checks."""
-    spec = failure(backend, service)
+    spec = failure(backend, service, deployment["taskDefinition"])
     for _ in range(min(count, KEEP_STOPPED)):
         task = _record(backend, service, deployment["taskDefinition"], deployment["id"])
         tasks(service).append(task)

@@ -144,6 +144,9 @@ class AwsTarget(Target):
     rollback_watch: ClassVar[Watch] = Watch(timeout_s=1800, poll_s=10)
     serves_traffic: ClassVar[bool] = True
     alarm_watch: ClassVar[Watch] = Watch(timeout_s=120, poll_s=1)
+    # Pulling the images, start periods and health checks: a Jitsi task is steady in a few
+    # minutes; the circuit breaker needs several failed tasks before it gives up.
+    stable_watch: ClassVar[Watch] = Watch(timeout_s=1800, poll_s=10)
 
     def connect(self, config: Config, *, start: bool) -> AwsContext:
         self.workspace.open()
