@@ -58,7 +58,17 @@ def judge(service: Mapping[str, Any], wanted: str | None = None) -> Verdict | No
     the task definition the apply registered (None: any)."""
     name = str(service.get("serviceName"))
     deployments = list(service.get("deployments", []))
-    failed = next((d for d in deployments if d.get("rolloutState") == "FAILED"), None)
+    # A FAILED deployment counts if it is the primary one or deployed the apply's revision (a
+    # rollback may be under way); an older one of another revision drains behind a new try.
+    failed = next(
+        (
+            d
+            for d in deployments
+            if d.get("rolloutState") == "FAILED"
+            and (d.get("status") == "PRIMARY" or not wanted or d.get("taskDefinition") == wanted)
+        ),
+        None,
+    )
     if failed is not None:
         return Verdict(
             "",

@@ -25,7 +25,7 @@ from jitsi_ecs.emulator.ecs_tasks import STOP_TASKS_PATH
 from jitsi_ecs.emulator.extensions import install
 from jitsi_ecs.live import snapshot
 from jitsi_ecs.outputs import StackOutputs
-from jitsi_ecs.steady import wait_stable
+from jitsi_ecs.steady import judge, wait_stable
 from jitsi_ecs.targets import Watch
 
 REGION = "us-west-2"
@@ -322,3 +322,37 @@ def test_up_shows_progress_and_the_reasons(
     print_status({**{"services": [_status(stack)]}, "alarms": [], "budgets": [], "jitsi": None})
     table = " ".join(capsys.readouterr().out.split())
     assert "Stopped tasks" in table and "CannotPullContainerError" in table
+
+
+def _described(*deployments: dict[str, Any], running: int = 1) -> dict[str, Any]:
+    return {
+        "serviceName": "jitsi-shard",
+        "desiredCount": 1,
+        "runningCount": running,
+        "deployments": list(deployments),
+    }
+
+
+def test_judge_counts_only_a_failed_deployment_of_this_apply() -> None:
+    new, old = "td/jitsi-shard:5", "td/jitsi-shard:4"
+    retry = {"id": "2", "status": "PRIMARY", "rolloutState": "IN_PROGRESS", "taskDefinition": new}
+    earlier = {"id": "1", "status": "ACTIVE", "rolloutState": "FAILED", "taskDefinition": old}
+    assert judge(_described(retry, earlier, running=0), new) is None  # the old try drains
+    verdict = judge(_described(retry, earlier, running=0))  # revision unknown: any failure
+    assert verdict is not None and verdict.state == "failed"
+    rollback = {
+        "id": "3",
+        "status": "PRIMARY",
+        "rolloutState": "IN_PROGRESS",
+        "taskDefinition": old,
+    }
+    this = {**earlier, "taskDefinition": new, "rolloutStateReason": "circuit breaker"}
+    verdict = judge(_described(rollback, this), new)
+    assert verdict is not None and verdict.failing_task_definition == new
+    assert verdict.detail == "deployment 1 of jitsi-shard:5 FAILED: circuit breaker"
+    done = {"id": "2", "status": "PRIMARY", "rolloutState": "COMPLETED", "taskDefinition": new}
+    stable = judge(_described(done), new)
+    assert stable is not None and stable.stable
+    assert judge(_described(done, running=0), new) is None  # COMPLETED, not yet all running
+    legacy = {"id": "9", "status": "PRIMARY", "taskDefinition": new}  # no rolloutState
+    assert judge(_described(legacy), None) is not None
