@@ -267,6 +267,8 @@ def install(advance: Any) -> None:
         service_name: str | None = None,
         desiredStatus: str | None = None,  # moto's name
     ) -> list[Any]:
+        if cluster_str:
+            self._get_cluster(cluster_str)  # ClusterNotFoundException, as ECS answers
         found: list[Any] = (
             []
             if service_name
