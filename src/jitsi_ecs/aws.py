@@ -3,9 +3,10 @@ errors turned into the tool's one error type.
 
 Like chalice's TypedAWSClient: commands, checks and drills ask an `AwsContext` for a typed
 client (`aws.ecs`, `aws.elbv2`, ... typed with the boto3 stubs) or for a domain answer
-(`aws.service(cluster, name)`, `aws.deploying(...)`, `aws.redeploy(...)`, `aws.budget(name)`,
-`aws.budget_notifications(name)`), so the same code runs against a real account (normal
-credential chain) and the emulator (endpoint and dummy credentials injected).
+(`aws.service(cluster, name)`, `aws.deploying(...)`, `aws.redeploy(...)`,
+`aws.stopped_tasks(cluster, service)`, `aws.budget(name)`, `aws.budget_notifications(name)`),
+so the same code runs against a real account (normal credential chain) and the emulator
+(endpoint and dummy credentials injected).
 `calling("what")` is the one place botocore's errors become the tool's errors (AwsError by
 default, or the error class a caller chooses), each with a hint.
 """
