@@ -3,9 +3,10 @@ errors turned into the tool's one error type.
 
 Like chalice's TypedAWSClient: commands, checks and drills ask an `AwsContext` for a typed
 client (`aws.ecs`, `aws.elbv2`, ... typed with the boto3 stubs) or for a domain answer
-(`aws.service(cluster, name)`, `aws.deploying(...)`, `aws.redeploy(...)`, `aws.budget(name)`,
-`aws.budget_notifications(name)`), so the same code runs against a real account (normal
-credential chain) and the emulator (endpoint and dummy credentials injected).
+(`aws.service(cluster, name)`, `aws.deploying(...)`, `aws.redeploy(...)`,
+`aws.stopped_tasks(cluster, service)`, `aws.budget(name)`, `aws.budget_notifications(name)`),
+so the same code runs against a real account (normal credential chain) and the emulator
+(endpoint and dummy credentials injected).
 `calling("what")` is the one place botocore's errors become the tool's errors (AwsError by
 default, or the error class a caller chooses), each with a hint.
 """
@@ -18,6 +19,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import boto3
@@ -41,7 +43,7 @@ if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
     from mypy_boto3_ec2 import EC2Client
     from mypy_boto3_ecs import ECSClient
-    from mypy_boto3_ecs.type_defs import ServiceTypeDef, TaskDefinitionTypeDef
+    from mypy_boto3_ecs.type_defs import ServiceTypeDef, TaskDefinitionTypeDef, TaskTypeDef
     from mypy_boto3_elbv2 import ElasticLoadBalancingv2Client
     from mypy_boto3_events import EventBridgeClient
     from mypy_boto3_iam import IAMClient
@@ -346,10 +348,11 @@ class AwsContext:
 
     def services(self, cluster: str, names: list[str]) -> list[ServiceTypeDef]:
         """The ACTIVE services of these names (ECS keeps deleted ones as INACTIVE)."""
-        if not names:
-            return []
+        found: list[ServiceTypeDef] = []
         with calling(f"describe the ECS services of cluster {cluster}"):
-            found = self.ecs.describe_services(cluster=cluster, services=names)["services"]
+            for start in range(0, len(names), 10):  # DescribeServices takes 10 names at most
+                page = names[start : start + 10]
+                found += self.ecs.describe_services(cluster=cluster, services=page)["services"]
         return [s for s in found if s.get("status") == "ACTIVE"]
 
     def service(self, cluster: str, name: str) -> ServiceTypeDef | None:
@@ -374,6 +377,35 @@ class AwsContext:
     def task_definition(self, arn: str) -> TaskDefinitionTypeDef:
         with calling(f"describe task definition {arn}"):
             return self.ecs.describe_task_definition(taskDefinition=arn)["taskDefinition"]
+
+    def stopped_tasks(self, cluster: str, service: str, limit: int = 100) -> list[TaskTypeDef]:
+        """The service's stopped tasks ECS still lists (at least an hour's), newest first, at
+        most `limit`."""
+        ecs, arns = self.ecs, []
+        with calling(f"list the stopped tasks of service {service} in cluster {cluster}"):
+            pages = ecs.get_paginator("list_tasks").paginate(
+                cluster=cluster, serviceName=service, desiredStatus="STOPPED"
+            )
+            for page in pages:
+                arns += page["taskArns"]
+                if len(arns) >= limit:
+                    break
+        tasks: list[TaskTypeDef] = []
+        with calling(f"describe the stopped tasks of service {service} in cluster {cluster}"):
+            for start in range(0, min(len(arns), limit), 100):  # DescribeTasks takes 100
+                chunk = arns[start : min(start + 100, limit)]
+                tasks += ecs.describe_tasks(cluster=cluster, tasks=chunk)["tasks"]
+        return sorted(tasks, key=lambda t: str(t.get("stoppedAt", "")), reverse=True)
+
+    def health_check_paths(self, target_groups: list[str]) -> dict[str, str]:
+        """The health check path of each target group (by ARN) that still exists."""
+        elbv2, paths = self.elbv2, {}
+        for arn in target_groups:
+            with calling(f"describe target group {arn}"):
+                found = or_none(partial(elbv2.describe_target_groups, TargetGroupArns=[arn]))
+            for group in found["TargetGroups"] if found else []:
+                paths[group["TargetGroupArn"]] = group.get("HealthCheckPath", "")
+        return paths
 
     def role_policies(self, role: str) -> list[dict[str, Any]]:
         """The inline policy documents of a role (by name or ARN), parsed."""

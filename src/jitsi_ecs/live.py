@@ -1,5 +1,6 @@
-"""What the live deployment looks like now: services and their rollouts, alarm states, budget
-spend, and Jitsi's own numbers from the telemetry metrics. Read-only; names from the outputs."""
+"""What the live deployment looks like now: services and their rollouts (and why their tasks
+stopped lately), alarm states, budget spend, and Jitsi's own numbers from the telemetry metrics.
+Read-only; names from the outputs."""
 
 from __future__ import annotations
 
@@ -7,14 +8,28 @@ from typing import Any
 
 from jitsi_ecs.aws import AwsContext
 from jitsi_ecs.config import Config
+from jitsi_ecs.diagnosis import stopped_reasons
 from jitsi_ecs.outputs import StackOutputs
+from jitsi_ecs.steady import service_keys
 
 
 def snapshot(config: Config, aws: AwsContext, outputs: StackOutputs) -> dict[str, Any]:
     services = aws.services(outputs.cluster_name, list(outputs.service_names.values()))
     alarms = aws.alarms(list(outputs.alarm_names.values()))
+    keys = service_keys(outputs)
     return {
-        "services": [_service(s) for s in services],
+        "services": [
+            {
+                **_service(s),
+                "stopped": [
+                    r.as_json()
+                    for r in stopped_reasons(
+                        aws, outputs.cluster_name, keys.get(s["serviceName"], ""), s
+                    )
+                ],
+            }
+            for s in services
+        ],
         "alarms": [
             {"name": a["AlarmName"], "state": a["StateValue"], "reason": a.get("StateReason", "")}
             for a in alarms.values()

@@ -433,6 +433,61 @@ def test_task_definition_that_does_not_exist(moto_aws: AwsContext) -> None:
         moto_aws.task_definition("nope:1")
 
 
+def test_services_are_asked_10_names_at_a_time() -> None:
+    aws = stubbed()
+    names = [f"s{i:02}" for i in range(23)]
+    with Stubber(aws.ecs) as stub:
+        for start in (0, 10, 20):
+            page = names[start : start + 10]
+            found = [_service(n, "ACTIVE", ["COMPLETED"]) for n in page]
+            stub.add_response(
+                "describe_services", {"services": found}, {"cluster": "c", "services": page}
+            )
+        assert [s["serviceName"] for s in aws.services("c", names)] == names
+        stub.assert_no_pending_responses()
+
+
+def _stopped(arn: str, at: datetime) -> dict[str, Any]:
+    return {"taskArn": arn, "stoppedAt": at, "stoppedReason": "r", "lastStatus": "STOPPED"}
+
+
+def test_stopped_tasks_pages_and_describes_at_most_the_limit() -> None:
+    aws = stubbed()
+    arns = [f"arn:aws:ecs:us-west-2:1:task/c/t{i:03}" for i in range(150)]
+    base = datetime(2026, 12, 6, tzinfo=UTC)
+    listed = {"cluster": "c", "serviceName": "web", "desiredStatus": "STOPPED"}
+    with Stubber(aws.ecs) as stub:
+        stub.add_response("list_tasks", {"taskArns": arns[:100], "nextToken": "n"}, listed)
+        stub.add_response("list_tasks", {"taskArns": arns[100:]}, {**listed, "nextToken": "n"})
+        stub.add_response(
+            "describe_tasks",
+            {"tasks": [_stopped(a, base + timedelta(seconds=i)) for i, a in enumerate(arns[:100])]},
+            {"cluster": "c", "tasks": arns[:100]},
+        )
+        stub.add_response(
+            "describe_tasks",
+            {"tasks": [_stopped(a, base) for a in arns[100:120]]},
+            {"cluster": "c", "tasks": arns[100:120]},
+        )
+        tasks = aws.stopped_tasks("c", "web", limit=120)
+        stub.assert_no_pending_responses()
+    assert len(tasks) == 120 and tasks[0]["taskArn"] == arns[99]  # newest first
+
+
+def test_stopped_tasks_of_a_missing_cluster_is_an_aws_error(moto_aws: AwsContext) -> None:
+    with pytest.raises(AwsError, match="list the stopped tasks of service web in cluster nope"):
+        moto_aws.stopped_tasks("nope", "web")
+
+
+def test_health_check_paths_of_the_target_groups_that_exist(moto_aws: AwsContext) -> None:
+    vpc = moto_aws.ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    arn = moto_aws.elbv2.create_target_group(
+        Name="api", Protocol="HTTP", Port=80, VpcId=vpc, TargetType="ip", HealthCheckPath="/h"
+    )["TargetGroups"][0]["TargetGroupArn"]
+    gone = arn.replace("/api/", "/gone/")
+    assert moto_aws.health_check_paths([arn, gone]) == {arn: "/h"}
+
+
 # ---------------------------------------------------------------- alarms
 
 

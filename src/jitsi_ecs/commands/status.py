@@ -1,9 +1,11 @@
-"""`jitsi-ecs status [--json]`: services and deployments, alarm states, budget spend."""
+"""`jitsi-ecs status [--json]`: services and deployments, why their tasks stopped lately, alarm
+states, budget spend."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from rich.markup import escape
 from rich.table import Table
 
 from jitsi_ecs.commands import Globals
@@ -35,6 +37,15 @@ def print_status(data: dict[str, Any]) -> None:
         for name, event in events:
             recent.add_row(name, event)
         out.print(recent)
+    stopped = [(s["name"], r) for s in data["services"] for r in s.get("stopped", [])]
+    if stopped:
+        why = Table(title="Stopped tasks (the reasons ECS gave, and what to do)")
+        for col in ("service", "tasks", "reason", "what to do"):
+            why.add_column(col, overflow="fold")
+        for name, r in stopped:
+            advice = escape(r["advice"]) if r["advice"] else "(not a known cause)"
+            why.add_row(name, str(r["count"]), escape(r["reason"]), advice)
+        out.print(why)
     alarms = Table(title="Alarms")
     alarms.add_column("alarm")
     alarms.add_column("state")

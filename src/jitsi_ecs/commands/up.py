@@ -1,19 +1,34 @@
-"""`jitsi-ecs up`: plan, apply with progress, then verify. Exit 0 only if every check passes."""
+"""`jitsi-ecs up`: plan, apply with progress, wait for the services to become stable, then
+verify. Exit 0 only if every service is stable and every check passes; a service that is not
+gets the reasons ECS gave for its stopped tasks, with what to do (diagnosis.py)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from jitsi_ecs.commands import Globals
 from jitsi_ecs.commands.common import prepared
 from jitsi_ecs.commands.plan import print_plan
 from jitsi_ecs.commands.verify import report, verify_stack
 from jitsi_ecs.cost.report import print_budgets
+from jitsi_ecs.diagnosis import lines
+from jitsi_ecs.drills import Clock
+from jitsi_ecs.errors import EXIT_FAILED
 from jitsi_ecs.guard import guard_signaling, replaces_signaling
 from jitsi_ecs.planning import planned
 from jitsi_ecs.stack import Stack
+from jitsi_ecs.steady import Verdict, progress, wait_stable
 from jitsi_ecs.terraform import Terraform
 from jitsi_ecs.ui import err
 
@@ -28,7 +43,53 @@ def run(
 ) -> int:
     stack = prepared(g, "up", preflight=True)
     apply_plan(stack, accept_cost=accept_cost, force=force, wait_empty=wait_empty)
-    return report(verify_stack(stack), False, None)
+    unstable = [v for v in wait_for_services(stack) if not v.stable]
+    print_unstable(unstable)
+    # The checks compare configuration, which a failing task does not change: still worth it.
+    code = report(verify_stack(stack), False, None)
+    if unstable:
+        names = ", ".join(v.name for v in unstable)
+        err.print(f"[red]error:[/] {len(unstable)} service(s) did not become stable: {names}")
+        return EXIT_FAILED
+    return code
+
+
+def wait_for_services(stack: Stack, clock: Clock | None = None) -> list[Verdict]:
+    """Wait (the target's stable_watch) for every service of the stack, with progress."""
+    outputs = stack.attach()
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[state]}"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err, transient=False) as bar:
+        rows: dict[str, TaskID] = {}
+
+        def on_poll(services: list[Any]) -> None:
+            for s in services:
+                name = str(s["serviceName"])
+                if name not in rows:
+                    rows[name] = bar.add_task(name, total=None, state="")
+                bar.update(
+                    rows[name],
+                    total=max(1, int(s.get("desiredCount", 0))),
+                    completed=int(s.get("runningCount", 0)),
+                    state=escape(progress(s)),
+                )
+
+        return wait_stable(stack.aws, outputs, stack.target.stable_watch, clock, on_poll)
+
+
+def print_unstable(unstable: list[Verdict]) -> None:
+    """Each service that did not become stable: why, one line per distinct reason."""
+    for v in unstable:
+        err.print(f"[red]Service {escape(v.name)} did not become stable[/]: {escape(v.detail)}")
+        for line in lines(v.reasons) or [
+            "ECS lists no stopped task for it: see `jitsi-ecs status` for its events."
+        ]:
+            err.print(f"  {escape(line)}")
 
 
 def apply_plan(

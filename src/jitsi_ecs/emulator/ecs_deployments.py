@@ -14,6 +14,14 @@ whenever a service is described:
 - A deployment alarm in ALARM during a deployment fails it the same way.
 - With the breaker off, a failing deployment stays IN_PROGRESS and keeps failing tasks.
 - UpdateService keeps the deployment settings the request leaves out, as ECS does.
+- Tasks (ecs_tasks.py): ListTasks and DescribeTasks answer with each deployment's RUNNING
+  tasks and a STOPPED task, with its reason, for every task a failing deployment loses. A test
+  can make a service's tasks stop with a reason of its choice (`POST
+  /moto-api/jitsi-ecs/ecs/stop-tasks`): they then fail TASK_FAILS_AFTER_S emulated seconds
+  after they start, and count against the circuit breaker like failed health checks.
+- CreateService reaches a steady state at once (extensions.py), unless its revision cannot
+  pass its health check or its tasks are made to fail: then its first deployment rolls out
+  (and fails) as above.
 """
 
 from __future__ import annotations
@@ -25,9 +33,11 @@ from typing import Any
 
 from moto.cloudwatch.models import cloudwatch_backends
 from moto.ecs.models import EC2ContainerServiceBackend
+from moto.ecs.responses import EC2ContainerServiceResponse
 from moto.moto_api._internal import mock_random
 
 from jitsi_ecs.ecs_rules import circuit_breaker_threshold
+from jitsi_ecs.emulator import ecs_tasks
 
 SPEED_ENV = "JITSI_ECS_EMULATOR_SPEED"
 _NEVER_PASSES = re.compile(r"^\s*(exit\s+[1-9][0-9]*|false|/bin/false)\s*;?\s*$")
@@ -40,9 +50,11 @@ def _speed() -> float:
         return 30.0
 
 
-def _checks(task_def: Any) -> tuple[bool, float, float]:
-    """(can pass, seconds to healthy, seconds to declared unhealthy) for a revision."""
-    can_pass, healthy, unhealthy = True, 0.0, 0.0
+def _checks(task_def: Any) -> tuple[list[str], float, float]:
+    """(containers whose check can never pass, seconds to healthy, seconds to declared
+    unhealthy) for a revision."""
+    never: list[str] = []
+    healthy, unhealthy = 0.0, 0.0
     for container in task_def.container_definitions:
         check = container.get("healthCheck")
         if not check or container.get("essential", True) is False:
@@ -50,10 +62,11 @@ def _checks(task_def: Any) -> tuple[bool, float, float]:
         command = " ".join(check.get("command", [])[1:])
         start, interval = float(check.get("startPeriod", 0)), float(check.get("interval", 30))
         retries = float(check.get("retries", 3))
-        can_pass = can_pass and not _NEVER_PASSES.match(command)
+        if _NEVER_PASSES.match(command):
+            never.append(str(container.get("name")))
         healthy = max(healthy, start + interval)
         unhealthy = max(unhealthy, start + interval * retries)
-    return can_pass, healthy or 1.0, unhealthy or 1.0
+    return never, healthy or 1.0, unhealthy or 1.0
 
 
 def _event(service: Any, message: str) -> None:
@@ -148,20 +161,26 @@ def advance(backend: Any, service: Any, now: float | None = None) -> None:
         rollback = bool((config.get("alarms") or {}).get("rollback"))
         _fail(backend, service, primary, f"Deployment alarm {alarm} is in ALARM state.", rollback)
         return
-    can_pass, healthy_after, unhealthy_after = _checks(
+    never, healthy_after, unhealthy_after = _checks(
         backend.describe_task_definition(primary["taskDefinition"])
     )
-    if can_pass:
+    made_to_fail = ecs_tasks.failure(backend, service, primary["taskDefinition"])
+    if not never and made_to_fail is None:
         if elapsed >= healthy_after:
             _complete(service, primary)
         return
     desired = max(1, int(primary["desiredCount"]))
-    failed = int(elapsed // unhealthy_after) * desired
+    period = ecs_tasks.TASK_FAILS_AFTER_S if made_to_fail else unhealthy_after
+    failed = int(elapsed // period) * desired
     if failed > primary["failedTasks"]:
+        ecs_tasks.failed(backend, service, primary, failed - primary["failedTasks"], never)
         primary.update(failedTasks=failed, updatedAt=time.time())
-        _event(
-            service, f"{failed} tasks failed container health checks (deployment {primary['id']})."
+        what = (
+            f"stopped: {made_to_fail['stoppedReason']}"
+            if made_to_fail
+            else "failed container health checks"
         )
+        _event(service, f"{failed} tasks {what} (deployment {primary['id']}).")
     breaker = config.get("deploymentCircuitBreaker") or {}
     if breaker.get("enable") and failed >= circuit_breaker_threshold(desired):
         _fail(
@@ -173,9 +192,20 @@ def advance(backend: Any, service: Any, now: float | None = None) -> None:
         )
 
 
+def _first_deployment(backend: Any, service: Any) -> None:
+    """A new service whose tasks cannot become healthy rolls its first deployment out."""
+    never, _, _ = _checks(backend.describe_task_definition(service.task_definition))
+    if never or ecs_tasks.failure(backend, service, service.task_definition) is not None:
+        service.jitsi_ecs_last_completed = None
+        service.running_count = 0
+        start_deployment(backend, service, service.task_definition)
+        service.deployments[:] = service.deployments[:1]
+
+
 def install() -> None:
     original_update = EC2ContainerServiceBackend.update_service
     original_describe = EC2ContainerServiceBackend.describe_services
+    original_create = EC2ContainerServiceResponse.create_service
 
     def update_service(self: Any, props: dict[str, Any]) -> Any:
         wanted = props.get("task_definition")
@@ -188,7 +218,12 @@ def install() -> None:
         if props.get("deployment_configuration"):
             current = getattr(service, "deployment_configuration", None) or {}
             props["deployment_configuration"] = {**current, **props["deployment_configuration"]}
+        kept = [(d, d["id"], d.get("createdAt")) for d in service.deployments]
         result = original_update(self, props)
+        # moto renames the current deployment on forceNewDeployment; ECS starts a new one
+        # beside it (below), and the running tasks keep the id that started them.
+        for deployment, deployment_id, created in kept:
+            deployment.update(id=deployment_id, createdAt=created)
         arn = self.describe_task_definition(wanted).arn if wanted else before
         if arn != before or force:
             start_deployment(self, result, arn)
@@ -202,5 +237,18 @@ def install() -> None:
             advance(self, service)
         return result
 
+    def create_service(self: EC2ContainerServiceResponse) -> Any:
+        result = original_create(self)  # steady at once (extensions.py)
+        backend = self.ecs_backend
+        _first_deployment(
+            backend,
+            backend._get_service(
+                self._get_param("cluster", "default"), self._get_param("serviceName")
+            ),
+        )
+        return result
+
     EC2ContainerServiceBackend.update_service = update_service  # type: ignore[method-assign,assignment]
     EC2ContainerServiceBackend.describe_services = describe_services  # type: ignore[method-assign,assignment]
+    EC2ContainerServiceResponse.create_service = create_service  # type: ignore[method-assign]
+    ecs_tasks.install(advance)

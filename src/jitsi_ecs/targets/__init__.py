@@ -10,7 +10,7 @@ methods; everything that differs between them is here and nowhere else:
   certificate, names taken by another stack),
 - what it asks before doing harm (apply, destroy, a drill that ends meetings) and the cost
   gate: the emulator spends nothing, a real account does,
-- how long drills wait (the emulator's clock runs fast).
+- how long drills and `up`'s wait for stable services last (the emulator's clock runs fast).
 
 Commands get a Target from `for_name` and never test `target.name`.
 """
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Watch:
-    """How long a drill waits for something, and how often it looks."""
+    """How long a drill (or `up`) waits for something, and how often it looks."""
 
     timeout_s: float
     poll_s: float
@@ -58,6 +58,8 @@ class Target(ABC):
     name: ClassVar[TargetName]
     rollback_watch: ClassVar[Watch]
     alarm_watch: ClassVar[Watch]
+    # How long `up` waits for the services to become stable after an apply.
+    stable_watch: ClassVar[Watch]
     # Whether the target runs the containers, so that HTTP smoke checks can get an answer.
     serves_traffic: ClassVar[bool]
 

@@ -159,6 +159,9 @@ class AwsTarget(Target):
     alarm_watch: ClassVar[Watch] = Watch(timeout_s=120, poll_s=1)
     # Set by preflight: a first deploy has its names checked before the backend exists.
     _names_checked = False
+    # Pulling the images, start periods and health checks: a Jitsi task is steady in a few
+    # minutes; the circuit breaker needs several failed tasks before it gives up.
+    stable_watch: ClassVar[Watch] = Watch(timeout_s=1800, poll_s=10)
 
     def connect(self, config: Config, *, start: bool) -> AwsContext:
         self.workspace.open()

@@ -31,6 +31,8 @@ class LocalTarget(Target):
     rollback_watch: ClassVar[Watch] = Watch(timeout_s=120, poll_s=0.5)
     serves_traffic: ClassVar[bool] = False  # moto runs no containers
     alarm_watch: ClassVar[Watch] = Watch(timeout_s=15, poll_s=0.2)
+    # 120 s here are an hour of emulated ECS at the default speed.
+    stable_watch: ClassVar[Watch] = Watch(timeout_s=120, poll_s=0.5)
 
     def connect(self, config: Config, *, start: bool) -> AwsContext:
         self.workspace.open()

@@ -101,3 +101,45 @@ def test_nothing_is_applied_when_a_step_says_no(
 def test_an_empty_plan_asks_nothing_and_applies_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     # The cost gate still runs: an unchanged stack over budget is still over budget.
     assert _run(monkeypatch, NO_CHANGES, replaces=False) == ["plan", "cost_gate"]
+
+
+@pytest.mark.parametrize(
+    ("stable", "verify_code", "expected"), [(True, 0, 0), (True, 1, 1), (False, 0, 1)]
+)
+def test_up_fails_when_a_service_is_not_stable_and_still_verifies(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    stable: bool,
+    verify_code: int,
+    expected: int,
+) -> None:
+    from jitsi_ecs.diagnosis import Reason
+    from jitsi_ecs.steady import Verdict
+
+    made: list[str] = []
+    verdicts = [
+        Verdict("shard", "jitsi-shard", "stable"),
+        Verdict(
+            "jvb",
+            "jitsi-jvb",
+            "stable" if stable else "failed",
+            "deployment ecs-svc/1 of jitsi-jvb:2 FAILED: circuit breaker",
+            reasons=[
+                Reason("OutOfMemoryError: killed", "out-of-memory", "raise jitsi.jvb.memory", 3)
+            ],
+        ),
+    ]
+    monkeypatch.setattr(up, "prepared", lambda g, command: made.append("prepare") or "stack")
+    monkeypatch.setattr(up, "apply_plan", lambda stack, **_: made.append("apply"))
+    monkeypatch.setattr(up, "wait_for_services", lambda stack: made.append("wait") or verdicts)
+    monkeypatch.setattr(up, "verify_stack", lambda stack: made.append("verify") or [])
+    monkeypatch.setattr(up, "report", lambda *_: verify_code)
+    assert up.run(Any) == expected  # type: ignore[arg-type]
+    assert made == ["prepare", "apply", "wait", "verify"]
+    text = " ".join(capsys.readouterr().err.split())
+    if stable:
+        assert "did not become stable" not in text
+    else:
+        assert "Service jitsi-jvb did not become stable: deployment ecs-svc/1" in text
+        assert "3 task(s): OutOfMemoryError: killed -> raise jitsi.jvb.memory" in text
+        assert "error: 1 service(s) did not become stable: jitsi-jvb" in text
