@@ -25,7 +25,7 @@ from pathlib import Path
 
 from jitsi_ecs import lambda_zip
 from jitsi_ecs.errors import UsageError
-from jitsi_ecs.workspace import STATE_DIR, private_dir
+from jitsi_ecs.workspace import STATE_DIR, make_private, private_dir
 
 ZIP = "auth.zip"  # in the Terraform working copy
 ARCHITECTURE = "x86_64"  # aws_lambda_function.architectures; the wheels below are for it
@@ -140,6 +140,10 @@ def wheels(download: Downloader = pip_download, cache: Path | None = None) -> li
             return found
     for chosen in candidates:
         try:
+            project = Path.cwd() / STATE_DIR
+            if chosen.is_relative_to(project):  # owner-only, like all of .jitsi-ecs
+                for level in reversed(chosen.parent.relative_to(project).parents):
+                    private_dir(project / level)
             private_dir(chosen.parent)
             break
         except OSError as exc:
@@ -161,6 +165,7 @@ def wheels(download: Downloader = pip_download, cache: Path | None = None) -> li
             )
         shutil.rmtree(chosen, ignore_errors=True)
         (staging / "wheels").rename(chosen)  # one move: a half download is never cached
+        make_private(chosen)
     found = _cached(chosen)
     assert found is not None
     return found

@@ -80,6 +80,8 @@ def test_an_unwritable_home_keeps_the_wheels_in_the_project(
     found = package.wheels(download)
     assert found[0].parent == package.project_cache_dir()
     assert package.project_cache_dir().is_relative_to(tmp_path / ".jitsi-ecs")
+    for path in [tmp_path / ".jitsi-ecs", *(tmp_path / ".jitsi-ecs").rglob("*")]:
+        assert path.stat().st_mode & 0o077 == 0, f"{path} is readable by others"
     assert package.wheels(lambda r, d: pytest.fail("downloaded again")) == found
 
 
