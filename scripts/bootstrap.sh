@@ -10,7 +10,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 dev=0
 [ "${1:-}" = "--dev" ] && dev=1
 
-command -v terraform >/dev/null || { echo "error: terraform (>= 1.11) is not on PATH" >&2; exit 2; }
+# The minimum Terraform is said once, in the root module (the CLI reads it from there too).
+min_terraform=$(sed -n 's/^ *required_version *= *">= *\([0-9.]*\)".*/\1/p' infra/versions.tf)
+command -v terraform >/dev/null || { echo "error: terraform (>= $min_terraform) is not on PATH" >&2; exit 2; }
 python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "error: Python >= 3.11 needed" >&2; exit 2; }
 
 if [ ! -x .venv/bin/python ]; then

@@ -22,7 +22,7 @@ from jitsi_ecs.errors import NothingDeployed, UsageError
 from jitsi_ecs.outputs import StackOutputs
 from jitsi_ecs.targets import Target
 from jitsi_ecs.telemetry import package as telemetry_package
-from jitsi_ecs.terraform import BACKEND_FILE, Terraform, sync_working_copy
+from jitsi_ecs.terraform import BACKEND_FILE, Terraform, sync_working_copy, terraform_binary
 from jitsi_ecs.workspace import infra_source, write_private
 
 # The secrets the stack generates (the modules use those they need). Their values exist only
@@ -52,7 +52,9 @@ class Stack:
 
     @classmethod
     def open(cls, config: Config, target: Target, command: str, *, start: bool = True) -> Stack:
-        """Reach the target (start=False: only one that already runs) and its working copy."""
+        """Reach the target (start=False: only one that already runs) and its working copy.
+        Terraform is checked first: missing or too old, nothing is started or touched."""
+        terraform_binary()
         aws = target.connect(config, start=start)
         ws = target.workspace
         terraform = Terraform(ws.stack_dir, aws.terraform_env(), ws.new_log(command))

@@ -2,6 +2,10 @@
 
 Every command streams terraform's machine-readable output (`-json`) into the log, shows
 progress from it, and turns a non-zero exit into a TerraformError that names the log.
+Terraform's stderr (warnings, TF_LOG lines) goes to the log too but never into the stdout that
+is parsed: output that still does not parse is a TerraformError, never a traceback. The binary
+is checked once per command, before anything else runs: found on PATH, and no older than the
+root module's `required_version` (MINIMUM_VERSION).
 
 Secrets never reach the disk through here: `terraform show -json` (every planned value) is
 read but never logged, a saved plan (it embeds the state) is deleted as soon as the command
@@ -12,6 +16,7 @@ are owner-only.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -19,15 +24,16 @@ import re
 import shutil
 import signal
 import subprocess
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from jitsi_ecs.aws import DENIED_HINT, denied_action
 from jitsi_ecs.errors import Interrupted, TerraformError, UsageError
-from jitsi_ecs.workspace import make_private, write_private
+from jitsi_ecs.workspace import infra_source, make_private, write_private
 
 VARS_FILE = "terraform.tfvars.json"
 PLAN_FILE = "jitsi-ecs.tfplan"
@@ -62,15 +68,84 @@ class PlanSummary:
         return self.total == 0
 
 
+INSTALL_URL = "https://developer.hashicorp.com/terraform/install"
+# TF_LOG's line format (stderr): such lines are logged but never taken for the error message.
+_LOG_LINE = re.compile(r"^\S+ \[(TRACE|DEBUG|INFO|WARN|ERROR)\]")
+
+
+@functools.cache
+def minimum_version() -> str:
+    """The oldest Terraform the stack runs on, as the root module's versions.tf says it
+    (">= X.Y": write-only arguments keep the secrets out of state); said there and only there."""
+    try:
+        text = (infra_source() / "versions.tf").read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(str(exc)) from None
+    match = re.search(r'required_version\s*=\s*">=\s*(\d+(?:\.\d+)*)"', text)
+    if match is None:
+        raise UsageError('infra/versions.tf states no required_version ">= X.Y"')
+    return match.group(1)
+
+
+def _version_tuple(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split("."))
+
+
 def terraform_binary() -> str:
+    """terraform on PATH, checked to be recent enough (UsageError, exit 2, otherwise)."""
     found = shutil.which("terraform")
     if not found:
         raise UsageError(
             "terraform was not found on PATH",
-            hint="Install Terraform >= 1.9 (https://developer.hashicorp.com/terraform/install) "
-            "and run the command again.",
+            hint=f"Install Terraform >= {minimum_version()} ({INSTALL_URL}) and run the "
+            "command again.",
         )
+    _check_version(found)
     return found
+
+
+@functools.cache
+def _check_version(binary: str) -> str:
+    """`terraform version -json`, once per command (process) and binary: its version."""
+    minimum = minimum_version()
+    hint = f"Install Terraform >= {minimum} ({INSTALL_URL}) and put it first on PATH."
+    try:
+        result = subprocess.run(
+            [binary, "version", "-json"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, "CHECKPOINT_DISABLE": "1"},  # no update check over the network
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise UsageError(f"cannot run {binary} version: {exc}", hint=hint) from None
+    version = _parse_version(result.stdout)
+    if version is None:
+        raise UsageError(
+            f"cannot tell which version {binary} is: `terraform version -json` exited "
+            f"{result.returncode} and printed {result.stdout.strip()[:200]!r}",
+            hint=hint,
+        )
+    if _version_tuple(version.split("-")[0]) < _version_tuple(minimum):
+        raise UsageError(
+            f"Terraform {version} was found at {binary}; jitsi-ecs needs Terraform >= {minimum} "
+            "(write-only arguments keep the secrets out of Terraform's state)",
+            hint=hint,
+        )
+    return version
+
+
+def _parse_version(stdout: str) -> str | None:
+    """The version in `terraform version -json`'s output (or its text form: Terraform
+    before 0.13 ignores -json)."""
+    with contextlib.suppress(json.JSONDecodeError, AttributeError):
+        version = json.loads(stdout).get("terraform_version")
+        if isinstance(version, str) and re.fullmatch(r"\d+(\.\d+)*(-\S+)?", version):
+            return version
+    match = re.search(r"Terraform v(\d+(?:\.\d+)*(?:-\S+)?)", stdout)
+    return match.group(1) if match else None
 
 
 def sync_working_copy(source: Path, dest: Path) -> None:
@@ -105,16 +180,22 @@ class Terraform:
         self.log_path = log_path
         self.binary = terraform_binary()
         self.env = {**os.environ, **env, "TF_IN_AUTOMATION": "1", "TF_INPUT": "0"}
+        self._log_lock = threading.Lock()  # stdout and stderr are logged from two threads
 
     # ------------------------------------------------------------ plumbing
     def _log(self, text: str) -> None:
-        if not self.log_path.exists():
-            write_private(self.log_path, "")
-        with self.log_path.open("a", encoding="utf-8") as log:
-            log.write(text if text.endswith("\n") else text + "\n")
+        with self._log_lock:
+            if not self.log_path.exists():
+                write_private(self.log_path, "")
+            with self.log_path.open("a", encoding="utf-8") as log:
+                log.write(text if text.endswith("\n") else text + "\n")
 
     @contextmanager
-    def _process(self, args: list[str]) -> Iterator[subprocess.Popen[str]]:
+    def _process(
+        self, args: list[str], errors: list[str], *, log_output: bool = True
+    ) -> Iterator[subprocess.Popen[str]]:
+        """terraform with stdout piped to the caller; stderr read by a thread of its own (two
+        pipes read in turn could deadlock) into errors and, with log_output, the log."""
         self._log(f"$ terraform {' '.join(args)}")
         # Own session: Ctrl-C reaches only us, and we forward exactly one SIGINT so terraform
         # finishes the calls in flight and writes its state before it stops.
@@ -122,12 +203,19 @@ class Terraform:
             [self.binary, *args],
             cwd=self.workdir,
             env=self.env,
+            stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
+            stderr=subprocess.PIPE,
             text=True,
+            errors="replace",
             start_new_session=True,
             umask=PRIVATE_UMASK,  # state, lock and plan files: owner-only
         )
+        assert proc.stderr is not None
+        reader = threading.Thread(
+            target=self._read_stderr, args=(proc.stderr, errors, log_output), daemon=True
+        )
+        reader.start()
         try:
             yield proc
         except KeyboardInterrupt:
@@ -136,11 +224,21 @@ class Terraform:
             for line in proc.stdout:
                 self._log(line)
             proc.wait()
+            reader.join()
             raise Interrupted(
                 f"interrupted: terraform {args[0]} stopped cleanly and saved its state",
                 hint="Run the same command again to resume; nothing is half-recorded.",
                 log_path=str(self.log_path),
             ) from None
+        else:
+            proc.wait()
+            reader.join()  # stderr read to its end: errors is complete
+
+    def _read_stderr(self, stream: IO[str], errors: list[str], log_output: bool) -> None:
+        for line in stream:
+            errors.append(line)
+            if log_output:
+                self._log(line)
 
     def run(
         self,
@@ -149,13 +247,15 @@ class Terraform:
         *,
         log_output: bool = True,
     ) -> str:
-        """Run terraform; return its stdout. -json lines go to on_event.
+        """Run terraform; return its stdout (stderr only goes to the log). -json lines go to
+        on_event.
 
         log_output=False keeps the output out of the log (it holds values that must not be
         written to disk); the command line and exit code are still logged.
         """
         out: list[str] = []
-        with self._process(args) as proc:
+        errors: list[str] = []
+        with self._process(args, errors, log_output=log_output) as proc:
             assert proc.stdout is not None
             for line in proc.stdout:
                 if log_output:
@@ -163,22 +263,24 @@ class Terraform:
                 out.append(line)
                 if on_event and line.startswith("{"):
                     with contextlib.suppress(json.JSONDecodeError):
-                        on_event(json.loads(line))
+                        event = json.loads(line)
+                        if isinstance(event, dict):
+                            on_event(event)
             code = proc.wait()
         if not log_output:
             self._log(f"(output not logged: it holds planned values; exit code {code})")
         if code != 0:
-            if (holder := lock_holder(out)) is not None:
+            if (holder := lock_holder(out + errors)) is not None:
                 raise self._locked(holder)
-            if (action := denied_action("".join(out))) is not None:
+            if (action := denied_action("".join(out + errors))) is not None:
                 # The principal lacks a permission: its environment, not the stack (exit 2).
                 raise UsageError(
-                    f"terraform {args[0]}: AWS refused {action}: {_first_error(out)}",
+                    f"terraform {args[0]}: AWS refused {action}: {_first_error(out, errors)}",
                     hint=DENIED_HINT,
                     log_path=str(self.log_path),
                 )
             raise TerraformError(
-                f"terraform {args[0]} failed: {_first_error(out)}",
+                f"terraform {args[0]} failed: {_first_error(out, errors)}",
                 log_path=str(self.log_path),
             )
         return "".join(out)
@@ -198,6 +300,23 @@ class Terraform:
             f"terraform -chdir={self.workdir} force-unlock -force {lock_id}",
             log_path=str(self.log_path),
         )
+
+    def run_json(self, args: list[str], *, log_output: bool = True) -> dict[str, Any]:
+        """Run terraform and parse its stdout as one JSON object; anything else is a
+        TerraformError (never a traceback). The output is not quoted: it may hold secrets."""
+        text = self.run(args, log_output=log_output)
+        try:
+            parsed = json.loads(text)
+        except json.JSONDecodeError as exc:
+            parsed = exc
+        if not isinstance(parsed, dict):
+            what = "is not JSON" if isinstance(parsed, Exception) else "is not a JSON object"
+            raise TerraformError(
+                f"terraform {args[0]}'s output {what} (stdout: {len(text)} characters)",
+                hint="Run the command again; if it persists, report it with the log.",
+                log_path=str(self.log_path),
+            )
+        return parsed
 
     # ------------------------------------------------------------ commands
     @property
@@ -235,7 +354,7 @@ class Terraform:
             args.append("-refresh=false")
         try:
             self.run(args)
-            shown = dict(json.loads(self.run(["show", "-json", PLAN_FILE], log_output=False)))
+            shown = self.run_json(["show", "-json", PLAN_FILE], log_output=False)
             yield Plan(self.summarize(shown), shown)
         finally:
             path.unlink(missing_ok=True)
@@ -270,7 +389,12 @@ class Terraform:
         )
 
     def outputs(self) -> dict[str, Any]:
-        raw = json.loads(self.run(["output", "-json"]))
+        raw = self.run_json(["output", "-json"])
+        if not all(isinstance(value, dict) and "value" in value for value in raw.values()):
+            raise TerraformError(
+                "terraform output -json printed outputs without a value",
+                log_path=str(self.log_path),
+            )
         return {key: value["value"] for key, value in raw.items()}
 
     def state_identities(self) -> set[str]:
@@ -332,19 +456,24 @@ def lock_holder(lines: list[str]) -> dict[str, str] | None:
     return found or None
 
 
-def _first_error(lines: list[str]) -> str:
-    """The first error terraform printed (JSON or text; later ones tend to follow from it)."""
-    for line in lines:
+def _first_error(stdout: list[str], stderr: list[str] | None = None) -> str:
+    """The first error terraform printed (JSON or text; later ones tend to follow from it):
+    the -json diagnostics on stdout first, then stderr's text, TF_LOG lines left out."""
+    for line in stdout:
         if line.startswith("{"):
             try:
                 event = json.loads(line)
             except json.JSONDecodeError:
                 continue
-            if event.get("@level") == "error":
-                diag = event.get("diagnostic", {})
+            if isinstance(event, dict) and event.get("@level") == "error":
+                diag = event.get("diagnostic")
+                diag = diag if isinstance(diag, dict) else {}
                 return str(diag.get("summary") or event.get("@message", "")) + (
                     f": {diag['detail']}" if diag.get("detail") else ""
                 )
-        elif line.startswith("Error:") or "Error: " in line:
+    for line in [*stdout, *(stderr or [])]:
+        if _LOG_LINE.match(line):
+            continue
+        if line.startswith("Error:") or "Error: " in line:
             return line.strip()
     return "see the log"

@@ -17,6 +17,7 @@ from jitsi_ecs.cli import app
 from jitsi_ecs.emulator import manager
 from jitsi_ecs.tokens import ProsodyRules
 from jitsi_ecs.workspace import Workspace
+from tests.integration import env_matrix
 from tests.integration.leftovers import leftovers
 
 pytestmark = pytest.mark.integration
@@ -203,6 +204,9 @@ def test_up_verify_tamper_down(
             check=True,
         ).stdout
         assert '"secrets_version"' in shown and not any(v in shown for v in secrets.values())
+
+        # Every command under every hostile environment: an exit code, never a traceback.
+        env_matrix.check_commands(tmp_path)
 
         # Read-only commands need no terraform init (and so no network): with a CLI config
         # that can fetch no provider, status still answers.
@@ -405,7 +409,7 @@ def test_up_verify_tamper_down(
         aws.client("ecs").deregister_task_definition(taskDefinition=tampered_task)
         assert leftovers(aws) == {}
 
-        assert runner.invoke(app, ["down"]).exit_code == 0
+        env_matrix.check_down(tmp_path)  # as a process, with every environment's quirk
         assert manager.running(ws) is None
     finally:
         manager.stop(ws)

@@ -39,12 +39,32 @@ def test_missing_config_file_exits_2() -> None:
     assert "missing.toml does not exist" in result.output
 
 
+def _no_emulator(ws: object) -> None:
+    raise AssertionError("the emulator was started before terraform was checked")
+
+
 def test_missing_terraform_binary_exits_2(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", "/nonexistent")
-    monkeypatch.setattr("jitsi_ecs.emulator.manager.ensure_running", lambda ws: _FakeEmulator())
+    monkeypatch.setattr("jitsi_ecs.emulator.manager.ensure_running", _no_emulator)
     result = runner.invoke(app, ["plan"])
     assert result.exit_code == 2
     assert "terraform was not found on PATH" in result.output
+    assert "Terraform >= 1.11" in " ".join(result.output.split())
+
+
+def test_too_old_terraform_exits_2_before_the_emulator_starts(
+    monkeypatch: pytest.MonkeyPatch, in_tmp: Path
+) -> None:
+    fake = in_tmp / "bin" / "terraform"
+    fake.parent.mkdir()
+    fake.write_text('#!/bin/sh\necho \'{"terraform_version": "1.10.5"}\'\n')
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}:/usr/bin:/bin")
+    monkeypatch.setattr("jitsi_ecs.emulator.manager.ensure_running", _no_emulator)
+    result = runner.invoke(app, ["up"])
+    assert result.exit_code == 2, result.output
+    message = " ".join(result.output.split())  # rich wraps lines
+    assert "Terraform 1.10.5 was found" in message and "needs Terraform >= 1.11" in message
 
 
 def test_missing_aws_credentials_exit_2(monkeypatch: pytest.MonkeyPatch, in_tmp: Path) -> None:
@@ -94,6 +114,7 @@ def test_sigterm_stops_terraform_like_ctrl_c(tmp_path: Path) -> None:
     fake = bin_dir / "terraform"
     fake.write_text(
         "#!/usr/bin/env bash\n"
+        'if [ "$1" = version ]; then echo \'{"terraform_version":"1.11.4"}\'; exit 0; fi\n'
         "trap 'echo saved > \"$PWD/saved\"; exit 1' INT\n"
         "echo started\nsleep 30 >/dev/null 2>&1 & wait\n"
     )

@@ -1,4 +1,5 @@
-"""The terraform runner: plan summaries, missing binary, clean Ctrl-C, error messages."""
+"""The terraform runner: plan summaries, missing or old binary, clean Ctrl-C, error messages,
+stderr kept out of the output that is parsed."""
 
 from __future__ import annotations
 
@@ -10,14 +11,20 @@ from pathlib import Path
 import pytest
 
 from jitsi_ecs.errors import EXIT_INTERRUPTED, Interrupted, TerraformError, UsageError
-from jitsi_ecs.terraform import Terraform, terraform_binary
+from jitsi_ecs.terraform import Terraform, minimum_version, terraform_binary
+from jitsi_ecs.workspace import infra_source
+
+VERSION = 'if [ "$1" = version ]; then echo \'{"terraform_version":"%s"}\'; exit 0; fi\n'
 
 
-def _fake_terraform(tmp_path: Path, script: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def _fake_terraform(
+    tmp_path: Path, script: str, monkeypatch: pytest.MonkeyPatch, version: str = "1.11.4"
+) -> None:
+    """A terraform on PATH that answers `version -json` with version, and runs script."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     exe = bin_dir / "terraform"
-    exe.write_text("#!/usr/bin/env bash\n" + script)
+    exe.write_text("#!/usr/bin/env bash\n" + VERSION % version + script)
     exe.chmod(exe.stat().st_mode | stat.S_IEXEC)
     monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
 
@@ -38,8 +45,126 @@ def test_summary_counts_actions() -> None:
 
 def test_missing_binary_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", "/nonexistent")
-    with pytest.raises(UsageError, match="terraform was not found on PATH"):
+    with pytest.raises(UsageError, match="terraform was not found on PATH") as info:
         terraform_binary()
+    assert f"Terraform >= {minimum_version()}" in (info.value.hint or "")
+
+
+def test_the_minimum_version_is_the_root_modules_required_version() -> None:
+    text = (infra_source() / "versions.tf").read_text()
+    assert f'required_version = ">= {minimum_version()}"' in text
+    assert minimum_version() == "1.11"  # write-only arguments: value_wo
+
+
+@pytest.mark.parametrize("version", ["1.10.5", "1.9.0", "0.12.31"])
+def test_an_older_terraform_is_a_usage_error_naming_both_versions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, version: str
+) -> None:
+    # Terraform 0.12 ignores -json and prints its version as text.
+    script = "echo 'Terraform v0.12.31'; exit 0\n" if version.startswith("0.") else ""
+    _fake_terraform(tmp_path, script, monkeypatch, version=version)
+    with pytest.raises(UsageError) as info:
+        Terraform(tmp_path, {}, tmp_path / "x.log")
+    assert f"Terraform {version} was found" in info.value.message
+    assert "needs Terraform >= 1.11" in info.value.message
+    assert info.value.exit_code == 2
+
+
+@pytest.mark.parametrize("version", ["1.11.0", "1.12.0-beta1", "2.0.0"])
+def test_a_recent_enough_terraform_is_accepted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, version: str
+) -> None:
+    _fake_terraform(tmp_path, "", monkeypatch, version=version)
+    assert terraform_binary() == str(tmp_path / "bin" / "terraform")
+
+
+def test_the_version_is_checked_once_per_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fake_terraform(tmp_path, "", monkeypatch)
+    exe = tmp_path / "bin" / "terraform"
+    # Every call of the fake is recorded, `version` included.
+    exe.write_text(exe.read_text().replace("\n", '\necho "$1" >> "$0.calls"\n', 1))
+    tf = Terraform(tmp_path, {}, tmp_path / "x.log")
+    Terraform(tmp_path, {}, tmp_path / "x.log").run(["apply"])
+    tf.run(["plan"])
+    calls = (tmp_path / "bin" / "terraform.calls").read_text().split()
+    assert calls == ["version", "apply", "plan"]
+
+
+def test_an_unreadable_version_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    exe = bin_dir / "terraform"
+    exe.write_text("#!/usr/bin/env bash\necho 'not terraform'\n")
+    exe.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
+    with pytest.raises(UsageError, match="cannot tell which version"):
+        terraform_binary()
+
+
+@pytest.mark.parametrize(
+    "stderr",
+    [
+        "There are some problems with the CLI configuration:\n│ Warning: Unable to open CLI "
+        "configuration file",
+        "2026-12-06T21:31:15.801Z [DEBUG] using github.com/hashicorp/go-tfe v1.70.0",
+    ],
+)
+def test_stderr_stays_out_of_the_parsed_output_but_reaches_the_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stderr: str
+) -> None:
+    # What TF_CLI_CONFIG_FILE naming a missing file, or TF_LOG=DEBUG, adds on stderr.
+    _fake_terraform(
+        tmp_path,
+        f'echo \'{stderr}\' >&2\necho \'{{"url": {{"value": "https://x"}}}}\'\n'
+        f"echo '{stderr}' >&2\n",
+        monkeypatch,
+    )
+    log = tmp_path / "status.log"
+    assert Terraform(tmp_path, {}, log).outputs() == {"url": "https://x"}
+    assert log.read_text().count(stderr.splitlines()[0]) == 2
+
+
+def test_a_lot_of_stderr_does_not_deadlock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Far more than a pipe's buffer on both streams at once.
+    _fake_terraform(
+        tmp_path,
+        'for i in $(seq 20000); do echo "[DEBUG] line $i of stderr" >&2; '
+        'echo "{\\"n\\": $i}"; done\n',
+        monkeypatch,
+    )
+    events: list[dict[str, object]] = []
+    Terraform(tmp_path, {}, tmp_path / "x.log").run(["apply"], events.append)
+    assert len(events) == 20000
+    assert (tmp_path / "x.log").read_text().count("of stderr") == 20000
+
+
+@pytest.mark.parametrize("stdout", ["", "Warning: something\n{", "[1, 2]", '{"url": 1}'])
+def test_output_that_does_not_parse_is_a_terraform_error_naming_the_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stdout: str
+) -> None:
+    _fake_terraform(tmp_path, f"printf '%s' '{stdout}'\n", monkeypatch)
+    log = tmp_path / "link.log"
+    with pytest.raises(TerraformError) as info:
+        Terraform(tmp_path, {}, log).outputs()
+    assert "terraform output" in info.value.message
+    assert info.value.log_path == str(log)
+
+
+def test_an_error_on_stderr_is_the_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Commands without -json (init, output, state) print their diagnostics on stderr; TF_LOG
+    # lines that mention an error are not the message.
+    _fake_terraform(
+        tmp_path,
+        "echo '2026-12-06T21:31:15.801Z [DEBUG] Error: a debug line' >&2\n"
+        "echo 'Error: Backend initialization required' >&2\nexit 1\n",
+        monkeypatch,
+    )
+    with pytest.raises(TerraformError, match="output failed: Error: Backend initialization"):
+        Terraform(tmp_path, {}, tmp_path / "x.log").outputs()
 
 
 def test_failure_names_the_first_error_and_the_log(

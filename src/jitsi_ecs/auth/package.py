@@ -4,7 +4,8 @@ The zip holds our sources (jitsi_ecs.auth, .tokens, .errors, .telemetry.emf) and
 of PyJWT and cryptography (with cffi and pycparser) for the Lambda runtime: Python 3.12 on
 x86_64 (manylinux2014). The wheels are pinned by version and hash, downloaded once with pip
 (`--platform ... --only-binary=:all:`: binary wheels for that platform, nothing built here) and
-kept in the user's cache, so a second `up` downloads nothing and works offline. Entries are
+kept in the user's cache (./.jitsi-ecs/cache when that cannot be written, e.g. an unwritable
+HOME), so a second `up` downloads nothing and works offline. Entries are
 sorted and stamped with a fixed time: the same inputs always give the same hash, so Terraform
 sees no change.
 """
@@ -24,6 +25,7 @@ from pathlib import Path
 
 from jitsi_ecs import lambda_zip
 from jitsi_ecs.errors import UsageError
+from jitsi_ecs.workspace import STATE_DIR, make_private, private_dir
 
 ZIP = "auth.zip"  # in the Terraform working copy
 ARCHITECTURE = "x86_64"  # aws_lambda_function.architectures; the wheels below are for it
@@ -67,13 +69,21 @@ def requirements_text() -> str:
     return "".join(f"{w.requirement} --hash=sha256:{w.sha256}\n" for w in WHEELS)
 
 
+def _key() -> str:
+    return hashlib.sha256(
+        f"{requirements_text()}{PLATFORM}{lambda_zip.PYTHON_VERSION}".encode()
+    ).hexdigest()[:16]
+
+
 def cache_dir() -> Path:
     """Where the wheels are kept: per requirement set and platform, in the user's cache."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    key = hashlib.sha256(
-        f"{requirements_text()}{PLATFORM}{lambda_zip.PYTHON_VERSION}".encode()
-    ).hexdigest()
-    return Path(base) / "jitsi-ecs" / "lambda-wheels" / key[:16]
+    return Path(base) / "jitsi-ecs" / "lambda-wheels" / _key()
+
+
+def project_cache_dir() -> Path:
+    """The fallback when the user's cache cannot be written: the project's own .jitsi-ecs."""
+    return Path.cwd() / STATE_DIR / "cache" / "lambda-wheels" / _key()
 
 
 def pip_download(requirements: Path, dest: Path) -> None:
@@ -122,12 +132,28 @@ def _cached(directory: Path) -> list[Path] | None:
 
 
 def wheels(download: Downloader = pip_download, cache: Path | None = None) -> list[Path]:
-    """The pinned wheels, from the cache or downloaded into it."""
-    cache = cache or cache_dir()
-    if cache.is_dir() and (found := _cached(cache)) is not None:
-        return found
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=cache.parent) as tmp:
+    """The pinned wheels, from the cache or downloaded into it (by default the user's cache,
+    else the project's when the user's holds none and cannot be written)."""
+    candidates = [cache] if cache else [cache_dir(), project_cache_dir()]
+    for candidate in candidates:
+        if candidate.is_dir() and (found := _cached(candidate)) is not None:
+            return found
+    for chosen in candidates:
+        try:
+            project = Path.cwd() / STATE_DIR
+            if chosen.is_relative_to(project):  # owner-only, like all of .jitsi-ecs
+                for level in reversed(chosen.parent.relative_to(project).parents):
+                    private_dir(project / level)
+            private_dir(chosen.parent)
+            break
+        except OSError as exc:
+            if chosen == candidates[-1]:
+                raise UsageError(
+                    f"cannot keep the auth function's libraries in {chosen.parent}: "
+                    f"{exc.strerror or exc}",
+                    hint="Make it writable, or set XDG_CACHE_HOME to a writable directory.",
+                ) from None
+    with tempfile.TemporaryDirectory(dir=chosen.parent) as tmp:
         staging = Path(tmp)
         requirements = staging / "requirements.txt"
         requirements.write_text(requirements_text())
@@ -137,9 +163,10 @@ def wheels(download: Downloader = pip_download, cache: Path | None = None) -> li
                 "the downloaded wheels do not match the pinned versions and hashes",
                 hint="Report it; jitsi_ecs/auth/package.py pins them.",
             )
-        shutil.rmtree(cache, ignore_errors=True)
-        (staging / "wheels").rename(cache)  # one move: a half download is never cached
-    found = _cached(cache)
+        shutil.rmtree(chosen, ignore_errors=True)
+        (staging / "wheels").rename(chosen)  # one move: a half download is never cached
+        make_private(chosen)
+    found = _cached(chosen)
     assert found is not None
     return found
 

@@ -61,6 +61,30 @@ def test_wheels_are_downloaded_once_then_cached(
     assert len(calls) == 2
 
 
+def test_an_unwritable_home_keeps_the_wheels_in_the_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "pypi").mkdir()
+    made = _fake_wheels(tmp_path / "pypi", monkeypatch)
+
+    def download(requirements: Path, dest: Path) -> None:
+        dest.mkdir(parents=True)
+        for filename, data in made.items():
+            (dest / filename).write_bytes(data)
+
+    home = tmp_path / "home"
+    home.write_text("")  # nothing can be created under it, not even by root
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.chdir(tmp_path)
+    found = package.wheels(download)
+    assert found[0].parent == package.project_cache_dir()
+    assert package.project_cache_dir().is_relative_to(tmp_path / ".jitsi-ecs")
+    for path in [tmp_path / ".jitsi-ecs", *(tmp_path / ".jitsi-ecs").rglob("*")]:
+        assert path.stat().st_mode & 0o077 == 0, f"{path} is readable by others"
+    assert package.wheels(lambda r, d: pytest.fail("downloaded again")) == found
+
+
 def test_zip_is_deterministic_and_holds_sources_and_wheels(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
