@@ -67,9 +67,9 @@ def terraform_bin() -> str:
 # fill the time the emulator tests spend in the AWS provider's fixed waits. Longest first.
 LONGEST_FIRST = (
     "tests/integration/test_cli_flow.py",
+    "tests/integration/test_aws_flow.py",
     "tests/infra/test_terraform_modules.py::test_terraform_test_suite_passes",
     "tests/integration/test_services_flow.py",
-    "tests/integration/test_infra_emulator.py",
     "tests/infra/test_terraform_modules.py::test_bad_inputs_are_refused_with_their_message",
 )
 

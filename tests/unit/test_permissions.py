@@ -99,8 +99,10 @@ def test_only_the_account_is_wild_without_an_account() -> None:
 
 
 def test_every_action_the_tool_calls_itself_is_granted() -> None:
-    """The preflight's calls (boto3, not Terraform) are in the policies."""
+    """The preflight's and the diagnosis' calls (boto3, not Terraform) are in the policies."""
+    from jitsi_ecs.diagnosis import DIAGNOSIS_ACTIONS
     from jitsi_ecs.preflight import PREFLIGHT_ACTIONS
 
     granted = {a for s in _statements(permissions.policies(Config(), "*")) for a in s["Action"]}
     assert set(PREFLIGHT_ACTIONS) <= granted
+    assert set(DIAGNOSIS_ACTIONS) <= granted
