@@ -58,7 +58,7 @@ class LocalTarget(Target):
             # Nothing to serve HTTPS with: the emulator issues a certificate for the domain at
             # once. (A zone would work too, but the provider waits 15 s after each Route 53
             # change: the validation and alias records cost ~45 s per up and down; the
-            # infra integration test covers that path.)
+            # aws flow (tests/integration/test_aws_flow.py) covers that path.)
             variables["certificate_arn"] = self._certificate(aws, config.domain)
         return variables
 
