@@ -374,8 +374,8 @@ variable "health_check" {
   }
 
   validation {
-    condition     = can(regex("^/", var.health_check.target_group.path))
-    error_message = "health_check.target_group.path must be a path starting with /."
+    condition     = can(regex("^/[A-Za-z0-9._~/%-]*$", var.health_check.target_group.path))
+    error_message = "health_check.target_group.path must be a URL path starting with / (letters, digits and - . _ ~ / % only)."
   }
 
   validation {
@@ -541,8 +541,8 @@ variable "services" {
   }
 
   validation {
-    condition     = alltrue([for v_key, v in var.services : can(regex("^/", v.health_path))])
-    error_message = "services.<name>.health_path must be a path starting with /."
+    condition     = alltrue([for v_key, v in var.services : can(regex("^/[A-Za-z0-9._~/%-]*$", v.health_path))])
+    error_message = "services.<name>.health_path must be a URL path starting with / (letters, digits and - . _ ~ / % only)."
   }
 
   validation {

@@ -112,7 +112,26 @@ BAD: list[Bad] = [
     Bad(
         "health_path_relative",
         {"health_check": {"target_group": {"path": "index.html"}}},
-        "health_check.target_group.path: 'index.html' is not a path starting with /",
+        "health_check.target_group.path: 'index.html' is not a URL path starting with /",
+    ),
+    Bad(
+        # issue 21: the path reaches the container check's `sh -c`
+        "service_health_path_shell",
+        {"services": {"api": service(health_path="/up;touch${IFS}/tmp/x")}},
+        "services.api.health_path: '/up;touch${IFS}/tmp/x' is not a URL path starting with /",
+        key="services",
+    ),
+    Bad(
+        "service_health_path_substitution",
+        {"services": {"api": service(health_path="/$(id)")}},
+        "services.api.health_path: '/$(id)' is not a URL path starting with /",
+        key="services",
+    ),
+    Bad(
+        "service_health_path_query",
+        {"services": {"api": service(health_path="/up?x=1 &")}},
+        "services.api.health_path: '/up?x=1 &' is not a URL path starting with /",
+        key="services",
     ),
     Bad(
         "grace_too_short",

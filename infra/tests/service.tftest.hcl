@@ -299,3 +299,32 @@ run "deployed_execution_role_is_moved_not_replaced" {
     error_message = "the read policy is kept too, under its name"
   }
 }
+
+# issue 21: the health path reaches the container check's `sh -c`; the module refuses anything
+# but a URL path even when it is called without the root variable's validation.
+run "health_path_with_shell_refused" {
+  command = plan
+
+  module {
+    source = "./modules/service"
+  }
+
+  variables {
+    service = {
+      image         = "public.ecr.aws/nginx/nginx:1.27.3"
+      port          = 8004
+      path_patterns = ["/api/v1/*"]
+      priority      = 40
+      cpu           = 256
+      memory        = 512
+      desired_count = 1
+      health_path   = "/up;id"
+      environment   = {}
+      secrets       = []
+      adot          = false
+      spot          = false
+    }
+  }
+
+  expect_failures = [var.service]
+}

@@ -103,6 +103,30 @@ run "health_path_relative" {
   expect_failures = [var.health_check]
 }
 
+run "service_health_path_shell" {
+  command = plan
+  variables {
+    services = { api = { image = "public.ecr.aws/nginx/nginx:1.27.3", port = 8004, path_patterns = ["/api/v1/*"], priority = 40, health_path = "/up;touch$${IFS}/tmp/x" } }
+  }
+  expect_failures = [var.services]
+}
+
+run "service_health_path_substitution" {
+  command = plan
+  variables {
+    services = { api = { image = "public.ecr.aws/nginx/nginx:1.27.3", port = 8004, path_patterns = ["/api/v1/*"], priority = 40, health_path = "/$(id)" } }
+  }
+  expect_failures = [var.services]
+}
+
+run "service_health_path_query" {
+  command = plan
+  variables {
+    services = { api = { image = "public.ecr.aws/nginx/nginx:1.27.3", port = 8004, path_patterns = ["/api/v1/*"], priority = 40, health_path = "/up?x=1 &" } }
+  }
+  expect_failures = [var.services]
+}
+
 run "grace_too_short" {
   command = plan
   variables {

@@ -54,7 +54,15 @@ StunServer = Annotated[
         "host:port of a STUN server, such as stun.l.google.com:19302",
     ),
 ]
-AbsolutePath = Annotated[str, Matches(r"^/", "a path starting with /")]
+# A health path reaches the container check's `sh -c` (and the ALB's check): only the
+# characters of a URL path (RFC 3986 unreserved, / and %-escapes), nothing a shell reads.
+UrlPath = Annotated[
+    str,
+    Matches(
+        r"^/[A-Za-z0-9._~/%-]*$",
+        "a URL path starting with / (letters, digits and - . _ ~ / % only)",
+    ),
+]
 WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 CronDays = Annotated[
     str,
@@ -466,7 +474,7 @@ class ContainerCheck(_Model):
 class TargetGroupCheck(_Model):
     """The ALB target group health check (ELB limits)."""
 
-    path: AbsolutePath = _key("/", "never /health: it is a room page that always answers 200")
+    path: UrlPath = _key("/", "never /health: it is a room page that always answers 200")
     interval: Annotated[int, Field(ge=5, le=300)] = _key(30, "seconds between checks")
     timeout: Annotated[int, Field(ge=2, le=120)] = _key(5, "seconds a check may take")
     healthy_threshold: Annotated[int, Field(ge=2, le=10)] = _key(2, "passes to be healthy")
@@ -652,7 +660,7 @@ class Service(_Model):
     cpu: FargateCpu = _key(256, "CPU units per task (1024 = 1 vCPU)")
     memory: int = _key(512, "MiB per task, a size Fargate accepts for the cpu")
     desired_count: Annotated[int, Field(ge=1, le=100)] = _key(1, "tasks (2 or more span AZs)")
-    health_path: AbsolutePath = _key(
+    health_path: UrlPath = _key(
         "/", "GET path answering 200: the target group and the container check"
     )
     environment: dict[EnvName, str] = _key({}, "plain environment variables (no secrets)")

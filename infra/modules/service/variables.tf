@@ -29,6 +29,13 @@ variable "service" {
     adot          = bool
     spot          = bool
   })
+
+  # The path goes into the container check's `sh -c`: a URL path's characters only (the root
+  # variable services checks the same; this keeps the module safe on its own).
+  validation {
+    condition     = can(regex("^/[A-Za-z0-9._~/%-]*$", var.service.health_path))
+    error_message = "service.health_path must be a URL path starting with / (letters, digits and - . _ ~ / % only)."
+  }
 }
 
 variable "cpu_architecture" {
