@@ -100,13 +100,22 @@ def _bucket(ctx: VerifyContext, name: str) -> Iterator[Check]:
     keys = ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")
     yield compare(
         "security.log-bucket",
-        {"public_access_blocked": True, "tls_only": True},
+        {"public_access_blocked": True, "tls_only": True, "writers_scoped": True},
         {
             "public_access_blocked": all(block.get(k) for k in keys),
             "tls_only": denies_plain_http(policy),
+            "writers_scoped": service_writers_scoped(policy),
         },
-        f"bucket {name}: request logs hold ?jwt= tokens",
+        f"bucket {name}: request logs hold ?jwt= tokens; each log delivery service writes "
+        "for this account only (aws:SourceAccount)",
     )
+
+
+def service_writers_scoped(policy_text: str) -> bool:
+    """Whether every statement letting an AWS service in names the account it acts for: a
+    log delivery service writes for every account's resources otherwise."""
+    doc = policy.document(json.loads(policy_text or "{}"))
+    return all(scoped(s) for s in policy.allowing(doc) if policy.service_principals(s))
 
 
 def _flow_logs(ctx: VerifyContext) -> Iterator[Check]:
