@@ -103,6 +103,21 @@ run "cognito_login_then_the_function" {
   }
 }
 
+# issue 21: the function accepts headers of this stack's IdP and app client only.
+run "the_function_knows_its_issuer_and_client" {
+  command = apply
+
+  module {
+    source = "./modules/auth"
+  }
+
+  assert {
+    condition = (aws_lambda_function.this.environment[0].variables["IDP_ISSUER"] == "https://cognito-idp.us-west-2.amazonaws.com/us-west-2_mock" &&
+    aws_lambda_function.this.environment[0].variables["IDP_CLIENT_ID"] == aws_cognito_user_pool_client.this[0].id)
+    error_message = "cognito: the pool's issuer URL and the ALB's app client"
+  }
+}
+
 run "with_the_adot_layer" {
   command = apply
 
@@ -149,5 +164,10 @@ run "an_existing_oidc_idp" {
   assert {
     condition     = output.provider == "oidc" && output.user_pool_id == null
     error_message = "members commands learn that the IdP owns the users"
+  }
+  assert {
+    condition = (aws_lambda_function.this.environment[0].variables["IDP_ISSUER"] == "https://idp.example.com" &&
+    aws_lambda_function.this.environment[0].variables["IDP_CLIENT_ID"] == "jitsi")
+    error_message = "oidc: the function accepts the configured issuer and client only"
   }
 }

@@ -1215,6 +1215,8 @@ def auth(d: Deployed) -> Deployed:
                 "TOKEN_TTL_HOURS": str(config.auth.token_ttl_hours),
                 "METRIC_NAMESPACE": config.observability.metric_namespace,
                 "GUESTS": "true" if config.jitsi.guests else "false",
+                "IDP_ISSUER": f"https://cognito-idp.{region}.amazonaws.com/{pool['Id']}",
+                "IDP_CLIENT_ID": client["ClientId"],
                 "OTEL_PYTHON_DISTRO": "aws_distro",
                 "OTEL_PYTHON_CONFIGURATOR": "aws_configurator",
                 "OTEL_TRACES_EXPORTER": "otlp",

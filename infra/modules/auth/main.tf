@@ -34,6 +34,10 @@ locals {
     TOKEN_TTL_HOURS      = tostring(var.token_ttl_hours)
     METRIC_NAMESPACE     = var.metric_namespace
     GUESTS               = tostring(var.guests)
+    # The ALB signs the identity header for every IdP and client it logs in with: the
+    # function accepts only these (the `iss` and `client` of the header).
+    IDP_ISSUER    = local.cognito ? "https://cognito-idp.${var.region}.${data.aws_partition.current.dns_suffix}/${one(aws_cognito_user_pool.this[*].id)}" : try(var.oidc.issuer, "")
+    IDP_CLIENT_ID = local.cognito ? one(aws_cognito_user_pool_client.this[*].id) : try(var.oidc.client_id, "")
   }
   environment = merge(
     local.app_env,

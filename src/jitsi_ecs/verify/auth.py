@@ -311,9 +311,23 @@ def adot_expected(ctx: VerifyContext, auth: AuthOutputs) -> dict[str, str | None
     return wanted
 
 
+def idp_expected(ctx: VerifyContext, auth: AuthOutputs) -> dict[str, str | None]:
+    """The issuer and client whose headers the function accepts (issue 21): the user pool's
+    issuer URL and the ALB's app client, or the configured IdP's."""
+    oidc = ctx.config.auth.oidc
+    if ctx.config.auth.provider == "oidc" and oidc is not None:
+        return {"IDP_ISSUER": oidc.issuer, "IDP_CLIENT_ID": oidc.client_id}
+    region = ctx.config.region
+    suffix = "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
+    return {
+        "IDP_ISSUER": f"https://cognito-idp.{region}.{suffix}/{auth.user_pool_id}",
+        "IDP_CLIENT_ID": auth.user_pool_client_id,
+    }
+
+
 def _function(ctx: VerifyContext, auth: AuthOutputs) -> Iterator[Check]:
     outputs = ctx.outputs
-    expected = {
+    expected: dict[str, Any] = {
         "runtime": RUNTIME,
         "handler": HANDLER,
         "in_vpc": False,
@@ -325,6 +339,7 @@ def _function(ctx: VerifyContext, auth: AuthOutputs) -> Iterator[Check]:
         "TOKEN_TTL_HOURS": str(ctx.config.auth.token_ttl_hours),
         "METRIC_NAMESPACE": ctx.config.observability.metric_namespace,
         "GUESTS": "true" if ctx.config.jitsi.guests else "false",
+        **idp_expected(ctx, auth),
         "secrets_in_environment": [],
     }
     fn: Any = or_none(
@@ -357,11 +372,14 @@ def _function(ctx: VerifyContext, auth: AuthOutputs) -> Iterator[Check]:
                     "TOKEN_TTL_HOURS",
                     "METRIC_NAMESPACE",
                     "GUESTS",
+                    "IDP_ISSUER",
+                    "IDP_CLIENT_ID",
                 )
             },
             "secrets_in_environment": leaked,
         },
-        "outside the VPC; the signing secret is read from SSM, never put in the environment",
+        "outside the VPC; the signing secret is read from SSM, never put in the environment; "
+        "headers of this IdP and app client only",
     )
     wanted = adot_expected(ctx, auth)
     layers = [layer["Arn"] for layer in fn.get("Layers", [])]

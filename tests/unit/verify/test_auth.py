@@ -146,3 +146,18 @@ def test_guests_off_in_the_config_but_on_in_the_images_fails(deployed: Deployed)
     config = Config.model_validate({**d.config.model_dump(), "jitsi": {"guests": False}})
     checks = by_id(auth.checks(d.context(config)))
     assert "auth.guests" in failed(checks)
+
+
+@pytest.mark.parametrize("unset", ["IDP_ISSUER", "IDP_CLIENT_ID"])
+def test_a_function_that_accepts_any_issuer_or_client_fails(deployed: Deployed, unset: str) -> None:
+    """issue 21: without its IdP's issuer and client the function would take any header."""
+    d = _page(deployed)
+    function = d.aws.lambda_.get_function_configuration(FunctionName="jitsi-auth")
+    variables = {k: v for k, v in function["Environment"]["Variables"].items() if k != unset}
+    d.aws.lambda_.update_function_configuration(
+        FunctionName="jitsi-auth", Environment={"Variables": variables}
+    )
+    checks = by_id(auth.checks(d.context()))
+    assert failed(checks) == {"auth.function"}
+    assert checks["auth.function"].observed[unset] is None
+    assert checks["auth.function"].expected[unset]
