@@ -122,6 +122,31 @@ BAD: list[Bad] = [
         key="services",
     ),
     Bad(
+        # issue 21: more than HTTPS out only as declared, in a form both sides can check
+        "service_egress_all",
+        {"services": {"api": service(egress=["all:0:0.0.0.0/0"])}},
+        "services.api.egress.0: 'all:0:0.0.0.0/0' is not protocol:port[-port]:IPv4 CIDR",
+        key="services",
+    ),
+    Bad(
+        "service_egress_ports_reversed",
+        {"services": {"api": service(egress=["tcp:90-80:10.42.0.0/16"])}},
+        'services.api: egress ["tcp:90-80:10.42.0.0/16"]: ports go from 1 to 65535',
+        key="services",
+    ),
+    Bad(
+        "service_egress_port_too_high",
+        {"services": {"api": service(egress=["udp:70000:0.0.0.0/0"])}},
+        'services.api: egress ["udp:70000:0.0.0.0/0"]: ports go from 1 to 65535',
+        key="services",
+    ),
+    Bad(
+        "service_egress_cidr_not_canonical",
+        {"services": {"api": service(egress=["tcp:5432:10.42.0.1/16"])}},
+        'services.api: egress ["tcp:5432:10.42.0.1/16"]: ports go from 1 to 65535',
+        key="services",
+    ),
+    Bad(
         "service_health_path_substitution",
         {"services": {"api": service(health_path="/$(id)")}},
         "services.api.health_path: '/$(id)' is not a URL path starting with /",

@@ -111,6 +111,38 @@ run "service_health_path_shell" {
   expect_failures = [var.services]
 }
 
+run "service_egress_all" {
+  command = plan
+  variables {
+    services = { api = { image = "public.ecr.aws/nginx/nginx:1.27.3", port = 8004, path_patterns = ["/api/v1/*"], priority = 40, egress = ["all:0:0.0.0.0/0"] } }
+  }
+  expect_failures = [var.services]
+}
+
+run "service_egress_ports_reversed" {
+  command = plan
+  variables {
+    services = { api = { image = "public.ecr.aws/nginx/nginx:1.27.3", port = 8004, path_patterns = ["/api/v1/*"], priority = 40, egress = ["tcp:90-80:10.42.0.0/16"] } }
+  }
+  expect_failures = [var.services]
+}
+
+run "service_egress_port_too_high" {
+  command = plan
+  variables {
+    services = { api = { image = "public.ecr.aws/nginx/nginx:1.27.3", port = 8004, path_patterns = ["/api/v1/*"], priority = 40, egress = ["udp:70000:0.0.0.0/0"] } }
+  }
+  expect_failures = [var.services]
+}
+
+run "service_egress_cidr_not_canonical" {
+  command = plan
+  variables {
+    services = { api = { image = "public.ecr.aws/nginx/nginx:1.27.3", port = 8004, path_patterns = ["/api/v1/*"], priority = 40, egress = ["tcp:5432:10.42.0.1/16"] } }
+  }
+  expect_failures = [var.services]
+}
+
 run "service_health_path_substitution" {
   command = plan
   variables {

@@ -630,6 +630,36 @@ ServicePath = Annotated[
         "an ALB path pattern starting with / (letters, digits, _ . ~ / - and the wildcards * ?)",
     ),
 ]
+_OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+EgressRule = Annotated[
+    str,
+    Matches(
+        rf"^(tcp|udp):[1-9][0-9]{{0,4}}(-[1-9][0-9]{{0,4}})?:({_OCTET}\.){{3}}{_OCTET}"
+        r"/([0-9]|[12][0-9]|3[0-2])$",
+        "protocol:port[-port]:IPv4 CIDR, such as tcp:5432:10.42.0.0/16 or udp:53:0.0.0.0/0",
+    ),
+]
+
+
+def _egress_ok(rule: str) -> bool:
+    """Ports 1-65535, low to high, and a canonical CIDR (after the pattern)."""
+    _, ports, cidr = rule.split(":")
+    low, _, high = ports.partition("-")
+    try:
+        canonical = str(ipaddress.IPv4Network(cidr, strict=True)) == cidr
+    except ValueError:
+        return False
+    return canonical and 1 <= int(low) <= int(high or low) <= 65535
+
+
+_EGRESS_OK_HCL = (
+    "alltrue([for e in self.egress : try("
+    'tonumber(split("-", split(":", e)[1])[0]) <= '
+    'tonumber(reverse(split("-", split(":", e)[1]))[0])'
+    ' && tonumber(reverse(split("-", split(":", e)[1]))[0]) <= 65535'
+    ' && cidrsubnet(split(":", e)[2], 0, 0) == split(":", e)[2], false)])'
+)
+
 EnvName = Annotated[
     str,
     Matches(
@@ -669,9 +699,19 @@ class Service(_Model):
     )
     adot: bool = _key(False, "collector-less ADOT variables and IAM, for an ADOT-instrumented app")
     spot: bool = _key(False, "all but one task on Fargate Spot (X86_64 only)")
+    egress: list[EgressRule] = _key(
+        [],
+        "outbound beyond HTTPS (always open: image pulls, AWS APIs), as protocol:port[-port]:cidr",
+    )
 
     RULES = (
         _FARGATE_SIZE,
+        Rule(
+            "egress {egress}: ports go from 1 to 65535, low to high, to a canonical CIDR "
+            "(such as 10.42.0.0/16)",
+            lambda s: all(_egress_ok(e) for e in s.egress),
+            _EGRESS_OK_HCL,
+        ),
         Rule(
             "image {image} has a moving tag: pin a version (such as nginx:1.27.3) or add a "
             "digest (@sha256:...)",

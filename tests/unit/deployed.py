@@ -742,7 +742,23 @@ def network_configuration(d: Deployed, service: str) -> dict[str, Any]:
     if service in d.config.services:
         roles = [service]
         if f"sg-{service}" not in d.ids:
-            ingress(d, service, d.config.services[service].port, source=group(d, "alb"))
+            operator = d.config.services[service]
+            ingress(d, service, operator.port, source=group(d, "alb"))
+            narrow_egress(d, service, [("tcp", 443, 443, None)])  # module service's https rule
+            declared = [e.split(":") for e in operator.egress]
+            if declared:
+                d.aws.ec2.authorize_security_group_egress(
+                    GroupId=group(d, service),
+                    IpPermissions=[
+                        {
+                            "IpProtocol": protocol,
+                            "FromPort": int(ports.split("-")[0]),
+                            "ToPort": int(ports.split("-")[-1]),
+                            "IpRanges": [{"CidrIp": cidr}],
+                        }
+                        for protocol, ports, cidr in declared
+                    ],
+                )
     else:
         roles = sorted({ROLE_GROUP[c] for c in d.services[service]})
     awsvpc = {

@@ -28,6 +28,7 @@ variable "service" {
     secrets       = list(string)
     adot          = bool
     spot          = bool
+    egress        = optional(list(string), [])
   })
 
   # The path goes into the container check's `sh -c`: a URL path's characters only (the root

@@ -159,8 +159,8 @@ def egress_summary(permissions: list[Any]) -> dict[str, Any]:
 
 def _tasks(ctx: VerifyContext) -> Iterator[Check]:
     """Per Jitsi service: egress narrowed (HTTPS out, the rest to the other groups or UDP for
-    media) and a task role only ECS tasks of this account may assume. Operator services are
-    the operator's images: their egress stays open (services group)."""
+    media) and a task role only ECS tasks of this account may assume. Operator services'
+    egress (HTTPS and what their block declares) is checked by the services group."""
     outputs = ctx.outputs
     names = {k: n for k, n in outputs.service_names.items() if k not in ctx.config.services}
     # One DescribeServices for all of them (the ecs group fails a missing one already).
