@@ -1255,6 +1255,9 @@ def auth(d: Deployed) -> Deployed:
         HealthCheckEnabled=True,
         HealthCheckPath="/auth/health",
         HealthCheckIntervalSeconds=300,
+        HealthCheckTimeoutSeconds=30,
+        HealthyThresholdCount=2,
+        UnhealthyThresholdCount=2,
     )["TargetGroups"][0]["TargetGroupArn"]
     d.aws.lambda_.add_permission(
         FunctionName=f"{NAME}-auth",

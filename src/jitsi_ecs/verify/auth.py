@@ -15,6 +15,7 @@ from jitsi_ecs.auth.package import HANDLER
 from jitsi_ecs.aws import or_none
 from jitsi_ecs.lambda_zip import RUNTIME
 from jitsi_ecs.outputs import AuthOutputs
+from jitsi_ecs.verify.edge import health_settings
 from jitsi_ecs.verify.result import WARNING, Check, VerifyContext, compare, missing, skip
 
 PAGE_IDS = (
@@ -230,11 +231,22 @@ def _user_pool(ctx: VerifyContext, auth: AuthOutputs) -> Iterator[Check]:
     )
 
 
+# Module auth's target group check: every 5 minutes, since each check is a billed invocation
+# (at 10 s the ALB would invoke the function 30 times as often).
+HEALTH_CHECK = {
+    "path": "/auth/health",
+    "interval": 300,
+    "timeout": 30,
+    "healthy_threshold": 2,
+    "unhealthy_threshold": 2,
+}
+
+
 def _target(ctx: VerifyContext, auth: AuthOutputs) -> Iterator[Check]:
     elb = ctx.aws.elbv2
     expected = {
         "type": "lambda",
-        "health_check": "/auth/health",
+        "health_check": HEALTH_CHECK,
         "targets": {auth.function_arn: "healthy"},
     }
     found = or_none(lambda: elb.describe_target_groups(TargetGroupArns=[auth.target_group_arn]))
@@ -249,7 +261,7 @@ def _target(ctx: VerifyContext, auth: AuthOutputs) -> Iterator[Check]:
     }
     observed = {
         "type": group.get("TargetType"),
-        "health_check": group.get("HealthCheckPath") if group.get("HealthCheckEnabled") else None,
+        "health_check": health_settings(group) if group.get("HealthCheckEnabled") else None,
         "targets": targets,
     }
     if observed == {**expected, "targets": {auth.function_arn: "initial"}}:
@@ -266,7 +278,8 @@ def _target(ctx: VerifyContext, auth: AuthOutputs) -> Iterator[Check]:
             "auth.target",
             expected,
             observed,
-            "the function is the target and passes its health check (it can read the secret)",
+            "the function is the target and passes its health check (it can read the secret); "
+            "the check runs every 5 minutes (each one is a billed invocation)",
         )
     policy_text = or_none(
         lambda: ctx.aws.lambda_.get_policy(FunctionName=auth.function_name)["Policy"]

@@ -161,3 +161,13 @@ def test_a_function_that_accepts_any_issuer_or_client_fails(deployed: Deployed, 
     assert failed(checks) == {"auth.function"}
     assert checks["auth.function"].observed[unset] is None
     assert checks["auth.function"].expected[unset]
+
+
+def test_a_changed_health_check_on_the_auth_target_group_fails(deployed: Deployed) -> None:
+    """issue 21: at 10 s instead of 300 s the ALB invokes the function 30 times as often."""
+    d = _page(deployed)
+    arn = d.outputs["auth"]["target_group_arn"]
+    d.aws.elbv2.modify_target_group(TargetGroupArn=arn, HealthCheckIntervalSeconds=10)
+    checks = by_id(auth.checks(d.context()))
+    assert failed(checks) == {"auth.target"}
+    assert checks["auth.target"].observed["health_check"]["interval"] == 10
