@@ -147,12 +147,13 @@ variable "jitsi" {
       }), {})
     }), {})
     turn = optional(object({
-      enabled         = optional(bool, false)
-      host            = optional(string)
-      certificate_arn = optional(string)
-      image           = optional(string, "coturn/coturn:4.17.0-r0")
-      cpu             = optional(number, 256)
-      memory          = optional(number, 512)
+      enabled              = optional(bool, false)
+      host                 = optional(string)
+      certificate_arn      = optional(string)
+      image                = optional(string, "coturn/coturn:4.17.0-r0")
+      cpu                  = optional(number, 256)
+      memory               = optional(number, 512)
+      credential_ttl_hours = optional(number, 8)
     }), {})
     schedule = optional(object({
       days       = optional(string, "MON-FRI")
@@ -290,6 +291,11 @@ variable "jitsi" {
   validation {
     condition     = contains([256, 512, 1024, 2048, 4096, 8192, 16384], var.jitsi.turn.cpu)
     error_message = "jitsi.turn.cpu must be one of 256, 512, 1024, 2048, 4096, 8192, 16384."
+  }
+
+  validation {
+    condition     = var.jitsi.turn.credential_ttl_hours >= 1 && var.jitsi.turn.credential_ttl_hours <= 24
+    error_message = "jitsi.turn.credential_ttl_hours must be at least 1 and at most 24."
   }
 
   validation {

@@ -353,6 +353,11 @@ class Turn(_Model):
     ] = _key("coturn/coturn:4.17.0-r0", "pinned coturn image (multi-arch)")
     cpu: FargateCpu = _key(256, "CPU units of the coturn task")
     memory: int = _key(512, "MiB of the coturn task")
+    credential_ttl_hours: Annotated[int, Field(ge=1, le=24)] = _key(
+        8,
+        "how long the TURN credentials prosody hands out stay valid (a meeting on TURN longer "
+        "than this loses its relay at the next refresh)",
+    )
 
     RULES = (_FARGATE_SIZE,)
 

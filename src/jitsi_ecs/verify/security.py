@@ -10,6 +10,7 @@ from typing import Any
 
 from jitsi_ecs import iam_policy as policy
 from jitsi_ecs.aws import calling
+from jitsi_ecs.verify import turn
 from jitsi_ecs.verify.alerting import scoped
 from jitsi_ecs.verify.result import Check, VerifyContext, compare, missing
 
@@ -28,6 +29,7 @@ def checks(ctx: VerifyContext) -> Iterator[Check]:
     yield from _load_balancer(ctx)
     yield from _flow_logs(ctx)
     yield from _tasks(ctx)
+    yield from turn.checks(ctx)
 
 
 def _headers(ctx: VerifyContext) -> Iterator[Check]:
