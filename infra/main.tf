@@ -245,6 +245,7 @@ module "auth" {
   jwt_app_id           = var.jitsi.jwt_app_id
   jwt_secret_parameter = module.jitsi.jwt_secret_parameter
   token_ttl_hours      = var.auth.token_ttl_hours
+  mfa                  = var.auth.mfa
   guests               = var.jitsi.guests
   package              = var.auth_package
   adot_layer_arn       = var.adot_lambda_layer_arn

@@ -438,7 +438,8 @@ variable "auth" {
       client_id               = string
       client_secret_parameter = string
     }))
-    token_ttl_hours = optional(number, 24)
+    token_ttl_hours = optional(number, 1)
+    mfa             = optional(string, "optional")
   })
   default = {}
 
@@ -473,8 +474,13 @@ variable "auth" {
   }
 
   validation {
-    condition     = var.auth.token_ttl_hours >= 1 && var.auth.token_ttl_hours <= 720
-    error_message = "auth.token_ttl_hours must be at least 1 and at most 720."
+    condition     = var.auth.token_ttl_hours >= 1 && var.auth.token_ttl_hours <= 24
+    error_message = "auth.token_ttl_hours must be at least 1 and at most 24."
+  }
+
+  validation {
+    condition     = contains(["optional", "required"], var.auth.mfa)
+    error_message = "auth.mfa must be one of optional, required."
   }
 
   validation {

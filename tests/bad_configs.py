@@ -122,6 +122,11 @@ BAD: list[Bad] = [
         key="services",
     ),
     Bad(
+        "mfa_off",
+        {"auth": {"mfa": "off"}},
+        "auth.mfa: Input should be 'optional' or 'required'",
+    ),
+    Bad(
         # issue 21: more than HTTPS out only as declared, in a form both sides can check
         "service_egress_all",
         {"services": {"api": service(egress=["all:0:0.0.0.0/0"])}},
@@ -464,8 +469,8 @@ BAD: list[Bad] = [
     ),
     Bad(
         "token_ttl_too_long",
-        {"auth": {"token_ttl_hours": 721}},
-        "auth.token_ttl_hours: Input should be less than or equal to 720",
+        {"auth": {"token_ttl_hours": 25}},
+        "auth.token_ttl_hours: Input should be less than or equal to 24",
     ),
     Bad(
         "service_takes_auth_path",

@@ -111,6 +111,14 @@ run "service_health_path_shell" {
   expect_failures = [var.services]
 }
 
+run "mfa_off" {
+  command = plan
+  variables {
+    auth = { mfa = "off" }
+  }
+  expect_failures = [var.auth]
+}
+
 run "service_egress_all" {
   command = plan
   variables {
@@ -604,7 +612,7 @@ run "auth_without_jwt" {
 run "token_ttl_too_long" {
   command = plan
   variables {
-    auth = { token_ttl_hours = 721 }
+    auth = { token_ttl_hours = 25 }
   }
   expect_failures = [var.auth]
 }

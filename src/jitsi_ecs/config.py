@@ -443,8 +443,14 @@ class Auth(_Model):
             client_secret_parameter="/jitsi/oidc-client-secret",
         ),
     )
-    token_ttl_hours: Annotated[int, Field(ge=1, le=720)] = _key(
-        24, "how long a link from /auth/ stays valid"
+    token_ttl_hours: Annotated[int, Field(ge=1, le=24)] = _key(
+        1,
+        "how long a link from /auth/ stays valid (a removed member's last link works this long)",
+    )
+    mfa: Literal["optional", "required"] = _key(
+        "optional",
+        "cognito: a TOTP authenticator app as a second factor; required asks every member to "
+        "set one up at the next login",
     )
 
     RULES = (

@@ -1166,6 +1166,11 @@ def auth(d: Deployed) -> Deployed:
         UsernameAttributes=["email"],
         AdminCreateUserConfig={"AllowAdminCreateUserOnly": True},
     )["UserPool"]
+    cognito.set_user_pool_mfa_config(
+        UserPoolId=pool["Id"],
+        SoftwareTokenMfaConfiguration={"Enabled": True},
+        MfaConfiguration={"optional": "OPTIONAL", "required": "ON"}[config.auth.mfa],
+    )
     client = cognito.create_user_pool_client(
         UserPoolId=pool["Id"],
         ClientName=f"{NAME}-alb",
@@ -1175,6 +1180,14 @@ def auth(d: Deployed) -> Deployed:
         AllowedOAuthScopes=["openid", "email", "profile"],
         CallbackURLs=[f"https://{domain}/oauth2/idpresponse"],
         SupportedIdentityProviders=["COGNITO"],
+        IdTokenValidity=60,
+        AccessTokenValidity=60,
+        RefreshTokenValidity=60,
+        TokenValidityUnits={
+            "IdToken": "minutes",
+            "AccessToken": "minutes",
+            "RefreshToken": "minutes",
+        },
     )["UserPoolClient"]
     pool_domain = f"{NAME}-auth-{ACCOUNT}"
     cognito.create_user_pool_domain(Domain=pool_domain, UserPoolId=pool["Id"])
@@ -1282,6 +1295,7 @@ def auth(d: Deployed) -> Deployed:
                     "UserPoolClientId": client["ClientId"],
                     "UserPoolDomain": pool_domain,
                     "OnUnauthenticatedRequest": "authenticate",
+                    "SessionTimeout": 3600,
                 },
             },
             {"Type": "forward", "Order": 2, "TargetGroupArn": target_group},

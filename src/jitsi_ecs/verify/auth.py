@@ -137,7 +137,11 @@ def _rule(ctx: VerifyContext, auth: AuthOutputs) -> Iterator[Check]:
         "priority": "1",
         "paths": ["/auth", "/auth/*"],
         "actions": [login["type"], "forward"],
-        "login": {**login, "unauthenticated": "authenticate"},
+        "login": {
+            **login,
+            "unauthenticated": "authenticate",
+            "session_timeout": SESSION_MINUTES * 60,
+        },
         "forward_to": auth.target_group_arn,
     }
     rules = elb.describe_rules(ListenerArn=ctx.outputs.https_listener_arn)["Rules"]
@@ -162,6 +166,7 @@ def _rule(ctx: VerifyContext, auth: AuthOutputs) -> Iterator[Check]:
         cfg = first.get("AuthenticateOidcConfig", {})
         seen_login |= {"issuer": cfg.get("Issuer"), "client_id": cfg.get("ClientId")}
     seen_login["unauthenticated"] = cfg.get("OnUnauthenticatedRequest", "authenticate")
+    seen_login["session_timeout"] = cfg.get("SessionTimeout", 604800)  # AWS's default: 7 days
     paths = sorted(
         v
         for cond in rule.get("Conditions", [])
@@ -197,6 +202,13 @@ def _user_pool(ctx: VerifyContext, auth: AuthOutputs) -> Iterator[Check]:
         "client_secret": True,
         "identity_providers": ["COGNITO"],
         "domain": "ACTIVE",
+        "mfa": {"optional": "OPTIONAL", "required": "ON"}[ctx.config.auth.mfa],
+        "totp": True,
+        "token_minutes": {
+            "id": SESSION_MINUTES,
+            "access": SESSION_MINUTES,
+            "refresh": SESSION_MINUTES,
+        },
     }
     pool_id = auth.user_pool_id or ""
     pool: Any = or_none(lambda: cognito.describe_user_pool(UserPoolId=pool_id)["UserPool"])
@@ -214,6 +226,7 @@ def _user_pool(ctx: VerifyContext, auth: AuthOutputs) -> Iterator[Check]:
         ]
     )
     client = client or {}
+    mfa: Any = or_none(lambda: cognito.get_user_pool_mfa_config(UserPoolId=pool_id)) or {}
     yield compare(
         "auth.user-pool",
         expected,
@@ -226,9 +239,35 @@ def _user_pool(ctx: VerifyContext, auth: AuthOutputs) -> Iterator[Check]:
             "client_secret": bool(client.get("ClientSecret")),
             "identity_providers": client.get("SupportedIdentityProviders"),
             "domain": (domain or {}).get("Status"),
+            "mfa": pool.get("MfaConfiguration", "OFF"),
+            "totp": bool(mfa.get("SoftwareTokenMfaConfiguration", {}).get("Enabled")),
+            "token_minutes": token_minutes(client),
         },
-        "members are invited; the ALB's app client returns to https://<domain>/oauth2/idpresponse",
+        "members are invited; the ALB's app client returns to https://<domain>/oauth2/idpresponse; "
+        "a TOTP second factor (auth.mfa); no token outlives an hour, so a removed member is out "
+        "within it",
     )
+
+
+# Module auth's local.session_minutes: the ALB session and every Cognito token.
+SESSION_MINUTES = 60
+_TO_MINUTES = {"seconds": 1 / 60, "minutes": 1, "hours": 60, "days": 1440}
+
+
+def token_minutes(client: Any) -> dict[str, float | None]:
+    """The app client's token lifetimes in minutes (Cognito's defaults when unset: id and
+    access 1 hour, refresh 30 days)."""
+    units = client.get("TokenValidityUnits", {})
+    found: dict[str, float | None] = {}
+    for kind, key, default_unit, default in (
+        ("id", "IdToken", "hours", 1),
+        ("access", "AccessToken", "hours", 1),
+        ("refresh", "RefreshToken", "days", 30),
+    ):
+        value = client.get(f"{key}Validity")
+        unit = units.get(key) or default_unit
+        found[kind] = (default if value is None else value) * _TO_MINUTES.get(unit, 1)
+    return found
 
 
 # Module auth's target group check: every 5 minutes, since each check is a billed invocation
