@@ -891,6 +891,12 @@ class Config(_Model):
     ssl_policy: SslPolicy = _key(
         "ELBSecurityPolicy-TLS13-1-2-2021-06", "TLS policy: TLS 1.2 minimum, 1.3 preferred"
     )
+    state_version_days: Annotated[int, Field(ge=1, le=3650)] = _key(
+        30,
+        "aws: days the state bucket keeps a replaced state version (older states hold the "
+        "app client secret of their time)",
+        terraform=False,
+    )
     network: Network = _key(Network(), "public subnets only, no NAT gateway")
     alb: Alb = _key(Alb(), "the load balancer's protection, logs and headers")
     jitsi: Jitsi = _key(Jitsi(), "the Jitsi services")
