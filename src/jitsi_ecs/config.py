@@ -1008,8 +1008,15 @@ class Config(_Model):
                 raise ConfigError(rule_message(rule, self))
 
     def terraform_vars(self) -> dict[str, Any]:
-        """The Terraform root variables: every key Terraform reads, None left to its defaults."""
-        return self.model_dump(exclude={"usage"}, exclude_none=True)
+        """The Terraform root variables: every key Terraform reads, None left to its defaults
+        (keys only the CLI reads, `terraform=False`, are left out)."""
+        cli_only = {
+            name
+            for name, field in type(self).model_fields.items()
+            if isinstance(field.json_schema_extra, dict)
+            and field.json_schema_extra.get("terraform") is False
+        }
+        return self.model_dump(exclude=cli_only, exclude_none=True)
 
 
 def _location(loc: tuple[int | str, ...]) -> str:
