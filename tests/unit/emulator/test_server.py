@@ -124,3 +124,59 @@ def test_a_retry_after_an_error_runs_again(error: str) -> None:
     assert _call(handler, "inv-1", 1) == (error, b"not yet")
     assert _call(handler, "inv-1", 2) == ("200 OK", b"ok")
     assert len(calls) == 2
+
+
+# ---------------------------------------------------------------- issue 21: the tool's clients only
+PORT = 4566
+SIGNED = "AWS4-HMAC-SHA256 Credential=test/20261206/us-west-2/ssm/aws4_request, Signature=x"
+
+
+def _guarded_call(environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes]:
+    from jitsi_ecs.emulator.server import guarded
+
+    def app(env: dict[str, Any], start_response: Any) -> list[bytes]:
+        start_response(
+            "200 OK", [("Access-Control-Allow-Origin", "https://evil.example"), ("X-Ok", "1")]
+        )
+        return [b"secret"]
+
+    seen: list[Any] = []
+    base = {"HTTP_HOST": f"127.0.0.1:{PORT}", "PATH_INFO": "/", "REQUEST_METHOD": "POST"}
+    body = b"".join(
+        guarded(app, PORT, "test")({**base, **environ}, lambda s, h, *r: seen.append((s, h)))
+    )
+    return seen[0][0], seen[0][1], body
+
+
+def test_the_tool_s_signed_request_passes_without_cors_headers() -> None:
+    status, headers, body = _guarded_call({"HTTP_AUTHORIZATION": SIGNED})
+    assert status == "200 OK" and body == b"secret"
+    assert headers == [("X-Ok", "1")]
+
+
+@pytest.mark.parametrize(
+    "environ",
+    [
+        {"HTTP_AUTHORIZATION": SIGNED, "HTTP_HOST": "rebound.evil.example:4566"},
+        {"HTTP_AUTHORIZATION": SIGNED, "HTTP_HOST": "127.0.0.1:4567"},
+        {"HTTP_AUTHORIZATION": SIGNED, "HTTP_ORIGIN": "https://evil.example"},
+        {"HTTP_AUTHORIZATION": SIGNED, "REQUEST_METHOD": "OPTIONS"},
+        {},
+        {"HTTP_AUTHORIZATION": SIGNED.replace("test/", "AKIAOTHER/")},
+        {"PATH_INFO": "/moto-api/data.json"},
+    ],
+    ids=["other-host", "other-port", "origin", "preflight", "unsigned", "other-key", "data"],
+)
+def test_anything_else_is_refused(environ: dict[str, Any]) -> None:
+    status, _, body = _guarded_call(environ)
+    assert status == "403 Forbidden" and b"secret" not in body
+
+
+def test_presigned_urls_and_the_health_page_pass() -> None:
+    query = "X-Amz-Credential=test%2F20261206%2Fus-west-2%2Fs3%2Faws4_request&X-Amz-Signature=x"
+    assert _guarded_call({"QUERY_STRING": query, "REQUEST_METHOD": "GET"})[0] == "200 OK"
+    assert _guarded_call({"PATH_INFO": "/moto-api/", "REQUEST_METHOD": "GET"})[0] == "200 OK"
+    assert (
+        _guarded_call({"HTTP_HOST": f"localhost:{PORT}", "HTTP_AUTHORIZATION": SIGNED})[0]
+        == "200 OK"
+    )
