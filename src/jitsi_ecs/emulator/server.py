@@ -19,7 +19,9 @@ on purpose (throttling, eventual consistency), and then the call must run again.
 from __future__ import annotations
 
 import argparse
+import html
 import io
+import json
 import os
 import re
 import signal
@@ -125,9 +127,19 @@ def _access_key(environ: dict[str, Any]) -> str | None:
     return credential.split("/", 1)[0] or None
 
 
-def _refuse(start_response: Callable[..., Any], why: str) -> list[bytes]:
-    start_response("403 Forbidden", [("Content-Type", "text/plain")])
-    return [f"jitsi-ecs emulator: {why}\n".encode()]
+def _refuse(environ: dict[str, Any], start_response: Callable[..., Any], why: str) -> list[bytes]:
+    """403 AccessDenied, in the shape the caller's SDK reads (JSON or XML protocol)."""
+    message = f"jitsi-ecs emulator: {why}"
+    if environ.get("HTTP_X_AMZ_TARGET"):
+        body = json.dumps({"__type": "AccessDeniedException", "message": message})
+        start_response("403 Forbidden", [("Content-Type", "application/x-amz-json-1.1")])
+    else:
+        body = (
+            "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>"
+            f"<Message>{html.escape(message)}</Message></Error></ErrorResponse>"
+        )
+        start_response("403 Forbidden", [("Content-Type", "text/xml")])
+    return [body.encode()]
 
 
 def guarded(app: WsgiApp, port: int, access_key: str) -> WsgiApp:
@@ -146,12 +158,12 @@ def guarded(app: WsgiApp, port: int, access_key: str) -> WsgiApp:
     def handle(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         host = str(environ.get("HTTP_HOST", "")).lower()
         if host not in hosts:
-            return _refuse(start_response, f"host {host!r} is not this emulator's address")
+            return _refuse(environ, start_response, f"host {host!r} is not this emulator's address")
         if environ.get("HTTP_ORIGIN") is not None or environ.get("REQUEST_METHOD") == "OPTIONS":
-            return _refuse(start_response, "browsers are not served (no CORS)")
+            return _refuse(environ, start_response, "browsers are not served (no CORS)")
         if environ.get("PATH_INFO") != HEALTH_PATH and _access_key(environ) != access_key:
             return _refuse(
-                start_response, "sign requests with the credentials `jitsi-ecs env` prints"
+                environ, start_response, "sign requests with the credentials `jitsi-ecs env` prints"
             )
 
         def without_cors(status: str, headers: Any, *rest: Any) -> Any:

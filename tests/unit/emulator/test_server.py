@@ -62,6 +62,7 @@ def test_sigterm_ends_the_server_without_teardown_and_keeps_its_log(tmp_path: Pa
             except OSError:
                 assert time.monotonic() < deadline, log.read_text()
                 time.sleep(0.2)
+        _the_server_answers_the_tool_only(port)
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=10) == 0
     finally:
@@ -69,6 +70,31 @@ def test_sigterm_ends_the_server_without_teardown_and_keeps_its_log(tmp_path: Pa
             proc.kill()
     assert not marker.exists()
     assert "GET /moto-api/ -> 200 OK" in log.read_text()
+
+
+def _the_server_answers_the_tool_only(port: int) -> None:
+    """issue 21, on the real server: the tool's signed calls pass; its data, another Host,
+    another key and a browser do not."""
+    import urllib.error
+
+    import boto3
+
+    from jitsi_ecs.aws import EMULATOR_CREDENTIALS
+
+    endpoint = f"http://127.0.0.1:{port}"
+    sts = boto3.client(
+        "sts", region_name="us-west-2", endpoint_url=endpoint, **EMULATOR_CREDENTIALS
+    )
+    assert sts.get_caller_identity()["Account"]
+    other = {**EMULATOR_CREDENTIALS, "aws_access_key_id": "AKIAOTHER"}
+    stranger = boto3.client("sts", region_name="us-west-2", endpoint_url=endpoint, **other)
+    with pytest.raises(Exception, match="AccessDenied"):
+        stranger.get_caller_identity()
+    for headers in ({}, {"Host": "rebound.evil.example"}, {"Origin": "https://evil.example"}):
+        request = urllib.request.Request(f"{endpoint}/moto-api/data.json", headers=headers)
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=5)
+        assert refused.value.code == 403
 
 
 def _call(handler: Any, invocation: str, attempt: int) -> tuple[str, bytes]:
