@@ -130,7 +130,7 @@ module "jitsi" {
   # shard's own bridge).
   relay = var.jitsi.jvb.autoscaling.max_count > 1
   # prosody advertises TURN over TLS; the module keeps the secret coturn checks.
-  turn               = var.jitsi.turn.enabled ? { host = local.turn_host, port = local.turn_port } : null
+  turn               = var.jitsi.turn.enabled ? { host = local.turn_host, port = local.turn_port, ttl_seconds = var.jitsi.turn.credential_ttl_hours * 3600 } : null
   cpu_architecture   = var.jitsi.cpu_architecture
   auth_type          = var.jitsi.auth_type
   jwt_app_id         = var.jitsi.jwt_app_id
@@ -169,6 +169,8 @@ module "turn" {
   name             = var.name
   region           = var.region
   vpc_id           = module.network.vpc_id
+  vpc_cidr         = coalesce(module.network.vpc_cidr, var.network.cidr)
+  peer_udp_port    = var.jitsi.jvb.udp_port
   subnet_ids       = module.network.public_subnet_ids
   cluster_arn      = module.jitsi.cluster_arn
   cluster_name     = local.cluster_name
@@ -243,6 +245,7 @@ module "auth" {
   jwt_app_id           = var.jitsi.jwt_app_id
   jwt_secret_parameter = module.jitsi.jwt_secret_parameter
   token_ttl_hours      = var.auth.token_ttl_hours
+  mfa                  = var.auth.mfa
   guests               = var.jitsi.guests
   package              = var.auth_package
   adot_layer_arn       = var.adot_lambda_layer_arn

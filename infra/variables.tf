@@ -147,12 +147,13 @@ variable "jitsi" {
       }), {})
     }), {})
     turn = optional(object({
-      enabled         = optional(bool, false)
-      host            = optional(string)
-      certificate_arn = optional(string)
-      image           = optional(string, "coturn/coturn:4.17.0-r0")
-      cpu             = optional(number, 256)
-      memory          = optional(number, 512)
+      enabled              = optional(bool, false)
+      host                 = optional(string)
+      certificate_arn      = optional(string)
+      image                = optional(string, "coturn/coturn:4.17.0-r0")
+      cpu                  = optional(number, 256)
+      memory               = optional(number, 512)
+      credential_ttl_hours = optional(number, 8)
     }), {})
     schedule = optional(object({
       days       = optional(string, "MON-FRI")
@@ -293,6 +294,11 @@ variable "jitsi" {
   }
 
   validation {
+    condition     = var.jitsi.turn.credential_ttl_hours >= 1 && var.jitsi.turn.credential_ttl_hours <= 24
+    error_message = "jitsi.turn.credential_ttl_hours must be at least 1 and at most 24."
+  }
+
+  validation {
     condition     = contains(lookup({ 256 = [512, 1024, 2048], 512 = [1024, 2048, 3072, 4096], 1024 = [2048, 3072, 4096, 5120, 6144, 7168, 8192], 2048 = [4096, 5120, 6144, 7168, 8192, 9216, 10240, 11264, 12288, 13312, 14336, 15360, 16384], 4096 = [8192, 9216, 10240, 11264, 12288, 13312, 14336, 15360, 16384, 17408, 18432, 19456, 20480, 21504, 22528, 23552, 24576, 25600, 26624, 27648, 28672, 29696, 30720], 8192 = [16384, 20480, 24576, 28672, 32768, 36864, 40960, 45056, 49152, 53248, 57344, 61440], 16384 = [32768, 40960, 49152, 57344, 65536, 73728, 81920, 90112, 98304, 106496, 114688, 122880] }, tostring(var.jitsi.turn.cpu), []), var.jitsi.turn.memory)
     error_message = "jitsi.turn: cpu ${try(jsonencode(var.jitsi.turn.cpu), "")} with memory ${try(jsonencode(var.jitsi.turn.memory), "")} MiB is not a Fargate task size (cpu 256: 512, 1024 or 2048 MiB; 512: 1-4 GiB; 1024: 2-8 GiB; 2048: 4-16 GiB; 4096: 8-30 GiB, in 1 GiB steps)"
   }
@@ -374,8 +380,8 @@ variable "health_check" {
   }
 
   validation {
-    condition     = can(regex("^/", var.health_check.target_group.path))
-    error_message = "health_check.target_group.path must be a path starting with /."
+    condition     = can(regex("^/[A-Za-z0-9._~/%-]*$", var.health_check.target_group.path))
+    error_message = "health_check.target_group.path must be a URL path starting with / (letters, digits and - . _ ~ / % only)."
   }
 
   validation {
@@ -432,7 +438,8 @@ variable "auth" {
       client_id               = string
       client_secret_parameter = string
     }))
-    token_ttl_hours = optional(number, 24)
+    token_ttl_hours = optional(number, 1)
+    mfa             = optional(string, "optional")
   })
   default = {}
 
@@ -467,8 +474,13 @@ variable "auth" {
   }
 
   validation {
-    condition     = var.auth.token_ttl_hours >= 1 && var.auth.token_ttl_hours <= 720
-    error_message = "auth.token_ttl_hours must be at least 1 and at most 720."
+    condition     = var.auth.token_ttl_hours >= 1 && var.auth.token_ttl_hours <= 24
+    error_message = "auth.token_ttl_hours must be at least 1 and at most 24."
+  }
+
+  validation {
+    condition     = contains(["optional", "required"], var.auth.mfa)
+    error_message = "auth.mfa must be one of optional, required."
   }
 
   validation {
@@ -497,6 +509,7 @@ variable "services" {
     secrets       = optional(list(string), [])
     adot          = optional(bool, false)
     spot          = optional(bool, false)
+    egress        = optional(list(string), [])
   }))
   default = {}
 
@@ -541,8 +554,8 @@ variable "services" {
   }
 
   validation {
-    condition     = alltrue([for v_key, v in var.services : can(regex("^/", v.health_path))])
-    error_message = "services.<name>.health_path must be a path starting with /."
+    condition     = alltrue([for v_key, v in var.services : can(regex("^/[A-Za-z0-9._~/%-]*$", v.health_path))])
+    error_message = "services.<name>.health_path must be a URL path starting with / (letters, digits and - . _ ~ / % only)."
   }
 
   validation {
@@ -556,8 +569,18 @@ variable "services" {
   }
 
   validation {
+    condition     = alltrue([for v_key, v in var.services : alltrue([for item in v.egress : can(regex("^(tcp|udp):[1-9][0-9]{0,4}(-[1-9][0-9]{0,4})?:((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$", item))])])
+    error_message = "every item of services.<name>.egress must be protocol:port[-port]:IPv4 CIDR, such as tcp:5432:10.42.0.0/16 or udp:53:0.0.0.0/0."
+  }
+
+  validation {
     condition     = alltrue([for v_key, v in var.services : contains(lookup({ 256 = [512, 1024, 2048], 512 = [1024, 2048, 3072, 4096], 1024 = [2048, 3072, 4096, 5120, 6144, 7168, 8192], 2048 = [4096, 5120, 6144, 7168, 8192, 9216, 10240, 11264, 12288, 13312, 14336, 15360, 16384], 4096 = [8192, 9216, 10240, 11264, 12288, 13312, 14336, 15360, 16384, 17408, 18432, 19456, 20480, 21504, 22528, 23552, 24576, 25600, 26624, 27648, 28672, 29696, 30720], 8192 = [16384, 20480, 24576, 28672, 32768, 36864, 40960, 45056, 49152, 53248, 57344, 61440], 16384 = [32768, 40960, 49152, 57344, 65536, 73728, 81920, 90112, 98304, 106496, 114688, 122880] }, tostring(v.cpu), []), v.memory)])
     error_message = "services.<name>: cpu cpu with memory memory MiB is not a Fargate task size (cpu 256: 512, 1024 or 2048 MiB; 512: 1-4 GiB; 1024: 2-8 GiB; 2048: 4-16 GiB; 4096: 8-30 GiB, in 1 GiB steps)"
+  }
+
+  validation {
+    condition     = alltrue([for v_key, v in var.services : alltrue([for e in v.egress : try(tonumber(split("-", split(":", e)[1])[0]) <= tonumber(reverse(split("-", split(":", e)[1]))[0]) && tonumber(reverse(split("-", split(":", e)[1]))[0]) <= 65535 && cidrsubnet(split(":", e)[2], 0, 0) == split(":", e)[2], false)])])
+    error_message = "services.<name>: egress egress: ports go from 1 to 65535, low to high, to a canonical CIDR (such as 10.42.0.0/16)"
   }
 
   validation {

@@ -112,7 +112,56 @@ BAD: list[Bad] = [
     Bad(
         "health_path_relative",
         {"health_check": {"target_group": {"path": "index.html"}}},
-        "health_check.target_group.path: 'index.html' is not a path starting with /",
+        "health_check.target_group.path: 'index.html' is not a URL path starting with /",
+    ),
+    Bad(
+        # issue 21: the path reaches the container check's `sh -c`
+        "service_health_path_shell",
+        {"services": {"api": service(health_path="/up;touch${IFS}/tmp/x")}},
+        "services.api.health_path: '/up;touch${IFS}/tmp/x' is not a URL path starting with /",
+        key="services",
+    ),
+    Bad(
+        "mfa_off",
+        {"auth": {"mfa": "off"}},
+        "auth.mfa: Input should be 'optional' or 'required'",
+    ),
+    Bad(
+        # issue 21: more than HTTPS out only as declared, in a form both sides can check
+        "service_egress_all",
+        {"services": {"api": service(egress=["all:0:0.0.0.0/0"])}},
+        "services.api.egress.0: 'all:0:0.0.0.0/0' is not protocol:port[-port]:IPv4 CIDR",
+        key="services",
+    ),
+    Bad(
+        "service_egress_ports_reversed",
+        {"services": {"api": service(egress=["tcp:90-80:10.42.0.0/16"])}},
+        'services.api: egress ["tcp:90-80:10.42.0.0/16"]: ports go from 1 to 65535',
+        key="services",
+    ),
+    Bad(
+        "service_egress_port_too_high",
+        {"services": {"api": service(egress=["udp:70000:0.0.0.0/0"])}},
+        'services.api: egress ["udp:70000:0.0.0.0/0"]: ports go from 1 to 65535',
+        key="services",
+    ),
+    Bad(
+        "service_egress_cidr_not_canonical",
+        {"services": {"api": service(egress=["tcp:5432:10.42.0.1/16"])}},
+        'services.api: egress ["tcp:5432:10.42.0.1/16"]: ports go from 1 to 65535',
+        key="services",
+    ),
+    Bad(
+        "service_health_path_substitution",
+        {"services": {"api": service(health_path="/$(id)")}},
+        "services.api.health_path: '/$(id)' is not a URL path starting with /",
+        key="services",
+    ),
+    Bad(
+        "service_health_path_query",
+        {"services": {"api": service(health_path="/up?x=1 &")}},
+        "services.api.health_path: '/up?x=1 &' is not a URL path starting with /",
+        key="services",
     ),
     Bad(
         "grace_too_short",
@@ -420,8 +469,8 @@ BAD: list[Bad] = [
     ),
     Bad(
         "token_ttl_too_long",
-        {"auth": {"token_ttl_hours": 721}},
-        "auth.token_ttl_hours: Input should be less than or equal to 720",
+        {"auth": {"token_ttl_hours": 25}},
+        "auth.token_ttl_hours: Input should be less than or equal to 24",
     ),
     Bad(
         "service_takes_auth_path",

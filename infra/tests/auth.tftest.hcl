@@ -20,7 +20,8 @@ variables {
   # No module defaults: the root passes the config's values (config.py owns the defaults).
   provider_type      = "cognito"
   guests             = true
-  token_ttl_hours    = 24
+  token_ttl_hours    = 1
+  mfa                = "optional"
   log_retention_days = 30
 }
 
@@ -103,6 +104,60 @@ run "cognito_login_then_the_function" {
   }
 }
 
+# issue 21: a second factor for members, and a removed member out within the hour.
+run "mfa_and_an_hour_long_login" {
+  command = apply
+
+  module {
+    source = "./modules/auth"
+  }
+
+  assert {
+    condition     = aws_cognito_user_pool.this[0].mfa_configuration == "OPTIONAL" && aws_cognito_user_pool.this[0].software_token_mfa_configuration[0].enabled
+    error_message = "TOTP offered as a second factor"
+  }
+  assert {
+    condition = (aws_lb_listener_rule.this.action[0].authenticate_cognito[0].session_timeout == 3600 &&
+      aws_cognito_user_pool_client.this[0].id_token_validity == 60 &&
+      aws_cognito_user_pool_client.this[0].access_token_validity == 60 &&
+      aws_cognito_user_pool_client.this[0].refresh_token_validity == 60 &&
+    aws_cognito_user_pool_client.this[0].token_validity_units[0].refresh_token == "minutes")
+    error_message = "the ALB session and every Cognito token last an hour at most"
+  }
+}
+
+run "mfa_required" {
+  command = apply
+
+  module {
+    source = "./modules/auth"
+  }
+
+  variables {
+    mfa = "required"
+  }
+
+  assert {
+    condition     = aws_cognito_user_pool.this[0].mfa_configuration == "ON"
+    error_message = "required: every member sets up an authenticator app"
+  }
+}
+
+# issue 21: the function accepts headers of this stack's IdP and app client only.
+run "the_function_knows_its_issuer_and_client" {
+  command = apply
+
+  module {
+    source = "./modules/auth"
+  }
+
+  assert {
+    condition = (aws_lambda_function.this.environment[0].variables["IDP_ISSUER"] == "https://cognito-idp.us-west-2.amazonaws.com/us-west-2_mock" &&
+    aws_lambda_function.this.environment[0].variables["IDP_CLIENT_ID"] == aws_cognito_user_pool_client.this[0].id)
+    error_message = "cognito: the pool's issuer URL and the ALB's app client"
+  }
+}
+
 run "with_the_adot_layer" {
   command = apply
 
@@ -143,11 +198,17 @@ run "an_existing_oidc_idp" {
     condition = (length(aws_cognito_user_pool.this) == 0 &&
       [for a in aws_lb_listener_rule.this.action : "${a.order}:${a.type}"] == ["1:authenticate-oidc", "2:forward"] &&
       aws_lb_listener_rule.this.action[0].authenticate_oidc[0].issuer == "https://idp.example.com" &&
-    aws_lb_listener_rule.this.action[0].authenticate_oidc[0].client_secret == data.aws_ssm_parameter.oidc_client_secret[0].value)
+      aws_lb_listener_rule.this.action[0].authenticate_oidc[0].client_secret == data.aws_ssm_parameter.oidc_client_secret[0].value &&
+    aws_lb_listener_rule.this.action[0].authenticate_oidc[0].session_timeout == 3600)
     error_message = "oidc: no user pool; the ALB logs in against the IdP with the client secret from SSM"
   }
   assert {
     condition     = output.provider == "oidc" && output.user_pool_id == null
     error_message = "members commands learn that the IdP owns the users"
+  }
+  assert {
+    condition = (aws_lambda_function.this.environment[0].variables["IDP_ISSUER"] == "https://idp.example.com" &&
+    aws_lambda_function.this.environment[0].variables["IDP_CLIENT_ID"] == "jitsi")
+    error_message = "oidc: the function accepts the configured issuer and client only"
   }
 }

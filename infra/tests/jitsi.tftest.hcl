@@ -804,8 +804,14 @@ run "prosody_advertises_turn_over_tls" {
   }
 
   variables {
-    turn          = { host = "turn.meet.example.com", port = 443 }
+    turn          = { host = "turn.meet.example.com", port = 443, ttl_seconds = 14400 }
     secret_values = { JICOFO_AUTH_PASSWORD = "test-only-jicofo", JVB_AUTH_PASSWORD = "test-only-jvb", JWT_APP_SECRET = "test-only-jwt", TURN_CREDENTIALS = "test-only-turn" }
+  }
+
+  assert {
+    # issue 21: short-lived credentials instead of the images' 24 h
+    condition     = { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[1].environment : e.name => e.value }["TURN_TTL"] == "14400"
+    error_message = "prosody's TURN credentials last jitsi.turn.credential_ttl_hours"
   }
 
   assert {

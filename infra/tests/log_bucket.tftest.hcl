@@ -44,3 +44,29 @@ run "private_tls_only_and_expiring" {
     error_message = "ALB logs under alb/, flow logs under vpc/"
   }
 }
+
+# issue 21: every service principal that may write is held to this account's resources.
+# (The mocked policy document renders empty: its statements are read as written.)
+run "service_writers_scoped_to_this_account" {
+  command = apply
+
+  module {
+    source = "./modules/log_bucket"
+  }
+
+  assert {
+    condition = alltrue([
+      for s in data.aws_iam_policy_document.this.statement :
+      anytrue([for c in s.condition : c.variable == "aws:SourceAccount" && toset(c.values) == toset(["123456789012"])])
+      if anytrue([for p in s.principals : p.type == "Service"])
+    ])
+    error_message = "each log delivery service writes for this account only (aws:SourceAccount)"
+  }
+  assert {
+    condition = length([
+      for s in data.aws_iam_policy_document.this.statement : s
+      if anytrue([for p in s.principals : p.type == "Service"])
+    ]) == 3
+    error_message = "ALB (new regions) and flow log delivery: write and check"
+  }
+}

@@ -76,4 +76,14 @@ run "adot_collector_less_variables" {
     condition     = alltrue([for st in data.aws_iam_policy_document.adot.statement : st.sid != "AppLogsAndEmf" || alltrue([for r in st.resources : startswith(r, "arn:aws:logs:us-west-2:123456789012:log-group:/ecs/jitsi-app")])])
     error_message = "the ADOT log permissions are scoped to the app log group"
   }
+  assert {
+    # issue 21: DescribeLogGroups is authorized on log-group:* only (scoped to one group, the
+    # grant did nothing); it alone gets the account-and-region wildcard.
+    condition = alltrue([
+      for st in data.aws_iam_policy_document.adot.statement :
+      contains(st.actions, "logs:DescribeLogGroups") == (toset(st.resources) == toset(["arn:aws:logs:us-west-2:123456789012:log-group:*"]))
+      if anytrue([for a in st.actions : startswith(a, "logs:")])
+    ])
+    error_message = "logs:DescribeLogGroups on arn:aws:logs:<region>:<account>:log-group:*, every other logs action on the app log group"
+  }
 }

@@ -299,3 +299,88 @@ run "deployed_execution_role_is_moved_not_replaced" {
     error_message = "the read policy is kept too, under its name"
   }
 }
+
+# issue 21: HTTPS out by default; anything more only as the service block declares it.
+run "egress_https_and_what_is_declared" {
+  command = apply
+
+  module {
+    source = "./modules/service"
+  }
+
+  assert {
+    condition = (aws_vpc_security_group_egress_rule.https.ip_protocol == "tcp" &&
+      aws_vpc_security_group_egress_rule.https.from_port == 443 &&
+      aws_vpc_security_group_egress_rule.https.to_port == 443 &&
+      aws_vpc_security_group_egress_rule.https.cidr_ipv4 == "0.0.0.0/0" &&
+    length(aws_vpc_security_group_egress_rule.declared) == 0)
+    error_message = "by default only HTTPS goes out (image pulls, AWS APIs), never every protocol"
+  }
+}
+
+run "declared_egress" {
+  command = apply
+
+  module {
+    source = "./modules/service"
+  }
+
+  variables {
+    service = {
+      image         = "public.ecr.aws/nginx/nginx:1.27.3"
+      port          = 8004
+      path_patterns = ["/api/v1/*"]
+      priority      = 40
+      cpu           = 256
+      memory        = 512
+      desired_count = 1
+      health_path   = "/"
+      environment   = {}
+      secrets       = []
+      adot          = false
+      spot          = false
+      egress        = ["tcp:5432:10.42.0.0/16", "udp:3478-3479:0.0.0.0/0"]
+    }
+  }
+
+  assert {
+    condition = (length(aws_vpc_security_group_egress_rule.declared) == 2 &&
+      aws_vpc_security_group_egress_rule.declared["tcp:5432:10.42.0.0/16"].ip_protocol == "tcp" &&
+      aws_vpc_security_group_egress_rule.declared["tcp:5432:10.42.0.0/16"].from_port == 5432 &&
+      aws_vpc_security_group_egress_rule.declared["tcp:5432:10.42.0.0/16"].to_port == 5432 &&
+      aws_vpc_security_group_egress_rule.declared["tcp:5432:10.42.0.0/16"].cidr_ipv4 == "10.42.0.0/16" &&
+      aws_vpc_security_group_egress_rule.declared["udp:3478-3479:0.0.0.0/0"].ip_protocol == "udp" &&
+      aws_vpc_security_group_egress_rule.declared["udp:3478-3479:0.0.0.0/0"].from_port == 3478 &&
+    aws_vpc_security_group_egress_rule.declared["udp:3478-3479:0.0.0.0/0"].to_port == 3479)
+    error_message = "each declared protocol:port[-port]:cidr becomes one egress rule"
+  }
+}
+
+# issue 21: the health path reaches the container check's `sh -c`; the module refuses anything
+# but a URL path even when it is called without the root variable's validation.
+run "health_path_with_shell_refused" {
+  command = plan
+
+  module {
+    source = "./modules/service"
+  }
+
+  variables {
+    service = {
+      image         = "public.ecr.aws/nginx/nginx:1.27.3"
+      port          = 8004
+      path_patterns = ["/api/v1/*"]
+      priority      = 40
+      cpu           = 256
+      memory        = 512
+      desired_count = 1
+      health_path   = "/up;id"
+      environment   = {}
+      secrets       = []
+      adot          = false
+      spot          = false
+    }
+  }
+
+  expect_failures = [var.service]
+}

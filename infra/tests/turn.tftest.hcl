@@ -21,6 +21,8 @@ variables {
   name                      = "jitsi"
   region                    = "us-west-2"
   vpc_id                    = "vpc-123"
+  vpc_cidr                  = "10.42.0.0/16"
+  peer_udp_port             = 10000
   subnet_ids                = ["subnet-a", "subnet-b"]
   cluster_arn               = "arn:aws:ecs:us-west-2:123456789012:cluster/jitsi"
   cluster_name              = "jitsi"
@@ -87,14 +89,32 @@ run "coturn_container" {
     error_message = "the pinned image; the shared secret only through ECS secrets"
   }
   assert {
-    condition = alltrue([for flag in ["--use-auth-secret", "--static-auth-secret=$TURN_SECRET", "--realm=turn.meet.example.com", "--listening-port=3478", "--no-udp", "--no-tls", "--no-dtls", "--no-cli", "--external-ip=$(detect-external-ip)", "--min-port=49152", "--max-port=49407"] :
-    contains(jsondecode(aws_ecs_task_definition.this.container_definitions)[0].command, flag)])
-    error_message = "time-limited credentials, TCP behind the load balancer, the public relay address and the relay ports"
+    condition = alltrue([for flag in ["--use-auth-secret", "--realm=turn.meet.example.com", "--listening-port=3478", "--no-udp", "--no-tls", "--no-dtls", "--no-cli", "--min-port=49152", "--max-port=49407"] :
+    contains(local.flags, flag)])
+    error_message = "time-limited credentials, TCP behind the load balancer and the relay ports"
   }
   assert {
-    condition = alltrue([for range in ["10.0.0.0-10.255.255.255", "169.254.0.0-169.254.255.255", "127.0.0.0-127.255.255.255", "172.16.0.0-172.31.255.255", "192.168.0.0-192.168.255.255"] :
-    contains(jsondecode(aws_ecs_task_definition.this.container_definitions)[0].command, "--denied-peer-ip=${range}")])
-    error_message = "coturn must never relay into the VPC, to loopback or to the task metadata endpoints"
+    # issue 21: not an open relay
+    condition = alltrue([for flag in ["--no-tcp-relay", "--no-multicast-peers", "--user-quota=12", "--total-quota=200", "--max-bps=500000", "--bps-capacity=6250000"] :
+    contains(local.flags, flag)])
+    error_message = "no TCP relay, per-credential and total quotas, a per-session and a total bandwidth cap"
+  }
+  assert {
+    condition = alltrue([for range in ["10.0.0.0-10.255.255.255", "169.254.0.0-169.254.255.255", "127.0.0.0-127.255.255.255", "172.16.0.0-172.31.255.255", "192.168.0.0-192.168.255.255", "100.64.0.0-100.127.255.255", "198.18.0.0-198.19.255.255", "192.0.0.0-192.0.0.255", "240.0.0.0-255.255.255.255", "::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "10.42.0.0-10.42.255.255"] :
+    contains(local.flags, "--denied-peer-ip=${range}")])
+    error_message = "coturn never relays into the VPC, to loopback, link-local, CGNAT, reserved ranges or IPv6"
+  }
+  assert {
+    # issue 21: the secret reaches coturn through a file on the tmpfs, never its command line
+    condition = (
+      jsondecode(aws_ecs_task_definition.this.container_definitions)[0].entryPoint == ["/bin/sh", "-c"] &&
+      length(jsondecode(aws_ecs_task_definition.this.container_definitions)[0].command) == 1 &&
+      strcontains(local.start, "printf 'static-auth-secret=%s\\n' \"$TURN_SECRET\" > /var/lib/coturn/auth.conf") &&
+      strcontains(local.start, "unset TURN_SECRET") &&
+      strcontains(local.start, "exec turnserver -c /var/lib/coturn/auth.conf --external-ip=\"$(detect-external-ip)\" ") &&
+      !anytrue([for f in local.flags : strcontains(f, "TURN_SECRET") || strcontains(f, "static-auth-secret")])
+    )
+    error_message = "the shared secret is written owner-only to the tmpfs and read from there, never passed as an argument"
   }
   assert {
     condition     = jsondecode(aws_ecs_task_definition.this.container_definitions)[0].readonlyRootFilesystem && jsondecode(aws_ecs_task_definition.this.container_definitions)[0].linuxParameters.tmpfs[0].containerPath == "/var/lib/coturn"
@@ -132,6 +152,15 @@ run "narrow_security_groups" {
   assert {
     condition     = aws_vpc_security_group_ingress_rule.relay.ip_protocol == "udp" && aws_vpc_security_group_ingress_rule.relay.from_port == 49152 && aws_vpc_security_group_ingress_rule.relay.to_port == 49407
     error_message = "relayed media on coturn's relay ports only"
+  }
+  assert {
+    # issue 21: out only HTTPS, one DNS resolver for the external-IP lookup, and the bridges' media port
+    condition = (
+      aws_vpc_security_group_egress_rule.https.ip_protocol == "tcp" && aws_vpc_security_group_egress_rule.https.from_port == 443 && aws_vpc_security_group_egress_rule.https.to_port == 443 &&
+      aws_vpc_security_group_egress_rule.external_ip_lookup.ip_protocol == "udp" && aws_vpc_security_group_egress_rule.external_ip_lookup.from_port == 53 && aws_vpc_security_group_egress_rule.external_ip_lookup.cidr_ipv4 == "208.67.222.222/32" &&
+      aws_vpc_security_group_egress_rule.media.ip_protocol == "udp" && aws_vpc_security_group_egress_rule.media.from_port == 10000 && aws_vpc_security_group_egress_rule.media.to_port == 10000
+    )
+    error_message = "coturn's egress: HTTPS, its external-IP lookup, and UDP to the bridges' media port only"
   }
   assert {
     condition     = jsondecode(module.execution_role.secrets_policy.document).Statement[0].Resource == [var.secret_arn] && module.execution_role.secrets_policy.name == "read-turn-secret" && module.execution_role.name == "jitsi-turn-execution" && aws_ecs_task_definition.this.execution_role_arn == module.execution_role.arn

@@ -103,6 +103,70 @@ run "health_path_relative" {
   expect_failures = [var.health_check]
 }
 
+run "service_health_path_shell" {
+  command = plan
+  variables {
+    services = { api = { image = "public.ecr.aws/nginx/nginx:1.27.3", port = 8004, path_patterns = ["/api/v1/*"], priority = 40, health_path = "/up;touch$${IFS}/tmp/x" } }
+  }
+  expect_failures = [var.services]
+}
+
+run "mfa_off" {
+  command = plan
+  variables {
+    auth = { mfa = "off" }
+  }
+  expect_failures = [var.auth]
+}
+
+run "service_egress_all" {
+  command = plan
+  variables {
+    services = { api = { image = "public.ecr.aws/nginx/nginx:1.27.3", port = 8004, path_patterns = ["/api/v1/*"], priority = 40, egress = ["all:0:0.0.0.0/0"] } }
+  }
+  expect_failures = [var.services]
+}
+
+run "service_egress_ports_reversed" {
+  command = plan
+  variables {
+    services = { api = { image = "public.ecr.aws/nginx/nginx:1.27.3", port = 8004, path_patterns = ["/api/v1/*"], priority = 40, egress = ["tcp:90-80:10.42.0.0/16"] } }
+  }
+  expect_failures = [var.services]
+}
+
+run "service_egress_port_too_high" {
+  command = plan
+  variables {
+    services = { api = { image = "public.ecr.aws/nginx/nginx:1.27.3", port = 8004, path_patterns = ["/api/v1/*"], priority = 40, egress = ["udp:70000:0.0.0.0/0"] } }
+  }
+  expect_failures = [var.services]
+}
+
+run "service_egress_cidr_not_canonical" {
+  command = plan
+  variables {
+    services = { api = { image = "public.ecr.aws/nginx/nginx:1.27.3", port = 8004, path_patterns = ["/api/v1/*"], priority = 40, egress = ["tcp:5432:10.42.0.1/16"] } }
+  }
+  expect_failures = [var.services]
+}
+
+run "service_health_path_substitution" {
+  command = plan
+  variables {
+    services = { api = { image = "public.ecr.aws/nginx/nginx:1.27.3", port = 8004, path_patterns = ["/api/v1/*"], priority = 40, health_path = "/$(id)" } }
+  }
+  expect_failures = [var.services]
+}
+
+run "service_health_path_query" {
+  command = plan
+  variables {
+    services = { api = { image = "public.ecr.aws/nginx/nginx:1.27.3", port = 8004, path_patterns = ["/api/v1/*"], priority = 40, health_path = "/up?x=1 &" } }
+  }
+  expect_failures = [var.services]
+}
+
 run "grace_too_short" {
   command = plan
   variables {
@@ -548,7 +612,7 @@ run "auth_without_jwt" {
 run "token_ttl_too_long" {
   command = plan
   variables {
-    auth = { token_ttl_hours = 721 }
+    auth = { token_ttl_hours = 25 }
   }
   expect_failures = [var.auth]
 }

@@ -54,7 +54,15 @@ StunServer = Annotated[
         "host:port of a STUN server, such as stun.l.google.com:19302",
     ),
 ]
-AbsolutePath = Annotated[str, Matches(r"^/", "a path starting with /")]
+# A health path reaches the container check's `sh -c` (and the ALB's check): only the
+# characters of a URL path (RFC 3986 unreserved, / and %-escapes), nothing a shell reads.
+UrlPath = Annotated[
+    str,
+    Matches(
+        r"^/[A-Za-z0-9._~/%-]*$",
+        "a URL path starting with / (letters, digits and - . _ ~ / % only)",
+    ),
+]
 WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 CronDays = Annotated[
     str,
@@ -345,6 +353,11 @@ class Turn(_Model):
     ] = _key("coturn/coturn:4.17.0-r0", "pinned coturn image (multi-arch)")
     cpu: FargateCpu = _key(256, "CPU units of the coturn task")
     memory: int = _key(512, "MiB of the coturn task")
+    credential_ttl_hours: Annotated[int, Field(ge=1, le=24)] = _key(
+        8,
+        "how long the TURN credentials prosody hands out stay valid (a meeting on TURN longer "
+        "than this loses its relay at the next refresh)",
+    )
 
     RULES = (_FARGATE_SIZE,)
 
@@ -430,8 +443,14 @@ class Auth(_Model):
             client_secret_parameter="/jitsi/oidc-client-secret",
         ),
     )
-    token_ttl_hours: Annotated[int, Field(ge=1, le=720)] = _key(
-        24, "how long a link from /auth/ stays valid"
+    token_ttl_hours: Annotated[int, Field(ge=1, le=24)] = _key(
+        1,
+        "how long a link from /auth/ stays valid (a removed member's last link works this long)",
+    )
+    mfa: Literal["optional", "required"] = _key(
+        "optional",
+        "cognito: a TOTP authenticator app as a second factor; required asks every member to "
+        "set one up at the next login",
     )
 
     RULES = (
@@ -466,7 +485,7 @@ class ContainerCheck(_Model):
 class TargetGroupCheck(_Model):
     """The ALB target group health check (ELB limits)."""
 
-    path: AbsolutePath = _key("/", "never /health: it is a room page that always answers 200")
+    path: UrlPath = _key("/", "never /health: it is a room page that always answers 200")
     interval: Annotated[int, Field(ge=5, le=300)] = _key(30, "seconds between checks")
     timeout: Annotated[int, Field(ge=2, le=120)] = _key(5, "seconds a check may take")
     healthy_threshold: Annotated[int, Field(ge=2, le=10)] = _key(2, "passes to be healthy")
@@ -622,6 +641,36 @@ ServicePath = Annotated[
         "an ALB path pattern starting with / (letters, digits, _ . ~ / - and the wildcards * ?)",
     ),
 ]
+_OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+EgressRule = Annotated[
+    str,
+    Matches(
+        rf"^(tcp|udp):[1-9][0-9]{{0,4}}(-[1-9][0-9]{{0,4}})?:({_OCTET}\.){{3}}{_OCTET}"
+        r"/([0-9]|[12][0-9]|3[0-2])$",
+        "protocol:port[-port]:IPv4 CIDR, such as tcp:5432:10.42.0.0/16 or udp:53:0.0.0.0/0",
+    ),
+]
+
+
+def _egress_ok(rule: str) -> bool:
+    """Ports 1-65535, low to high, and a canonical CIDR (after the pattern)."""
+    _, ports, cidr = rule.split(":")
+    low, _, high = ports.partition("-")
+    try:
+        canonical = str(ipaddress.IPv4Network(cidr, strict=True)) == cidr
+    except ValueError:
+        return False
+    return canonical and 1 <= int(low) <= int(high or low) <= 65535
+
+
+_EGRESS_OK_HCL = (
+    "alltrue([for e in self.egress : try("
+    'tonumber(split("-", split(":", e)[1])[0]) <= '
+    'tonumber(reverse(split("-", split(":", e)[1]))[0])'
+    ' && tonumber(reverse(split("-", split(":", e)[1]))[0]) <= 65535'
+    ' && cidrsubnet(split(":", e)[2], 0, 0) == split(":", e)[2], false)])'
+)
+
 EnvName = Annotated[
     str,
     Matches(
@@ -652,7 +701,7 @@ class Service(_Model):
     cpu: FargateCpu = _key(256, "CPU units per task (1024 = 1 vCPU)")
     memory: int = _key(512, "MiB per task, a size Fargate accepts for the cpu")
     desired_count: Annotated[int, Field(ge=1, le=100)] = _key(1, "tasks (2 or more span AZs)")
-    health_path: AbsolutePath = _key(
+    health_path: UrlPath = _key(
         "/", "GET path answering 200: the target group and the container check"
     )
     environment: dict[EnvName, str] = _key({}, "plain environment variables (no secrets)")
@@ -661,9 +710,19 @@ class Service(_Model):
     )
     adot: bool = _key(False, "collector-less ADOT variables and IAM, for an ADOT-instrumented app")
     spot: bool = _key(False, "all but one task on Fargate Spot (X86_64 only)")
+    egress: list[EgressRule] = _key(
+        [],
+        "outbound beyond HTTPS (always open: image pulls, AWS APIs), as protocol:port[-port]:cidr",
+    )
 
     RULES = (
         _FARGATE_SIZE,
+        Rule(
+            "egress {egress}: ports go from 1 to 65535, low to high, to a canonical CIDR "
+            "(such as 10.42.0.0/16)",
+            lambda s: all(_egress_ok(e) for e in s.egress),
+            _EGRESS_OK_HCL,
+        ),
         Rule(
             "image {image} has a moving tag: pin a version (such as nginx:1.27.3) or add a "
             "digest (@sha256:...)",
@@ -838,6 +897,12 @@ class Config(_Model):
     ssl_policy: SslPolicy = _key(
         "ELBSecurityPolicy-TLS13-1-2-2021-06", "TLS policy: TLS 1.2 minimum, 1.3 preferred"
     )
+    state_version_days: Annotated[int, Field(ge=1, le=3650)] = _key(
+        30,
+        "aws: days the state bucket keeps a replaced state version (older states hold the "
+        "app client secret of their time)",
+        terraform=False,
+    )
     network: Network = _key(Network(), "public subnets only, no NAT gateway")
     alb: Alb = _key(Alb(), "the load balancer's protection, logs and headers")
     jitsi: Jitsi = _key(Jitsi(), "the Jitsi services")
@@ -949,12 +1014,13 @@ class Config(_Model):
                 raise ConfigError(rule_message(rule, self))
 
     def terraform_vars(self) -> dict[str, Any]:
-        """The Terraform root variables: every key Terraform reads, None left to its defaults."""
+        """The Terraform root variables: every key Terraform reads, None left to its defaults
+        (keys only the CLI reads, `terraform=False`, are left out)."""
         cli_only = {
             name
-            for name, info in type(self).model_fields.items()
-            if isinstance(info.json_schema_extra, dict)
-            and info.json_schema_extra.get("terraform") is False
+            for name, field in type(self).model_fields.items()
+            if isinstance(field.json_schema_extra, dict)
+            and field.json_schema_extra.get("terraform") is False
         }
         return self.model_dump(exclude=cli_only, exclude_none=True)
 

@@ -149,10 +149,25 @@ def _parse_version(stdout: str) -> str | None:
 
 
 def sync_working_copy(source: Path, dest: Path) -> None:
-    """Copy the modules into dest, keeping dest's state, plugins and lock."""
+    """Copy the modules into dest, keeping dest's state, plugins and lock.
+
+    Every other file Terraform would read in dest goes first (configuration in HCL or JSON,
+    overrides, variable files it loads by itself, test files): a stray `*.tf.json` or
+    `*.auto.tfvars` left there would change what is planned. The tool writes the backend file
+    and terraform.tfvars.json itself (the latter before every plan)."""
     dest.mkdir(mode=0o700, parents=True, exist_ok=True)
-    for old in dest.glob("*.tf"):
-        if old.name != BACKEND_FILE:
+    read_by_terraform = (
+        "*.tf",
+        "*.tf.json",
+        "terraform.tfvars",
+        "terraform.tfvars.json",
+        "*.auto.tfvars",
+        "*.auto.tfvars.json",
+        "*.tftest.hcl",
+        "*.tftest.json",
+    )
+    for old in {path for pattern in read_by_terraform for path in dest.glob(pattern)}:
+        if old.name != BACKEND_FILE and (old.is_file() or old.is_symlink()):
             old.unlink()
     shutil.rmtree(dest / "modules", ignore_errors=True)
     shutil.copytree(source / "modules", dest / "modules", ignore=shutil.ignore_patterns("tests"))

@@ -25,6 +25,8 @@ runner = CliRunner()
 # office-hours schedule they follow, beside Jitsi's growth layout (web, xmpp and the bridges
 # as services of their own). Telemetry is off to keep the apply short: it has its own
 # integration test. Request and flow logs ride along: the log bucket's one emulator apply.
+# TURN too (issue 21: its limits applied, not only planned), with a certificate the test asks
+# the emulator for first (the local target issues one for the domain only).
 CONFIG = """
 [jitsi]
 cpu_architecture = "X86_64"
@@ -103,9 +105,16 @@ def test_two_services_up_verify_drill_down(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, terraform_bin: str
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "jitsi-ecs.toml").write_text(CONFIG)
     ws = Workspace.for_target("local")
     try:
+        emulator = manager.ensure_running(ws)  # `up` uses it: TURN's certificate lives there
+        aws = AwsContext(region="us-west-2", endpoint_url=emulator.endpoint)
+        turn_certificate = aws.acm.request_certificate(
+            DomainName="turn.meet.example.com", ValidationMethod="DNS"
+        )["CertificateArn"]
+        (tmp_path / "jitsi-ecs.toml").write_text(
+            CONFIG + f'\n[jitsi.turn]\nenabled = true\ncertificate_arn = "{turn_certificate}"\n'
+        )
         up = runner.invoke(app, ["up"])
         assert up.exit_code == 0, up.output[-5000:]
 
@@ -116,15 +125,23 @@ def test_two_services_up_verify_drill_down(
         for service in ("api", "stream"):
             for template in PER_SERVICE:
                 assert template.format(s=service) in checks, template.format(s=service)
+        # TURN applied: prosody advertises it, coturn is no open relay (issue 21).
+        for turn_check in (
+            "jitsi.turn",
+            "security.turn-relay",
+            "security.turn-egress",
+            "security.turn-health-check",
+        ):
+            assert checks[turn_check]["status"] == "pass", checks.get(turn_check)
+        assert checks["security.turn-relay"]["observed"]["no_tcp_relay"] is True
         assert checks["task.api.api.adot"]["expected"]["OTEL_EXPORTER_OTLP_LOGS_HEADERS"] == (
             "x-aws-log-group=/ecs/jitsi-app,x-aws-log-stream=otel/api,x-aws-metric-namespace=Jitsi"
         )
         # The placeholder passes, with advice.
         assert "jitsi-ecs secret set api API_KEY" in checks["service.api.secrets"]["detail"]
 
-        emulator = manager.running(ws)
-        assert emulator is not None
-        aws = AwsContext(region="us-west-2", endpoint_url=emulator.endpoint)
+        still = manager.running(ws)
+        assert still is not None and still.port == emulator.port
         ecs, ssm = aws.client("ecs"), aws.client("ssm")
 
         # The operator sets the real value (stdin, not argv); Terraform never sees it.
@@ -194,6 +211,7 @@ def test_two_services_up_verify_drill_down(
 
         down = runner.invoke(app, ["down", "--keep-emulator"])
         assert down.exit_code == 0, down.output[-3000:]
+        aws.acm.delete_certificate(CertificateArn=turn_certificate)  # the test's own
         assert leftovers(aws) == {}
         assert runner.invoke(app, ["down"]).exit_code == 0
         assert manager.running(ws) is None

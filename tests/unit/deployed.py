@@ -742,7 +742,23 @@ def network_configuration(d: Deployed, service: str) -> dict[str, Any]:
     if service in d.config.services:
         roles = [service]
         if f"sg-{service}" not in d.ids:
-            ingress(d, service, d.config.services[service].port, source=group(d, "alb"))
+            operator = d.config.services[service]
+            ingress(d, service, operator.port, source=group(d, "alb"))
+            narrow_egress(d, service, [("tcp", 443, 443, None)])  # module service's https rule
+            declared = [e.split(":") for e in operator.egress]
+            if declared:
+                d.aws.ec2.authorize_security_group_egress(
+                    GroupId=group(d, service),
+                    IpPermissions=[
+                        {
+                            "IpProtocol": protocol,
+                            "FromPort": int(ports.split("-")[0]),
+                            "ToPort": int(ports.split("-")[-1]),
+                            "IpRanges": [{"CidrIp": cidr}],
+                        }
+                        for protocol, ports, cidr in declared
+                    ],
+                )
     else:
         roles = sorted({ROLE_GROUP[c] for c in d.services[service]})
     awsvpc = {
@@ -1150,6 +1166,11 @@ def auth(d: Deployed) -> Deployed:
         UsernameAttributes=["email"],
         AdminCreateUserConfig={"AllowAdminCreateUserOnly": True},
     )["UserPool"]
+    cognito.set_user_pool_mfa_config(
+        UserPoolId=pool["Id"],
+        SoftwareTokenMfaConfiguration={"Enabled": True},
+        MfaConfiguration={"optional": "OPTIONAL", "required": "ON"}[config.auth.mfa],
+    )
     client = cognito.create_user_pool_client(
         UserPoolId=pool["Id"],
         ClientName=f"{NAME}-alb",
@@ -1159,6 +1180,14 @@ def auth(d: Deployed) -> Deployed:
         AllowedOAuthScopes=["openid", "email", "profile"],
         CallbackURLs=[f"https://{domain}/oauth2/idpresponse"],
         SupportedIdentityProviders=["COGNITO"],
+        IdTokenValidity=60,
+        AccessTokenValidity=60,
+        RefreshTokenValidity=60,
+        TokenValidityUnits={
+            "IdToken": "minutes",
+            "AccessToken": "minutes",
+            "RefreshToken": "minutes",
+        },
     )["UserPoolClient"]
     pool_domain = f"{NAME}-auth-{ACCOUNT}"
     cognito.create_user_pool_domain(Domain=pool_domain, UserPoolId=pool["Id"])
@@ -1215,6 +1244,8 @@ def auth(d: Deployed) -> Deployed:
                 "TOKEN_TTL_HOURS": str(config.auth.token_ttl_hours),
                 "METRIC_NAMESPACE": config.observability.metric_namespace,
                 "GUESTS": "true" if config.jitsi.guests else "false",
+                "IDP_ISSUER": f"https://cognito-idp.{region}.amazonaws.com/{pool['Id']}",
+                "IDP_CLIENT_ID": client["ClientId"],
                 "OTEL_PYTHON_DISTRO": "aws_distro",
                 "OTEL_PYTHON_CONFIGURATOR": "aws_configurator",
                 "OTEL_TRACES_EXPORTER": "otlp",
@@ -1237,6 +1268,9 @@ def auth(d: Deployed) -> Deployed:
         HealthCheckEnabled=True,
         HealthCheckPath="/auth/health",
         HealthCheckIntervalSeconds=300,
+        HealthCheckTimeoutSeconds=30,
+        HealthyThresholdCount=2,
+        UnhealthyThresholdCount=2,
     )["TargetGroups"][0]["TargetGroupArn"]
     d.aws.lambda_.add_permission(
         FunctionName=f"{NAME}-auth",
@@ -1261,6 +1295,7 @@ def auth(d: Deployed) -> Deployed:
                     "UserPoolClientId": client["ClientId"],
                     "UserPoolDomain": pool_domain,
                     "OnUnauthenticatedRequest": "authenticate",
+                    "SessionTimeout": 3600,
                 },
             },
             {"Type": "forward", "Order": 2, "TargetGroupArn": target_group},

@@ -11,10 +11,12 @@ locals {
   function_name = "${var.name}-auth"
   public_url    = "https://${var.domain}"
   cognito       = var.provider_type == "cognito"
-  partition     = data.aws_partition.current.partition
-  account_id    = data.aws_caller_identity.current.account_id
-  log_group_arn = "arn:${local.partition}:logs:${var.region}:${local.account_id}:log-group:${var.log_group_name}"
-  own_logs_arn  = "arn:${local.partition}:logs:${var.region}:${local.account_id}:log-group:/aws/lambda/${local.function_name}"
+  # The longest a login lasts (ALB session, Cognito tokens): a removed member is out after it.
+  session_minutes = 60
+  partition       = data.aws_partition.current.partition
+  account_id      = data.aws_caller_identity.current.account_id
+  log_group_arn   = "arn:${local.partition}:logs:${var.region}:${local.account_id}:log-group:${var.log_group_name}"
+  own_logs_arn    = "arn:${local.partition}:logs:${var.region}:${local.account_id}:log-group:/aws/lambda/${local.function_name}"
 
   # Collector-less ADOT (FACTS.md, aws-facts C2): traces to the X-Ray OTLP endpoint, logs to
   # the CloudWatch Logs OTLP endpoint into the containers' group (stream auth). Metrics are EMF
@@ -34,6 +36,10 @@ locals {
     TOKEN_TTL_HOURS      = tostring(var.token_ttl_hours)
     METRIC_NAMESPACE     = var.metric_namespace
     GUESTS               = tostring(var.guests)
+    # The ALB signs the identity header for every IdP and client it logs in with: the
+    # function accepts only these (the `iss` and `client` of the header).
+    IDP_ISSUER    = local.cognito ? "https://cognito-idp.${var.region}.${data.aws_partition.current.dns_suffix}/${one(aws_cognito_user_pool.this[*].id)}" : try(var.oidc.issuer, "")
+    IDP_CLIENT_ID = local.cognito ? one(aws_cognito_user_pool_client.this[*].id) : try(var.oidc.client_id, "")
   }
   environment = merge(
     local.app_env,
@@ -52,6 +58,13 @@ resource "aws_cognito_user_pool" "this" {
   # `jitsi-ecs down` removes everything; members are re-invited after a rebuild.
   deletion_protection = "INACTIVE"
   tags                = var.tags
+
+  # A second factor: a TOTP authenticator app (no SMS: it needs an SNS role and costs per
+  # message). required: the hosted login asks each member to set one up at the next login.
+  mfa_configuration = var.mfa == "required" ? "ON" : "OPTIONAL"
+  software_token_mfa_configuration {
+    enabled = true
+  }
 
   # Members are invited (`jitsi-ecs members add`); nobody signs themselves up.
   admin_create_user_config {
@@ -88,6 +101,18 @@ resource "aws_cognito_user_pool_client" "this" {
   callback_urls                        = ["${local.public_url}/oauth2/idpresponse"]
   supported_identity_providers         = ["COGNITO"]
   prevent_user_existence_errors        = "ENABLED"
+
+  # Removing a member takes effect within the hour: the ALB's session (session_timeout
+  # below) and every token Cognito issues last an hour at most (refresh tokens too, so the
+  # ALB cannot stretch a session past it).
+  id_token_validity      = local.session_minutes
+  access_token_validity  = local.session_minutes
+  refresh_token_validity = local.session_minutes
+  token_validity_units {
+    id_token      = "minutes"
+    access_token  = "minutes"
+    refresh_token = "minutes"
+  }
 }
 
 resource "aws_cognito_user_pool_domain" "this" {
@@ -249,7 +274,7 @@ resource "aws_lb_listener_rule" "this" {
         user_pool_domain           = aws_cognito_user_pool_domain.this[0].domain
         scope                      = "openid email profile"
         on_unauthenticated_request = "authenticate"
-        session_timeout            = 43200
+        session_timeout            = local.session_minutes * 60
       }
     }
   }
@@ -269,7 +294,7 @@ resource "aws_lb_listener_rule" "this" {
         client_secret              = data.aws_ssm_parameter.oidc_client_secret[0].value
         scope                      = "openid email profile"
         on_unauthenticated_request = "authenticate"
-        session_timeout            = 43200
+        session_timeout            = local.session_minutes * 60
       }
     }
   }

@@ -65,6 +65,16 @@ variable "guests" {
   type        = bool
 }
 
+variable "mfa" {
+  description = "cognito: optional or required TOTP (an authenticator app) as a second factor."
+  type        = string
+
+  validation {
+    condition     = contains(["optional", "required"], var.mfa)
+    error_message = "mfa must be optional or required."
+  }
+}
+
 variable "token_ttl_hours" {
   description = "How long a token from /auth/ stays valid."
   type        = number

@@ -5,5 +5,10 @@
 # The secret is one of the generated secrets (main.tf: written once, never in plan or state);
 # prosody reads it with the others.
 locals {
-  turn_env = var.turn == null ? {} : { TURNS_HOST = var.turn.host, TURNS_PORT = tostring(var.turn.port) }
+  # TURN_TTL: the credentials' lifetime (the images' default is 24 h; guests get them too).
+  turn_env = var.turn == null ? {} : {
+    TURNS_HOST = var.turn.host
+    TURNS_PORT = tostring(var.turn.port)
+    TURN_TTL   = tostring(var.turn.ttl_seconds)
+  }
 }

@@ -45,10 +45,11 @@ variable "relay" {
 }
 
 variable "turn" {
-  description = "TURN over TLS that prosody advertises (host and port); this module keeps its shared secret (TURN_CREDENTIALS). null = none."
+  description = "TURN over TLS that prosody advertises (host and port) and how long its credentials last; this module keeps its shared secret (TURN_CREDENTIALS). null = none."
   type = object({
-    host = string
-    port = number
+    host        = string
+    port        = number
+    ttl_seconds = optional(number, 28800)
   })
   default = null
 }

@@ -97,6 +97,9 @@ data "aws_iam_policy_document" "this" {
     }
   }
 
+  # The service principal writes for every account's load balancers: aws:SourceAccount keeps
+  # it to this account's (the statement above names the regional ELB account, whose requests
+  # carry no source account; the AWSLogs/<account> path is what holds it to ours).
   statement {
     sid       = "AlbAccessLogsNewRegions"
     actions   = ["s3:PutObject"]
@@ -104,6 +107,11 @@ data "aws_iam_policy_document" "this" {
     principals {
       type        = "Service"
       identifiers = ["logdelivery.elasticloadbalancing.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account]
     }
   }
 

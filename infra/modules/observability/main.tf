@@ -54,11 +54,18 @@ data "aws_iam_policy_document" "adot" {
     actions = [
       "logs:PutLogEvents",
       "logs:DescribeLogStreams",
-      "logs:DescribeLogGroups",
       "logs:CreateLogStream",
       "logs:CreateLogGroup",
     ]
     resources = [local.log_group_arn, "${local.log_group_arn}:*"]
+  }
+
+  # DescribeLogGroups is authorized against every log group of the account and region (the
+  # CloudWatch Logs permissions reference: log-group:*); on one group's ARN it grants nothing.
+  statement {
+    sid       = "FindAppLogGroup"
+    actions   = ["logs:DescribeLogGroups"]
+    resources = ["arn:${data.aws_partition.current.partition}:logs:${var.region}:${data.aws_caller_identity.current.account_id}:log-group:*"]
   }
 }
 

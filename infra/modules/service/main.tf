@@ -7,6 +7,16 @@ locals {
   port      = var.service.port
   health    = "http://127.0.0.1:${var.service.port}${var.service.health_path}"
 
+  # services.<name>.egress: protocol:port[-port]:cidr, checked by the root variable.
+  egress = {
+    for rule in var.service.egress : rule => {
+      protocol  = split(":", rule)[0]
+      from_port = tonumber(split("-", split(":", rule)[1])[0])
+      to_port   = tonumber(reverse(split("-", split(":", rule)[1]))[0])
+      cidr      = split(":", rule)[2]
+    }
+  }
+
   # Collector-less ADOT export (modules/adot_env), as the Jitsi containers get it.
   adot_env = var.service.adot ? module.adot_env[0].environment : {}
 
@@ -126,12 +136,27 @@ resource "aws_vpc_security_group_ingress_rule" "from_alb" {
   referenced_security_group_id = var.alb.security_group_id
 }
 
-# No NAT gateway: the task pulls its image and reaches AWS APIs through its public IP.
-resource "aws_vpc_security_group_egress_rule" "all" {
+# No NAT gateway: the task pulls its image and reaches AWS APIs through its public IP, over
+# HTTPS. Anything else goes out only as the service block declares it (egress); DNS to the
+# VPC's resolver needs no rule.
+resource "aws_vpc_security_group_egress_rule" "https" {
   security_group_id = aws_security_group.this.id
-  description       = "Outbound to the internet (image pulls, AWS APIs)"
-  ip_protocol       = "-1"
+  description       = "HTTPS out (image pulls, AWS APIs)"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
   cidr_ipv4         = "0.0.0.0/0"
+}
+
+resource "aws_vpc_security_group_egress_rule" "declared" {
+  for_each = local.egress
+
+  security_group_id = aws_security_group.this.id
+  description       = "Declared in services.${var.name}.egress: ${each.key}"
+  ip_protocol       = each.value.protocol
+  from_port         = each.value.from_port
+  to_port           = each.value.to_port
+  cidr_ipv4         = each.value.cidr
 }
 
 # ---------------------------------------------------------------- routing

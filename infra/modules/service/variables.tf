@@ -28,7 +28,15 @@ variable "service" {
     secrets       = list(string)
     adot          = bool
     spot          = bool
+    egress        = optional(list(string), [])
   })
+
+  # The path goes into the container check's `sh -c`: a URL path's characters only (the root
+  # variable services checks the same; this keeps the module safe on its own).
+  validation {
+    condition     = can(regex("^/[A-Za-z0-9._~/%-]*$", var.service.health_path))
+    error_message = "service.health_path must be a URL path starting with / (letters, digits and - . _ ~ / % only)."
+  }
 }
 
 variable "cpu_architecture" {

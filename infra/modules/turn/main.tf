@@ -8,44 +8,81 @@ locals {
   turn_port = 3478 # coturn's plain TURN listener, behind the load balancer
   # Each allocation takes one relay port: 256 allow ~250 participants on TURN at once.
   relay_ports = [49152, 49407]
-  # coturn must never relay into the VPC or to the task metadata and link-local addresses:
-  # the bridges are reached at their public addresses.
-  denied_peers = [
-    "0.0.0.0-0.255.255.255",
-    "10.0.0.0-10.255.255.255",
-    "100.64.0.0-100.127.255.255",
-    "127.0.0.0-127.255.255.255",
-    "169.254.0.0-169.254.255.255",
-    "172.16.0.0-172.31.255.255",
-    "192.168.0.0-192.168.255.255",
-  ]
+  # Abuse limits (README "TURN"): anonymous guests get credentials too, so coturn is held to
+  # what a meeting needs. Python's copy: jitsi_ecs.verify.turn, which checks the deployment.
+  limits = {
+    user_quota   = 12      # allocations at once per credential (one per peer connection)
+    total_quota  = 200     # allocations at once, all users (below the 256 relay ports)
+    max_bps      = 500000  # bytes/s per session each way (4 Mbit/s: a video call's share)
+    bps_capacity = 6250000 # bytes/s for all sessions each way (50 Mbit/s: at most ~22 GB/h)
+  }
+  # coturn must never relay into the VPC, to the task metadata and link-local addresses, or to
+  # any address that is not a public IPv4 unicast one: the bridges are reached at their public
+  # addresses. IPv6 is denied whole (the relay and the bridges are IPv4).
+  denied_peers = concat([
+    "0.0.0.0-0.255.255.255",       # "this network"
+    "10.0.0.0-10.255.255.255",     # private
+    "100.64.0.0-100.127.255.255",  # carrier-grade NAT
+    "127.0.0.0-127.255.255.255",   # loopback
+    "169.254.0.0-169.254.255.255", # link-local, the task metadata endpoints
+    "172.16.0.0-172.31.255.255",   # private
+    "192.0.0.0-192.0.0.255",       # IETF protocol assignments
+    "192.0.2.0-192.0.2.255",       # TEST-NET-1
+    "192.88.99.0-192.88.99.255",   # 6to4 relay anycast
+    "192.168.0.0-192.168.255.255", # private
+    "198.18.0.0-198.19.255.255",   # benchmarking
+    "198.51.100.0-198.51.100.255", # TEST-NET-2
+    "203.0.113.0-203.0.113.255",   # TEST-NET-3
+    "224.0.0.0-239.255.255.255",   # multicast
+    "240.0.0.0-255.255.255.255",   # reserved and broadcast
+    "::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+  ], ["${cidrhost(var.vpc_cidr, 0)}-${cidrhost(var.vpc_cidr, -1)}"]) # the VPC, whatever its range
+
+  # The secret never reaches a command line (any process of the task could read it there):
+  # the shell writes it into a file on the tmpfs, owner-only, drops the variable and starts
+  # coturn with that file as its configuration. $(detect-external-ip) is the task's public IP
+  # (the relay address coturn advertises).
+  flags = concat([
+    "--log-file=stdout",
+    "--listening-port=${local.turn_port}",
+    # Clients arrive through the load balancer's TLS listener, as TCP.
+    "--no-udp",
+    "--no-tls",
+    "--no-dtls",
+    "--realm=${var.host}",
+    "--use-auth-secret",
+    "--min-port=${local.relay_ports[0]}",
+    "--max-port=${local.relay_ports[1]}",
+    "--fingerprint",
+    "--no-cli",
+    "--no-multicast-peers",
+    # Media is UDP: no TCP relay to peers (RFC 6062), which would make coturn a TCP proxy.
+    "--no-tcp-relay",
+    "--user-quota=${local.limits.user_quota}",
+    "--total-quota=${local.limits.total_quota}",
+    "--max-bps=${local.limits.max_bps}",
+    "--bps-capacity=${local.limits.bps_capacity}",
+  ], [for r in local.denied_peers : "--denied-peer-ip=${r}"])
+  secret_file = "/var/lib/coturn/auth.conf"
+  start = join("\n", [
+    "set -eu",
+    "umask 077",
+    "printf 'static-auth-secret=%s\\n' \"$TURN_SECRET\" > ${local.secret_file}",
+    "unset TURN_SECRET",
+    "exec turnserver -c ${local.secret_file} --external-ip=\"$(detect-external-ip)\" ${join(" ", local.flags)}",
+  ])
 
   container = {
     name         = "coturn"
     image        = var.image
     essential    = true
     portMappings = [{ containerPort = local.turn_port, protocol = "tcp" }]
-    # The image's entrypoint evaluates each argument: $(detect-external-ip) becomes the task's
-    # public IP (the relay address coturn advertises), $TURN_SECRET the ECS secret.
-    command = concat([
-      "--log-file=stdout",
-      "--external-ip=$(detect-external-ip)",
-      "--listening-port=${local.turn_port}",
-      # Clients arrive through the load balancer's TLS listener, as TCP.
-      "--no-udp",
-      "--no-tls",
-      "--no-dtls",
-      "--realm=${var.host}",
-      "--use-auth-secret",
-      "--static-auth-secret=$TURN_SECRET",
-      "--min-port=${local.relay_ports[0]}",
-      "--max-port=${local.relay_ports[1]}",
-      "--fingerprint",
-      "--no-cli",
-      "--no-multicast-peers",
-    ], [for r in local.denied_peers : "--denied-peer-ip=${r}"])
-    secrets = [{ name = "TURN_SECRET", valueFrom = var.secret_arn }]
-    # coturn runs as nobody (65534) and writes only its database directory.
+    # The image's entrypoint would evaluate each argument again: a plain shell starts coturn.
+    entryPoint = ["/bin/sh", "-c"]
+    command    = [local.start]
+    secrets    = [{ name = "TURN_SECRET", valueFrom = var.secret_arn }]
+    # coturn runs as nobody (65534) and writes only its database directory (and the secret
+    # file), a tmpfs: in memory, gone with the task.
     readonlyRootFilesystem = true
     linuxParameters = {
       tmpfs = [{
@@ -152,9 +189,13 @@ resource "aws_lb_target_group" "this" {
   deregistration_delay = 30
   tags                 = var.tags
 
+  # Stated in full so verify can tell a changed check (NLB health checks are free).
   health_check {
-    enabled  = true
-    protocol = "TCP"
+    enabled             = true
+    protocol            = "TCP"
+    interval            = 30
+    healthy_threshold   = 3
+    unhealthy_threshold = 3
   }
 }
 
@@ -200,10 +241,33 @@ resource "aws_vpc_security_group_ingress_rule" "relay" {
   cidr_ipv4         = "0.0.0.0/0"
 }
 
-resource "aws_vpc_security_group_egress_rule" "all" {
+# Out only what coturn needs: HTTPS (image pull, the secret, logs), one DNS resolver for its
+# external-IP lookup (detect-external-ip asks OpenDNS first), and relayed media to the
+# bridges' media port (their public addresses, any: tasks come and go).
+resource "aws_vpc_security_group_egress_rule" "https" {
   security_group_id = aws_security_group.this.id
-  description       = "Outbound: image pull, SSM, the external-IP lookup, media to the bridges"
-  ip_protocol       = "-1"
+  description       = "HTTPS: image pull, the TURN secret, logs"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = "0.0.0.0/0"
+}
+
+resource "aws_vpc_security_group_egress_rule" "external_ip_lookup" {
+  security_group_id = aws_security_group.this.id
+  description       = "DNS to resolver1.opendns.com: detect-external-ip"
+  ip_protocol       = "udp"
+  from_port         = 53
+  to_port           = 53
+  cidr_ipv4         = "208.67.222.222/32"
+}
+
+resource "aws_vpc_security_group_egress_rule" "media" {
+  security_group_id = aws_security_group.this.id
+  description       = "Relayed media (UDP) to the bridges' media port"
+  ip_protocol       = "udp"
+  from_port         = var.peer_udp_port
+  to_port           = var.peer_udp_port
   cidr_ipv4         = "0.0.0.0/0"
 }
 

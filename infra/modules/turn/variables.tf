@@ -18,6 +18,16 @@ variable "subnet_ids" {
   type        = list(string)
 }
 
+variable "vpc_cidr" {
+  description = "CIDR of the VPC: coturn never relays into it."
+  type        = string
+}
+
+variable "peer_udp_port" {
+  description = "The bridges' media port (UDP): the only port coturn relays to."
+  type        = number
+}
+
 variable "cluster_arn" {
   description = "ECS cluster the coturn service runs in."
   type        = string

@@ -63,6 +63,11 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
+        # The ALB signs headers for every IdP and client it logs in with: this function takes
+        # only its own (module auth sets both), and refuses to run without knowing them.
+        for name in ("IDP_ISSUER", "IDP_CLIENT_ID"):
+            if not env.get(name):
+                raise ValueError(f"{name} is not set: the function cannot tell its IdP's headers")
         return cls(
             alb_arn=env["ALB_ARN"],
             region=env["AWS_REGION"],
@@ -72,8 +77,8 @@ class Settings:
             token_ttl=timedelta(hours=int(env.get("TOKEN_TTL_HOURS", "24"))),
             metric_namespace=env.get("METRIC_NAMESPACE", "Jitsi"),
             guests=env.get("GUESTS", "true") == "true",
-            issuer=env.get("IDP_ISSUER") or None,
-            client_id=env.get("IDP_CLIENT_ID") or None,
+            issuer=env["IDP_ISSUER"],
+            client_id=env["IDP_CLIENT_ID"],
         )
 
 

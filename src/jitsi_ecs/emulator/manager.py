@@ -7,6 +7,7 @@ stopped by `down`. Its pid and port live in .jitsi-ecs/local/emulator.json.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
 import signal
@@ -17,6 +18,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from pathlib import Path
 
 from jitsi_ecs.errors import EmulatorError
 from jitsi_ecs.workspace import Workspace, write_private
@@ -60,14 +62,56 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def running(ws: Workspace) -> Emulator | None:
-    """The emulator recorded for this workspace, if it is alive and answering."""
+SERVER_MODULE = "jitsi_ecs.emulator.server"
+
+
+def _command_line(pid: int) -> list[str]:
+    """The process's arguments (Linux /proc, else `ps`); [] when it cannot be read."""
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+        return [arg.decode(errors="replace") for arg in raw.split(b"\0") if arg]
+    except OSError:
+        pass
+    try:
+        out = subprocess.run(
+            ["ps", "-o", "command=", "-p", str(pid)],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=5,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return out.split()
+
+
+def is_our_emulator(pid: int, port: int) -> bool:
+    """Whether pid runs this package's emulator on port (its command line says both): the pid
+    in emulator.json may have been reused by any process since, or the file may be edited."""
+    args = _command_line(pid)
+    if SERVER_MODULE not in args:
+        return False
+    return any(a == "--port" and b == str(port) for a, b in itertools.pairwise(args))
+
+
+def _recorded(ws: Workspace) -> Emulator | None:
     try:
         data = json.loads(ws.emulator_file.read_text())
-        emulator = Emulator(pid=int(data["pid"]), port=int(data["port"]))
-    except (OSError, ValueError, KeyError):
+        return Emulator(pid=int(data["pid"]), port=int(data["port"]))
+    except (OSError, ValueError, KeyError, TypeError):
         return None
-    if _alive(emulator.pid) and _answers(emulator.endpoint):
+
+
+def running(ws: Workspace) -> Emulator | None:
+    """The emulator recorded for this workspace, if it is ours, alive and answering."""
+    emulator = _recorded(ws)
+    if emulator is None:
+        return None
+    if (
+        _alive(emulator.pid)
+        and is_our_emulator(emulator.pid, emulator.port)
+        and _answers(emulator.endpoint)
+    ):
         return emulator
     return None
 
@@ -84,7 +128,7 @@ def ensure_running(ws: Workspace) -> Emulator:
             [
                 sys.executable,
                 "-m",
-                "jitsi_ecs.emulator.server",
+                SERVER_MODULE,
                 "--host",
                 HOST,
                 "--port",
@@ -115,13 +159,14 @@ def ensure_running(ws: Workspace) -> Emulator:
 
 
 def stop(ws: Workspace) -> bool:
-    """Stop the recorded emulator; True if one was running."""
-    try:
-        pid = int(json.loads(ws.emulator_file.read_text())["pid"])
-    except (OSError, ValueError, KeyError):
-        return False
+    """Stop the recorded emulator; True if one was running. A pid that is not our emulator on
+    the recorded port (reused, or the file edited) is left alone and only the record goes."""
+    recorded = _recorded(ws)
     ws.emulator_file.unlink(missing_ok=True)
-    if not _alive(pid):
+    if recorded is None:
+        return False
+    pid = recorded.pid
+    if not _alive(pid) or not is_our_emulator(pid, recorded.port):
         return False
     os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + 10

@@ -23,14 +23,20 @@ on purpose (throttling, eventual consistency), and then the call must run again.
 from __future__ import annotations
 
 import argparse
+import html
 import io
+import json
 import os
+import re
 import signal
 import sys
 import threading
+import urllib.parse
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any, NoReturn
+
+from jitsi_ecs.aws import EMULATOR_CREDENTIALS
 
 # Settings moto reads at import or request time (FACTS.md, "Local AWS"): AWS-managed IAM
 # policies exist, ACM certificates validate at once.
@@ -132,6 +138,75 @@ def serialised(app: WsgiApp, log: Callable[[str], None] | None = None) -> WsgiAp
     return handle
 
 
+# The one unsigned path: the dashboard page manager.py polls to see the server is up (its data,
+# /moto-api/data.json, needs the credentials like everything else).
+HEALTH_PATH = "/moto-api/"
+_CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/|^AWS ([^:\s]+):")
+
+
+def _access_key(environ: dict[str, Any]) -> str | None:
+    """The access key id a request was signed with (header or presigned query), if any."""
+    found = _CREDENTIAL.search(str(environ.get("HTTP_AUTHORIZATION", "")))
+    if found:
+        return found.group(1) or found.group(2)
+    query = urllib.parse.parse_qs(str(environ.get("QUERY_STRING", "")))
+    credential = (query.get("X-Amz-Credential") or [""])[0]
+    return credential.split("/", 1)[0] or None
+
+
+def _refuse(environ: dict[str, Any], start_response: Callable[..., Any], why: str) -> list[bytes]:
+    """403 AccessDenied, in the shape the caller's SDK reads (JSON or XML protocol)."""
+    message = f"jitsi-ecs emulator: {why}"
+    if environ.get("HTTP_X_AMZ_TARGET"):
+        body = json.dumps({"__type": "AccessDeniedException", "message": message})
+        start_response("403 Forbidden", [("Content-Type", "application/x-amz-json-1.1")])
+    else:
+        body = (
+            "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>"
+            f"<Message>{html.escape(message)}</Message></Error></ErrorResponse>"
+        )
+        start_response("403 Forbidden", [("Content-Type", "text/xml")])
+    return [body.encode()]
+
+
+def guarded(app: WsgiApp, port: int, access_key: str | None) -> WsgiApp:
+    """Only the tool's own clients get in (issue 21): another local user, or a web page using
+    DNS rebinding, could otherwise read the secrets `secret set` stored here.
+
+    - Host must be this loopback address and port: a rebinding page arrives with its own name.
+    - No browser: a request with an Origin header, or a CORS preflight, is refused, and moto's
+      Access-Control-* headers are dropped from every answer (it echoed any Origin).
+    - Every request but the health page must be signed with the tool's access key id
+      (aws.EMULATOR_CREDENTIALS, what `jitsi-ecs env` prints); the signature itself is not
+      checked here. access_key None: the server plays an account (HTTPS, the account fixture),
+      where IAM users sign with keys of their own and iam_enforcement authenticates them.
+    """
+    hosts = {f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"}
+
+    def handle(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        host = str(environ.get("HTTP_HOST", "")).lower()
+        if host not in hosts:
+            return _refuse(environ, start_response, f"host {host!r} is not this emulator's address")
+        if environ.get("HTTP_ORIGIN") is not None or environ.get("REQUEST_METHOD") == "OPTIONS":
+            return _refuse(environ, start_response, "browsers are not served (no CORS)")
+        if (
+            access_key is not None
+            and environ.get("PATH_INFO") != HEALTH_PATH
+            and _access_key(environ) != access_key
+        ):
+            return _refuse(
+                environ, start_response, "sign requests with the credentials `jitsi-ecs env` prints"
+            )
+
+        def without_cors(status: str, headers: Any, *rest: Any) -> Any:
+            kept = [(k, v) for k, v in headers if not k.lower().startswith("access-control-")]
+            return start_response(status, kept, *rest)
+
+        return app(environ, without_cors)
+
+    return handle
+
+
 def exit_now(*_: object) -> NoReturn:
     """SIGTERM: flush the log and end the process without the interpreter's teardown.
 
@@ -170,10 +245,15 @@ def main(argv: list[str] | None = None) -> None:
     install()
     signal.signal(signal.SIGTERM, exit_now)
     app = DomainDispatcherApplication(create_backend_app)
+    # Playing an account (HTTPS), IAM authenticates every caller by its own keys.
+    tool_key = None if args.ssl_cert else EMULATOR_CREDENTIALS["aws_access_key_id"]
     run_simple(
         args.host,
         args.port,
-        serialised(app, log=lambda line: print(line, file=sys.stderr, flush=True)),
+        serialised(
+            guarded(app, args.port, tool_key),
+            log=lambda line: print(line, file=sys.stderr, flush=True),
+        ),
         threaded=True,
         request_handler=MotoRequestHandler,
         ssl_context=(args.ssl_cert, args.ssl_key) if args.ssl_cert else None,

@@ -18,6 +18,7 @@ from jitsi_ecs.workspace import Target as TargetName
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
+    from mypy_boto3_s3.type_defs import LifecycleRuleTypeDef
 
     from jitsi_ecs.config import Config
     from jitsi_ecs.cost.estimate import Estimate
@@ -65,6 +66,19 @@ def tls_only_policy(bucket: str) -> dict[str, Any]:
     }
 
 
+STATE_VERSIONS_RULE = "jitsi-ecs-expire-replaced-state"
+
+
+def expire_old_versions(days: int) -> LifecycleRuleTypeDef:
+    """The state bucket's lifecycle rule, as S3 answers it back."""
+    return {
+        "ID": STATE_VERSIONS_RULE,
+        "Filter": {"Prefix": ""},
+        "Status": "Enabled",
+        "NoncurrentVersionExpiration": {"NoncurrentDays": days},
+    }
+
+
 class StateBucket:
     """The S3 bucket that keeps a real account's Terraform state.
 
@@ -101,8 +115,10 @@ class StateBucket:
             kwargs["CreateBucketConfiguration"] = {"LocationConstraint": self.region}
         self.s3.create_bucket(**kwargs)
 
-    def harden(self) -> list[str]:
-        """Put every protection in place; return the ones that were missing."""
+    def harden(self, version_days: int = 30) -> list[str]:
+        """Put every protection in place; return the ones that were missing. version_days:
+        how long a replaced state version is kept (state holds the Cognito app client secret
+        and a given OIDC client secret; old versions should not keep them for ever)."""
         s3, bucket, owner = self.s3, self.name, self.owner
         fixed = []
         if s3.get_bucket_versioning(Bucket=bucket, ExpectedBucketOwner=owner).get("Status") != (
@@ -135,6 +151,17 @@ class StateBucket:
                 Bucket=bucket, ExpectedBucketOwner=owner, Policy=json.dumps(tls_only_policy(bucket))
             )
             fixed.append("TLS-only bucket policy")
+        rules: list[Any] = self._get(s3.get_bucket_lifecycle_configuration, "Rules") or []
+        ours = expire_old_versions(version_days)
+        if ours not in rules:
+            # Other rules someone added stay; ours is replaced by its id.
+            kept = [r for r in rules if r.get("ID") != ours["ID"]]
+            s3.put_bucket_lifecycle_configuration(
+                Bucket=bucket,
+                ExpectedBucketOwner=owner,
+                LifecycleConfiguration={"Rules": [*kept, ours]},
+            )
+            fixed.append(f"expiry of replaced state versions after {version_days} days")
         return fixed
 
     def _get(self, call: Any, key: str) -> Any:
@@ -146,6 +173,7 @@ class StateBucket:
                 "ServerSideEncryptionConfigurationNotFoundError",
                 "NoSuchPublicAccessBlockConfiguration",
                 "NoSuchBucketPolicy",
+                "NoSuchLifecycleConfiguration",
             ):
                 return None
             raise
@@ -223,7 +251,7 @@ class AwsTarget(Target):
             bucket.create()
         # Only the write side (plan, up, down) puts protections back: a read-only command
         # (status, verify, drills) changes nothing on the account, and needs no s3:Put*.
-        if write and (fixed := bucket.harden()):
+        if write and (fixed := bucket.harden(config.state_version_days)):
             err.print(f"State bucket {bucket.name}: turned on {', '.join(fixed)}.")
         settings = {
             "bucket": bucket.name,

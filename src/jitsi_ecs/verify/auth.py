@@ -15,6 +15,7 @@ from jitsi_ecs.auth.package import HANDLER
 from jitsi_ecs.aws import or_none
 from jitsi_ecs.lambda_zip import RUNTIME
 from jitsi_ecs.outputs import AuthOutputs
+from jitsi_ecs.verify.edge import health_settings
 from jitsi_ecs.verify.result import WARNING, Check, VerifyContext, compare, missing, skip
 
 PAGE_IDS = (
@@ -136,7 +137,11 @@ def _rule(ctx: VerifyContext, auth: AuthOutputs) -> Iterator[Check]:
         "priority": "1",
         "paths": ["/auth", "/auth/*"],
         "actions": [login["type"], "forward"],
-        "login": {**login, "unauthenticated": "authenticate"},
+        "login": {
+            **login,
+            "unauthenticated": "authenticate",
+            "session_timeout": SESSION_MINUTES * 60,
+        },
         "forward_to": auth.target_group_arn,
     }
     rules = elb.describe_rules(ListenerArn=ctx.outputs.https_listener_arn)["Rules"]
@@ -161,6 +166,7 @@ def _rule(ctx: VerifyContext, auth: AuthOutputs) -> Iterator[Check]:
         cfg = first.get("AuthenticateOidcConfig", {})
         seen_login |= {"issuer": cfg.get("Issuer"), "client_id": cfg.get("ClientId")}
     seen_login["unauthenticated"] = cfg.get("OnUnauthenticatedRequest", "authenticate")
+    seen_login["session_timeout"] = cfg.get("SessionTimeout", 604800)  # AWS's default: 7 days
     paths = sorted(
         v
         for cond in rule.get("Conditions", [])
@@ -196,6 +202,13 @@ def _user_pool(ctx: VerifyContext, auth: AuthOutputs) -> Iterator[Check]:
         "client_secret": True,
         "identity_providers": ["COGNITO"],
         "domain": "ACTIVE",
+        "mfa": {"optional": "OPTIONAL", "required": "ON"}[ctx.config.auth.mfa],
+        "totp": True,
+        "token_minutes": {
+            "id": SESSION_MINUTES,
+            "access": SESSION_MINUTES,
+            "refresh": SESSION_MINUTES,
+        },
     }
     pool_id = auth.user_pool_id or ""
     pool: Any = or_none(lambda: cognito.describe_user_pool(UserPoolId=pool_id)["UserPool"])
@@ -213,6 +226,7 @@ def _user_pool(ctx: VerifyContext, auth: AuthOutputs) -> Iterator[Check]:
         ]
     )
     client = client or {}
+    mfa: Any = or_none(lambda: cognito.get_user_pool_mfa_config(UserPoolId=pool_id)) or {}
     yield compare(
         "auth.user-pool",
         expected,
@@ -225,16 +239,53 @@ def _user_pool(ctx: VerifyContext, auth: AuthOutputs) -> Iterator[Check]:
             "client_secret": bool(client.get("ClientSecret")),
             "identity_providers": client.get("SupportedIdentityProviders"),
             "domain": (domain or {}).get("Status"),
+            "mfa": pool.get("MfaConfiguration", "OFF"),
+            "totp": bool(mfa.get("SoftwareTokenMfaConfiguration", {}).get("Enabled")),
+            "token_minutes": token_minutes(client),
         },
-        "members are invited; the ALB's app client returns to https://<domain>/oauth2/idpresponse",
+        "members are invited; the ALB's app client returns to https://<domain>/oauth2/idpresponse; "
+        "a TOTP second factor (auth.mfa); no token outlives an hour, so a removed member is out "
+        "within it",
     )
+
+
+# Module auth's local.session_minutes: the ALB session and every Cognito token.
+SESSION_MINUTES = 60
+_TO_MINUTES = {"seconds": 1 / 60, "minutes": 1, "hours": 60, "days": 1440}
+
+
+def token_minutes(client: Any) -> dict[str, float | None]:
+    """The app client's token lifetimes in minutes (Cognito's defaults when unset: id and
+    access 1 hour, refresh 30 days)."""
+    units = client.get("TokenValidityUnits", {})
+    found: dict[str, float | None] = {}
+    for kind, key, default_unit, default in (
+        ("id", "IdToken", "hours", 1),
+        ("access", "AccessToken", "hours", 1),
+        ("refresh", "RefreshToken", "days", 30),
+    ):
+        value = client.get(f"{key}Validity")
+        unit = units.get(key) or default_unit
+        found[kind] = (default if value is None else value) * _TO_MINUTES.get(unit, 1)
+    return found
+
+
+# Module auth's target group check: every 5 minutes, since each check is a billed invocation
+# (at 10 s the ALB would invoke the function 30 times as often).
+HEALTH_CHECK = {
+    "path": "/auth/health",
+    "interval": 300,
+    "timeout": 30,
+    "healthy_threshold": 2,
+    "unhealthy_threshold": 2,
+}
 
 
 def _target(ctx: VerifyContext, auth: AuthOutputs) -> Iterator[Check]:
     elb = ctx.aws.elbv2
     expected = {
         "type": "lambda",
-        "health_check": "/auth/health",
+        "health_check": HEALTH_CHECK,
         "targets": {auth.function_arn: "healthy"},
     }
     found = or_none(lambda: elb.describe_target_groups(TargetGroupArns=[auth.target_group_arn]))
@@ -249,7 +300,7 @@ def _target(ctx: VerifyContext, auth: AuthOutputs) -> Iterator[Check]:
     }
     observed = {
         "type": group.get("TargetType"),
-        "health_check": group.get("HealthCheckPath") if group.get("HealthCheckEnabled") else None,
+        "health_check": health_settings(group) if group.get("HealthCheckEnabled") else None,
         "targets": targets,
     }
     if observed == {**expected, "targets": {auth.function_arn: "initial"}}:
@@ -266,7 +317,8 @@ def _target(ctx: VerifyContext, auth: AuthOutputs) -> Iterator[Check]:
             "auth.target",
             expected,
             observed,
-            "the function is the target and passes its health check (it can read the secret)",
+            "the function is the target and passes its health check (it can read the secret); "
+            "the check runs every 5 minutes (each one is a billed invocation)",
         )
     policy_text = or_none(
         lambda: ctx.aws.lambda_.get_policy(FunctionName=auth.function_name)["Policy"]
@@ -311,9 +363,23 @@ def adot_expected(ctx: VerifyContext, auth: AuthOutputs) -> dict[str, str | None
     return wanted
 
 
+def idp_expected(ctx: VerifyContext, auth: AuthOutputs) -> dict[str, str | None]:
+    """The issuer and client whose headers the function accepts (issue 21): the user pool's
+    issuer URL and the ALB's app client, or the configured IdP's."""
+    oidc = ctx.config.auth.oidc
+    if ctx.config.auth.provider == "oidc" and oidc is not None:
+        return {"IDP_ISSUER": oidc.issuer, "IDP_CLIENT_ID": oidc.client_id}
+    region = ctx.config.region
+    suffix = "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
+    return {
+        "IDP_ISSUER": f"https://cognito-idp.{region}.{suffix}/{auth.user_pool_id}",
+        "IDP_CLIENT_ID": auth.user_pool_client_id,
+    }
+
+
 def _function(ctx: VerifyContext, auth: AuthOutputs) -> Iterator[Check]:
     outputs = ctx.outputs
-    expected = {
+    expected: dict[str, Any] = {
         "runtime": RUNTIME,
         "handler": HANDLER,
         "in_vpc": False,
@@ -325,6 +391,7 @@ def _function(ctx: VerifyContext, auth: AuthOutputs) -> Iterator[Check]:
         "TOKEN_TTL_HOURS": str(ctx.config.auth.token_ttl_hours),
         "METRIC_NAMESPACE": ctx.config.observability.metric_namespace,
         "GUESTS": "true" if ctx.config.jitsi.guests else "false",
+        **idp_expected(ctx, auth),
         "secrets_in_environment": [],
     }
     fn: Any = or_none(
@@ -357,11 +424,14 @@ def _function(ctx: VerifyContext, auth: AuthOutputs) -> Iterator[Check]:
                     "TOKEN_TTL_HOURS",
                     "METRIC_NAMESPACE",
                     "GUESTS",
+                    "IDP_ISSUER",
+                    "IDP_CLIENT_ID",
                 )
             },
             "secrets_in_environment": leaked,
         },
-        "outside the VPC; the signing secret is read from SSM, never put in the environment",
+        "outside the VPC; the signing secret is read from SSM, never put in the environment; "
+        "headers of this IdP and app client only",
     )
     wanted = adot_expected(ctx, auth)
     layers = [layer["Arn"] for layer in fn.get("Layers", [])]

@@ -15,7 +15,8 @@ def _listeners(ctx: VerifyContext) -> dict[int, Any]:
     return {int(listener["Port"]): listener for listener in found}
 
 
-def _health(tg: Any) -> dict[str, Any]:
+def health_settings(tg: Any) -> dict[str, Any]:
+    """A target group's health check as verify compares it."""
     return {
         "path": tg.get("HealthCheckPath"),
         "interval": tg.get("HealthCheckIntervalSeconds"),
@@ -119,4 +120,4 @@ def _target_groups(ctx: VerifyContext) -> Iterator[Check]:
         if tg is None:
             yield missing(check_id, expected, f"target group {arn}")
             continue
-        yield compare(check_id, expected, _health(tg))
+        yield compare(check_id, expected, health_settings(tg))

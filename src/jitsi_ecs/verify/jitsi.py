@@ -314,7 +314,13 @@ def _turn(ctx: VerifyContext, prosody: Any) -> Check:
     env = _env(prosody)
     secrets = sorted(s["name"] for s in prosody.get("secrets", []) if s["name"].startswith("TURN"))
     expected: dict[str, Any] = {
-        "prosody": {"TURNS_HOST": ctx.outputs.turn_host, "TURNS_PORT": str(port)} if on else {},
+        "prosody": {
+            "TURNS_HOST": ctx.outputs.turn_host,
+            "TURNS_PORT": str(port),
+            "TURN_TTL": str(ctx.config.jitsi.turn.credential_ttl_hours * 3600),
+        }
+        if on
+        else {},
         "prosody_secrets": ["TURN_CREDENTIALS"] if on else [],
         "listener": {"port": port, "protocol": "TLS", "certificate": True} if on else None,
         "coturn_running_or_pending": True if on else None,

@@ -10,6 +10,7 @@ from typing import Any
 
 from jitsi_ecs import iam_policy as policy
 from jitsi_ecs.aws import calling
+from jitsi_ecs.verify import turn
 from jitsi_ecs.verify.alerting import scoped
 from jitsi_ecs.verify.result import Check, VerifyContext, compare, missing
 
@@ -28,6 +29,7 @@ def checks(ctx: VerifyContext) -> Iterator[Check]:
     yield from _load_balancer(ctx)
     yield from _flow_logs(ctx)
     yield from _tasks(ctx)
+    yield from turn.checks(ctx)
 
 
 def _headers(ctx: VerifyContext) -> Iterator[Check]:
@@ -100,13 +102,22 @@ def _bucket(ctx: VerifyContext, name: str) -> Iterator[Check]:
     keys = ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")
     yield compare(
         "security.log-bucket",
-        {"public_access_blocked": True, "tls_only": True},
+        {"public_access_blocked": True, "tls_only": True, "writers_scoped": True},
         {
             "public_access_blocked": all(block.get(k) for k in keys),
             "tls_only": denies_plain_http(policy),
+            "writers_scoped": service_writers_scoped(policy),
         },
-        f"bucket {name}: request logs hold ?jwt= tokens",
+        f"bucket {name}: request logs hold ?jwt= tokens; each log delivery service writes "
+        "for this account only (aws:SourceAccount)",
     )
+
+
+def service_writers_scoped(policy_text: str) -> bool:
+    """Whether every statement letting an AWS service in names the account it acts for: a
+    log delivery service writes for every account's resources otherwise."""
+    doc = policy.document(json.loads(policy_text or "{}"))
+    return all(scoped(s) for s in policy.allowing(doc) if policy.service_principals(s))
 
 
 def _flow_logs(ctx: VerifyContext) -> Iterator[Check]:
@@ -150,8 +161,8 @@ def egress_summary(permissions: list[Any]) -> dict[str, Any]:
 
 def _tasks(ctx: VerifyContext) -> Iterator[Check]:
     """Per Jitsi service: egress narrowed (HTTPS out, the rest to the other groups or UDP for
-    media) and a task role only ECS tasks of this account may assume. Operator services are
-    the operator's images: their egress stays open (services group)."""
+    media) and a task role only ECS tasks of this account may assume. Operator services'
+    egress (HTTPS and what their block declares) is checked by the services group."""
     outputs = ctx.outputs
     names = {k: n for k, n in outputs.service_names.items() if k not in ctx.config.services}
     # One DescribeServices for all of them (the ecs group fails a missing one already).

@@ -3,8 +3,9 @@
 The ECS service, its task and its container (circuit breaker, deployment alarms, health check,
 logs, ADOT, secrets only through ECS `secrets`) are checked in `ecs`, its listener rule and
 target group in `edge`, its alarms in `alerting`, like Jitsi's. Here: its security group lets
-in the ALB alone, on its port; its secrets exist as SecureString parameters that the operator
-has set; and its execution role may read exactly those parameters.
+in the ALB alone, on its port, and out HTTPS and what its block declares; its secrets exist
+as SecureString parameters that the operator has set; and its execution role may read exactly
+those parameters.
 """
 
 from __future__ import annotations
@@ -45,8 +46,10 @@ def _network(ctx: VerifyContext, name: str, wanted: Service, service: Any) -> It
     alb: Any = ctx.aws.elbv2.describe_load_balancers(LoadBalancerArns=[ctx.outputs.alb_arn])
     alb_groups = sorted(alb["LoadBalancers"][0].get("SecurityGroups", []))
     ingress = []
+    egress: list[str] = []
     if groups:
         found = ctx.aws.ec2.describe_security_groups(GroupIds=groups)["SecurityGroups"]
+        egress = egress_rules([p for g in found for p in g.get("IpPermissionsEgress", [])])
         for group in found:
             for perm in group.get("IpPermissions", []):
                 ingress.append(
@@ -68,10 +71,34 @@ def _network(ctx: VerifyContext, name: str, wanted: Service, service: Any) -> It
                 {"ports": [wanted.port, wanted.port], "from_groups": alb_groups, "from_cidrs": []}
             ],
             "public_ip": "ENABLED",
+            "egress": sorted({HTTPS_OUT, *wanted.egress}),
         },
-        {"ingress": ingress, "public_ip": vpc.get("assignPublicIp")},
-        "reachable from the ALB only; a public IP pulls the image (no NAT gateway)",
+        {"ingress": ingress, "public_ip": vpc.get("assignPublicIp"), "egress": egress},
+        "reachable from the ALB only; a public IP pulls the image (no NAT gateway); out: "
+        "HTTPS and what services.<name>.egress declares",
     )
+
+
+HTTPS_OUT = "tcp:443:0.0.0.0/0"
+
+
+def egress_rules(permissions: list[Any]) -> list[str]:
+    """Egress permissions in the config's protocol:port[-port]:cidr form ("all:..." for every
+    protocol, a group id for a rule towards a security group)."""
+    rules = set()
+    for p in permissions:
+        protocol = p.get("IpProtocol")
+        low, high = p.get("FromPort"), p.get("ToPort")
+        ports = "*" if protocol == "-1" else (f"{low}" if low == high else f"{low}-{high}")
+        name = "all" if protocol == "-1" else protocol
+        peers = (
+            [r.get("CidrIp") for r in p.get("IpRanges", [])]
+            + [r.get("CidrIpv6") for r in p.get("Ipv6Ranges", [])]
+            + [g.get("GroupId") for g in p.get("UserIdGroupPairs", [])]
+            + [pl.get("PrefixListId") for pl in p.get("PrefixListIds", [])]
+        )
+        rules |= {f"{name}:{ports}:{peer}" for peer in peers}
+    return sorted(rules)
 
 
 def _secrets(

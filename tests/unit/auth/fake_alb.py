@@ -67,14 +67,16 @@ class FakeAlb:
         key: ec.EllipticCurvePrivateKey | None = None,
         alg: str = "ES256",
         kid: str | None = None,
+        issuer: str = ISSUER,
+        client: str = CLIENT,
     ) -> str:
         exp = int(time.time() + expires_in)
         header = {
             "typ": "JWT",
             "kid": kid or self.kid,
             "alg": alg,
-            "iss": ISSUER,
-            "client": CLIENT,
+            "iss": issuer,
+            "client": client,
             "signer": signer or self.arn,
             "exp": exp,
         }
@@ -84,7 +86,7 @@ class FakeAlb:
             "email": email,
             "username": sub,
             "exp": exp,
-            "iss": ISSUER,
+            "iss": issuer,
         }
         if name:
             payload["name"] = name

@@ -19,6 +19,8 @@ from jitsi_ecs.auth.metrics import EmfMetrics
 from jitsi_ecs.tokens import ProsodyRules, Refused
 from tests.unit.auth.fake_alb import (
     APP_ID,
+    CLIENT,
+    ISSUER,
     OTHER_ALB_ARN,
     PUBLIC_URL,
     SECRET,
@@ -92,6 +94,9 @@ def test_form_page_for_a_verified_member(fake: FakeAlb) -> None:
         (lambda f: f.oidc_data(alg="ES384"), "algorithm"),
         (lambda f: f.oidc_data(kid="../../etc/passwd"), "malformed"),
         (lambda f: f.oidc_data(kid="0000-unknown"), "key"),
+        # issue 21: a header the ALB signed for another IdP or another app client
+        (lambda f: f.oidc_data(issuer="https://idp.example.org"), "issuer"),
+        (lambda f: f.oidc_data(client="anotherclient"), "client"),
     ],
 )
 def test_untrusted_headers_are_refused_and_logged(
@@ -176,14 +181,32 @@ def test_settings_from_the_environment() -> None:
         "JWT_APP_ID": "jitsi",
         "JWT_SECRET_PARAMETER": "/jitsi/jwt_app_secret",
         "TOKEN_TTL_HOURS": "8",
-        "IDP_ISSUER": "",
+        "IDP_ISSUER": ISSUER,
+        "IDP_CLIENT_ID": CLIENT,
     }
     found = handler.Settings.from_env(env)
     assert (
         found.public_url == "https://meet.example.com"
         and found.token_ttl.total_seconds() == 8 * 3600
     )
-    assert found.issuer is None and found.client_id is None
+    assert (found.issuer, found.client_id) == (ISSUER, CLIENT)
+
+
+@pytest.mark.parametrize("unset", ["IDP_ISSUER", "IDP_CLIENT_ID"])
+def test_settings_without_the_issuer_or_client_are_refused(unset: str) -> None:
+    """issue 21: the function never runs without knowing whose headers to accept."""
+    env = {
+        "ALB_ARN": "arn:alb",
+        "AWS_REGION": "us-west-2",
+        "PUBLIC_URL": "https://meet.example.com",
+        "JWT_APP_ID": "jitsi",
+        "JWT_SECRET_PARAMETER": "/jitsi/jwt_app_secret",
+        "IDP_ISSUER": ISSUER,
+        "IDP_CLIENT_ID": CLIENT,
+        unset: "",
+    }
+    with pytest.raises(ValueError, match=unset):
+        handler.Settings.from_env(env)
 
 
 def test_lambda_entry_point_reads_its_settings_from_the_environment(
@@ -195,6 +218,8 @@ def test_lambda_entry_point_reads_its_settings_from_the_environment(
         "PUBLIC_URL": PUBLIC_URL,
         "JWT_APP_ID": APP_ID,
         "JWT_SECRET_PARAMETER": "/jitsi/jwt_app_secret",
+        "IDP_ISSUER": ISSUER,
+        "IDP_CLIENT_ID": CLIENT,
     }.items():
         monkeypatch.setenv(key, value)
     monkeypatch.setattr(handler, "_app", None)
@@ -202,6 +227,9 @@ def test_lambda_entry_point_reads_its_settings_from_the_environment(
     monkeypatch.setattr(handler.SsmSecret, "__call__", lambda self: SECRET)
     response = handler.handler(fake.event("POST", room="standup"), None)
     assert response["statusCode"] == 303
+    other = fake.oidc_data(issuer="https://idp.example.org")
+    refused = handler.handler(fake.event("POST", room="standup", oidc_data=other), None)
+    assert refused["statusCode"] == 401
 
 
 def test_the_page_says_how_everyone_else_joins(fake: FakeAlb) -> None:

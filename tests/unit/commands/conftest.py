@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import subprocess
+import sys
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from moto.server import ThreadedMotoServer
 from jitsi_ecs.aws import AwsContext
 from jitsi_ecs.config import DEFAULT_CONFIG_FILE
 from jitsi_ecs.emulator.extensions import install
+from jitsi_ecs.emulator.manager import SERVER_MODULE
 from jitsi_ecs.workspace import Workspace
 from tests.unit.conftest import moto_context, session_sharing_models
 from tests.unit.deployed import CONFIG_TOML, REGION, Deployed
@@ -105,9 +107,14 @@ def emulator(moto_server: str, in_tmp: Path, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(boto3, "Session", session_sharing_models)
     request = urllib.request.Request(f"{moto_server}/moto-api/reset", method="POST")
     urllib.request.urlopen(request, timeout=10).close()
-    stand_in = subprocess.Popen(["sleep", "600"])
-    ws = Workspace.for_target("local", in_tmp).open()
     port = moto_server.rsplit(":", 1)[1]
+    # A process whose command line is the emulator's on this port (manager.is_our_emulator):
+    # the commands take it for the server they started.
+    sleeping = [sys.executable, "-c", "import time; time.sleep(600)"]
+    stand_in = subprocess.Popen(
+        [*sleeping, "-m", SERVER_MODULE, "--host", "127.0.0.1", "--port", port]
+    )
+    ws = Workspace.for_target("local", in_tmp).open()
     ws.emulator_file.write_text(json.dumps({"pid": stand_in.pid, "port": int(port)}))
     try:
         yield Emulator(moto_server, ws)

@@ -62,6 +62,7 @@ def test_sigterm_ends_the_server_without_teardown_and_keeps_its_log(tmp_path: Pa
             except OSError:
                 assert time.monotonic() < deadline, log.read_text()
                 time.sleep(0.2)
+        _the_server_answers_the_tool_only(port)
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=10) == 0
     finally:
@@ -69,6 +70,31 @@ def test_sigterm_ends_the_server_without_teardown_and_keeps_its_log(tmp_path: Pa
             proc.kill()
     assert not marker.exists()
     assert "GET /moto-api/ -> 200 OK" in log.read_text()
+
+
+def _the_server_answers_the_tool_only(port: int) -> None:
+    """issue 21, on the real server: the tool's signed calls pass; its data, another Host,
+    another key and a browser do not."""
+    import urllib.error
+
+    import boto3
+
+    from jitsi_ecs.aws import EMULATOR_CREDENTIALS
+
+    endpoint = f"http://127.0.0.1:{port}"
+    sts = boto3.client(
+        "sts", region_name="us-west-2", endpoint_url=endpoint, **EMULATOR_CREDENTIALS
+    )
+    assert sts.get_caller_identity()["Account"]
+    other = {**EMULATOR_CREDENTIALS, "aws_access_key_id": "AKIAOTHER"}
+    stranger = boto3.client("sts", region_name="us-west-2", endpoint_url=endpoint, **other)
+    with pytest.raises(Exception, match="AccessDenied"):
+        stranger.get_caller_identity()
+    for headers in ({}, {"Host": "rebound.evil.example"}, {"Origin": "https://evil.example"}):
+        request = urllib.request.Request(f"{endpoint}/moto-api/data.json", headers=headers)
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=5)
+        assert refused.value.code == 403
 
 
 def _call(handler: Any, invocation: str, attempt: int) -> tuple[str, bytes]:
@@ -159,3 +185,59 @@ def test_a_chunked_body_reaches_the_backend_whole() -> None:
     }
     list(handler(environ, lambda code, headers: None))
     assert seen == [b"2\r\n{}"]
+
+
+# ---------------------------------------------------------------- issue 21: the tool's clients only
+PORT = 4566
+SIGNED = "AWS4-HMAC-SHA256 Credential=test/20261206/us-west-2/ssm/aws4_request, Signature=x"
+
+
+def _guarded_call(environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes]:
+    from jitsi_ecs.emulator.server import guarded
+
+    def app(env: dict[str, Any], start_response: Any) -> list[bytes]:
+        start_response(
+            "200 OK", [("Access-Control-Allow-Origin", "https://evil.example"), ("X-Ok", "1")]
+        )
+        return [b"secret"]
+
+    seen: list[Any] = []
+    base = {"HTTP_HOST": f"127.0.0.1:{PORT}", "PATH_INFO": "/", "REQUEST_METHOD": "POST"}
+    body = b"".join(
+        guarded(app, PORT, "test")({**base, **environ}, lambda s, h, *r: seen.append((s, h)))
+    )
+    return seen[0][0], seen[0][1], body
+
+
+def test_the_tool_s_signed_request_passes_without_cors_headers() -> None:
+    status, headers, body = _guarded_call({"HTTP_AUTHORIZATION": SIGNED})
+    assert status == "200 OK" and body == b"secret"
+    assert headers == [("X-Ok", "1")]
+
+
+@pytest.mark.parametrize(
+    "environ",
+    [
+        {"HTTP_AUTHORIZATION": SIGNED, "HTTP_HOST": "rebound.evil.example:4566"},
+        {"HTTP_AUTHORIZATION": SIGNED, "HTTP_HOST": "127.0.0.1:4567"},
+        {"HTTP_AUTHORIZATION": SIGNED, "HTTP_ORIGIN": "https://evil.example"},
+        {"HTTP_AUTHORIZATION": SIGNED, "REQUEST_METHOD": "OPTIONS"},
+        {},
+        {"HTTP_AUTHORIZATION": SIGNED.replace("test/", "AKIAOTHER/")},
+        {"PATH_INFO": "/moto-api/data.json"},
+    ],
+    ids=["other-host", "other-port", "origin", "preflight", "unsigned", "other-key", "data"],
+)
+def test_anything_else_is_refused(environ: dict[str, Any]) -> None:
+    status, _, body = _guarded_call(environ)
+    assert status == "403 Forbidden" and b"secret" not in body
+
+
+def test_presigned_urls_and_the_health_page_pass() -> None:
+    query = "X-Amz-Credential=test%2F20261206%2Fus-west-2%2Fs3%2Faws4_request&X-Amz-Signature=x"
+    assert _guarded_call({"QUERY_STRING": query, "REQUEST_METHOD": "GET"})[0] == "200 OK"
+    assert _guarded_call({"PATH_INFO": "/moto-api/", "REQUEST_METHOD": "GET"})[0] == "200 OK"
+    assert (
+        _guarded_call({"HTTP_HOST": f"localhost:{PORT}", "HTTP_AUTHORIZATION": SIGNED})[0]
+        == "200 OK"
+    )

@@ -16,7 +16,7 @@ from jitsi_ecs.config import Config
 from jitsi_ecs.cost.estimate import Estimate, Item
 from jitsi_ecs.errors import JitsiEcsError, NothingDeployed, UsageError
 from jitsi_ecs.targets import Prompt
-from jitsi_ecs.targets.aws import AwsTarget, tls_only_policy
+from jitsi_ecs.targets.aws import STATE_VERSIONS_RULE, AwsTarget, tls_only_policy
 from jitsi_ecs.terraform import PlanSummary
 from jitsi_ecs.workspace import Workspace
 
@@ -75,6 +75,29 @@ def test_state_bucket_is_created_only_after_asking_and_hardened(
     policy = json.loads(s3.get_bucket_policy(Bucket=BUCKET)["Policy"])
     assert policy == tls_only_policy(BUCKET)
     assert policy["Statement"][0]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    # issue 21: replaced state versions (the app client secret of their time) expire
+    rules = s3.get_bucket_lifecycle_configuration(Bucket=BUCKET)["Rules"]
+    assert [r["NoncurrentVersionExpiration"] for r in rules] == [{"NoncurrentDays": 30}]
+
+
+def test_the_state_version_expiry_follows_the_config_and_keeps_other_rules(
+    aws: AwsContext, tmp_path: Path
+) -> None:
+    _target(tmp_path, [True])[0].backend(Config(), aws, create=True)
+    other = {
+        "ID": "mine",
+        "Filter": {"Prefix": "x/"},
+        "Status": "Enabled",
+        "Expiration": {"Days": 9},
+    }
+    aws.s3.put_bucket_lifecycle_configuration(
+        Bucket=BUCKET, LifecycleConfiguration={"Rules": [other]}
+    )
+    target, _ = _target(tmp_path)
+    target.backend(Config(state_version_days=7), aws, create=True)
+    rules = {r["ID"]: r for r in aws.s3.get_bucket_lifecycle_configuration(Bucket=BUCKET)["Rules"]}
+    assert set(rules) == {"mine", STATE_VERSIONS_RULE}
+    assert rules[STATE_VERSIONS_RULE]["NoncurrentVersionExpiration"] == {"NoncurrentDays": 7}
 
 
 def test_protections_are_checked_and_restored_on_every_run(aws: AwsContext, tmp_path: Path) -> None:

@@ -146,3 +146,66 @@ def test_guests_off_in_the_config_but_on_in_the_images_fails(deployed: Deployed)
     config = Config.model_validate({**d.config.model_dump(), "jitsi": {"guests": False}})
     checks = by_id(auth.checks(d.context(config)))
     assert "auth.guests" in failed(checks)
+
+
+@pytest.mark.parametrize("unset", ["IDP_ISSUER", "IDP_CLIENT_ID"])
+def test_a_function_that_accepts_any_issuer_or_client_fails(deployed: Deployed, unset: str) -> None:
+    """issue 21: without its IdP's issuer and client the function would take any header."""
+    d = _page(deployed)
+    function = d.aws.lambda_.get_function_configuration(FunctionName="jitsi-auth")
+    variables = {k: v for k, v in function["Environment"]["Variables"].items() if k != unset}
+    d.aws.lambda_.update_function_configuration(
+        FunctionName="jitsi-auth", Environment={"Variables": variables}
+    )
+    checks = by_id(auth.checks(d.context()))
+    assert failed(checks) == {"auth.function"}
+    assert checks["auth.function"].observed[unset] is None
+    assert checks["auth.function"].expected[unset]
+
+
+def test_a_changed_health_check_on_the_auth_target_group_fails(deployed: Deployed) -> None:
+    """issue 21: at 10 s instead of 300 s the ALB invokes the function 30 times as often."""
+    d = _page(deployed)
+    arn = d.outputs["auth"]["target_group_arn"]
+    d.aws.elbv2.modify_target_group(TargetGroupArn=arn, HealthCheckIntervalSeconds=10)
+    checks = by_id(auth.checks(d.context()))
+    assert failed(checks) == {"auth.target"}
+    assert checks["auth.target"].observed["health_check"]["interval"] == 10
+
+
+def test_a_pool_without_mfa_or_with_day_long_tokens_fails(deployed: Deployed) -> None:
+    """issue 21: a phished password alone, or a removed member still in for days, is caught."""
+    d = _page(deployed)
+    pool_id = d.outputs["auth"]["user_pool_id"]
+    client_id = d.outputs["auth"]["user_pool_client_id"]
+    assert failed(by_id(auth.checks(d.context()))) == set()
+    d.aws.cognito.set_user_pool_mfa_config(UserPoolId=pool_id, MfaConfiguration="OFF")
+    d.aws.cognito.update_user_pool_client(
+        UserPoolId=pool_id,
+        ClientId=client_id,
+        RefreshTokenValidity=30,
+        TokenValidityUnits={"RefreshToken": "days"},
+    )
+    checks = by_id(auth.checks(d.context()))
+    assert failed(checks) == {"auth.user-pool"}
+    seen = checks["auth.user-pool"].observed
+    assert seen["mfa"] == "OFF" and seen["token_minutes"]["refresh"] == 30 * 1440
+
+
+def test_required_mfa_expects_it_on(deployed: Deployed) -> None:
+    d = _page(deployed)
+    required = Config.model_validate({**d.config.model_dump(), "auth": {"mfa": "required"}})
+    checks = by_id(auth.checks(d.context(required)))
+    assert failed(checks) == {"auth.user-pool"}
+    assert checks["auth.user-pool"].expected["mfa"] == "ON"
+
+
+def test_an_alb_session_of_days_fails(deployed: Deployed) -> None:
+    d = _page(deployed)
+    rule = d.outputs["auth"]["listener_rule_arn"]
+    actions = d.aws.elbv2.describe_rules(RuleArns=[rule])["Rules"][0]["Actions"]
+    actions[0]["AuthenticateCognitoConfig"]["SessionTimeout"] = 43200
+    d.aws.elbv2.modify_rule(RuleArn=rule, Actions=actions)
+    checks = by_id(auth.checks(d.context()))
+    assert failed(checks) == {"auth.listener-rule"}
+    assert checks["auth.listener-rule"].observed["login"]["session_timeout"] == 43200

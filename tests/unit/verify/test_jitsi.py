@@ -441,8 +441,14 @@ def test_turn_on_needs_prosody_the_secret_the_tls_listener_and_coturn(stack: Sta
     assert check.observed["listener"] is None and check.observed["prosody"] == {}
 
     defs = containers()
+    # issue 21: the images' default TURN_TTL (24 h) is what prosody gets without the variable
     defs["xmpp"][0]["environment"] = _env({"TURNS_HOST": host, "TURNS_PORT": "443"})
     defs["xmpp"][0]["secrets"] = [{"name": "TURN_CREDENTIALS", "valueFrom": "arn:ssm"}]
+    stack.register("xmpp", defs["xmpp"])
+    assert stack.check(config, **outputs)["jitsi.turn"].observed["prosody"].get("TURN_TTL") is None
+    defs["xmpp"][0]["environment"] = _env(
+        {"TURNS_HOST": host, "TURNS_PORT": "443", "TURN_TTL": "28800"}
+    )
     stack.register("xmpp", defs["xmpp"])
     group = aws.elbv2.create_target_group(
         Name="jitsi-turn",

@@ -27,7 +27,15 @@ TLS_ONLY = {
             "Action": "s3:*",
             "Resource": [f"arn:aws:s3:::{BUCKET}", f"arn:aws:s3:::{BUCKET}/*"],
             "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-        }
+        },
+        {
+            "Sid": "AlbAccessLogsNewRegions",
+            "Effect": "Allow",
+            "Principal": {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"},
+            "Action": "s3:PutObject",
+            "Resource": f"arn:aws:s3:::{BUCKET}/alb/AWSLogs/123456789012/*",
+            "Condition": {"StringEquals": {"aws:SourceAccount": "123456789012"}},
+        },
     ],
 }
 
@@ -127,6 +135,7 @@ def test_request_and_flow_logs_to_a_private_bucket_pass(d: Deployed) -> None:
     assert checks["security.log-bucket"].observed == {
         "public_access_blocked": True,
         "tls_only": True,
+        "writers_scoped": True,
     }
     assert checks["security.alb-access-logs"].observed == {"enabled": "true", "bucket": BUCKET}
 
@@ -143,6 +152,20 @@ def test_a_bucket_open_to_plain_http_fails(d: Deployed) -> None:
     checks = _checks(d, LOGGED)
     assert failed(checks) == {"security.log-bucket"}
     assert checks["security.log-bucket"].observed["tls_only"] is False
+
+
+def test_a_log_delivery_service_any_account_may_use_fails(d: Deployed) -> None:
+    """issue 21: without aws:SourceAccount, any account's ALB log delivery may write here."""
+    _log_everything(d)
+    open_writer = {**TLS_ONLY["Statement"][1]}
+    del open_writer["Condition"]
+    d.aws.s3.put_bucket_policy(
+        Bucket=BUCKET,
+        Policy=json.dumps({**TLS_ONLY, "Statement": [TLS_ONLY["Statement"][0], open_writer]}),
+    )
+    checks = _checks(d, LOGGED)
+    assert failed(checks) == {"security.log-bucket"}
+    assert checks["security.log-bucket"].observed["writers_scoped"] is False
 
 
 def test_logs_the_config_asks_for_but_nobody_writes_fail(d: Deployed) -> None:

@@ -46,6 +46,7 @@ def test_the_deployed_service_passes_with_advice_for_its_placeholder(d: Deployed
     assert checks["service.api.network"].observed == {
         "ingress": [{"ports": [8004, 8004], "from_groups": [group(d, "alb")], "from_cidrs": []}],
         "public_ip": "ENABLED",
+        "egress": ["tcp:443:0.0.0.0/0"],
     }
     # Terraform wrote the placeholder (version 1): it works, but says what to run.
     secrets = checks["service.api.secrets"]
@@ -114,3 +115,35 @@ def test_a_configured_service_that_is_not_deployed_fails_once(d: Deployed) -> No
     assert failed(checks) == {"service.stream.network"}
     assert checks["service.stream.network"].detail == "ECS service stream not found"
     assert set(checks) == IDS | {"service.stream.network"}
+
+
+def test_egress_is_https_and_what_the_block_declares(d: Deployed) -> None:
+    """issue 21: an operator service no longer sends every protocol everywhere."""
+    network = _checks(d)["service.api.network"]
+    assert network.status == "pass"
+    assert network.observed["egress"] == ["tcp:443:0.0.0.0/0"]
+
+
+def test_egress_opened_to_everything_fails(d: Deployed) -> None:
+    _checks(d)  # the service and its group exist
+    d.aws.ec2.authorize_security_group_egress(
+        GroupId=group(d, "api"),
+        IpPermissions=[{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}],
+    )
+    checks = _checks(d)
+    assert failed(checks) == {"service.api.network"}
+    assert "all:*:0.0.0.0/0" in checks["service.api.network"].observed["egress"]
+
+
+def test_declared_egress_is_expected_and_found(deployed: Deployed) -> None:
+    api = CONFIG.services["api"].model_dump()
+    declared = Config.model_validate(
+        {**CONFIG.model_dump(), "services": {"api": {**api, "egress": ["tcp:5432:10.42.0.0/16"]}}}
+    )
+    deployed.config = declared
+    d = ecs(edge(deployed))
+    network = _checks(d, declared)["service.api.network"]
+    assert network.status == "pass", network
+    assert network.observed["egress"] == ["tcp:443:0.0.0.0/0", "tcp:5432:10.42.0.0/16"]
+    # the same deployment against a config that declares nothing: the extra rule is drift
+    assert _checks(d, CONFIG)["service.api.network"].status == "fail"
