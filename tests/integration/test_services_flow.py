@@ -1,11 +1,14 @@
-"""Two operator services beside the growth layout on the embedded emulator: up -> verify ->
-secret set -> drill rollback --service api and --service web -> tampering caught -> down to
-nothing (issue 12's "done when"; the growth layout's up, verify and drill for issue 11, the
-default layout's being test_cli_flow's)."""
+"""Two operator services beside the growth layout, on the aws target against the emulator
+playing an account (HTTPS, IAM enforced, a user holding only what `jitsi-ecs iam-policy`
+prints for this config): up -> verify -> secret set -> drill rollback --service api and
+--service web -> tampering caught -> down to nothing (issue 12's "done when"; the growth
+layout's up, verify and drill for issue 11; issue 19's second config; the default layout's
+being test_cli_flow's on the local target and test_aws_flow's on the aws target)."""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +17,9 @@ from typer.testing import CliRunner
 
 from jitsi_ecs.aws import AwsContext
 from jitsi_ecs.cli import app
-from jitsi_ecs.emulator import manager
+from jitsi_ecs.targets.aws import state_bucket_name
 from jitsi_ecs.workspace import Workspace
+from tests.integration.account import start_account
 from tests.integration.leftovers import leftovers
 
 pytestmark = pytest.mark.integration
@@ -96,32 +100,77 @@ def _json(stdout: str) -> Any:
     return json.loads(stdout[min(i for i in (stdout.find("{"), stdout.find("[")) if i >= 0) :])
 
 
-def _verify() -> tuple[int, dict[str, dict[str, Any]]]:
-    result = runner.invoke(app, ["verify", "--json"])
-    return result.exit_code, {c["id"]: c for c in _json(result.stdout)["checks"]}
+def _cli(args: list[str], **kwargs: Any) -> Any:
+    return runner.invoke(app, [*args, "--target", "aws"], **kwargs)
+
+
+def _verify() -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    """The checks, and the failed ones but the live group's (nothing answers on the domain
+    in the emulator: those fail, each naming what it could not reach)."""
+    result = _cli(["verify", "--json"])
+    checks = {c["id"]: c for c in _json(result.stdout)["checks"]}
+    live = [c for i, c in checks.items() if i.startswith("live")]
+    # (live.telemetry is skipped, with its reason: telemetry is off in this config)
+    assert live and all(c["status"] in ("fail", "skip") and c["detail"] for c in live), [
+        (c["id"], c["status"], c["detail"]) for c in live
+    ]
+    assert result.exit_code == 1, result.output[-3000:]
+    failed = {i: c for i, c in checks.items() if c["status"] == "fail" and not i.startswith("live")}
+    return checks, failed
 
 
 def test_two_services_up_verify_drill_down(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, terraform_bin: str
 ) -> None:
-    monkeypatch.chdir(tmp_path)
-    ws = Workspace.for_target("local")
+    account = start_account(tmp_path / "account")
+    project = tmp_path / "project"
+    project.mkdir()
+    monkeypatch.chdir(project)
+    ws = Workspace.for_target("aws")
     try:
-        emulator = manager.ensure_running(ws)  # `up` uses it: TURN's certificate lives there
-        aws = AwsContext(region="us-west-2", endpoint_url=emulator.endpoint)
-        turn_certificate = aws.acm.request_certificate(
-            DomainName="turn.meet.example.com", ValidationMethod="DNS"
-        )["CertificateArn"]
-        (tmp_path / "jitsi-ecs.toml").write_text(
-            CONFIG + f'\n[jitsi.turn]\nenabled = true\ncertificate_arn = "{turn_certificate}"\n'
+        for key, value in account.admin_env().items():
+            monkeypatch.setenv(key, value)  # the CA bundle for the test's own clients
+        aws = AwsContext(
+            region="us-west-2",
+            endpoint_url=account.endpoint,
+            _session=account.session(account.admin_env()),
         )
-        up = runner.invoke(app, ["up"])
-        assert up.exit_code == 0, up.output[-5000:]
+        # Certificates the operator made in ACM (the default config's Route 53 path is
+        # test_aws_flow's).
+        certificates = [
+            aws.acm.request_certificate(DomainName=host, ValidationMethod="DNS")["CertificateArn"]
+            for host in ("meet.example.com", "turn.meet.example.com")
+        ]
+        (project / "jitsi-ecs.toml").write_text(
+            f'certificate_arn = "{certificates[0]}"\n'
+            + CONFIG
+            + f'\n[jitsi.turn]\nenabled = true\ncertificate_arn = "{certificates[1]}"\n'
+        )
+        printed = runner.invoke(app, ["iam-policy", "--json", "--account", aws.account_id()])
+        assert printed.exit_code == 0, printed.output
+        policies = [(p["name"], p["document"]) for p in _json(printed.stdout)["policies"]]
+        account.enforce()
+        for key, value in account.user("deployer", policies).items():
+            monkeypatch.setenv(key, value)
+
+        # Growth, two services and TURN cost more than the highest budget: the aws target
+        # refuses to deploy that without --accept-cost ...
+        refused = _cli(["up", "--yes"])
+        assert refused.exit_code == 1, refused.output[-3000:]
+        assert "above the highest budget" in " ".join(refused.output.split())
+        listed = aws.s3.list_objects_v2(
+            Bucket=state_bucket_name(aws.account_id(), "us-west-2"), Prefix="jitsi/"
+        )
+        assert listed.get("Contents", []) == []  # nothing applied, no state written
+        # ... and deploys it with. verify then fails the live checks alone (_verify).
+        up = _cli(["up", "--yes", "--accept-cost"])
+        failed_ids = re.findall(r"^│ fail +│ (\S+)", up.output, flags=re.M)
+        assert up.exit_code == 1 and failed_ids, up.output[-5000:]
+        assert all(i.startswith("live.") for i in failed_ids), failed_ids
 
         # verify checks every service as it checks web.
-        code, checks = _verify()
-        failed = {i: c for i, c in checks.items() if c["status"] == "fail"}
-        assert code == 0 and not failed, failed
+        checks, failed = _verify()
+        assert not failed, failed
         for service in ("api", "stream"):
             for template in PER_SERVICE:
                 assert template.format(s=service) in checks, template.format(s=service)
@@ -140,27 +189,27 @@ def test_two_services_up_verify_drill_down(
         # The placeholder passes, with advice.
         assert "jitsi-ecs secret set api API_KEY" in checks["service.api.secrets"]["detail"]
 
-        still = manager.running(ws)
-        assert still is not None and still.port == emulator.port
         ecs, ssm = aws.client("ecs"), aws.client("ssm")
 
         # The operator sets the real value (stdin, not argv); Terraform never sees it.
-        secret = runner.invoke(app, ["secret", "set", "api", "API_KEY"], input=SECRET + "\n")
+        secret = _cli(["secret", "set", "api", "API_KEY"], input=SECRET + "\n")
         assert secret.exit_code == 0, secret.output
         assert SECRET not in secret.output
         parameter = ssm.get_parameter(Name="/jitsi/api/API_KEY", WithDecryption=True)
         assert parameter["Parameter"]["Value"] == SECRET
-        state = (ws.stack_dir / "terraform.tfstate").read_text()
+        bucket = state_bucket_name(aws.account_id(), "us-west-2")
+        state = aws.s3.get_object(Bucket=bucket, Key="jitsi/terraform.tfstate")["Body"].read()
+        state = state.decode()
         assert SECRET not in state and "/jitsi/api/API_KEY" in state
-        replan = runner.invoke(app, ["plan", "--json"])
+        replan = _cli(["plan", "--json"])
         assert replan.exit_code == 0, replan.output[-3000:]
         assert (_json(replan.stdout)["add"], _json(replan.stdout)["change"]) == (0, 0)
         assert SECRET not in "".join(p.read_text() for p in ws.root.rglob("*.log"))
-        code, checks = _verify()
-        assert code == 0 and "placeholder" not in checks["service.api.secrets"]["detail"]
+        checks, failed = _verify()
+        assert not failed and "placeholder" not in checks["service.api.secrets"]["detail"]
 
         # The services are priced: Fargate (Spot for stream), schedule, a public IP per task.
-        cost = runner.invoke(app, ["cost", "--json"])
+        cost = _cli(["cost", "--json"])
         assert cost.exit_code == 0, cost.output[-3000:]
         items = [i for i in _json(cost.stdout)["items"] if "module.services" in i["resource"]]
         api = [i for i in items if '["api"]' in i["resource"]]
@@ -173,17 +222,17 @@ def test_two_services_up_verify_drill_down(
         api_task = ecs.describe_services(cluster="jitsi", services=["api"])["services"][0][
             "taskDefinition"
         ]
-        drill = runner.invoke(app, ["drill", "rollback", "--service", "api", "--json"])
+        drill = _cli(["drill", "rollback", "--service", "api", "--yes", "--json"])
         assert drill.exit_code == 0, drill.output[-3000:]
         assert _json(drill.stdout)["passed"] is True
         api_now = ecs.describe_services(cluster="jitsi", services=["api"])["services"][0]
         assert api_now["taskDefinition"] == api_task
         # ... as growth's web tier does (its 5xx alarms and the circuit breaker).
-        web = runner.invoke(app, ["drill", "rollback", "--service", "web", "--json"])
+        web = _cli(["drill", "rollback", "--service", "web", "--yes", "--json"])
         assert web.exit_code == 0, web.output[-3000:]
         assert _json(web.stdout)["passed"] is True
 
-        status = _json(runner.invoke(app, ["status", "--json"]).stdout)
+        status = _json(_cli(["status", "--json"]).stdout)
         services = {s["name"]: s for s in status["services"]}
         assert {"web", "xmpp", "jvb", "api", "stream"} <= set(services)
         assert services["api"]["desired"] == 2
@@ -205,15 +254,16 @@ def test_two_services_up_verify_drill_down(
                 }
             ],
         )
-        code, checks = _verify()
-        assert code == 1
-        assert {i for i, c in checks.items() if c["status"] == "fail"} == {"service.api.network"}
+        checks, failed = _verify()
+        assert set(failed) == {"service.api.network"}
 
-        down = runner.invoke(app, ["down", "--keep-emulator"])
+        down = _cli(["down", "--yes"])
         assert down.exit_code == 0, down.output[-3000:]
-        aws.acm.delete_certificate(CertificateArn=turn_certificate)  # the test's own
-        assert leftovers(aws) == {}
-        assert runner.invoke(app, ["down"]).exit_code == 0
-        assert manager.running(ws) is None
+        for arn in certificates:  # the test's own
+            aws.acm.delete_certificate(CertificateArn=arn)
+        left = leftovers(aws)
+        # IAM holds the test's own users' policies, nothing of the stack's.
+        assert set(left.pop("policies", [])) <= {"administrator", *(n for n, _ in policies)}
+        assert left == {}
     finally:
-        manager.stop(ws)
+        account.stop()
