@@ -510,8 +510,9 @@ class HealthCheck(_Model):
 # Paths the Jitsi web image answers itself: no service may take them (Jitsi lives at the
 # root, see infra/README.md). The one list, from its sources:
 # - the `location` blocks of nginx's meet.conf in jitsi/docker-jitsi-meet
-#   (web/rootfs/defaults/meet.conf; the same locations at stable-11031 and stable-11146-2, the
-#   optional ones included: colibri websockets, etherpad, rtcstats, whiteboard, load test);
+#   (web/rootfs/defaults/meet.conf at stable-11031 and stable-11146-2, the optional ones
+#   included: etherpad, rtcstats, whiteboard, load test). /colibri-ws/ and /colibri-relay-ws/
+#   are 11031's alone (11146 removed colibri websockets); they stay while 11031 is selectable;
 # - the files the jitsi-meet-web package puts at the web root (jitsi/jitsi-meet,
 #   debian/jitsi-meet-web.install), which nginx serves at /<file>.
 # A path ending in / stands for everything under it. Rooms (/<room>) and tenants
