@@ -214,11 +214,12 @@ run "containers_checks_secrets_env" {
   }
   assert {
     condition = (
-      { for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].environment : e.name => e.value }["VIDEOBRIDGE_MAX_MEMORY"] == "1536m" &&
-      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[3].environment : e.name => e.value }["VIDEOBRIDGE_MAX_MEMORY"] == "1536m" &&
-      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[2].environment : e.name => e.value }["JICOFO_MAX_MEMORY"] == "512m"
+      { for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].environment : e.name => e.value }["VIDEOBRIDGE_MAX_MEMORY"] == "1600m" &&
+      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[3].environment : e.name => e.value }["VIDEOBRIDGE_MAX_MEMORY"] == "1472m" &&
+      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[2].environment : e.name => e.value }["JICOFO_MAX_MEMORY"] == "512m" &&
+      jsonencode(output.heaps) == jsonencode({ shard = { jicofo = 512, jvb = 1472 }, jvb = { jvb = 1600 } })
     )
-    error_message = "JVM heaps fit their tasks (3 GB defaults OOM): 1.5 GB bridge heap (~20 participants), 512 MB jicofo"
+    error_message = "JVM heaps are what the memory budget leaves (3 GB defaults OOM): a 3 GiB shard holds web, prosody, jicofo (512 MiB heap) and ~1.5 GB of bridge heap; a 2 GiB bridge 1600 MiB (tests/unit/test_memory.py: the same figures)"
   }
   assert {
     condition     = jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[2].dependsOn[0].condition == "HEALTHY"
@@ -1002,5 +1003,44 @@ run "deployed_execution_role_is_moved_not_replaced" {
   assert {
     condition     = module.execution_role.secrets_policy.id == "jitsi-execution:read-jitsi-secrets" && module.execution_role.secrets_policy.name == "read-jitsi-secrets"
     error_message = "the read policy is kept too, under its name"
+  }
+}
+
+# The memory budget with other sizes: a bigger shard gives its bridge all that is added;
+# growth's signaling task gives jicofo what prosody leaves. (tests/unit/test_memory.py holds
+# jitsi_ecs.memory to the same figures.)
+run "heaps_follow_the_memory_budget" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  variables {
+    shard = { cpu = 1024, memory = 4096 }
+    jvb   = { cpu = 2048, memory = 4096, udp_port = 10000, stun_servers = ["meet-jit-si-turnrelay.jitsi.net:443", "stun.l.google.com:19302"], spot = false, autoscaling = { min_count = 1, max_count = 3, target_stress = 0.6 } }
+  }
+
+  assert {
+    condition     = jsonencode(output.heaps) == jsonencode({ shard = { jicofo = 512, jvb = 2496 }, jvb = { jvb = 3648 } })
+    error_message = "a 4 GiB shard: jicofo 512, bridge 2496; a 4 GiB bridge: 3648"
+  }
+}
+
+run "heaps_growth_signaling" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  variables {
+    layout = "growth"
+    xmpp   = { cpu = 1024, memory = 2048 }
+  }
+
+  assert {
+    condition     = jsonencode(output.heaps) == jsonencode({ xmpp = { jicofo = 1536 }, jvb = { jvb = 1600 } })
+    error_message = "growth: a 2 GiB signaling task gives jicofo what prosody leaves (1536); web runs no JVM"
   }
 }

@@ -15,6 +15,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from jitsi_ecs import memory
 from jitsi_ecs.auth.package import HANDLER as AUTH_HANDLER
 from jitsi_ecs.aws import AwsContext
 from jitsi_ecs.config import Config
@@ -591,9 +592,32 @@ def token_environment(config: Config, container: str) -> dict[str, str]:
     return {}
 
 
+def task_memory(d: Deployed, service: str) -> int:
+    """The task's MiB: the config's for a Jitsi service (its heaps follow), else 1024."""
+    section = getattr(d.config.jitsi, service, None) if service not in d.config.services else None
+    return int(getattr(section, "memory", 1024))
+
+
+HEAP_VARIABLES = {"jvb": "VIDEOBRIDGE_MAX_MEMORY", "jicofo": "JICOFO_MAX_MEMORY"}
+
+
 def containers(d: Deployed, service: str) -> list[dict[str, Any]]:
-    defs = [container(d, name) for name in d.services[service]]
-    return [*defs, guard_container(d)] if "jvb" in d.services[service] else defs
+    names = d.services[service]
+    heaps = memory.heaps([*names, "guard"] if "jvb" in names else names, task_memory(d, service))
+    defs = [
+        container(d, name)
+        if name not in heaps
+        else container(
+            d,
+            name,
+            environment=[
+                *container(d, name)["environment"],
+                {"name": HEAP_VARIABLES[name], "value": f"{heaps[name]}m"},
+            ],
+        )
+        for name in names
+    ]
+    return [*defs, guard_container(d)] if "jvb" in names else defs
 
 
 def register(d: Deployed, service: str, defs: list[dict[str, Any]]) -> str:
@@ -606,7 +630,7 @@ def register(d: Deployed, service: str, defs: list[dict[str, Any]]) -> str:
             networkMode="awsvpc",
             requiresCompatibilities=["FARGATE"],
             cpu="512",
-            memory="1024",
+            memory=str(task_memory(d, service)),
             containerDefinitions=defs,
             **role,
         )["taskDefinition"]["taskDefinitionArn"]

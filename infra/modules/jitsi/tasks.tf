@@ -4,16 +4,35 @@ locals {
     "awslogs-region" = var.region
   }
 
-  # Per service: where prosody is (the same task, or its Cloud Map name), and the JVM heaps,
-  # which default to 3 GB each and must fit the task or it is OOM-killed. A bridge alone gets
-  # all but 512 MB; in the shard the bridge gets half and jicofo a sixth (Jitsi's guidance:
-  # ~1.5 GB of bridge heap serves ~20 participants, jicofo needs ~512 MB).
+  # Per service: where prosody is (the same task, or its Cloud Map name).
   prosody_at = { for k, s in local.services : k => contains(s.containers, "prosody") ? "127.0.0.1" : local.xmpp_host }
-  jvb_heap = {
-    for k, s in local.services : k => "${length(s.containers) == 1 ? max(s.memory - 512, 512) : max(floor(s.memory / 2), 512)}m"
+
+  # The memory budget (MiB). The JVM heaps default to 3 GB each and a JVM needs memory beside
+  # its heap, so the heaps are what is left once every process has its share: what each
+  # container needs beside a heap (s6-overlay and its health check 16 each, the guard 16),
+  # its tmpfs mounts, jicofo's 512 MiB heap beside a bridge (Jitsi's figure), the bridge's
+  # the rest (or jicofo's, in a task without a bridge), rounded down to 64. README "Memory
+  # budget" gives each figure's source; jitsi_ecs.memory holds the same table, refuses a
+  # size that leaves the bridge less than 1 GiB, and `verify` compares the heaps deployed.
+  beside_heap     = { web = 64 + 16, prosody = 128 + 16, jicofo = 256 + 16, jvb = 384 + 16 }
+  guard_mib       = 16
+  jicofo_heap_mib = 512
+  heap_step       = 64
+  reserved_mib = {
+    for k, s in local.services : k => sum(concat(
+      [for c in s.containers : local.beside_heap[c] + local.tmpfs_mib * length(merge(local.tmpfs, lookup(local.extra_tmpfs, c, {})))],
+      contains(s.containers, "jvb") ? [local.guard_mib] : [],
+    ))
   }
-  jicofo_heap = {
-    for k, s in local.services : k => "${contains(s.containers, "jvb") ? max(floor(s.memory / 6), 256) : max(floor(s.memory / 2), 256)}m"
+  heap_mib = {
+    for k, s in local.services : k => merge(
+      contains(s.containers, "jicofo") ? {
+        jicofo = contains(s.containers, "jvb") ? local.jicofo_heap_mib : floor((s.memory - local.reserved_mib[k]) / local.heap_step) * local.heap_step
+      } : {},
+      contains(s.containers, "jvb") ? {
+        jvb = floor((s.memory - local.reserved_mib[k] - (contains(s.containers, "jicofo") ? local.jicofo_heap_mib : 0)) / local.heap_step) * local.heap_step
+      } : {},
+    )
   }
 
   # One tag for every image; a digest, when given, pins the exact build (pulled by digest).
@@ -99,7 +118,7 @@ locals {
     essential = true
     environment = [for k, v in merge(local.shared_env["jicofo"], {
       XMPP_SERVER       = "127.0.0.1" # same task as prosody
-      JICOFO_MAX_MEMORY = local.jicofo_heap[svc]
+      JICOFO_MAX_MEMORY = "${local.heap_mib[svc].jicofo}m"
       # REST (and /stats) on 0.0.0.0 (rest_ports) for the telemetry collector; the security group
       # lets only the collector's group in.
       JICOFO_ENABLE_REST = "1"
@@ -122,7 +141,7 @@ locals {
       XMPP_SERVER            = local.prosody_at[svc]
       JVB_PORT               = tostring(var.jvb.udp_port)
       JVB_STUN_SERVERS       = join(",", var.jvb.stun_servers)
-      VIDEOBRIDGE_MAX_MEMORY = local.jvb_heap[svc]
+      VIDEOBRIDGE_MAX_MEMORY = "${local.heap_mib[svc].jvb}m"
       # When no STUN server answers, the bridge advertises its private address and calls
       # carry no media; with this its health check fails instead (and ECS replaces it).
       JVB_REQUIRE_VALID_ADDRESS = "1"

@@ -1,7 +1,7 @@
 """How the Jitsi images run: the image line and its file system, images pinned by digest,
-nginx's keep-alive against the ALB, how the bridge finds its public address, the guard that
-keeps a bridge with meetings from being stopped (and its narrow task role), the
-bridge-to-bridge relay, and TURN over TLS.
+the JVM heaps the memory budget leaves (jitsi_ecs.memory), nginx's keep-alive against the
+ALB, how the bridge finds its public address, the guard that keeps a bridge with meetings
+from being stopped (and its narrow task role), the bridge-to-bridge relay, and TURN over TLS.
 
 Which images and whether the line is rootless or relays are on come from Terraform's outputs;
 what each must look like comes from the config and the requirements below.
@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from jitsi_ecs import iam_policy as policy
+from jitsi_ecs import memory
 from jitsi_ecs.ecs_rules import FARGATE_MAX_STOP_TIMEOUT
 from jitsi_ecs.verify.ecs import GUARD
 from jitsi_ecs.verify.result import WARNING, Check, VerifyContext, compare, missing, skip
@@ -64,6 +65,10 @@ def checks(ctx: VerifyContext) -> Iterator[Check]:
     def running(container: str) -> list[str]:
         return [k for k in tasks if container in outputs.service_containers.get(k, [])]
 
+    for key, task in tasks.items():
+        names = outputs.service_containers.get(key, [])
+        if "jvb" in names or "jicofo" in names:
+            yield _heaps(ctx, key, names, task)
     for key in running("web"):
         web = tasks[key]["containers"].get("web")
         if web is not None:
@@ -130,6 +135,38 @@ def _filesystem(ctx: VerifyContext, prefix: str, name: str, container: Any) -> C
         "as PID 1 (no initProcessEnabled); the root line (11031) writes to its root"
         if rootless
         else "root line (11031): it renders its config into /config, so its root stays writable",
+    )
+
+
+# ---------------------------------------------------------------- memory budget
+HEAP_VARIABLES = {"jvb": "VIDEOBRIDGE_MAX_MEMORY", "jicofo": "JICOFO_MAX_MEMORY"}
+
+
+def _heaps(ctx: VerifyContext, key: str, names: list[str], task: dict[str, Any]) -> Check:
+    """The task's memory is the config's, and each JVM's heap what the budget leaves it."""
+    section = getattr(ctx.config.jitsi, key, None)
+    size = getattr(section, "memory", None)
+    raw = task["definition"].get("memory")
+    deployed = int(raw) if str(raw).isdigit() else None
+    return compare(
+        f"task.{key}.heaps",
+        {
+            "memory": size,
+            **{
+                HEAP_VARIABLES[c]: f"{mib}m"
+                for c, mib in memory.heaps(names, size if size is not None else 0).items()
+            },
+        },
+        {
+            "memory": deployed,
+            **{
+                HEAP_VARIABLES[c]: _env(task["containers"].get(c, {})).get(HEAP_VARIABLES[c])
+                for c in HEAP_VARIABLES
+                if c in names
+            },
+        },
+        'the JVM heaps are what the memory budget leaves (README "Memory budget"): the images '
+        "default to 3 GB each, and a heap that does not fit gets the task OOM-killed",
     )
 
 

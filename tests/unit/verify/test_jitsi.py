@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from moto import mock_aws
 
+from jitsi_ecs import memory
 from jitsi_ecs.aws import AwsContext
 from jitsi_ecs.config import Config
 from jitsi_ecs.outputs import StackOutputs
@@ -23,6 +24,8 @@ SCRIPTS = infra_source() / "modules" / "jitsi"
 GUARD = (SCRIPTS / "guard.sh").read_text()
 RELAY_ID = (SCRIPTS / "relay-id.sh").read_text()
 REGISTRY, TAG = "ghcr.io/jitsi", "stable-11146-2"
+# Each service's task memory in the default config.
+MEMORY = {"web": 512, "xmpp": 1024, "jvb": 2048, "shard": 3072}
 DIGEST = "sha256:" + "ab" * 32
 ASSUME = json.dumps(
     {
@@ -135,15 +138,33 @@ class Stack:
     jvb_group: str
     roles: dict[str, str]
 
-    def register(self, service: str, defs: list[dict[str, Any]]) -> None:
+    def register(self, service: str, defs: list[dict[str, Any]], size: int | None = None) -> None:
+        """Register the containers as the service's task, of the config's size (or size), the
+        JVM heaps set as the memory budget leaves them unless a container sets its own."""
         ecs = self.aws.ecs
+        size = size or MEMORY[service]
+        names = [c["name"] for c in defs]
+        heaps = memory.heaps(names, size)
+        defs = [
+            {
+                **c,
+                "environment": [
+                    *c.get("environment", []),
+                    *_env({variable: f"{heaps[c['name']]}m"}),
+                ],
+            }
+            if (variable := jitsi.HEAP_VARIABLES.get(c["name"])) is not None
+            and variable not in {e["name"] for e in c.get("environment", [])}
+            else c
+            for c in defs
+        ]
         arn = ecs.register_task_definition(
             family=f"jitsi-{service}",
             taskRoleArn=self.roles[service],
             networkMode="awsvpc",
             requiresCompatibilities=["FARGATE"],
             cpu="1024",
-            memory="2048",
+            memory=str(size),
             containerDefinitions=[{"memory": 128, **c} for c in defs],
         )["taskDefinition"]["taskDefinitionArn"]
         ecs.update_service(cluster="jitsi", service=service, taskDefinition=arn)
@@ -275,9 +296,13 @@ def test_a_stack_as_terraform_makes_it_passes(stack: Stack) -> None:
         "web.keepalive",
         "task.jvb.jvb.address-discovery",
         "task.jvb.guard",
+        "task.jvb.heaps",
+        "task.xmpp.heaps",
         "iam.task-protection",
         "jitsi.relay",
     } <= set(results)
+    assert results["task.jvb.heaps"].observed == {"memory": 2048, "VIDEOBRIDGE_MAX_MEMORY": "1600m"}
+    assert results["task.xmpp.heaps"].observed == {"memory": 1024, "JICOFO_MAX_MEMORY": "512m"}
 
 
 def test_tag_only_images_pass_with_a_warning_and_digests_without(stack: Stack) -> None:
@@ -545,3 +570,47 @@ def test_compact_relay_reaches_the_shard_s_bridge_too(stack: Stack) -> None:
     stack.register("shard", shard)
     check = stack.check(bridge_relay=True)["jitsi.relay"]
     assert check.status == "fail" and check.observed["bridges"]["shard"]["relay_id"] is None
+
+
+def test_heaps_that_the_budget_does_not_leave_fail(stack: Stack) -> None:
+    defs = _compact(stack)
+    results = stack.check()
+    assert results["task.shard.heaps"].status == "pass"
+    assert results["task.shard.heaps"].observed == {
+        "memory": 3072,
+        "VIDEOBRIDGE_MAX_MEMORY": "1472m",
+        "JICOFO_MAX_MEMORY": "512m",
+    }
+    # The heaps of the old share rule (half the task to the bridge), or the images' 3 GB.
+    old = [
+        {
+            **c,
+            "environment": [*c.get("environment", []), *_env({"VIDEOBRIDGE_MAX_MEMORY": "1536m"})],
+        }
+        if c["name"] == "jvb"
+        else c
+        for c in defs["shard"]
+    ]
+    stack.register("shard", old)
+    assert stack.check()["task.shard.heaps"].status == "fail"
+    unset = [{**c, "environment": []} if c["name"] == "jicofo" else c for c in defs["shard"]]
+    stack.register(
+        "shard",
+        [c for c in unset if c["name"] != "jicofo"]
+        + [
+            {**c, "environment": _env({"JICOFO_MAX_MEMORY": "3072m"})}
+            for c in unset
+            if c["name"] == "jicofo"
+        ],
+    )
+    assert stack.check()["task.shard.heaps"].status == "fail"
+    # A task of another size than the config's: the heaps it got do not match either.
+    stack.register("jvb", defs["jvb"], size=4096)
+    check = stack.check()["task.jvb.heaps"]
+    assert check.status == "fail" and check.observed["memory"] == 4096
+    assert (
+        stack.check(Config.model_validate({"jitsi": {"jvb": {"memory": 4096}}}))[
+            "task.jvb.heaps"
+        ].status
+        == "pass"
+    )
