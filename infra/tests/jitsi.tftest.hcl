@@ -152,9 +152,9 @@ run "containers_checks_secrets_env" {
   assert {
     condition = alltrue(flatten([for t in aws_ecs_task_definition.this : [
       for c in jsondecode(t.container_definitions) :
-      c.healthCheck.interval == 30 && c.healthCheck.timeout == 5 && c.healthCheck.retries == 3 && c.healthCheck.startPeriod == 60 if c.essential
+      c.healthCheck.interval == 30 && c.healthCheck.timeout == 5 && c.healthCheck.retries == 3 && c.healthCheck.startPeriod == 60 if c.name != "guard"
     ]]))
-    error_message = "every essential container check must be 30 s / 5 s / 3 retries / 60 s start"
+    error_message = "every Jitsi container check must be 30 s / 5 s / 3 retries / 60 s start (the shard's non-essential bridge too)"
   }
   assert {
     condition     = strcontains(jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[0].healthCheck.command[1], "http://127.0.0.1:8000/ ")
@@ -523,7 +523,7 @@ run "rootless_line_read_only_root_and_tmpfs" {
         { for m in c.linuxParameters.tmpfs : m.containerPath => m.mountOptions }["/run"] == ["exec", "nosuid", "nodev", "mode=1750", "uid=1000", "gid=1000"] &&
         { for m in c.linuxParameters.tmpfs : m.containerPath => m.mountOptions }["/tmp"] == ["noexec", "nosuid", "nodev", "mode=1777", "uid=1000", "gid=1000"] &&
         alltrue([for m in c.linuxParameters.tmpfs : m.size == 16])
-      ) if c.essential
+      ) if c.name != "guard"
     ]]))
     error_message = "every Jitsi container gets tmpfs /run (exec) and /tmp, owned by uid 1000, 16 MiB each"
   }
@@ -655,12 +655,68 @@ run "bridge_guard" {
   assert {
     condition = (
       [for c in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions) : c.name] == ["web", "prosody", "jicofo", "jvb", "guard"] &&
-      jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[4] == jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1] &&
+      { for k, v in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[4] : k => v if k != "environment" } == { for k, v in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1] : k => v if k != "environment" } &&
       jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[3].stopTimeout == 120 &&
       { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[3].environment : e.name => e.value }["SHUTDOWN_REST_ENABLED"] == "true" &&
       aws_iam_role_policy.task_protection["shard"].role == aws_iam_role.task["shard"].id
     )
     error_message = "compact: the shard runs a bridge, so it runs the same guard beside it, and its role may protect it"
+  }
+}
+
+# The shard's bridge shares its task with jicofo: stopping the task cannot move its meetings,
+# so its guard does not wait for them (GUARD_SHARD), and a bridge problem must not replace web
+# and signaling, so the bridge is not essential and ECS restarts it in place. Bridges alone
+# keep their graceful drain and are replaced with their task.
+run "shard_bridge_stops_fast_and_heals_in_place" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  assert {
+    condition = (
+      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[4].environment : e.name => e.value }["GUARD_SHARD"] == "1" &&
+      { for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1].environment : e.name => e.value }["GUARD_SHARD"] == "0"
+    )
+    error_message = "the shard's guard stops at once and heals its bridge (GUARD_SHARD=1); a bridge alone's drains (0)"
+  }
+  assert {
+    condition = (
+      !jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[3].essential &&
+      jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[3].restartPolicy == { enabled = true, restartAttemptPeriod = 60 } &&
+      alltrue([for c in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions) : c.essential if contains(["web", "prosody", "jicofo"], c.name)])
+    )
+    error_message = "in the shard the bridge is not essential and ECS restarts it in place; web, prosody and jicofo stay essential"
+  }
+  assert {
+    condition = (
+      jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].essential &&
+      !can(jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].restartPolicy)
+    )
+    error_message = "a bridge alone stays essential: ECS replaces its task when it fails"
+  }
+}
+
+run "growth_bridges_keep_their_drain" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  variables {
+    layout = "growth"
+  }
+
+  assert {
+    condition = (
+      { for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1].environment : e.name => e.value }["GUARD_SHARD"] == "0" &&
+      jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].essential &&
+      alltrue([for c in jsondecode(aws_ecs_task_definition.this["xmpp"].container_definitions) : c.essential])
+    )
+    error_message = "growth: every bridge runs alone, essential, and its guard drains it on stop"
   }
 }
 

@@ -545,8 +545,8 @@ def rootless(name: str) -> dict[str, Any]:
     }
 
 
-def guard_container(d: Deployed) -> dict[str, Any]:
-    """The bridge's guard as bridges.tf defines it."""
+def guard_container(d: Deployed, shard: bool = False) -> dict[str, Any]:
+    """The bridge's guard as bridges.tf defines it (in the shard: GUARD_SHARD=1)."""
     return {
         "name": GUARD,
         "image": IMAGES["jvb"],
@@ -556,6 +556,7 @@ def guard_container(d: Deployed) -> dict[str, Any]:
         "environment": [
             {"name": "GUARD_PROTECTION_MINUTES", "value": "10"},
             {"name": "GUARD_STOP_SECONDS", "value": "105"},
+            {"name": "GUARD_SHARD", "value": "1" if shard else "0"},
         ],
         "secrets": [],
         "dependsOn": [{"containerName": "jvb", "condition": "START"}],
@@ -617,7 +618,19 @@ def containers(d: Deployed, service: str) -> list[dict[str, Any]]:
         )
         for name in names
     ]
-    return [*defs, guard_container(d)] if "jvb" in names else defs
+    shard = "jvb" in names and "jicofo" in names
+    if shard:  # the shard's bridge: not essential, restarted in place (tasks.tf)
+        defs = [
+            {
+                **c,
+                "essential": False,
+                "restartPolicy": {"enabled": True, "restartAttemptPeriod": 60},
+            }
+            if c["name"] == "jvb"
+            else c
+            for c in defs
+        ]
+    return [*defs, guard_container(d, shard)] if "jvb" in names else defs
 
 
 def register(d: Deployed, service: str, defs: list[dict[str, Any]]) -> str:

@@ -133,9 +133,12 @@ locals {
   }, local.filesystem["jicofo"]) if contains(s.containers, "jicofo") }
 
   jvb_container = { for svc, s in local.services : svc => merge({
-    name         = "jvb"
-    image        = local.images["jvb"]
-    essential    = true
+    name  = "jvb"
+    image = local.images["jvb"]
+    # Alone, a bridge that fails is replaced with its task. In the shard that would replace
+    # web and signaling too, again and again: there it is not essential, ECS restarts it in
+    # place (restartPolicy) and its guard shuts it down when it stays unhealthy (guard.sh).
+    essential    = !local.in_shard[svc]
     portMappings = [{ containerPort = var.jvb.udp_port, protocol = "udp" }]
     environment = [for k, v in merge(local.shared_env["jvb"], {
       XMPP_SERVER            = local.prosody_at[svc]
@@ -143,7 +146,8 @@ locals {
       JVB_STUN_SERVERS       = join(",", var.jvb.stun_servers)
       VIDEOBRIDGE_MAX_MEMORY = "${local.heap_mib[svc].jvb}m"
       # When no STUN server answers, the bridge advertises its private address and calls
-      # carry no media; with this its health check fails instead (and ECS replaces it).
+      # carry no media; with this its health check fails instead (and ECS replaces it; in
+      # the shard the guard has it restarted).
       JVB_REQUIRE_VALID_ADDRESS = "1"
       # Participants are outside the VPC: never hand them the bridge's VPC addresses
       # (bridge-to-bridge relays use them regardless).
@@ -158,7 +162,9 @@ locals {
     logConfiguration = { logDriver = "awslogs", options = merge(local.log_options, { "awslogs-stream-prefix" = "jvb" }) }
     # The most Fargate allows: a stopped bridge gets this long after SIGTERM (see guard.sh).
     stopTimeout = local.stop_timeout
-  }, local.filesystem["jvb"], local.relay_entrypoint) if contains(s.containers, "jvb") }
+    }, local.filesystem["jvb"], local.relay_entrypoint,
+    local.in_shard[svc] ? { restartPolicy = local.shard_bridge_restart } : null,
+  ) if contains(s.containers, "jvb") }
 
   container = {
     web     = local.web_container
@@ -170,7 +176,7 @@ locals {
   containers = {
     for svc, s in local.services : svc => concat(
       [for c in s.containers : local.container[c][svc]],
-      contains(s.containers, "jvb") ? [local.guard_container] : [],
+      contains(s.containers, "jvb") ? [local.guard_container[svc]] : [],
     )
   }
 

@@ -12,9 +12,10 @@ locals {
       missing     = "notBreaching"
     }
     # No operational bridge: every new conference fails. Missing data means the collector
-    # or jicofo is gone, which is just as bad.
+    # or jicofo is gone, which is just as bad. In compact the shard stays up without its
+    # bridge (restarted in place): this is what says the shard has no working bridge.
     no-bridge = {
-      description = "jicofo sees no operational bridge: conferences cannot start"
+      description = "jicofo sees no operational bridge: conferences cannot start (compact: the shard's bridge is down or restarting in place, and no bridge alone runs)"
       metric      = "OperationalBridges"
       service     = "jicofo"
       statistic   = "Minimum"

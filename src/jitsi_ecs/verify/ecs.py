@@ -249,9 +249,10 @@ def _task_checks(ctx: VerifyContext, service: str, task_def: Any) -> Iterator[Ch
         observed_secrets[name] = sorted(s["name"] for s in container.get("secrets", []))
         leaked += [f"{name}:{k}" for k in env if SECRET_NAME.search(k)]
 
-        # A sidecar (the bridge's guard) is not essential: its health decides nothing, and
-        # its own checks are in the jitsi group.
-        if container.get("essential", True):
+        # The sidecar (the bridge's guard) has no health check: its own checks are in the
+        # jitsi group. (The shard's bridge is not essential either, but has one: its guard
+        # heals it by it.)
+        if name != GUARD:
             yield _health_check(ctx, prefix, container, spec.probe)
         log = container.get("logConfiguration", {})
         options = log.get("options", {})

@@ -25,6 +25,8 @@ IMAGES = ("web", "prosody", "jicofo", "jvb")
 IMAGE_UID = "uid=1000"
 WRITABLE = {"/run", "/tmp"}
 EXTRA_WRITABLE = {"prosody": {"/var/lib/prosody"}}
+# How ECS restarts the shard's bridge (bridges.tf: local.shard_bridge_restart).
+SHARD_BRIDGE_RESTART = {"enabled": True, "restartAttemptPeriod": 60}
 PROTECTION_ACTIONS = ["ecs:GetTaskProtection", "ecs:UpdateTaskProtection"]
 RELAY_STRATEGY = "IntraRegionBridgeSelectionStrategy"
 EPHEMERAL_PORTS = (32768, 65535)  # where a relay's offering side binds (Linux ephemeral)
@@ -79,7 +81,8 @@ def checks(ctx: VerifyContext) -> Iterator[Check]:
         if jvb is None:
             continue  # the ecs group reports a missing container
         yield _address_discovery(ctx, key, jvb)
-        yield _guard(ctx, key, jvb, tasks[key]["containers"].get(GUARD))
+        shard = "jicofo" in outputs.service_containers.get(key, [])
+        yield _guard(ctx, key, jvb, tasks[key]["containers"].get(GUARD), shard)
     if bridges:
         yield _task_roles(ctx, bridges, tasks)
         jicofo = next((tasks[k]["containers"].get("jicofo") for k in running("jicofo")), None)
@@ -210,10 +213,15 @@ def _address_discovery(ctx: VerifyContext, service: str, jvb: Any) -> Check:
 
 
 # ---------------------------------------------------------------- bridges leave gracefully
-def _guard(ctx: VerifyContext, service: str, jvb: Any, guard: Any) -> Check:
+def _guard(ctx: VerifyContext, service: str, jvb: Any, guard: Any, shard: bool) -> Check:
+    """The guard beside every bridge; beside the shard's (which shares its task with jicofo)
+    it stops at once and heals the bridge, which is not essential and restarted in place."""
     script = _script("guard.sh")
     env = _env(jvb)
     expected = {
+        "shard_setting": {"GUARD_SHARD": "1" if shard else "0"},
+        "jvb_essential": not shard,
+        "jvb_restart": SHARD_BRIDGE_RESTART if shard else None,
         "essential": False,
         "image": jvb.get("image"),
         "runs": ["/bin/sh", "-c", _digest(script)],
@@ -229,6 +237,9 @@ def _guard(ctx: VerifyContext, service: str, jvb: Any, guard: Any) -> Check:
         f"task.{service}.guard",
         expected,
         {
+            "shard_setting": {"GUARD_SHARD": _env(guard).get("GUARD_SHARD")},
+            "jvb_essential": jvb.get("essential", True),
+            "jvb_restart": jvb.get("restartPolicy"),
             "essential": guard.get("essential", True),
             "image": guard.get("image"),
             "runs": [*guard.get("entryPoint", []), _digest(command[0])],
@@ -240,7 +251,12 @@ def _guard(ctx: VerifyContext, service: str, jvb: Any, guard: Any) -> Check:
             },
         },
         "guard.sh keeps scale-in protection on while the bridge has conferences and, when the "
-        "task is stopped anyway, moves the participants before jvb gets SIGTERM",
+        "task is stopped anyway, moves the participants before jvb gets SIGTERM; in the shard "
+        "jicofo stops too, so it exits at once, and a bridge that stays unhealthy is shut down "
+        "and restarted in place (not essential: web and signaling stay up)"
+        if shard
+        else "guard.sh keeps scale-in protection on while the bridge has conferences and, when "
+        "the task is stopped anyway, moves the participants before jvb gets SIGTERM",
     )
 
 

@@ -98,6 +98,7 @@ def containers(relay: bool = False) -> dict[str, list[dict[str, Any]]]:
         "essential": False,
         "entryPoint": ["/bin/sh", "-c"],
         "command": [GUARD],
+        "environment": _env({"GUARD_SHARD": "0"}),
         "dependsOn": [{"containerName": "jvb", "condition": "START"}],
         "stopTimeout": 120,
         "readonlyRootFilesystem": True,
@@ -520,7 +521,7 @@ def _compact(stack: Stack, relay: bool = False) -> dict[str, list[dict[str, Any]
     )
     stack.roles["shard"] = stack.roles["jvb"]  # it runs a bridge: the bridges' role
     defs = containers(relay)
-    shard = [*defs["web"], *defs["xmpp"], *copy.deepcopy(defs["jvb"])]
+    shard = [*defs["web"], *defs["xmpp"], *_in_shard(defs["jvb"])]
     stack.register("shard", shard)
     stack.register("jvb", defs["jvb"])
     stack.outputs = stack.outputs.model_copy(
@@ -535,6 +536,37 @@ def _compact(stack: Stack, relay: bool = False) -> dict[str, list[dict[str, Any]
         }
     )
     return {"shard": shard, "jvb": defs["jvb"]}
+
+
+def _in_shard(bridge: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The bridge and guard as the shard runs them: the bridge not essential and restarted in
+    place, the guard told it shares the task with jicofo."""
+    jvb, guard = copy.deepcopy(bridge)
+    jvb.update(essential=False, restartPolicy={"enabled": True, "restartAttemptPeriod": 60})
+    guard["environment"] = _env({"GUARD_SHARD": "1"})
+    return [jvb, guard]
+
+
+def test_the_shard_s_bridge_stops_fast_and_heals_in_place(stack: Stack) -> None:
+    defs = _compact(stack)
+    check = stack.check()["task.shard.guard"]
+    assert check.status == "pass", (check.expected, check.observed)
+    assert check.observed["shard_setting"] == {"GUARD_SHARD": "1"}
+    assert stack.check()["task.jvb.guard"].observed["jvb_essential"] is True
+    web, prosody, jicofo, jvb, guard = defs["shard"]
+    # The bridge essential again (a bridge problem replaces signaling), or no restart policy,
+    # or a guard that drains (a minute of outage at every stop): each fails.
+    for broken in (
+        [web, prosody, jicofo, {**jvb, "essential": True}, guard],
+        [web, prosody, jicofo, {k: v for k, v in jvb.items() if k != "restartPolicy"}, guard],
+        [web, prosody, jicofo, jvb, {**guard, "environment": _env({"GUARD_SHARD": "0"})}],
+    ):
+        stack.register("shard", broken)
+        assert stack.check()["task.shard.guard"].status == "fail"
+    # A bridge alone that is healed in place (and so never replaced) fails too.
+    alone_jvb, alone_guard = defs["jvb"]
+    stack.register("jvb", [{**alone_jvb, "restartPolicy": {"enabled": True}}, alone_guard])
+    assert stack.check()["task.jvb.guard"].status == "fail"
 
 
 def test_compact_the_shard_s_bridge_is_held_to_every_bridge_rule(stack: Stack) -> None:
@@ -566,7 +598,7 @@ def test_compact_relay_reaches_the_shard_s_bridge_too(stack: Stack) -> None:
     # The shard's bridge started by the image's own entrypoint (no relay id of its own): fail.
     defs = containers(relay=False)
     octo = containers(relay=True)
-    shard = [*octo["web"], *octo["xmpp"], *defs["jvb"]]
+    shard = [*octo["web"], *octo["xmpp"], *_in_shard(defs["jvb"])]
     stack.register("shard", shard)
     check = stack.check(bridge_relay=True)["jitsi.relay"]
     assert check.status == "fail" and check.observed["bridges"]["shard"]["relay_id"] is None
