@@ -1,5 +1,7 @@
 locals {
   cluster_name = var.name
+  # The /auth/ page (modules/auth serves /auth and /auth/*).
+  auth_url = "https://${var.domain}/auth/"
   # stable-11146 moved the images to ghcr.io, made them rootless (uid 1000, read-only root,
   # tmpfs /run and /tmp, which Fargate offers since 2026-01) and moved web to port 8000. It is
   # the maintained line and the default; stable-11031 (Docker Hub, root, port 80) gets no
@@ -130,11 +132,14 @@ module "jitsi" {
   # shard's own bridge).
   relay = var.jitsi.jvb.autoscaling.max_count > 1
   # prosody advertises TURN over TLS; the module keeps the secret coturn checks.
-  turn               = var.jitsi.turn.enabled ? { host = local.turn_host, port = local.turn_port } : null
-  cpu_architecture   = var.jitsi.cpu_architecture
-  auth_type          = var.jitsi.auth_type
-  jwt_app_id         = var.jitsi.jwt_app_id
-  guests             = var.jitsi.guests
+  turn             = var.jitsi.turn.enabled ? { host = local.turn_host, port = local.turn_port } : null
+  cpu_architecture = var.jitsi.cpu_architecture
+  auth_type        = var.jitsi.auth_type
+  jwt_app_id       = var.jitsi.jwt_app_id
+  guests           = var.jitsi.guests
+  # The host who opens the plain room link gets Jitsi's "I am the host" login: with /auth/
+  # on it goes there (the page takes the room back, the member lands in it as moderator).
+  token_auth_url     = var.auth.enabled ? "${local.auth_url}?room={room}" : null
   layout             = var.jitsi.layout
   shard              = var.jitsi.shard
   web                = var.jitsi.web

@@ -1100,3 +1100,34 @@ run "heaps_growth_signaling" {
     error_message = "growth: a 2 GiB signaling task gives jicofo what prosody leaves (1536); web runs no JVM"
   }
 }
+
+# Where Jitsi sends the host who opened the plain room link: the /auth/ page when it is on.
+run "token_auth_url_on_every_web" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  variables {
+    token_auth_url = "https://meet.example.com/auth/?room={room}"
+  }
+
+  assert {
+    condition     = { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[0].environment : e.name => e.value }["TOKEN_AUTH_URL"] == "https://meet.example.com/auth/?room={room}"
+    error_message = "web gets TOKEN_AUTH_URL with the {room} placeholder Jitsi fills in"
+  }
+}
+
+run "no_token_auth_url_without_the_page" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  assert {
+    condition     = !contains([for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[0].environment : e.name], "TOKEN_AUTH_URL")
+    error_message = "without the /auth/ page web sets no TOKEN_AUTH_URL (Jitsi's own login dialog stays)"
+  }
+}

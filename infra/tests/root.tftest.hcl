@@ -314,6 +314,10 @@ run "auth_page_by_default" {
     condition     = module.auth[0].adot_layer_arn == null
     error_message = "no ADOT layer unless the target supplies one"
   }
+  assert {
+    condition     = module.jitsi.token_auth_url == "https://meet.example.com/auth/?room={room}"
+    error_message = "the host who opens the plain room link logs in at /auth/, which takes the room back"
+  }
 }
 
 run "auth_page_can_be_turned_off" {
@@ -325,7 +329,7 @@ run "auth_page_can_be_turned_off" {
   }
 
   assert {
-    condition     = output.auth == null && !contains(keys(output.alarm_names), "auth-errors")
-    error_message = "auth.enabled = false: no page, no function, no alarm"
+    condition     = output.auth == null && !contains(keys(output.alarm_names), "auth-errors") && module.jitsi.token_auth_url == null
+    error_message = "auth.enabled = false: no page, no function, no alarm, no TOKEN_AUTH_URL"
   }
 }

@@ -508,7 +508,14 @@ def _jicofo_env(config: Config) -> dict[str, str]:
 
 
 JITSI_ENV = {
-    "web": lambda _: {"NGINX_KEEPALIVE_TIMEOUT": str(ALB_IDLE_TIMEOUT + 10)},
+    "web": lambda config: {
+        "NGINX_KEEPALIVE_TIMEOUT": str(ALB_IDLE_TIMEOUT + 10),
+        **(
+            {"TOKEN_AUTH_URL": f"https://{config.domain}/auth/?room={{room}}"}
+            if config.auth.enabled
+            else {}
+        ),
+    },
     "jicofo": _jicofo_env,
     "jvb": _jvb_env,
 }

@@ -129,3 +129,8 @@ output "heaps" {
   description = "JVM heaps (MiB) of each service that runs a JVM: jvb and jicofo, what the memory budget leaves them."
   value       = { for k, h in local.heap_mib : k => h if length(h) > 0 }
 }
+
+output "token_auth_url" {
+  description = "TOKEN_AUTH_URL web was given (where Jitsi sends a host to log in); null when none."
+  value       = var.token_auth_url
+}

@@ -91,7 +91,7 @@ locals {
       ENABLE_LETSENCRYPT      = "0"
       XMPP_BOSH_URL_BASE      = "http://${local.prosody_at[svc]}:5280"
       NGINX_KEEPALIVE_TIMEOUT = tostring(local.nginx_keepalive_timeout)
-    }, var.adot_env["web"]) : { name = k, value = v }]
+    }, var.token_auth_url == null ? {} : { TOKEN_AUTH_URL = var.token_auth_url }, var.adot_env["web"]) : { name = k, value = v }]
     secrets = []
     # /health is a room page (always 200); GET / proves nginx serves the app.
     healthCheck      = merge(local.health, { command = ["CMD-SHELL", "curl -fsS -o /dev/null http://127.0.0.1:${local.web_port}/ || exit 1"] })

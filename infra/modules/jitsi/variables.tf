@@ -73,6 +73,12 @@ variable "guests" {
   type        = bool
 }
 
+variable "token_auth_url" {
+  description = "TOKEN_AUTH_URL of web: where Jitsi sends a host to log in, {room} the room (the /auth/ page); null = none."
+  type        = string
+  default     = null
+}
+
 variable "layout" {
   description = "compact (one task per shard: web + prosody + jicofo + a bridge; more bridges alone) or growth (web, signaling and bridges as separate services)."
   type        = string

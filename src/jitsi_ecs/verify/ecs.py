@@ -20,6 +20,9 @@ from jitsi_ecs.verify.result import Check, VerifyContext, compare, missing
 
 # A plain environment variable with one of these in its name is a leaked secret.
 SECRET_NAME = re.compile(config_rules.SECRET_NAME)
+# Names that look like a secret but are not: web's TOKEN_AUTH_URL is the /auth/ page's public
+# URL, which Jitsi puts in config.js for every browser.
+NOT_SECRET = {"TOKEN_AUTH_URL"}
 # The sidecar beside every bridge (the compact shard's too): not essential, no health check
 # of its own, no secrets, no ADOT; the jitsi group checks what it runs.
 GUARD = "guard"
@@ -247,7 +250,7 @@ def _task_checks(ctx: VerifyContext, service: str, task_def: Any) -> Iterator[Ch
             continue
         env = {e["name"]: e.get("value", "") for e in container.get("environment", [])}
         observed_secrets[name] = sorted(s["name"] for s in container.get("secrets", []))
-        leaked += [f"{name}:{k}" for k in env if SECRET_NAME.search(k)]
+        leaked += [f"{name}:{k}" for k in env if SECRET_NAME.search(k) and k not in NOT_SECRET]
 
         # The sidecar (the bridge's guard) has no health check: its own checks are in the
         # jitsi group. (The shard's bridge is not essential either, but has one: its guard

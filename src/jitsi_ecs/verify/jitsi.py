@@ -1,7 +1,8 @@
 """How the Jitsi images run: the image line and its file system, images pinned by digest,
 the JVM heaps the memory budget leaves (jitsi_ecs.memory), nginx's keep-alive against the
-ALB, how the bridge finds its public address, the guard that keeps a bridge with meetings
-from being stopped (and its narrow task role), the bridge-to-bridge relay, and TURN over TLS.
+ALB, where Jitsi sends a host to log in (TOKEN_AUTH_URL), how the bridge finds its public
+address, the guard that keeps a bridge with meetings from being stopped (and its narrow task
+role), the bridge-to-bridge relay, and TURN over TLS.
 
 Which images and whether the line is rootless or relays are on come from Terraform's outputs;
 what each must look like comes from the config and the requirements below.
@@ -15,6 +16,7 @@ from typing import Any
 
 from jitsi_ecs import iam_policy as policy
 from jitsi_ecs import memory
+from jitsi_ecs.auth.handler import FORM_PATH, ROOM_QUERY
 from jitsi_ecs.ecs_rules import FARGATE_MAX_STOP_TIMEOUT
 from jitsi_ecs.verify.ecs import GUARD
 from jitsi_ecs.verify.result import WARNING, Check, VerifyContext, compare, missing, skip
@@ -75,6 +77,7 @@ def checks(ctx: VerifyContext) -> Iterator[Check]:
         web = tasks[key]["containers"].get("web")
         if web is not None:
             yield _keepalive(ctx, web)
+            yield _token_auth_url(ctx, key, web)
     bridges = running("jvb")
     for key in bridges:
         jvb = tasks[key]["containers"].get("jvb")
@@ -190,6 +193,19 @@ def _keepalive(ctx: VerifyContext, web: Any) -> Check:
         {"nginx_keepalive_timeout": nginx, "alb_idle_timeout": alb},
         "nginx must keep an idle connection longer than the ALB, or the ALB reuses one nginx "
         "closed and the user gets a 502 (nginx's default is 65 s)",
+    )
+
+
+def _token_auth_url(ctx: VerifyContext, service: str, web: Any) -> Check:
+    on = ctx.config.auth.enabled
+    return compare(
+        f"web.{service}.token-auth-url",
+        ctx.outputs.url + FORM_PATH + ROOM_QUERY if on else None,
+        _env(web).get("TOKEN_AUTH_URL"),
+        "the host who opens the plain room link logs in at /auth/, which takes the room back "
+        "(without it Jitsi shows its own login, which cannot succeed with tokens)"
+        if on
+        else "no /auth/ page: no TOKEN_AUTH_URL",
     )
 
 

@@ -109,7 +109,12 @@ def containers(relay: bool = False) -> dict[str, list[dict[str, Any]]]:
                 "name": "web",
                 "image": f"{REGISTRY}/web:{TAG}",
                 "essential": True,
-                "environment": _env({"NGINX_KEEPALIVE_TIMEOUT": "130"}),
+                "environment": _env(
+                    {
+                        "NGINX_KEEPALIVE_TIMEOUT": "130",
+                        "TOKEN_AUTH_URL": "https://meet.example.com/auth/?room={room}",
+                    }
+                ),
                 **_tmpfs(),
             }
         ],
@@ -646,3 +651,18 @@ def test_heaps_that_the_budget_does_not_leave_fail(stack: Stack) -> None:
         ].status
         == "pass"
     )
+
+
+def test_token_auth_url_sends_the_host_to_the_auth_page_only_while_it_is_on(
+    stack: Stack,
+) -> None:
+    check = stack.check()["web.web.token-auth-url"]
+    assert check.status == "pass"
+    assert check.expected == "https://meet.example.com/auth/?room={room}"
+    off = Config.model_validate({"auth": {"enabled": False}})
+    assert stack.check(off)["web.web.token-auth-url"].status == "fail"
+    defs = containers()
+    web = defs["web"][0]
+    stack.register("web", [{**web, "environment": _env({"NGINX_KEEPALIVE_TIMEOUT": "130"})}])
+    assert stack.check()["web.web.token-auth-url"].status == "fail"  # unset: Jitsi's login
+    assert stack.check(off)["web.web.token-auth-url"].status == "pass"
