@@ -5,35 +5,36 @@ mock_provider "aws" {
 }
 
 variables {
-  guests                     = true
-  name                       = "jitsi"
-  region                     = "us-west-2"
-  domain                     = "meet.example.com"
-  image                      = { registry = "ghcr.io/jitsi", tag = "stable-11146-2", rootless = true }
-  web_port                   = 8000
-  alb_idle_timeout           = 120
-  web_deployment_alarm_names = ["jitsi-target-5xx", "jitsi-elb-5xx"]
-  vpc_id                     = "vpc-123"
-  subnet_ids                 = ["subnet-a", "subnet-b"]
-  alb_security_group_id      = "sg-alb"
-  web_target_group_arn       = "arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/jitsi-web/0123456789abcdef"
-  log_group_name             = "/ecs/jitsi-app"
-  internal_domain            = "jitsi.internal"
-  cpu_architecture           = "ARM64"
-  auth_type                  = "jwt"
-  jwt_app_id                 = "jitsi"
-  layout                     = "compact"
-  shard                      = { cpu = 512, memory = 3072 }
-  web                        = { desired_count = 2, cpu = 256, memory = 512, spot = false }
-  xmpp                       = { cpu = 512, memory = 1024 }
-  jvb                        = { cpu = 1024, memory = 2048, udp_port = 10000, stun_servers = ["meet-jit-si-turnrelay.jitsi.net:443", "stun.l.google.com:19302"], spot = false, autoscaling = { min_count = 1, max_count = 3, target_stress = 0.6 } }
-  schedule                   = null
-  container_insights         = false
-  metric_namespace           = "Jitsi"
-  container_health_check     = { interval = 30, timeout = 5, retries = 3, start_period = 60 }
-  health_check_grace_period  = 120
-  secrets_version            = 1
-  secret_values              = { JICOFO_AUTH_PASSWORD = "test-only-jicofo", JVB_AUTH_PASSWORD = "test-only-jvb", JWT_APP_SECRET = "test-only-jwt" }
+  guests                       = true
+  name                         = "jitsi"
+  region                       = "us-west-2"
+  domain                       = "meet.example.com"
+  image                        = { registry = "ghcr.io/jitsi", tag = "stable-11146-2", rootless = true }
+  web_port                     = 8000
+  alb_idle_timeout             = 120
+  web_deployment_alarm_names   = ["jitsi-target-5xx", "jitsi-elb-5xx"]
+  shard_deployment_alarm_names = ["jitsi-target-5xx", "jitsi-p99-latency"]
+  vpc_id                       = "vpc-123"
+  subnet_ids                   = ["subnet-a", "subnet-b"]
+  alb_security_group_id        = "sg-alb"
+  web_target_group_arn         = "arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/jitsi-web/0123456789abcdef"
+  log_group_name               = "/ecs/jitsi-app"
+  internal_domain              = "jitsi.internal"
+  cpu_architecture             = "ARM64"
+  auth_type                    = "jwt"
+  jwt_app_id                   = "jitsi"
+  layout                       = "compact"
+  shard                        = { cpu = 512, memory = 3072 }
+  web                          = { desired_count = 2, cpu = 256, memory = 512, spot = false }
+  xmpp                         = { cpu = 512, memory = 1024 }
+  jvb                          = { cpu = 1024, memory = 2048, udp_port = 10000, stun_servers = ["meet-jit-si-turnrelay.jitsi.net:443", "stun.l.google.com:19302"], spot = false, autoscaling = { min_count = 1, max_count = 3, target_stress = 0.6 } }
+  schedule                     = null
+  container_insights           = false
+  metric_namespace             = "Jitsi"
+  container_health_check       = { interval = 30, timeout = 5, retries = 3, start_period = 60 }
+  health_check_grace_period    = 120
+  secrets_version              = 1
+  secret_values                = { JICOFO_AUTH_PASSWORD = "test-only-jicofo", JVB_AUTH_PASSWORD = "test-only-jvb", JWT_APP_SECRET = "test-only-jwt" }
 }
 
 run "compact_one_task_per_shard" {
@@ -53,6 +54,10 @@ run "compact_one_task_per_shard" {
       aws_ecs_service.this["shard"].deployment_maximum_percent == 100 &&
     aws_ecs_service.this["shard"].launch_type == "FARGATE")
     error_message = "the shard runs prosody: exactly one task, deployed 0%/100%, never on Spot"
+  }
+  assert {
+    condition     = jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[0].dependsOn == [{ containerName = "prosody", condition = "HEALTHY" }]
+    error_message = "the shard's web starts once prosody answers, so the new task joins the target group without /http-bind 502s (a target 5xx)"
   }
   assert {
     condition     = aws_appautoscaling_target.this["shard"].min_capacity == 1 && aws_appautoscaling_target.this["shard"].max_capacity == 1
@@ -81,8 +86,11 @@ run "compact_one_task_per_shard" {
     error_message = "bridges alone find prosody at xmpp.<ns>; telemetry finds the bridges at both names"
   }
   assert {
-    condition     = alltrue([for names in values(output.deployment_alarm_names) : length(names) == 0]) && alltrue([for s in aws_ecs_service.this : !s.alarms[0].enable && !s.alarms[0].rollback])
-    error_message = "no 5xx deployment alarms on a signaling replacement (the ALB answers 502 for a minute by design): the circuit breaker decides"
+    condition = (output.deployment_alarm_names["shard"] == tolist(["jitsi-target-5xx", "jitsi-p99-latency"]) &&
+      aws_ecs_service.this["shard"].alarms[0].enable && aws_ecs_service.this["shard"].alarms[0].rollback &&
+      tolist(aws_ecs_service.this["shard"].alarms[0].alarm_names) == tolist(["jitsi-p99-latency", "jitsi-target-5xx"]) &&
+    length(output.deployment_alarm_names["jvb"]) == 0 && !aws_ecs_service.this["jvb"].alarms[0].enable)
+    error_message = "the shard rolls back on its target group's own 5xx and p99, which judge the new task (not the ALB's 503 while none is healthy); bridges alone: the circuit breaker"
   }
   assert {
     condition     = contains([for st in aws_ecs_cluster.this.setting : "${st.name}=${st.value}"], "containerInsights=disabled")
@@ -108,6 +116,10 @@ run "growth_services" {
   assert {
     condition     = aws_ecs_service.this["web"].alarms[0].enable && aws_ecs_service.this["web"].alarms[0].rollback && length(output.deployment_alarm_names["web"]) == 2 && !aws_ecs_service.this["xmpp"].alarms[0].enable && !aws_ecs_service.this["jvb"].alarms[0].rollback
     error_message = "web rolls back on 5xx; signaling relies on the circuit breaker"
+  }
+  assert {
+    condition     = !can(jsondecode(aws_ecs_task_definition.this["web"].container_definitions)[0].dependsOn)
+    error_message = "growth: web alone depends on nothing in its task"
   }
   assert {
     condition = (aws_ecs_service.this["xmpp"].desired_count == 1 &&

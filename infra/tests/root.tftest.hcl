@@ -36,8 +36,8 @@ run "composition_defaults" {
     error_message = "nginx in web must keep idle connections longer than the ALB (120 s), or the ALB reuses closed ones (502)"
   }
   assert {
-    condition     = alltrue([for names in values(output.deployment_alarm_names) : length(names) == 0])
-    error_message = "compact: the circuit breaker decides (a signaling replacement answers 5xx by design)"
+    condition     = output.deployment_alarm_names["shard"] == tolist(["jitsi-target-5xx", "jitsi-p99-latency"]) && length(output.deployment_alarm_names["jvb"]) == 0
+    error_message = "compact: the shard rolls back on its target group's own 5xx and p99 (never the ALB's 503 of the 0%/100% gap)"
   }
   assert {
     condition     = toset(keys(output.budget_names)) == toset(["5", "10", "20", "40", "60"])
@@ -275,7 +275,7 @@ run "operator_services_join_every_output_the_cli_reads" {
   }
   assert {
     condition = (join(",", output.deployment_alarm_names["api"]) == "jitsi-api-p99-latency,jitsi-api-target-5xx,jitsi-api-unhealthy-hosts" &&
-    length(output.deployment_alarm_names["shard"]) == 0)
+    output.deployment_alarm_names["shard"] == tolist(["jitsi-target-5xx", "jitsi-p99-latency"]))
     error_message = "each service rolls back on its own target group's alarms; Jitsi's keep theirs"
   }
   assert {

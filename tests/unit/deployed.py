@@ -77,6 +77,9 @@ SECRETS = {
     "jvb": ["JVB_AUTH_PASSWORD"],
 }
 WEB_DEPLOYMENT_ALARMS = [f"{NAME}-target-5xx", f"{NAME}-elb-5xx"]
+# The shard serves web beside signaling: the web target group's own 5xx and p99 judge the new
+# task (the ALB's 503 while no target is healthy, 0%/100%, is not theirs).
+SHARD_DEPLOYMENT_ALARMS = [f"{NAME}-target-5xx", f"{NAME}-p99-latency"]
 TELEMETRY_ALARMS = ("bridge-stress", "no-bridge", "jicofo-unhealthy")
 OPERATOR_ALARMS = ("target-5xx", "p99-latency", "unhealthy-hosts")
 JWT_PARAMETER = f"/{NAME}/jwt_app_secret"
@@ -123,10 +126,13 @@ def task_counts(config: Config) -> dict[str, dict[str, int]]:
 
 
 def deployment_alarms(config: Config) -> dict[str, list[str]]:
-    """web's 5xx alarms for a service serving web without signaling; an operator service's
-    own target group alarms; nothing (the circuit breaker alone) for the rest."""
+    """web's 5xx alarms for a service serving web without signaling; the web target group's
+    own 5xx and p99 for the shard (web beside signaling); an operator service's own target
+    group alarms; nothing (the circuit breaker alone) for the rest."""
     alarms: dict[str, list[str]] = {
-        key: list(WEB_DEPLOYMENT_ALARMS) if "web" in c and "prosody" not in c else []
+        key: (list(SHARD_DEPLOYMENT_ALARMS) if "prosody" in c else list(WEB_DEPLOYMENT_ALARMS))
+        if "web" in c
+        else []
         for key, c in jitsi_services(config).items()
     }
     for name in config.services:

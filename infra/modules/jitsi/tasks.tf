@@ -96,7 +96,12 @@ locals {
     # /health is a room page (always 200); GET / proves nginx serves the app.
     healthCheck      = merge(local.health, { command = ["CMD-SHELL", "curl -fsS -o /dev/null http://127.0.0.1:${local.web_port}/ || exit 1"] })
     logConfiguration = { logDriver = "awslogs", options = merge(local.log_options, { "awslogs-stream-prefix" = "web" }) }
-  }, local.filesystem["web"]) if contains(s.containers, "web") }
+    }, local.filesystem["web"],
+    # Beside prosody (the shard), web starts once prosody answers: the new task joins the
+    # target group only then, so its /http-bind never answers 502 (a target 5xx, which is a
+    # deployment alarm there).
+    contains(s.containers, "prosody") ? { dependsOn = [{ containerName = "prosody", condition = "HEALTHY" }] } : null,
+  ) if contains(s.containers, "web") }
 
   prosody_container = { for svc, s in local.services : svc => merge({
     name      = "prosody"
@@ -180,8 +185,14 @@ locals {
     )
   }
 
+  # Deployment alarms that judge the new task: for web alone the ALB's 5xx too; for the
+  # shard (web beside signaling, replaced 0%/100%) only its target group's own 5xx and p99,
+  # since the ALB answers 503 by itself while no target is healthy. Signaling alone serves no
+  # HTTP: the circuit breaker decides.
   deployment_alarms = {
-    for svc, s in local.services : svc => contains(s.containers, "web") && !contains(s.containers, "prosody") ? var.web_deployment_alarm_names : []
+    for svc, s in local.services : svc => !contains(s.containers, "web") ? [] : (
+      contains(s.containers, "prosody") ? var.shard_deployment_alarm_names : var.web_deployment_alarm_names
+    )
   }
 }
 
@@ -257,9 +268,7 @@ resource "aws_ecs_service" "this" {
     rollback = true
   }
 
-  # Deployment alarms that mean something for the service: the ALB's 5xx for web alone. A
-  # signaling task (alone or in the shard) is replaced 0%/100%, so the ALB answers 502/503
-  # for a minute by design; there the circuit breaker (container and target health) decides.
+  # Deployment alarms that mean something for the service (local.deployment_alarms).
   # (Provider 5.100 sends an alarms configuration without names when the block is left
   # out, which ECS refuses: where no alarm applies, the block is there and disabled.)
   alarms {

@@ -165,6 +165,12 @@ variable "web_deployment_alarm_names" {
   type        = list(string)
 }
 
+variable "shard_deployment_alarm_names" {
+  description = "CloudWatch alarms that fail (and roll back) a deployment of a service that serves web beside signaling (the compact shard): the target group's own 5xx and p99."
+  type        = list(string)
+  default     = []
+}
+
 variable "vpc_id" {
   description = "VPC of the services and the Cloud Map namespace."
   type        = string

@@ -131,8 +131,10 @@ def _service_checks(ctx: VerifyContext, key: str, service: Any) -> Iterator[Chec
             "alarms": sorted(alarms.get("alarmNames", [])) if enabled else [],
             "rollback": enabled and bool(alarms.get("rollback")),
         },
-        "the alarms that mean something for this service roll it back; a signaling "
-        "replacement answers 5xx for a minute by design, so there the circuit breaker decides",
+        "the alarms that mean something for this service roll it back: web alone also on the "
+        "ALB's 5xx; the shard (web beside signaling, replaced 0%/100%) on its target group's "
+        "own 5xx and p99 only, since the ALB answers 503 while no target is healthy; "
+        "signaling or bridges alone: the circuit breaker",
     )
     yield compare(
         f"service.{key}.grace-period",
