@@ -160,13 +160,15 @@ module "jitsi" {
   web_deployment_alarm_names = module.alarms.web_deployment_alarm_names
   # The shard's: its target group's own 5xx and p99 (not the ALB's 503 during 0%/100%).
   shard_deployment_alarm_names = module.alarms.shard_deployment_alarm_names
-  vpc_id                       = module.network.vpc_id
-  subnet_ids                   = module.network.public_subnet_ids
-  alb_security_group_id        = module.edge.alb_security_group_id
-  web_target_group_arn         = module.edge.web_target_group_arn
-  log_group_name               = module.observability.log_group_name
-  adot_env                     = module.observability.adot_env
-  adot_policy_arn              = length(var.observability.adot_containers) > 0 ? module.observability.adot_policy_arn : null
+  # The bridges alone: one that runs but never joins the brewery (telemetry's alarm).
+  bridge_deployment_alarm_names = try(module.telemetry[0].bridge_deployment_alarm_names, [])
+  vpc_id                        = module.network.vpc_id
+  subnet_ids                    = module.network.public_subnet_ids
+  alb_security_group_id         = module.edge.alb_security_group_id
+  web_target_group_arn          = module.edge.web_target_group_arn
+  log_group_name                = module.observability.log_group_name
+  adot_env                      = module.observability.adot_env
+  adot_policy_arn               = length(var.observability.adot_containers) > 0 ? module.observability.adot_policy_arn : null
 }
 
 module "turn" {

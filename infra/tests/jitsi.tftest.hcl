@@ -5,36 +5,37 @@ mock_provider "aws" {
 }
 
 variables {
-  guests                       = true
-  name                         = "jitsi"
-  region                       = "us-west-2"
-  domain                       = "meet.example.com"
-  image                        = { registry = "ghcr.io/jitsi", tag = "stable-11146-2", rootless = true }
-  web_port                     = 8000
-  alb_idle_timeout             = 120
-  web_deployment_alarm_names   = ["jitsi-target-5xx", "jitsi-elb-5xx"]
-  shard_deployment_alarm_names = ["jitsi-target-5xx", "jitsi-p99-latency"]
-  vpc_id                       = "vpc-123"
-  subnet_ids                   = ["subnet-a", "subnet-b"]
-  alb_security_group_id        = "sg-alb"
-  web_target_group_arn         = "arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/jitsi-web/0123456789abcdef"
-  log_group_name               = "/ecs/jitsi-app"
-  internal_domain              = "jitsi.internal"
-  cpu_architecture             = "ARM64"
-  auth_type                    = "jwt"
-  jwt_app_id                   = "jitsi"
-  layout                       = "compact"
-  shard                        = { cpu = 512, memory = 3072 }
-  web                          = { desired_count = 2, cpu = 256, memory = 512, spot = false }
-  xmpp                         = { cpu = 512, memory = 1024 }
-  jvb                          = { cpu = 1024, memory = 2048, udp_port = 10000, stun_servers = ["meet-jit-si-turnrelay.jitsi.net:443", "stun.l.google.com:19302"], spot = false, autoscaling = { min_count = 1, max_count = 3, target_stress = 0.6 } }
-  schedule                     = null
-  container_insights           = false
-  metric_namespace             = "Jitsi"
-  container_health_check       = { interval = 30, timeout = 5, retries = 3, start_period = 60 }
-  health_check_grace_period    = 120
-  secrets_version              = 1
-  secret_values                = { JICOFO_AUTH_PASSWORD = "test-only-jicofo", JVB_AUTH_PASSWORD = "test-only-jvb", JWT_APP_SECRET = "test-only-jwt" }
+  guests                        = true
+  name                          = "jitsi"
+  region                        = "us-west-2"
+  domain                        = "meet.example.com"
+  image                         = { registry = "ghcr.io/jitsi", tag = "stable-11146-2", rootless = true }
+  web_port                      = 8000
+  alb_idle_timeout              = 120
+  web_deployment_alarm_names    = ["jitsi-target-5xx", "jitsi-elb-5xx"]
+  shard_deployment_alarm_names  = ["jitsi-target-5xx", "jitsi-p99-latency"]
+  bridge_deployment_alarm_names = ["jitsi-bridges-not-joined"]
+  vpc_id                        = "vpc-123"
+  subnet_ids                    = ["subnet-a", "subnet-b"]
+  alb_security_group_id         = "sg-alb"
+  web_target_group_arn          = "arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/jitsi-web/0123456789abcdef"
+  log_group_name                = "/ecs/jitsi-app"
+  internal_domain               = "jitsi.internal"
+  cpu_architecture              = "ARM64"
+  auth_type                     = "jwt"
+  jwt_app_id                    = "jitsi"
+  layout                        = "compact"
+  shard                         = { cpu = 512, memory = 3072 }
+  web                           = { desired_count = 2, cpu = 256, memory = 512, spot = false }
+  xmpp                          = { cpu = 512, memory = 1024 }
+  jvb                           = { cpu = 1024, memory = 2048, udp_port = 10000, stun_servers = ["meet-jit-si-turnrelay.jitsi.net:443", "stun.l.google.com:19302"], spot = false, autoscaling = { min_count = 1, max_count = 3, target_stress = 0.6 } }
+  schedule                      = null
+  container_insights            = false
+  metric_namespace              = "Jitsi"
+  container_health_check        = { interval = 30, timeout = 5, retries = 3, start_period = 60 }
+  health_check_grace_period     = 120
+  secrets_version               = 1
+  secret_values                 = { JICOFO_AUTH_PASSWORD = "test-only-jicofo", JVB_AUTH_PASSWORD = "test-only-jvb", JWT_APP_SECRET = "test-only-jwt" }
 }
 
 run "compact_one_task_per_shard" {
@@ -89,8 +90,8 @@ run "compact_one_task_per_shard" {
     condition = (output.deployment_alarm_names["shard"] == tolist(["jitsi-target-5xx", "jitsi-p99-latency"]) &&
       aws_ecs_service.this["shard"].alarms[0].enable && aws_ecs_service.this["shard"].alarms[0].rollback &&
       tolist(aws_ecs_service.this["shard"].alarms[0].alarm_names) == tolist(["jitsi-p99-latency", "jitsi-target-5xx"]) &&
-    length(output.deployment_alarm_names["jvb"]) == 0 && !aws_ecs_service.this["jvb"].alarms[0].enable)
-    error_message = "the shard rolls back on its target group's own 5xx and p99, which judge the new task (not the ALB's 503 while none is healthy); bridges alone: the circuit breaker"
+    output.deployment_alarm_names["jvb"] == tolist(["jitsi-bridges-not-joined"]) && aws_ecs_service.this["jvb"].alarms[0].enable && aws_ecs_service.this["jvb"].alarms[0].rollback)
+    error_message = "the shard rolls back on its target group's own 5xx and p99, which judge the new task (not the ALB's 503 while none is healthy); bridges alone on a running bridge jicofo cannot use"
   }
   assert {
     condition     = contains([for st in aws_ecs_cluster.this.setting : "${st.name}=${st.value}"], "containerInsights=disabled")
@@ -114,8 +115,8 @@ run "growth_services" {
     error_message = "growth: web, signaling and bridges each alone"
   }
   assert {
-    condition     = aws_ecs_service.this["web"].alarms[0].enable && aws_ecs_service.this["web"].alarms[0].rollback && length(output.deployment_alarm_names["web"]) == 2 && !aws_ecs_service.this["xmpp"].alarms[0].enable && !aws_ecs_service.this["jvb"].alarms[0].rollback
-    error_message = "web rolls back on 5xx; signaling relies on the circuit breaker"
+    condition     = aws_ecs_service.this["web"].alarms[0].enable && aws_ecs_service.this["web"].alarms[0].rollback && length(output.deployment_alarm_names["web"]) == 2 && !aws_ecs_service.this["xmpp"].alarms[0].enable && aws_ecs_service.this["jvb"].alarms[0].rollback && tolist(aws_ecs_service.this["jvb"].alarms[0].alarm_names) == tolist(["jitsi-bridges-not-joined"])
+    error_message = "web rolls back on 5xx, bridges on a bridge that cannot join; signaling relies on the circuit breaker"
   }
   assert {
     condition     = !can(jsondecode(aws_ecs_task_definition.this["web"].container_definitions)[0].dependsOn)

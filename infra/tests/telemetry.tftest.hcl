@@ -86,6 +86,14 @@ run "jitsi_alarms" {
     condition     = alltrue([for a in aws_cloudwatch_metric_alarm.this : contains(a.alarm_actions, "arn:aws:sns:us-west-2:123456789012:deployment-alerts")])
     error_message = "the Jitsi alarms notify deployment-alerts"
   }
+  assert {
+    condition = (output.bridge_deployment_alarm_names == ["jitsi-bridges-not-joined"] &&
+      [for q in aws_cloudwatch_metric_alarm.bridges_not_joined.metric_query : q.expression if q.return_data == true][0] == "up - operational" &&
+      toset([for q in aws_cloudwatch_metric_alarm.bridges_not_joined.metric_query : "${q.metric[0].metric_name}/${q.metric[0].dimensions["Service"]}" if length(q.metric) > 0]) == toset(["BridgesUp/summary", "OperationalBridges/jicofo"]) &&
+      aws_cloudwatch_metric_alarm.bridges_not_joined.evaluation_periods == 3 &&
+    aws_cloudwatch_metric_alarm.bridges_not_joined.treat_missing_data == "notBreaching")
+    error_message = "the bridges' deployment alarm: bridges answering the collector above those jicofo can use, for three minutes"
+  }
 }
 
 run "egress_alarm_from_its_threshold" {

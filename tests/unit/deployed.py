@@ -80,7 +80,9 @@ WEB_DEPLOYMENT_ALARMS = [f"{NAME}-target-5xx", f"{NAME}-elb-5xx"]
 # The shard serves web beside signaling: the web target group's own 5xx and p99 judge the new
 # task (the ALB's 503 while no target is healthy, 0%/100%, is not theirs).
 SHARD_DEPLOYMENT_ALARMS = [f"{NAME}-target-5xx", f"{NAME}-p99-latency"]
-TELEMETRY_ALARMS = ("bridge-stress", "no-bridge", "jicofo-unhealthy")
+TELEMETRY_ALARMS = ("bridge-stress", "no-bridge", "jicofo-unhealthy", "bridges-not-joined")
+# The bridges alone roll back on a running bridge jicofo cannot use (telemetry's alarm).
+BRIDGE_DEPLOYMENT_ALARMS = [f"{NAME}-bridges-not-joined"]
 OPERATOR_ALARMS = ("target-5xx", "p99-latency", "unhealthy-hosts")
 JWT_PARAMETER = f"/{NAME}/jwt_app_secret"
 AUTH_SECRET = "test-only-jwt-app-secret-0123456789"
@@ -129,10 +131,11 @@ def deployment_alarms(config: Config) -> dict[str, list[str]]:
     """web's 5xx alarms for a service serving web without signaling; the web target group's
     own 5xx and p99 for the shard (web beside signaling); an operator service's own target
     group alarms; nothing (the circuit breaker alone) for the rest."""
+    bridges = list(BRIDGE_DEPLOYMENT_ALARMS) if config.telemetry.enabled else []
     alarms: dict[str, list[str]] = {
         key: (list(SHARD_DEPLOYMENT_ALARMS) if "prosody" in c else list(WEB_DEPLOYMENT_ALARMS))
         if "web" in c
-        else []
+        else ([] if "prosody" in c else bridges)
         for key, c in jitsi_services(config).items()
     }
     for name in config.services:
@@ -942,6 +945,35 @@ def alarm(d: Deployed, kind: str, **override: Any) -> None:
                     for metric_id, metric, stat in (
                         ("running", "RunningTaskCount", "Minimum"),
                         ("desired", "DesiredTaskCount", "Maximum"),
+                    )
+                ),
+            ],
+        }
+    elif kind == "bridges-not-joined":
+        shape = {
+            "ComparisonOperator": "GreaterThanThreshold",
+            "TreatMissingData": "notBreaching",
+            "Threshold": 0.0,
+            "EvaluationPeriods": 3,
+            "Metrics": [
+                {"Id": "missing", "Expression": "up - operational", "ReturnData": True},
+                *(
+                    {
+                        "Id": metric_id,
+                        "ReturnData": False,
+                        "MetricStat": {
+                            "Metric": {
+                                "Namespace": d.config.observability.metric_namespace,
+                                "MetricName": metric,
+                                "Dimensions": [{"Name": "Service", "Value": service_dim}],
+                            },
+                            "Period": 60,
+                            "Stat": stat,
+                        },
+                    }
+                    for metric_id, metric, service_dim, stat in (
+                        ("up", "BridgesUp", "summary", "Minimum"),
+                        ("operational", "OperationalBridges", "jicofo", "Maximum"),
                     )
                 ),
             ],

@@ -187,10 +187,13 @@ locals {
 
   # Deployment alarms that judge the new task: for web alone the ALB's 5xx too; for the
   # shard (web beside signaling, replaced 0%/100%) only its target group's own 5xx and p99,
-  # since the ALB answers 503 by itself while no target is healthy. Signaling alone serves no
-  # HTTP: the circuit breaker decides.
+  # since the ALB answers 503 by itself while no target is healthy; for the bridges alone a
+  # running bridge jicofo cannot use (JVB's health check does not test XMPP). Signaling alone
+  # serves no HTTP: the circuit breaker decides.
   deployment_alarms = {
-    for svc, s in local.services : svc => !contains(s.containers, "web") ? [] : (
+    for svc, s in local.services : svc => !contains(s.containers, "web") ? (
+      contains(s.containers, "prosody") ? [] : var.bridge_deployment_alarm_names
+      ) : (
       contains(s.containers, "prosody") ? var.shard_deployment_alarm_names : var.web_deployment_alarm_names
     )
   }

@@ -171,6 +171,12 @@ variable "shard_deployment_alarm_names" {
   default     = []
 }
 
+variable "bridge_deployment_alarm_names" {
+  description = "CloudWatch alarms that fail (and roll back) a deployment of the bridges alone: a running bridge jicofo cannot use."
+  type        = list(string)
+  default     = []
+}
+
 variable "vpc_id" {
   description = "VPC of the services and the Cloud Map namespace."
   type        = string

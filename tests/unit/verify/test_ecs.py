@@ -134,6 +134,12 @@ def test_the_growth_layout_passes(growth: Deployed) -> None:
         "rollback": True,
     }
     assert checks["service.jvb.desired-count"].observed == {"min": 1, "max": 3}
+    # A bridge release that cannot join the brewery rolls back (telemetry's alarm).
+    assert checks["service.jvb.deployment-alarms"].observed == {
+        "alarms": [f"{NAME}-bridges-not-joined"],
+        "rollback": True,
+    }
+    assert checks["service.xmpp.deployment-alarms"].observed == {"alarms": [], "rollback": False}
 
 
 def test_a_service_without_circuit_breaker_fails(d: Deployed) -> None:
