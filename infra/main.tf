@@ -1,5 +1,7 @@
 locals {
   cluster_name = var.name
+  # The /auth/ page (modules/auth serves /auth and /auth/*).
+  auth_url = "https://${var.domain}/auth/"
   # stable-11146 moved the images to ghcr.io, made them rootless (uid 1000, read-only root,
   # tmpfs /run and /tmp, which Fargate offers since 2026-01) and moved web to port 8000. It is
   # the maintained line and the default; stable-11031 (Docker Hub, root, port 80) gets no
@@ -130,11 +132,14 @@ module "jitsi" {
   # shard's own bridge).
   relay = var.jitsi.jvb.autoscaling.max_count > 1
   # prosody advertises TURN over TLS; the module keeps the secret coturn checks.
-  turn               = var.jitsi.turn.enabled ? { host = local.turn_host, port = local.turn_port, ttl_seconds = var.jitsi.turn.credential_ttl_hours * 3600 } : null
-  cpu_architecture   = var.jitsi.cpu_architecture
-  auth_type          = var.jitsi.auth_type
-  jwt_app_id         = var.jitsi.jwt_app_id
-  guests             = var.jitsi.guests
+  turn             = var.jitsi.turn.enabled ? { host = local.turn_host, port = local.turn_port, ttl_seconds = var.jitsi.turn.credential_ttl_hours * 3600 } : null
+  cpu_architecture = var.jitsi.cpu_architecture
+  auth_type        = var.jitsi.auth_type
+  jwt_app_id       = var.jitsi.jwt_app_id
+  guests           = var.jitsi.guests
+  # The host who opens the plain room link gets Jitsi's "I am the host" login: with /auth/
+  # on it goes there (the page takes the room back, the member lands in it as moderator).
+  token_auth_url     = var.auth.enabled ? "${local.auth_url}?room={room}" : null
   layout             = var.jitsi.layout
   shard              = var.jitsi.shard
   web                = var.jitsi.web
@@ -153,13 +158,17 @@ module "jitsi" {
   secret_values              = var.generated_secrets
   secrets_version            = var.secrets_version
   web_deployment_alarm_names = module.alarms.web_deployment_alarm_names
-  vpc_id                     = module.network.vpc_id
-  subnet_ids                 = module.network.public_subnet_ids
-  alb_security_group_id      = module.edge.alb_security_group_id
-  web_target_group_arn       = module.edge.web_target_group_arn
-  log_group_name             = module.observability.log_group_name
-  adot_env                   = module.observability.adot_env
-  adot_policy_arn            = length(var.observability.adot_containers) > 0 ? module.observability.adot_policy_arn : null
+  # The shard's: its target group's own 5xx and p99 (not the ALB's 503 during 0%/100%).
+  shard_deployment_alarm_names = module.alarms.shard_deployment_alarm_names
+  # The bridges alone: one that runs but never joins the brewery (telemetry's alarm).
+  bridge_deployment_alarm_names = try(module.telemetry[0].bridge_deployment_alarm_names, [])
+  vpc_id                        = module.network.vpc_id
+  subnet_ids                    = module.network.public_subnet_ids
+  alb_security_group_id         = module.edge.alb_security_group_id
+  web_target_group_arn          = module.edge.web_target_group_arn
+  log_group_name                = module.observability.log_group_name
+  adot_env                      = module.observability.adot_env
+  adot_policy_arn               = length(var.observability.adot_containers) > 0 ? module.observability.adot_policy_arn : null
 }
 
 module "turn" {

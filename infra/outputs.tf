@@ -154,7 +154,7 @@ output "alarm_names" {
 output "auth" {
   description = "The /auth/ page: its URL, function, target group, listener rule, login provider and (Cognito) user pool; null when auth is off."
   value = var.auth.enabled ? {
-    url                 = "https://${var.domain}/auth/"
+    url                 = local.auth_url
     function_name       = module.auth[0].function_name
     function_arn        = module.auth[0].function_arn
     role_name           = module.auth[0].role_name

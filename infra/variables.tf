@@ -209,6 +209,11 @@ variable "jitsi" {
   }
 
   validation {
+    condition     = var.jitsi.shard.memory >= 2592
+    error_message = "jitsi.shard: memory ${try(jsonencode(var.jitsi.shard.memory), "")} MiB cannot hold the shard's web, prosody, jicofo and bridge with their heaps: at least 2592 MiB (README \"Memory budget\" lists each process's share)"
+  }
+
+  validation {
     condition     = var.jitsi.web.desired_count >= 1 && var.jitsi.web.desired_count <= 100
     error_message = "jitsi.web.desired_count must be at least 1 and at most 100."
   }
@@ -231,6 +236,11 @@ variable "jitsi" {
   validation {
     condition     = contains(lookup({ 256 = [512, 1024, 2048], 512 = [1024, 2048, 3072, 4096], 1024 = [2048, 3072, 4096, 5120, 6144, 7168, 8192], 2048 = [4096, 5120, 6144, 7168, 8192, 9216, 10240, 11264, 12288, 13312, 14336, 15360, 16384], 4096 = [8192, 9216, 10240, 11264, 12288, 13312, 14336, 15360, 16384, 17408, 18432, 19456, 20480, 21504, 22528, 23552, 24576, 25600, 26624, 27648, 28672, 29696, 30720], 8192 = [16384, 20480, 24576, 28672, 32768, 36864, 40960, 45056, 49152, 53248, 57344, 61440], 16384 = [32768, 40960, 49152, 57344, 65536, 73728, 81920, 90112, 98304, 106496, 114688, 122880] }, tostring(var.jitsi.xmpp.cpu), []), var.jitsi.xmpp.memory)
     error_message = "jitsi.xmpp: cpu ${try(jsonencode(var.jitsi.xmpp.cpu), "")} with memory ${try(jsonencode(var.jitsi.xmpp.memory), "")} MiB is not a Fargate task size (cpu 256: 512, 1024 or 2048 MiB; 512: 1-4 GiB; 1024: 2-8 GiB; 2048: 4-16 GiB; 4096: 8-30 GiB, in 1 GiB steps)"
+  }
+
+  validation {
+    condition     = var.jitsi.xmpp.memory >= 1008
+    error_message = "jitsi.xmpp: memory ${try(jsonencode(var.jitsi.xmpp.memory), "")} MiB cannot hold prosody and jicofo with its heap: at least 1008 MiB (README \"Memory budget\" lists each process's share)"
   }
 
   validation {
@@ -276,6 +286,11 @@ variable "jitsi" {
   validation {
     condition     = contains(lookup({ 256 = [512, 1024, 2048], 512 = [1024, 2048, 3072, 4096], 1024 = [2048, 3072, 4096, 5120, 6144, 7168, 8192], 2048 = [4096, 5120, 6144, 7168, 8192, 9216, 10240, 11264, 12288, 13312, 14336, 15360, 16384], 4096 = [8192, 9216, 10240, 11264, 12288, 13312, 14336, 15360, 16384, 17408, 18432, 19456, 20480, 21504, 22528, 23552, 24576, 25600, 26624, 27648, 28672, 29696, 30720], 8192 = [16384, 20480, 24576, 28672, 32768, 36864, 40960, 45056, 49152, 53248, 57344, 61440], 16384 = [32768, 40960, 49152, 57344, 65536, 73728, 81920, 90112, 98304, 106496, 114688, 122880] }, tostring(var.jitsi.jvb.cpu), []), var.jitsi.jvb.memory)
     error_message = "jitsi.jvb: cpu ${try(jsonencode(var.jitsi.jvb.cpu), "")} with memory ${try(jsonencode(var.jitsi.jvb.memory), "")} MiB is not a Fargate task size (cpu 256: 512, 1024 or 2048 MiB; 512: 1-4 GiB; 1024: 2-8 GiB; 2048: 4-16 GiB; 4096: 8-30 GiB, in 1 GiB steps)"
+  }
+
+  validation {
+    condition     = var.jitsi.jvb.memory >= 1472
+    error_message = "jitsi.jvb: memory ${try(jsonencode(var.jitsi.jvb.memory), "")} MiB cannot hold a bridge and its guard with the bridge's heap: at least 1472 MiB (README \"Memory budget\" lists each process's share)"
   }
 
   validation {

@@ -526,6 +526,24 @@ BAD: list[Bad] = [
         "jitsi.shard: cpu 256 with memory 3072 MiB is not a Fargate task size",
     ),
     Bad(
+        "shard_cannot_hold_its_memory_budget",
+        {"jitsi": {"shard": {"cpu": 512, "memory": 2048}}},
+        "jitsi.shard: memory 2048 MiB cannot hold the shard's web, prosody, jicofo and bridge "
+        "with their heaps: at least 2592 MiB",
+    ),
+    Bad(
+        "bridge_cannot_hold_its_memory_budget",
+        {"jitsi": {"jvb": {"cpu": 512, "memory": 1024}}},
+        "jitsi.jvb: memory 1024 MiB cannot hold a bridge and its guard with the bridge's heap: "
+        "at least 1472 MiB",
+    ),
+    Bad(
+        "signaling_cannot_hold_its_memory_budget",
+        {"jitsi": {"layout": "growth", "xmpp": {"cpu": 256, "memory": 512}}},
+        "jitsi.xmpp: memory 512 MiB cannot hold prosody and jicofo with its heap: at least "
+        "1008 MiB",
+    ),
+    Bad(
         "one_stun_server",
         {"jitsi": {"jvb": {"stun_servers": ["stun.l.google.com:19302"]}}},
         "jitsi.jvb.stun_servers: List should have at least 2 items",

@@ -46,6 +46,10 @@ run "alarms_to_deployment_alerts" {
     error_message = "web's deployments roll back on its own target 5xx and on the ALB's 5xx"
   }
   assert {
+    condition     = output.shard_deployment_alarm_names == ["jitsi-target-5xx", "jitsi-p99-latency"] && !contains(output.shard_deployment_alarm_names, aws_cloudwatch_metric_alarm.elb_5xx.alarm_name)
+    error_message = "the shard's deployments roll back on the target group's own 5xx and p99, never on the ALB's own 5xx (its 503 while no target is healthy, 0%/100%)"
+  }
+  assert {
     condition     = output.availability_alarm_names == ["jitsi-no-healthy-target"] && output.alarm_names["elb-5xx"] == "jitsi-elb-5xx" && output.alarm_names["no-healthy-target"] == "jitsi-no-healthy-target"
     error_message = "no healthy web target (free ALB metric) is the outage alarm quiet hours silence"
   }

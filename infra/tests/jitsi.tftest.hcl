@@ -5,35 +5,37 @@ mock_provider "aws" {
 }
 
 variables {
-  guests                     = true
-  name                       = "jitsi"
-  region                     = "us-west-2"
-  domain                     = "meet.example.com"
-  image                      = { registry = "ghcr.io/jitsi", tag = "stable-11146-2", rootless = true }
-  web_port                   = 8000
-  alb_idle_timeout           = 120
-  web_deployment_alarm_names = ["jitsi-target-5xx", "jitsi-elb-5xx"]
-  vpc_id                     = "vpc-123"
-  subnet_ids                 = ["subnet-a", "subnet-b"]
-  alb_security_group_id      = "sg-alb"
-  web_target_group_arn       = "arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/jitsi-web/0123456789abcdef"
-  log_group_name             = "/ecs/jitsi-app"
-  internal_domain            = "jitsi.internal"
-  cpu_architecture           = "ARM64"
-  auth_type                  = "jwt"
-  jwt_app_id                 = "jitsi"
-  layout                     = "compact"
-  shard                      = { cpu = 512, memory = 3072 }
-  web                        = { desired_count = 2, cpu = 256, memory = 512, spot = false }
-  xmpp                       = { cpu = 512, memory = 1024 }
-  jvb                        = { cpu = 1024, memory = 2048, udp_port = 10000, stun_servers = ["meet-jit-si-turnrelay.jitsi.net:443", "stun.l.google.com:19302"], spot = false, autoscaling = { min_count = 1, max_count = 3, target_stress = 0.6 } }
-  schedule                   = null
-  container_insights         = false
-  metric_namespace           = "Jitsi"
-  container_health_check     = { interval = 30, timeout = 5, retries = 3, start_period = 60 }
-  health_check_grace_period  = 120
-  secrets_version            = 1
-  secret_values              = { JICOFO_AUTH_PASSWORD = "test-only-jicofo", JVB_AUTH_PASSWORD = "test-only-jvb", JWT_APP_SECRET = "test-only-jwt" }
+  guests                        = true
+  name                          = "jitsi"
+  region                        = "us-west-2"
+  domain                        = "meet.example.com"
+  image                         = { registry = "ghcr.io/jitsi", tag = "stable-11146-2", rootless = true }
+  web_port                      = 8000
+  alb_idle_timeout              = 120
+  web_deployment_alarm_names    = ["jitsi-target-5xx", "jitsi-elb-5xx"]
+  shard_deployment_alarm_names  = ["jitsi-target-5xx", "jitsi-p99-latency"]
+  bridge_deployment_alarm_names = ["jitsi-bridges-not-joined"]
+  vpc_id                        = "vpc-123"
+  subnet_ids                    = ["subnet-a", "subnet-b"]
+  alb_security_group_id         = "sg-alb"
+  web_target_group_arn          = "arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/jitsi-web/0123456789abcdef"
+  log_group_name                = "/ecs/jitsi-app"
+  internal_domain               = "jitsi.internal"
+  cpu_architecture              = "ARM64"
+  auth_type                     = "jwt"
+  jwt_app_id                    = "jitsi"
+  layout                        = "compact"
+  shard                         = { cpu = 512, memory = 3072 }
+  web                           = { desired_count = 2, cpu = 256, memory = 512, spot = false }
+  xmpp                          = { cpu = 512, memory = 1024 }
+  jvb                           = { cpu = 1024, memory = 2048, udp_port = 10000, stun_servers = ["meet-jit-si-turnrelay.jitsi.net:443", "stun.l.google.com:19302"], spot = false, autoscaling = { min_count = 1, max_count = 3, target_stress = 0.6 } }
+  schedule                      = null
+  container_insights            = false
+  metric_namespace              = "Jitsi"
+  container_health_check        = { interval = 30, timeout = 5, retries = 3, start_period = 60 }
+  health_check_grace_period     = 120
+  secrets_version               = 1
+  secret_values                 = { JICOFO_AUTH_PASSWORD = "test-only-jicofo", JVB_AUTH_PASSWORD = "test-only-jvb", JWT_APP_SECRET = "test-only-jwt" }
 }
 
 run "compact_one_task_per_shard" {
@@ -53,6 +55,10 @@ run "compact_one_task_per_shard" {
       aws_ecs_service.this["shard"].deployment_maximum_percent == 100 &&
     aws_ecs_service.this["shard"].launch_type == "FARGATE")
     error_message = "the shard runs prosody: exactly one task, deployed 0%/100%, never on Spot"
+  }
+  assert {
+    condition     = jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[0].dependsOn == [{ containerName = "prosody", condition = "HEALTHY" }]
+    error_message = "the shard's web starts once prosody answers, so the new task joins the target group without /http-bind 502s (a target 5xx)"
   }
   assert {
     condition     = aws_appautoscaling_target.this["shard"].min_capacity == 1 && aws_appautoscaling_target.this["shard"].max_capacity == 1
@@ -81,8 +87,11 @@ run "compact_one_task_per_shard" {
     error_message = "bridges alone find prosody at xmpp.<ns>; telemetry finds the bridges at both names"
   }
   assert {
-    condition     = alltrue([for names in values(output.deployment_alarm_names) : length(names) == 0]) && alltrue([for s in aws_ecs_service.this : !s.alarms[0].enable && !s.alarms[0].rollback])
-    error_message = "no 5xx deployment alarms on a signaling replacement (the ALB answers 502 for a minute by design): the circuit breaker decides"
+    condition = (output.deployment_alarm_names["shard"] == tolist(["jitsi-target-5xx", "jitsi-p99-latency"]) &&
+      aws_ecs_service.this["shard"].alarms[0].enable && aws_ecs_service.this["shard"].alarms[0].rollback &&
+      tolist(aws_ecs_service.this["shard"].alarms[0].alarm_names) == tolist(["jitsi-p99-latency", "jitsi-target-5xx"]) &&
+    output.deployment_alarm_names["jvb"] == tolist(["jitsi-bridges-not-joined"]) && aws_ecs_service.this["jvb"].alarms[0].enable && aws_ecs_service.this["jvb"].alarms[0].rollback)
+    error_message = "the shard rolls back on its target group's own 5xx and p99, which judge the new task (not the ALB's 503 while none is healthy); bridges alone on a running bridge jicofo cannot use"
   }
   assert {
     condition     = contains([for st in aws_ecs_cluster.this.setting : "${st.name}=${st.value}"], "containerInsights=disabled")
@@ -106,8 +115,12 @@ run "growth_services" {
     error_message = "growth: web, signaling and bridges each alone"
   }
   assert {
-    condition     = aws_ecs_service.this["web"].alarms[0].enable && aws_ecs_service.this["web"].alarms[0].rollback && length(output.deployment_alarm_names["web"]) == 2 && !aws_ecs_service.this["xmpp"].alarms[0].enable && !aws_ecs_service.this["jvb"].alarms[0].rollback
-    error_message = "web rolls back on 5xx; signaling relies on the circuit breaker"
+    condition     = aws_ecs_service.this["web"].alarms[0].enable && aws_ecs_service.this["web"].alarms[0].rollback && length(output.deployment_alarm_names["web"]) == 2 && !aws_ecs_service.this["xmpp"].alarms[0].enable && aws_ecs_service.this["jvb"].alarms[0].rollback && tolist(aws_ecs_service.this["jvb"].alarms[0].alarm_names) == tolist(["jitsi-bridges-not-joined"])
+    error_message = "web rolls back on 5xx, bridges on a bridge that cannot join; signaling relies on the circuit breaker"
+  }
+  assert {
+    condition     = !can(jsondecode(aws_ecs_task_definition.this["web"].container_definitions)[0].dependsOn)
+    error_message = "growth: web alone depends on nothing in its task"
   }
   assert {
     condition = (aws_ecs_service.this["xmpp"].desired_count == 1 &&
@@ -152,9 +165,9 @@ run "containers_checks_secrets_env" {
   assert {
     condition = alltrue(flatten([for t in aws_ecs_task_definition.this : [
       for c in jsondecode(t.container_definitions) :
-      c.healthCheck.interval == 30 && c.healthCheck.timeout == 5 && c.healthCheck.retries == 3 && c.healthCheck.startPeriod == 60 if c.essential
+      c.healthCheck.interval == 30 && c.healthCheck.timeout == 5 && c.healthCheck.retries == 3 && c.healthCheck.startPeriod == 60 if c.name != "guard"
     ]]))
-    error_message = "every essential container check must be 30 s / 5 s / 3 retries / 60 s start"
+    error_message = "every Jitsi container check must be 30 s / 5 s / 3 retries / 60 s start (the shard's non-essential bridge too)"
   }
   assert {
     condition     = strcontains(jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[0].healthCheck.command[1], "http://127.0.0.1:8000/ ")
@@ -214,11 +227,12 @@ run "containers_checks_secrets_env" {
   }
   assert {
     condition = (
-      { for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].environment : e.name => e.value }["VIDEOBRIDGE_MAX_MEMORY"] == "1536m" &&
-      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[3].environment : e.name => e.value }["VIDEOBRIDGE_MAX_MEMORY"] == "1536m" &&
-      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[2].environment : e.name => e.value }["JICOFO_MAX_MEMORY"] == "512m"
+      { for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].environment : e.name => e.value }["VIDEOBRIDGE_MAX_MEMORY"] == "1600m" &&
+      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[3].environment : e.name => e.value }["VIDEOBRIDGE_MAX_MEMORY"] == "1472m" &&
+      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[2].environment : e.name => e.value }["JICOFO_MAX_MEMORY"] == "512m" &&
+      jsonencode(output.heaps) == jsonencode({ shard = { jicofo = 512, jvb = 1472 }, jvb = { jvb = 1600 } })
     )
-    error_message = "JVM heaps fit their tasks (3 GB defaults OOM): 1.5 GB bridge heap (~20 participants), 512 MB jicofo"
+    error_message = "JVM heaps are what the memory budget leaves (3 GB defaults OOM): a 3 GiB shard holds web, prosody, jicofo (512 MiB heap) and ~1.5 GB of bridge heap; a 2 GiB bridge 1600 MiB (tests/unit/test_memory.py: the same figures)"
   }
   assert {
     condition     = jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[2].dependsOn[0].condition == "HEALTHY"
@@ -522,7 +536,7 @@ run "rootless_line_read_only_root_and_tmpfs" {
         { for m in c.linuxParameters.tmpfs : m.containerPath => m.mountOptions }["/run"] == ["exec", "nosuid", "nodev", "mode=1750", "uid=1000", "gid=1000"] &&
         { for m in c.linuxParameters.tmpfs : m.containerPath => m.mountOptions }["/tmp"] == ["noexec", "nosuid", "nodev", "mode=1777", "uid=1000", "gid=1000"] &&
         alltrue([for m in c.linuxParameters.tmpfs : m.size == 16])
-      ) if c.essential
+      ) if c.name != "guard"
     ]]))
     error_message = "every Jitsi container gets tmpfs /run (exec) and /tmp, owned by uid 1000, 16 MiB each"
   }
@@ -654,12 +668,68 @@ run "bridge_guard" {
   assert {
     condition = (
       [for c in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions) : c.name] == ["web", "prosody", "jicofo", "jvb", "guard"] &&
-      jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[4] == jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1] &&
+      { for k, v in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[4] : k => v if k != "environment" } == { for k, v in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1] : k => v if k != "environment" } &&
       jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[3].stopTimeout == 120 &&
       { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[3].environment : e.name => e.value }["SHUTDOWN_REST_ENABLED"] == "true" &&
       aws_iam_role_policy.task_protection["shard"].role == aws_iam_role.task["shard"].id
     )
     error_message = "compact: the shard runs a bridge, so it runs the same guard beside it, and its role may protect it"
+  }
+}
+
+# The shard's bridge shares its task with jicofo: stopping the task cannot move its meetings,
+# so its guard does not wait for them (GUARD_SHARD), and a bridge problem must not replace web
+# and signaling, so the bridge is not essential and ECS restarts it in place. Bridges alone
+# keep their graceful drain and are replaced with their task.
+run "shard_bridge_stops_fast_and_heals_in_place" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  assert {
+    condition = (
+      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[4].environment : e.name => e.value }["GUARD_SHARD"] == "1" &&
+      { for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1].environment : e.name => e.value }["GUARD_SHARD"] == "0"
+    )
+    error_message = "the shard's guard stops at once and heals its bridge (GUARD_SHARD=1); a bridge alone's drains (0)"
+  }
+  assert {
+    condition = (
+      !jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[3].essential &&
+      jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[3].restartPolicy == { enabled = true, restartAttemptPeriod = 60 } &&
+      alltrue([for c in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions) : c.essential if contains(["web", "prosody", "jicofo"], c.name)])
+    )
+    error_message = "in the shard the bridge is not essential and ECS restarts it in place; web, prosody and jicofo stay essential"
+  }
+  assert {
+    condition = (
+      jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].essential &&
+      !can(jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].restartPolicy)
+    )
+    error_message = "a bridge alone stays essential: ECS replaces its task when it fails"
+  }
+}
+
+run "growth_bridges_keep_their_drain" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  variables {
+    layout = "growth"
+  }
+
+  assert {
+    condition = (
+      { for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1].environment : e.name => e.value }["GUARD_SHARD"] == "0" &&
+      jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].essential &&
+      alltrue([for c in jsondecode(aws_ecs_task_definition.this["xmpp"].container_definitions) : c.essential])
+    )
+    error_message = "growth: every bridge runs alone, essential, and its guard drains it on stop"
   }
 }
 
@@ -1008,5 +1078,75 @@ run "deployed_execution_role_is_moved_not_replaced" {
   assert {
     condition     = module.execution_role.secrets_policy.id == "jitsi-execution:read-jitsi-secrets" && module.execution_role.secrets_policy.name == "read-jitsi-secrets"
     error_message = "the read policy is kept too, under its name"
+  }
+}
+
+# The memory budget with other sizes: a bigger shard gives its bridge all that is added;
+# growth's signaling task gives jicofo what prosody leaves. (tests/unit/test_memory.py holds
+# jitsi_ecs.memory to the same figures.)
+run "heaps_follow_the_memory_budget" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  variables {
+    shard = { cpu = 1024, memory = 4096 }
+    jvb   = { cpu = 2048, memory = 4096, udp_port = 10000, stun_servers = ["meet-jit-si-turnrelay.jitsi.net:443", "stun.l.google.com:19302"], spot = false, autoscaling = { min_count = 1, max_count = 3, target_stress = 0.6 } }
+  }
+
+  assert {
+    condition     = jsonencode(output.heaps) == jsonencode({ shard = { jicofo = 512, jvb = 2496 }, jvb = { jvb = 3648 } })
+    error_message = "a 4 GiB shard: jicofo 512, bridge 2496; a 4 GiB bridge: 3648"
+  }
+}
+
+run "heaps_growth_signaling" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  variables {
+    layout = "growth"
+    xmpp   = { cpu = 1024, memory = 2048 }
+  }
+
+  assert {
+    condition     = jsonencode(output.heaps) == jsonencode({ xmpp = { jicofo = 1536 }, jvb = { jvb = 1600 } })
+    error_message = "growth: a 2 GiB signaling task gives jicofo what prosody leaves (1536); web runs no JVM"
+  }
+}
+
+# Where Jitsi sends the host who opened the plain room link: the /auth/ page when it is on.
+run "token_auth_url_on_every_web" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  variables {
+    token_auth_url = "https://meet.example.com/auth/?room={room}"
+  }
+
+  assert {
+    condition     = { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[0].environment : e.name => e.value }["TOKEN_AUTH_URL"] == "https://meet.example.com/auth/?room={room}"
+    error_message = "web gets TOKEN_AUTH_URL with the {room} placeholder Jitsi fills in"
+  }
+}
+
+run "no_token_auth_url_without_the_page" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  assert {
+    condition     = !contains([for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[0].environment : e.name], "TOKEN_AUTH_URL")
+    error_message = "without the /auth/ page web sets no TOKEN_AUTH_URL (Jitsi's own login dialog stays)"
   }
 }

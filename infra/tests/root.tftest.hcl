@@ -36,15 +36,15 @@ run "composition_defaults" {
     error_message = "nginx in web must keep idle connections longer than the ALB (120 s), or the ALB reuses closed ones (502)"
   }
   assert {
-    condition     = alltrue([for names in values(output.deployment_alarm_names) : length(names) == 0])
-    error_message = "compact: the circuit breaker decides (a signaling replacement answers 5xx by design)"
+    condition     = output.deployment_alarm_names["shard"] == tolist(["jitsi-target-5xx", "jitsi-p99-latency"]) && output.deployment_alarm_names["jvb"] == tolist(["jitsi-bridges-not-joined"])
+    error_message = "compact: the shard rolls back on its target group's own 5xx and p99 (never the ALB's 503 of the 0%/100% gap); bridges alone on a running bridge jicofo cannot use"
   }
   assert {
     condition     = toset(keys(output.budget_names)) == toset(["5", "10", "20", "40", "60"])
     error_message = "one budget per default limit"
   }
   assert {
-    condition     = toset(values(output.alarm_names)) == toset(["jitsi-target-5xx", "jitsi-elb-5xx", "jitsi-unhealthy-hosts", "jitsi-p99-latency", "jitsi-no-healthy-target", "jitsi-bridge-stress", "jitsi-no-bridge", "jitsi-jicofo-unhealthy", "jitsi-auth-errors"])
+    condition     = toset(values(output.alarm_names)) == toset(["jitsi-target-5xx", "jitsi-elb-5xx", "jitsi-unhealthy-hosts", "jitsi-p99-latency", "jitsi-no-healthy-target", "jitsi-bridge-stress", "jitsi-no-bridge", "jitsi-jicofo-unhealthy", "jitsi-bridges-not-joined", "jitsi-auth-errors"])
     error_message = "the five stack alarms, the three Jitsi telemetry alarms (no egress alarm without its threshold) and the /auth/ function's"
   }
   assert {
@@ -233,8 +233,8 @@ run "telemetry_can_be_turned_off" {
   }
 
   assert {
-    condition     = output.telemetry_function_name == null && length(output.alarm_names) == 6 && length(output.service_secret_parameters) == 0
-    error_message = "no telemetry function or Jitsi alarms when telemetry is off"
+    condition     = output.telemetry_function_name == null && length(output.alarm_names) == 6 && length(output.service_secret_parameters) == 0 && length(output.deployment_alarm_names["jvb"]) == 0
+    error_message = "no telemetry function or Jitsi alarms when telemetry is off (and so no bridge deployment alarm)"
   }
 }
 
@@ -275,15 +275,15 @@ run "operator_services_join_every_output_the_cli_reads" {
   }
   assert {
     condition = (join(",", output.deployment_alarm_names["api"]) == "jitsi-api-p99-latency,jitsi-api-target-5xx,jitsi-api-unhealthy-hosts" &&
-    length(output.deployment_alarm_names["shard"]) == 0)
+    output.deployment_alarm_names["shard"] == tolist(["jitsi-target-5xx", "jitsi-p99-latency"]))
     error_message = "each service rolls back on its own target group's alarms; Jitsi's keep theirs"
   }
   assert {
     condition = (output.alarm_names["api-target-5xx"] == "jitsi-api-target-5xx" &&
       output.alarm_names["stream-unhealthy-hosts"] == "jitsi-stream-unhealthy-hosts" &&
       output.alarm_names["stream-no-healthy-target"] == "jitsi-stream-no-healthy-target" &&
-    length(output.alarm_names) == 9 + 2 * 4)
-    error_message = "four target group alarms per service join the stack's nine"
+    length(output.alarm_names) == 10 + 2 * 4)
+    error_message = "four target group alarms per service join the stack's ten"
   }
   assert {
     condition     = output.service_secret_parameters == { api = { API_KEY = "/jitsi/api/API_KEY" }, stream = {} }
@@ -314,6 +314,10 @@ run "auth_page_by_default" {
     condition     = module.auth[0].adot_layer_arn == null
     error_message = "no ADOT layer unless the target supplies one"
   }
+  assert {
+    condition     = module.jitsi.token_auth_url == "https://meet.example.com/auth/?room={room}"
+    error_message = "the host who opens the plain room link logs in at /auth/, which takes the room back"
+  }
 }
 
 run "auth_page_can_be_turned_off" {
@@ -325,7 +329,7 @@ run "auth_page_can_be_turned_off" {
   }
 
   assert {
-    condition     = output.auth == null && !contains(keys(output.alarm_names), "auth-errors")
-    error_message = "auth.enabled = false: no page, no function, no alarm"
+    condition     = output.auth == null && !contains(keys(output.alarm_names), "auth-errors") && module.jitsi.token_auth_url == null
+    error_message = "auth.enabled = false: no page, no function, no alarm, no TOKEN_AUTH_URL"
   }
 }

@@ -75,8 +75,8 @@ run "jitsi_alarms" {
     error_message = "bridge stress above 0.8 alarms"
   }
   assert {
-    condition     = aws_cloudwatch_metric_alarm.this["no-bridge"].metric_name == "OperationalBridges" && aws_cloudwatch_metric_alarm.this["no-bridge"].comparison_operator == "LessThanThreshold" && aws_cloudwatch_metric_alarm.this["no-bridge"].treat_missing_data == "breaching"
-    error_message = "no operational bridge alarms, and so does silence"
+    condition     = aws_cloudwatch_metric_alarm.this["no-bridge"].metric_name == "OperationalBridges" && aws_cloudwatch_metric_alarm.this["no-bridge"].comparison_operator == "LessThanThreshold" && aws_cloudwatch_metric_alarm.this["no-bridge"].treat_missing_data == "breaching" && strcontains(aws_cloudwatch_metric_alarm.this["no-bridge"].alarm_description, "the shard's bridge is down or restarting in place")
+    error_message = "no operational bridge alarms, and so does silence; it says what it means for the compact shard (which stays up without its bridge)"
   }
   assert {
     condition     = aws_cloudwatch_metric_alarm.this["jicofo-unhealthy"].metric_name == "SourceUp" && aws_cloudwatch_metric_alarm.this["jicofo-unhealthy"].dimensions["Service"] == "jicofo"
@@ -85,6 +85,14 @@ run "jitsi_alarms" {
   assert {
     condition     = alltrue([for a in aws_cloudwatch_metric_alarm.this : contains(a.alarm_actions, "arn:aws:sns:us-west-2:123456789012:deployment-alerts")])
     error_message = "the Jitsi alarms notify deployment-alerts"
+  }
+  assert {
+    condition = (output.bridge_deployment_alarm_names == ["jitsi-bridges-not-joined"] &&
+      [for q in aws_cloudwatch_metric_alarm.bridges_not_joined.metric_query : q.expression if q.return_data == true][0] == "up - operational" &&
+      toset([for q in aws_cloudwatch_metric_alarm.bridges_not_joined.metric_query : "${q.metric[0].metric_name}/${q.metric[0].dimensions["Service"]}" if length(q.metric) > 0]) == toset(["BridgesUp/summary", "OperationalBridges/jicofo"]) &&
+      aws_cloudwatch_metric_alarm.bridges_not_joined.evaluation_periods == 3 &&
+    aws_cloudwatch_metric_alarm.bridges_not_joined.treat_missing_data == "notBreaching")
+    error_message = "the bridges' deployment alarm: bridges answering the collector above those jicofo can use, for three minutes"
   }
 }
 

@@ -697,6 +697,30 @@ run "shard_too_small_for_memory" {
   expect_failures = [var.jitsi]
 }
 
+run "shard_cannot_hold_its_memory_budget" {
+  command = plan
+  variables {
+    jitsi = { shard = { cpu = 512, memory = 2048 } }
+  }
+  expect_failures = [var.jitsi]
+}
+
+run "bridge_cannot_hold_its_memory_budget" {
+  command = plan
+  variables {
+    jitsi = { jvb = { cpu = 512, memory = 1024 } }
+  }
+  expect_failures = [var.jitsi]
+}
+
+run "signaling_cannot_hold_its_memory_budget" {
+  command = plan
+  variables {
+    jitsi = { layout = "growth", xmpp = { cpu = 256, memory = 512 } }
+  }
+  expect_failures = [var.jitsi]
+}
+
 run "one_stun_server" {
   command = plan
   variables {

@@ -323,8 +323,8 @@ def link(
         bool,
         typer.Option(
             "--moderator/--no-moderator",
-            help="Recorded in the token (context.user.moderator). The pinned images make every "
-            "token holder a moderator either way (jicofo's default).",
+            help="--no-moderator is refused (exit 2): at the pinned images jicofo makes every "
+            "token holder a moderator; send the plain room link to guests instead.",
         ),
     ] = True,
     name: Annotated[str | None, typer.Option("--name", help="Display name in the token.")] = None,

@@ -19,6 +19,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from jitsi_ecs import memory
 from jitsi_ecs.errors import ConfigError
 from jitsi_ecs.schema import Matches, Rule, hcl_value, rule_message
 
@@ -216,13 +217,25 @@ _FARGATE_SIZE = Rule(
 )
 
 
+def _holds(task: str, what: str) -> Rule:
+    """A task too small for its memory budget (jitsi_ecs.memory) is refused, not OOM-killed."""
+    least = memory.minimum(memory.TASKS[task])
+    return Rule(
+        f'memory {{memory}} MiB cannot hold {what}: at least {least} MiB (README "Memory '
+        "budget\" lists each process's share)",
+        lambda s: s.memory >= least,
+        f"self.memory >= {least}",
+    )
+
+
 class Shard(_Model):
     """compact layout: the one task of the shard, running web, prosody, jicofo and a bridge.
 
     Sized from Jitsi's published guidance (the Jitsi Meet handbook's self-hosting requirements
-    and the jitsi-helm chart's resource values, see FACTS.md "Sizing"): the bridge's JVM gets
-    ~1.5 GB of heap (enough for about 20 participants) and jicofo's ~512 MB; the rest is JVM
-    overhead, prosody and nginx. Half a vCPU carries a small organisation's meetings; more
+    and the jitsi-helm chart's resource values, see FACTS.md "Sizing") and the memory budget
+    (jitsi_ecs.memory): jicofo's JVM gets 512 MiB of heap, nginx, prosody and both JVMs their
+    share beside the heaps, and the bridge's JVM the rest (~1.5 GB at 3 GiB, enough for about
+    20 participants). Half a vCPU carries a small organisation's meetings; more
     participants start more bridges (jitsi.jvb.autoscaling), not a bigger shard. The shard
     still registers in Cloud Map: bridges added under load find its prosody there, and the
     telemetry function its jicofo."""
@@ -230,7 +243,10 @@ class Shard(_Model):
     cpu: FargateCpu = _key(512, "CPU units of the shard's task (1024 = 1 vCPU)")
     memory: int = _key(3072, "MiB of the shard's task, a size Fargate accepts for the cpu")
 
-    RULES = (_FARGATE_SIZE,)
+    RULES = (
+        _FARGATE_SIZE,
+        _holds("shard", "the shard's web, prosody, jicofo and bridge with their heaps"),
+    )
 
 
 class Web(_Model):
@@ -250,7 +266,7 @@ class Xmpp(_Model):
     cpu: FargateCpu = _key(512, "CPU units of the one signaling task")
     memory: int = _key(1024, "MiB of the one signaling task")
 
-    RULES = (_FARGATE_SIZE,)
+    RULES = (_FARGATE_SIZE, _holds("xmpp", "prosody and jicofo with its heap"))
 
 
 class Autoscaling(_Model):
@@ -294,7 +310,7 @@ class Jvb(_Model):
     )
     autoscaling: Autoscaling = _key(Autoscaling(), "how many bridges run")
 
-    RULES = (_FARGATE_SIZE,)
+    RULES = (_FARGATE_SIZE, _holds("jvb", "a bridge and its guard with the bridge's heap"))
 
 
 class Schedule(_Model):
@@ -529,8 +545,9 @@ class HealthCheck(_Model):
 # Paths the Jitsi web image answers itself: no service may take them (Jitsi lives at the
 # root, see infra/README.md). The one list, from its sources:
 # - the `location` blocks of nginx's meet.conf in jitsi/docker-jitsi-meet
-#   (web/rootfs/defaults/meet.conf; the same locations at stable-11031 and stable-11146-2, the
-#   optional ones included: colibri websockets, etherpad, rtcstats, whiteboard, load test);
+#   (web/rootfs/defaults/meet.conf at stable-11031 and stable-11146-2, the optional ones
+#   included: etherpad, rtcstats, whiteboard, load test). /colibri-ws/ and /colibri-relay-ws/
+#   are 11031's alone (11146 removed colibri websockets); they stay while 11031 is selectable;
 # - the files the jitsi-meet-web package puts at the web root (jitsi/jitsi-meet,
 #   debian/jitsi-meet-web.install), which nginx serves at /<file>.
 # A path ending in / stands for everything under it. Rooms (/<room>) and tenants

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from jitsi_ecs.aws import AwsContext
+from jitsi_ecs.aws import AwsContext, calling
 from jitsi_ecs.config import Config
 from jitsi_ecs.diagnosis import stopped_reasons
 from jitsi_ecs.outputs import StackOutputs
@@ -36,7 +36,38 @@ def snapshot(config: Config, aws: AwsContext, outputs: StackOutputs) -> dict[str
         ],
         "budgets": _budgets(aws, outputs),
         "jitsi": jitsi_now(config, aws) if config.telemetry.enabled else None,
+        "shard_bridge": shard_bridge(aws, outputs),
     }
+
+
+def shard_bridge(aws: AwsContext, outputs: StackOutputs) -> dict[str, Any] | None:
+    """The bridge container of each running task of the service that runs jicofo beside a
+    bridge (the compact shard). It is not essential there: ECS restarts it in place and the
+    task stays up without it, so only its own status and health say the shard has no working
+    bridge. None when no service runs both (growth)."""
+    shard = next(
+        (k for k, c in outputs.service_containers.items() if "jicofo" in c and "jvb" in c), None
+    )
+    if shard is None or shard not in outputs.service_names:
+        return None
+    name, cluster = outputs.service_names[shard], outputs.cluster_name
+    with calling(f"list the running tasks of service {name} in cluster {cluster}"):
+        arns = aws.ecs.list_tasks(cluster=cluster, serviceName=name, desiredStatus="RUNNING")[
+            "taskArns"
+        ]
+        tasks = aws.ecs.describe_tasks(cluster=cluster, tasks=arns)["tasks"] if arns else []
+    rows = []
+    for task in tasks:
+        jvb: Any = next((c for c in task.get("containers", []) if c.get("name") == "jvb"), {})
+        rows.append(
+            {
+                "task": str(task.get("taskArn", "")).rsplit("/", 1)[-1],
+                "status": jvb.get("lastStatus", "MISSING"),
+                "health": jvb.get("healthStatus", "UNKNOWN"),
+            }
+        )
+    working = any(r["status"] == "RUNNING" and r["health"] == "HEALTHY" for r in rows)
+    return {"service": name, "tasks": rows, "working": working}
 
 
 def jitsi_now(config: Config, aws: AwsContext) -> dict[str, Any] | None:

@@ -1,6 +1,7 @@
 """The bridge's guard (infra/modules/jitsi/guard.sh), run for real with sh and bash and curl
 against a fake bridge (/colibri/stats, /colibri/shutdown) and a fake ECS agent
-(task-protection/v1/state): the protection calls it makes, and what it does on SIGTERM."""
+(task-protection/v1/state): the protection calls it makes, what it does on SIGTERM, and in the
+compact shard (GUARD_SHARD=1) how it stops at once and heals an unhealthy bridge in place."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ class Fake:
     conferences: int | None = 0  # None: the bridge does not answer
     pretty: bool = True  # the JSON as JVB prints it (one key a line) or on one line
     protected: bool = False
+    healthy: bool = True  # /about/health: 200, or 500 (no public address, for example)
     calls: list[tuple[str, str, Any]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -75,6 +77,8 @@ def serve(fake: Fake) -> Iterator[str]:
                     self._answer(503, b"{}")
                 else:
                     self._answer(200, fake.stats())
+            elif self.path == "/about/health":
+                self._answer(200 if fake.healthy else 500, b"{}")
             elif self.path == "/agent/task-protection/v1/state":
                 state = {"protection": {"ProtectionEnabled": fake.protected, "TaskArn": "t"}}
                 self._answer(200, json.dumps(state).encode())
@@ -229,3 +233,57 @@ def test_without_the_agent_endpoint_it_says_so_and_exits() -> None:
     with serve(fake) as base, guard("sh", base, ECS_AGENT_URI="") as process:
         assert process.wait(timeout=5) == 1
         assert "ECS_AGENT_URI is not set" in (process.stdout.read() if process.stdout else "")
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_in_the_shard_sigterm_stops_at_once_without_asking_the_bridge(shell: str) -> None:
+    """jicofo stops with the shard: nothing can move the meetings, so nothing waits for it."""
+    fake = Fake(conferences=2)
+    with serve(fake) as base, guard(shell, base, GUARD_SHARD="1", GUARD_POLL_SECONDS="30") as p:
+        until(lambda: len(fake.protection_calls()) == 1, "protection on")
+        started = time.monotonic()
+        p.send_signal(signal.SIGTERM)
+        assert p.wait(timeout=3) == 0
+        assert time.monotonic() - started < 1.5, "no wait for conferences nobody can move"
+        assert fake.shutdown_calls() == []
+        assert "nothing can move the meetings" in (p.stdout.read() if p.stdout else "")
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_in_the_shard_an_unhealthy_bridge_is_shut_down_once_to_be_restarted(shell: str) -> None:
+    fake = Fake(conferences=0)
+    with serve(fake) as base, guard(shell, base, GUARD_SHARD="1", GUARD_HEAL_FAILURES="3") as p:
+        until(lambda: sum(path == "/about/health" for _m, path, _b in fake.calls) >= 5, "checks")
+        assert fake.shutdown_calls() == [], "a healthy bridge is left alone"
+        fake.healthy = False  # no STUN server answered at its start: no public address
+        until(lambda: fake.shutdown_calls() == [{"graceful-shutdown": False}], "shutdown")
+        checks = sum(path == "/about/health" for _m, path, _b in fake.calls)
+        until(
+            lambda: sum(path == "/about/health" for _m, path, _b in fake.calls) >= checks + 5,
+            "more checks",
+        )
+        assert len(fake.shutdown_calls()) == 1, "asked once while it shuts down"
+        # Restarted and healthy, then unhealthy again: healed again.
+        fake.healthy = True
+        time.sleep(0.5)
+        fake.healthy = False
+        until(lambda: len(fake.shutdown_calls()) == 2, "second heal")
+        assert p.poll() is None
+        assert "ECS restarts it in place" in _output_so_far(p)
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_a_bridge_alone_that_is_unhealthy_is_left_to_ecs(shell: str) -> None:
+    """Alone, the bridge is essential: ECS replaces its task; the guard does not interfere."""
+    fake = Fake(conferences=0, healthy=False)
+    with serve(fake) as base, guard(shell, base, GUARD_HEAL_FAILURES="1") as p:
+        until(lambda: sum(path == "/colibri/stats" for _m, path, _b in fake.calls) >= 10, "polls")
+        assert fake.shutdown_calls() == []
+        assert not any(path == "/about/health" for _m, path, _b in fake.calls)
+        assert p.poll() is None
+
+
+def _output_so_far(process: subprocess.Popen[str]) -> str:
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=5)
+    return process.stdout.read() if process.stdout else ""

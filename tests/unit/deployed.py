@@ -15,6 +15,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from jitsi_ecs import memory
 from jitsi_ecs.auth.package import HANDLER as AUTH_HANDLER
 from jitsi_ecs.aws import AwsContext
 from jitsi_ecs.config import Config
@@ -76,7 +77,12 @@ SECRETS = {
     "jvb": ["JVB_AUTH_PASSWORD"],
 }
 WEB_DEPLOYMENT_ALARMS = [f"{NAME}-target-5xx", f"{NAME}-elb-5xx"]
-TELEMETRY_ALARMS = ("bridge-stress", "no-bridge", "jicofo-unhealthy")
+# The shard serves web beside signaling: the web target group's own 5xx and p99 judge the new
+# task (the ALB's 503 while no target is healthy, 0%/100%, is not theirs).
+SHARD_DEPLOYMENT_ALARMS = [f"{NAME}-target-5xx", f"{NAME}-p99-latency"]
+TELEMETRY_ALARMS = ("bridge-stress", "no-bridge", "jicofo-unhealthy", "bridges-not-joined")
+# The bridges alone roll back on a running bridge jicofo cannot use (telemetry's alarm).
+BRIDGE_DEPLOYMENT_ALARMS = [f"{NAME}-bridges-not-joined"]
 OPERATOR_ALARMS = ("target-5xx", "p99-latency", "unhealthy-hosts")
 JWT_PARAMETER = f"/{NAME}/jwt_app_secret"
 AUTH_SECRET = "test-only-jwt-app-secret-0123456789"
@@ -122,10 +128,14 @@ def task_counts(config: Config) -> dict[str, dict[str, int]]:
 
 
 def deployment_alarms(config: Config) -> dict[str, list[str]]:
-    """web's 5xx alarms for a service serving web without signaling; an operator service's
-    own target group alarms; nothing (the circuit breaker alone) for the rest."""
+    """web's 5xx alarms for a service serving web without signaling; the web target group's
+    own 5xx and p99 for the shard (web beside signaling); an operator service's own target
+    group alarms; nothing (the circuit breaker alone) for the rest."""
+    bridges = list(BRIDGE_DEPLOYMENT_ALARMS) if config.telemetry.enabled else []
     alarms: dict[str, list[str]] = {
-        key: list(WEB_DEPLOYMENT_ALARMS) if "web" in c and "prosody" not in c else []
+        key: (list(SHARD_DEPLOYMENT_ALARMS) if "prosody" in c else list(WEB_DEPLOYMENT_ALARMS))
+        if "web" in c
+        else ([] if "prosody" in c else bridges)
         for key, c in jitsi_services(config).items()
     }
     for name in config.services:
@@ -507,7 +517,14 @@ def _jicofo_env(config: Config) -> dict[str, str]:
 
 
 JITSI_ENV = {
-    "web": lambda _: {"NGINX_KEEPALIVE_TIMEOUT": str(ALB_IDLE_TIMEOUT + 10)},
+    "web": lambda config: {
+        "NGINX_KEEPALIVE_TIMEOUT": str(ALB_IDLE_TIMEOUT + 10),
+        **(
+            {"TOKEN_AUTH_URL": f"https://{config.domain}/auth/?room={{room}}"}
+            if config.auth.enabled
+            else {}
+        ),
+    },
     "jicofo": _jicofo_env,
     "jvb": _jvb_env,
 }
@@ -544,8 +561,8 @@ def rootless(name: str) -> dict[str, Any]:
     }
 
 
-def guard_container(d: Deployed) -> dict[str, Any]:
-    """The bridge's guard as bridges.tf defines it."""
+def guard_container(d: Deployed, shard: bool = False) -> dict[str, Any]:
+    """The bridge's guard as bridges.tf defines it (in the shard: GUARD_SHARD=1)."""
     return {
         "name": GUARD,
         "image": IMAGES["jvb"],
@@ -555,6 +572,7 @@ def guard_container(d: Deployed) -> dict[str, Any]:
         "environment": [
             {"name": "GUARD_PROTECTION_MINUTES", "value": "10"},
             {"name": "GUARD_STOP_SECONDS", "value": "105"},
+            {"name": "GUARD_SHARD", "value": "1" if shard else "0"},
         ],
         "secrets": [],
         "dependsOn": [{"containerName": "jvb", "condition": "START"}],
@@ -591,9 +609,44 @@ def token_environment(config: Config, container: str) -> dict[str, str]:
     return {}
 
 
+def task_memory(d: Deployed, service: str) -> int:
+    """The task's MiB: the config's for a Jitsi service (its heaps follow), else 1024."""
+    section = getattr(d.config.jitsi, service, None) if service not in d.config.services else None
+    return int(getattr(section, "memory", 1024))
+
+
+HEAP_VARIABLES = {"jvb": "VIDEOBRIDGE_MAX_MEMORY", "jicofo": "JICOFO_MAX_MEMORY"}
+
+
 def containers(d: Deployed, service: str) -> list[dict[str, Any]]:
-    defs = [container(d, name) for name in d.services[service]]
-    return [*defs, guard_container(d)] if "jvb" in d.services[service] else defs
+    names = d.services[service]
+    heaps = memory.heaps([*names, "guard"] if "jvb" in names else names, task_memory(d, service))
+    defs = [
+        container(d, name)
+        if name not in heaps
+        else container(
+            d,
+            name,
+            environment=[
+                *container(d, name)["environment"],
+                {"name": HEAP_VARIABLES[name], "value": f"{heaps[name]}m"},
+            ],
+        )
+        for name in names
+    ]
+    shard = "jvb" in names and "jicofo" in names
+    if shard:  # the shard's bridge: not essential, restarted in place (tasks.tf)
+        defs = [
+            {
+                **c,
+                "essential": False,
+                "restartPolicy": {"enabled": True, "restartAttemptPeriod": 60},
+            }
+            if c["name"] == "jvb"
+            else c
+            for c in defs
+        ]
+    return [*defs, guard_container(d, shard)] if "jvb" in names else defs
 
 
 def register(d: Deployed, service: str, defs: list[dict[str, Any]]) -> str:
@@ -606,7 +659,7 @@ def register(d: Deployed, service: str, defs: list[dict[str, Any]]) -> str:
             networkMode="awsvpc",
             requiresCompatibilities=["FARGATE"],
             cpu="512",
-            memory="1024",
+            memory=str(task_memory(d, service)),
             containerDefinitions=defs,
             **role,
         )["taskDefinition"]["taskDefinitionArn"]
@@ -908,6 +961,35 @@ def alarm(d: Deployed, kind: str, **override: Any) -> None:
                     for metric_id, metric, stat in (
                         ("running", "RunningTaskCount", "Minimum"),
                         ("desired", "DesiredTaskCount", "Maximum"),
+                    )
+                ),
+            ],
+        }
+    elif kind == "bridges-not-joined":
+        shape = {
+            "ComparisonOperator": "GreaterThanThreshold",
+            "TreatMissingData": "notBreaching",
+            "Threshold": 0.0,
+            "EvaluationPeriods": 3,
+            "Metrics": [
+                {"Id": "missing", "Expression": "up - operational", "ReturnData": True},
+                *(
+                    {
+                        "Id": metric_id,
+                        "ReturnData": False,
+                        "MetricStat": {
+                            "Metric": {
+                                "Namespace": d.config.observability.metric_namespace,
+                                "MetricName": metric,
+                                "Dimensions": [{"Name": "Service", "Value": service_dim}],
+                            },
+                            "Period": 60,
+                            "Stat": stat,
+                        },
+                    }
+                    for metric_id, metric, service_dim, stat in (
+                        ("up", "BridgesUp", "summary", "Minimum"),
+                        ("operational", "OperationalBridges", "jicofo", "Maximum"),
                     )
                 ),
             ],

@@ -9,7 +9,7 @@ import pytest
 
 from jitsi_ecs.aws import AwsContext
 from jitsi_ecs.config import Config
-from jitsi_ecs.live import _service, jitsi_now, snapshot
+from jitsi_ecs.live import _service, jitsi_now, shard_bridge, snapshot
 from tests.unit.deployed import CONFIG, NAME, Deployed, alerting, ecs
 
 
@@ -33,7 +33,7 @@ def test_services_alarms_and_budgets(d: Deployed) -> None:
         AlarmName=f"{NAME}-elb-5xx", StateValue="ALARM", StateReason="drill"
     )
     data = _snapshot(d)
-    assert set(data) == {"services", "alarms", "budgets", "jitsi"}
+    assert set(data) == {"services", "alarms", "budgets", "jitsi", "shard_bridge"}
     services = {s["name"]: s for s in data["services"]}
     assert set(services) == {"shard", "jvb", "api"}
     shard = services["shard"]
@@ -149,3 +149,47 @@ def test_a_service_row_keeps_five_events_and_every_deployment() -> None:
         "failed_tasks": 3,
     }
     assert row["deployments"][1]["reason"] == "" and row["deployments"][1]["failed_tasks"] == 0
+
+
+def test_the_shard_s_bridge_its_status_and_health(
+    d: Deployed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The shard keeps running without its bridge (not essential there): only the bridge
+    container's own status and health say whether the shard has a working bridge."""
+    aws, outputs = d.aws, d.stack_outputs()
+    assert shard_bridge(aws, outputs) == {"service": "shard", "tasks": [], "working": False}
+    asked: list[dict[str, Any]] = []
+
+    def tasks(health: str, status: str = "RUNNING") -> None:
+        def list_tasks(**kwargs: Any) -> dict[str, Any]:
+            asked.append(kwargs)
+            return {"taskArns": [f"arn:aws:ecs:us-west-2:1:task/{NAME}/t1"]}
+
+        containers = [
+            {"name": "web", "lastStatus": "RUNNING", "healthStatus": "HEALTHY"},
+            {"name": "jvb", "lastStatus": status, "healthStatus": health},
+        ]
+        monkeypatch.setattr(aws.ecs, "list_tasks", list_tasks)
+        monkeypatch.setattr(
+            aws.ecs,
+            "describe_tasks",
+            lambda **_: {"tasks": [{"taskArn": "arn:task/t1", "containers": containers}]},
+        )
+
+    tasks("UNHEALTHY")
+    got = shard_bridge(aws, outputs)
+    assert got == {
+        "service": "shard",
+        "tasks": [{"task": "t1", "status": "RUNNING", "health": "UNHEALTHY"}],
+        "working": False,
+    }
+    assert asked[-1] == {"cluster": NAME, "serviceName": "shard", "desiredStatus": "RUNNING"}
+    tasks("HEALTHY", status="PENDING")  # restarting in place
+    assert shard_bridge(aws, outputs)["working"] is False  # type: ignore[index]
+    tasks("HEALTHY")
+    assert shard_bridge(aws, outputs)["working"] is True  # type: ignore[index]
+    # growth: no service runs jicofo beside a bridge.
+    growth = outputs.model_copy(
+        update={"service_containers": {"xmpp": ["prosody", "jicofo"], "jvb": ["jvb", "guard"]}}
+    )
+    assert shard_bridge(aws, growth) is None

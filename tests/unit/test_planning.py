@@ -73,3 +73,31 @@ def test_new_threshold_replans_with_refresh_after_drift() -> None:
     tf = FakeTerraform([{"label": "first", "resource_drift": drift}, {"label": "second"}])
     stack = FakeStack(tf, egress_alarm_kbps=900)
     assert _plan_with(stack) == ("second", [True, True])
+
+
+def test_the_alarm_s_own_cost_moving_the_threshold_settles_in_a_third_plan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The first plan has no egress alarm; past the free alarm metrics the second (with it)
+    costs more, so its threshold differs: a third plan settles, and a replan is then clean."""
+    thresholds = {"first": 1210, "second": 1200, "third": 1200}
+    monkeypatch.setattr(planning, "egress_alarm_kbps", lambda est, usage, book: thresholds[est])
+    plans = [{"label": "first", "resource_drift": []}, {"label": "second"}, {"label": "third"}]
+    tf = FakeTerraform(plans)
+    stack = FakeStack(tf, egress_alarm_kbps=None)
+    assert _plan_with(stack) == ("third", [True, False, False])
+    assert tf.written == [{"egress_alarm_kbps": 1210}, {"egress_alarm_kbps": 1200}]
+    assert stack.egress_alarm_kbps == 1200
+    # The next plan (a replan after apply) finds its threshold current: one plan, nothing written.
+    again = FakeStack(FakeTerraform([{"label": "third"}]), egress_alarm_kbps=1200)
+    assert _plan_with(again) == ("third", [True]) and again.terraform.written == []
+
+
+def test_a_threshold_that_keeps_moving_stops_after_the_third_plan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    thresholds = {"first": 1, "second": 2, "third": 3}
+    monkeypatch.setattr(planning, "egress_alarm_kbps", lambda est, usage, book: thresholds[est])
+    plans = [{"label": "first", "resource_drift": []}, {"label": "second"}, {"label": "third"}]
+    stack = FakeStack(FakeTerraform(plans), egress_alarm_kbps=None)
+    assert _plan_with(stack) == ("third", [True, False, False])

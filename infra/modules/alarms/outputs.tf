@@ -27,6 +27,11 @@ output "web_deployment_alarm_names" {
   value       = [module.web.alarm_names["target-5xx"], aws_cloudwatch_metric_alarm.elb_5xx.alarm_name]
 }
 
+output "shard_deployment_alarm_names" {
+  description = "Alarms that fail and roll back a deployment of a service that serves web beside signaling (the compact shard): the web target group's own 5xx and p99, which judge the new task, not the ALB's 503 while no target is healthy."
+  value       = [module.web.alarm_names["target-5xx"], module.web.alarm_names["p99-latency"]]
+}
+
 output "ecs_events_rule_name" {
   description = "EventBridge rule sending failed ECS tasks and deployments to the topic."
   value       = aws_cloudwatch_event_rule.ecs.name

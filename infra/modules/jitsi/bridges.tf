@@ -5,7 +5,14 @@ locals {
   # Fargate's maximum: how long ECS lets a stopping container run after SIGTERM.
   stop_timeout = 120
 
-  guard_container = {
+  # The shard's bridge shares its task with jicofo (guard.sh, GUARD_SHARD): it stops at once
+  # with the task, and it is healed in place instead of replacing web and signaling.
+  in_shard = { for k, s in local.services : k => contains(s.containers, "jicofo") }
+  # How ECS restarts the shard's bridge when it exits: after at least a minute of running
+  # (Fargate's shortest period; a container that exits sooner is not restarted).
+  shard_bridge_restart = { enabled = true, restartAttemptPeriod = 60 }
+
+  guard_container = { for svc, s in local.services : svc => {
     name      = "guard"
     image     = local.images["jvb"] # sh, curl, sed: nothing else to pull or build
     essential = false
@@ -17,6 +24,7 @@ locals {
       GUARD_PROTECTION_MINUTES = "10"
       # Moving the participants of a stopping bridge must end before ECS kills the guard.
       GUARD_STOP_SECONDS = tostring(local.stop_timeout - 15)
+      GUARD_SHARD        = local.in_shard[svc] ? "1" : "0"
     } : { name = k, value = v }]
     secrets = []
     # Started after jvb, so ECS stops it before jvb (shutdown runs in reverse dependency
@@ -25,7 +33,7 @@ locals {
     stopTimeout            = local.stop_timeout
     readonlyRootFilesystem = true # it writes nothing, on either image line
     logConfiguration       = { logDriver = "awslogs", options = merge(local.log_options, { "awslogs-stream-prefix" = "guard" }) }
-  }
+  } if contains(s.containers, "jvb") }
 
   # One meeting may span bridges: relays (Octo) on in jicofo and every bridge, in one region.
   # jicofo's default strategy (SingleBridgeSelectionStrategy) never splits a meeting;

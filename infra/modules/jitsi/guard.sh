@@ -17,6 +17,17 @@
 #   24 h), which no stop timeout allows; waiting for meetings to end is what the protection
 #   above does. The guard waits until the bridge is empty or gone, at most GUARD_STOP_SECONDS
 #   (keep it below the container's stopTimeout), then exits, and ECS stops the bridge.
+#
+# GUARD_SHARD=1: the bridge shares its task with jicofo (the compact shard). Then:
+# - When the task stops, jicofo stops with it: nobody could move the meetings, and the bridge
+#   would wait its shutdown delay for nothing. The guard exits at once and ECS stops the bridge.
+# - The bridge is not essential (a bridge problem must not replace web and signaling) and ECS
+#   restarts its container when it exits (restartPolicy). A JVM that dies is restarted by
+#   s6-overlay; one that runs but stays unhealthy (no public address: no STUN server answered
+#   at its start) does not exit by itself, so after GUARD_HEAL_FAILURES unhealthy answers in a
+#   row the guard asks it to shut down: it exits (code 0, the image then stops its container)
+#   and ECS starts it again, asking STUN anew. A bridge that does not answer at all is
+#   starting or restarting: not counted.
 
 set -u
 
@@ -25,6 +36,8 @@ poll=${GUARD_POLL_SECONDS:-15}
 minutes=${GUARD_PROTECTION_MINUTES:-10}
 renew=${GUARD_RENEW_SECONDS:-$((minutes * 30))}
 stop_wait=${GUARD_STOP_SECONDS:-100}
+shard=${GUARD_SHARD:-0}
+heal_after=${GUARD_HEAL_FAILURES:-4}
 
 log() { echo "guard: $*"; }
 
@@ -51,12 +64,29 @@ protect() {
     >/dev/null 2>&1
 }
 
+# The bridge's health: "ok", "unhealthy" (it answered, not 200), or empty (no answer).
+health() {
+  code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$jvb/about/health" 2>/dev/null)
+  case $code in
+    200) echo ok ;;
+    000 | '') ;;
+    *) echo unhealthy ;;
+  esac
+}
+
+shutdown_bridge() {
+  curl -fsS --max-time 5 -X POST -H 'Content-Type: application/json' \
+    -d '{"graceful-shutdown":false}' "$jvb/colibri/shutdown" >/dev/null 2>&1
+}
+
 on_stop() {
   [ -z "${sleeper:-}" ] || kill "$sleeper" 2>/dev/null
+  if [ "$shard" = 1 ]; then
+    log "task stopping with jicofo: nothing can move the meetings; the bridge stops now"
+    exit 0
+  fi
   log "task stopping: asking the bridge to shut down so that jicofo moves its participants"
-  curl -fsS --max-time 5 -X POST -H 'Content-Type: application/json' \
-    -d '{"graceful-shutdown":false}' "$jvb/colibri/shutdown" >/dev/null 2>&1 ||
-    log "the bridge refused or did not answer the shutdown request"
+  shutdown_bridge || log "the bridge refused or did not answer the shutdown request"
   deadline=$(($(date +%s) + stop_wait))
   while [ "$(date +%s)" -lt "$deadline" ]; do
     left=$(conferences)
@@ -76,6 +106,7 @@ case $(curl -fsS --max-time 5 "$state_url" 2>/dev/null | tr -d ' \n\r\t') in
   *) protected=0 ;;
 esac
 renewed=0
+failures=0
 log "watching $jvb: protection for ${minutes} min while it has conferences, renewed every ${renew} s"
 
 while :; do
@@ -97,6 +128,20 @@ while :; do
       protected=0
     else
       log "could not release scale-in protection; it lapses by itself within ${minutes} min"
+    fi
+  fi
+  if [ "$shard" = 1 ]; then
+    case $(health) in
+      ok) failures=0 ;;
+      unhealthy) failures=$((failures + 1)) ;;
+      *) failures=0 ;; # starting or restarting
+    esac
+    if [ "$failures" -eq "$heal_after" ]; then
+      if shutdown_bridge; then
+        log "the bridge failed its health check $failures times: shut down, ECS restarts it in place"
+      else
+        log "the bridge failed its health check $failures times and refused to shut down"
+      fi
     fi
   fi
   # In the background so that SIGTERM is handled at once, not after the sleep.

@@ -285,7 +285,7 @@ locals {
     web_https  = { group = "web", protocol = "tcp", from = 443, to = 443, peer = null, what = "HTTPS: image pulls, AWS APIs" }
     web_xmpp   = { group = "web", protocol = "tcp", from = 5280, to = 5280, peer = "xmpp", what = "BOSH and XMPP websocket to prosody" }
     xmpp_https = { group = "xmpp", protocol = "tcp", from = 443, to = 443, peer = null, what = "HTTPS: image pulls, AWS APIs" }
-    jvb_https  = { group = "jvb", protocol = "tcp", from = 443, to = 443, peer = null, what = "HTTPS: image pulls, AWS APIs, STUN over TCP" }
+    jvb_https  = { group = "jvb", protocol = "tcp", from = 443, to = 443, peer = null, what = "HTTPS: image pulls, AWS APIs" }
     jvb_xmpp   = { group = "jvb", protocol = "tcp", from = 5222, to = 5222, peer = "xmpp", what = "XMPP to prosody (the brewery)" }
     # Media to each participant's own port, STUN, and relays between bridges: UDP, any port.
     jvb_media = { group = "jvb", protocol = "udp", from = 0, to = 65535, peer = null, what = "WebRTC media, STUN and relays (UDP)" }

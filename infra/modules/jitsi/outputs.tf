@@ -124,3 +124,13 @@ output "jwt_secret_parameter" {
   description = "SSM parameter (name and ARN) holding JWT_APP_SECRET; null when auth_type = none."
   value       = var.auth_type == "jwt" ? { name = aws_ssm_parameter.secret["JWT_APP_SECRET"].name, arn = aws_ssm_parameter.secret["JWT_APP_SECRET"].arn } : null
 }
+
+output "heaps" {
+  description = "JVM heaps (MiB) of each service that runs a JVM: jvb and jicofo, what the memory budget leaves them."
+  value       = { for k, h in local.heap_mib : k => h if length(h) > 0 }
+}
+
+output "token_auth_url" {
+  description = "TOKEN_AUTH_URL web was given (where Jitsi sends a host to log in); null when none."
+  value       = var.token_auth_url
+}

@@ -4,16 +4,35 @@ locals {
     "awslogs-region" = var.region
   }
 
-  # Per service: where prosody is (the same task, or its Cloud Map name), and the JVM heaps,
-  # which default to 3 GB each and must fit the task or it is OOM-killed. A bridge alone gets
-  # all but 512 MB; in the shard the bridge gets half and jicofo a sixth (Jitsi's guidance:
-  # ~1.5 GB of bridge heap serves ~20 participants, jicofo needs ~512 MB).
+  # Per service: where prosody is (the same task, or its Cloud Map name).
   prosody_at = { for k, s in local.services : k => contains(s.containers, "prosody") ? "127.0.0.1" : local.xmpp_host }
-  jvb_heap = {
-    for k, s in local.services : k => "${length(s.containers) == 1 ? max(s.memory - 512, 512) : max(floor(s.memory / 2), 512)}m"
+
+  # The memory budget (MiB). The JVM heaps default to 3 GB each and a JVM needs memory beside
+  # its heap, so the heaps are what is left once every process has its share: what each
+  # container needs beside a heap (s6-overlay and its health check 16 each, the guard 16),
+  # its tmpfs mounts, jicofo's 512 MiB heap beside a bridge (Jitsi's figure), the bridge's
+  # the rest (or jicofo's, in a task without a bridge), rounded down to 64. README "Memory
+  # budget" gives each figure's source; jitsi_ecs.memory holds the same table, refuses a
+  # size that leaves the bridge less than 1 GiB, and `verify` compares the heaps deployed.
+  beside_heap     = { web = 64 + 16, prosody = 128 + 16, jicofo = 256 + 16, jvb = 384 + 16 }
+  guard_mib       = 16
+  jicofo_heap_mib = 512
+  heap_step       = 64
+  reserved_mib = {
+    for k, s in local.services : k => sum(concat(
+      [for c in s.containers : local.beside_heap[c] + local.tmpfs_mib * length(merge(local.tmpfs, lookup(local.extra_tmpfs, c, {})))],
+      contains(s.containers, "jvb") ? [local.guard_mib] : [],
+    ))
   }
-  jicofo_heap = {
-    for k, s in local.services : k => "${contains(s.containers, "jvb") ? max(floor(s.memory / 6), 256) : max(floor(s.memory / 2), 256)}m"
+  heap_mib = {
+    for k, s in local.services : k => merge(
+      contains(s.containers, "jicofo") ? {
+        jicofo = contains(s.containers, "jvb") ? local.jicofo_heap_mib : floor((s.memory - local.reserved_mib[k]) / local.heap_step) * local.heap_step
+      } : {},
+      contains(s.containers, "jvb") ? {
+        jvb = floor((s.memory - local.reserved_mib[k] - (contains(s.containers, "jicofo") ? local.jicofo_heap_mib : 0)) / local.heap_step) * local.heap_step
+      } : {},
+    )
   }
 
   # One tag for every image; a digest, when given, pins the exact build (pulled by digest).
@@ -72,12 +91,17 @@ locals {
       ENABLE_LETSENCRYPT      = "0"
       XMPP_BOSH_URL_BASE      = "http://${local.prosody_at[svc]}:5280"
       NGINX_KEEPALIVE_TIMEOUT = tostring(local.nginx_keepalive_timeout)
-    }, var.adot_env["web"]) : { name = k, value = v }]
+    }, var.token_auth_url == null ? {} : { TOKEN_AUTH_URL = var.token_auth_url }, var.adot_env["web"]) : { name = k, value = v }]
     secrets = []
     # /health is a room page (always 200); GET / proves nginx serves the app.
     healthCheck      = merge(local.health, { command = ["CMD-SHELL", "curl -fsS -o /dev/null http://127.0.0.1:${local.web_port}/ || exit 1"] })
     logConfiguration = { logDriver = "awslogs", options = merge(local.log_options, { "awslogs-stream-prefix" = "web" }) }
-  }, local.filesystem["web"]) if contains(s.containers, "web") }
+    }, local.filesystem["web"],
+    # Beside prosody (the shard), web starts once prosody answers: the new task joins the
+    # target group only then, so its /http-bind never answers 502 (a target 5xx, which is a
+    # deployment alarm there).
+    contains(s.containers, "prosody") ? { dependsOn = [{ containerName = "prosody", condition = "HEALTHY" }] } : null,
+  ) if contains(s.containers, "web") }
 
   prosody_container = { for svc, s in local.services : svc => merge({
     name      = "prosody"
@@ -99,7 +123,7 @@ locals {
     essential = true
     environment = [for k, v in merge(local.shared_env["jicofo"], {
       XMPP_SERVER       = "127.0.0.1" # same task as prosody
-      JICOFO_MAX_MEMORY = local.jicofo_heap[svc]
+      JICOFO_MAX_MEMORY = "${local.heap_mib[svc].jicofo}m"
       # REST (and /stats) on 0.0.0.0 (rest_ports) for the telemetry collector; the security group
       # lets only the collector's group in.
       JICOFO_ENABLE_REST = "1"
@@ -114,17 +138,21 @@ locals {
   }, local.filesystem["jicofo"]) if contains(s.containers, "jicofo") }
 
   jvb_container = { for svc, s in local.services : svc => merge({
-    name         = "jvb"
-    image        = local.images["jvb"]
-    essential    = true
+    name  = "jvb"
+    image = local.images["jvb"]
+    # Alone, a bridge that fails is replaced with its task. In the shard that would replace
+    # web and signaling too, again and again: there it is not essential, ECS restarts it in
+    # place (restartPolicy) and its guard shuts it down when it stays unhealthy (guard.sh).
+    essential    = !local.in_shard[svc]
     portMappings = [{ containerPort = var.jvb.udp_port, protocol = "udp" }]
     environment = [for k, v in merge(local.shared_env["jvb"], {
       XMPP_SERVER            = local.prosody_at[svc]
       JVB_PORT               = tostring(var.jvb.udp_port)
       JVB_STUN_SERVERS       = join(",", var.jvb.stun_servers)
-      VIDEOBRIDGE_MAX_MEMORY = local.jvb_heap[svc]
+      VIDEOBRIDGE_MAX_MEMORY = "${local.heap_mib[svc].jvb}m"
       # When no STUN server answers, the bridge advertises its private address and calls
-      # carry no media; with this its health check fails instead (and ECS replaces it).
+      # carry no media; with this its health check fails instead (and ECS replaces it; in
+      # the shard the guard has it restarted).
       JVB_REQUIRE_VALID_ADDRESS = "1"
       # Participants are outside the VPC: never hand them the bridge's VPC addresses
       # (bridge-to-bridge relays use them regardless).
@@ -139,7 +167,9 @@ locals {
     logConfiguration = { logDriver = "awslogs", options = merge(local.log_options, { "awslogs-stream-prefix" = "jvb" }) }
     # The most Fargate allows: a stopped bridge gets this long after SIGTERM (see guard.sh).
     stopTimeout = local.stop_timeout
-  }, local.filesystem["jvb"], local.relay_entrypoint) if contains(s.containers, "jvb") }
+    }, local.filesystem["jvb"], local.relay_entrypoint,
+    local.in_shard[svc] ? { restartPolicy = local.shard_bridge_restart } : null,
+  ) if contains(s.containers, "jvb") }
 
   container = {
     web     = local.web_container
@@ -151,12 +181,21 @@ locals {
   containers = {
     for svc, s in local.services : svc => concat(
       [for c in s.containers : local.container[c][svc]],
-      contains(s.containers, "jvb") ? [local.guard_container] : [],
+      contains(s.containers, "jvb") ? [local.guard_container[svc]] : [],
     )
   }
 
+  # Deployment alarms that judge the new task: for web alone the ALB's 5xx too; for the
+  # shard (web beside signaling, replaced 0%/100%) only its target group's own 5xx and p99,
+  # since the ALB answers 503 by itself while no target is healthy; for the bridges alone a
+  # running bridge jicofo cannot use (JVB's health check does not test XMPP). Signaling alone
+  # serves no HTTP: the circuit breaker decides.
   deployment_alarms = {
-    for svc, s in local.services : svc => contains(s.containers, "web") && !contains(s.containers, "prosody") ? var.web_deployment_alarm_names : []
+    for svc, s in local.services : svc => !contains(s.containers, "web") ? (
+      contains(s.containers, "prosody") ? [] : var.bridge_deployment_alarm_names
+      ) : (
+      contains(s.containers, "prosody") ? var.shard_deployment_alarm_names : var.web_deployment_alarm_names
+    )
   }
 }
 
@@ -232,9 +271,7 @@ resource "aws_ecs_service" "this" {
     rollback = true
   }
 
-  # Deployment alarms that mean something for the service: the ALB's 5xx for web alone. A
-  # signaling task (alone or in the shard) is replaced 0%/100%, so the ALB answers 502/503
-  # for a minute by design; there the circuit breaker (container and target health) decides.
+  # Deployment alarms that mean something for the service (local.deployment_alarms).
   # (Provider 5.100 sends an alarms configuration without names when the block is left
   # out, which ECS refuses: where no alarm applies, the block is there and disabled.)
   alarms {

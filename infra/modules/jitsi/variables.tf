@@ -74,6 +74,12 @@ variable "guests" {
   type        = bool
 }
 
+variable "token_auth_url" {
+  description = "TOKEN_AUTH_URL of web: where Jitsi sends a host to log in, {room} the room (the /auth/ page); null = none."
+  type        = string
+  default     = null
+}
+
 variable "layout" {
   description = "compact (one task per shard: web + prosody + jicofo + a bridge; more bridges alone) or growth (web, signaling and bridges as separate services)."
   type        = string
@@ -158,6 +164,18 @@ variable "health_check_grace_period" {
 variable "web_deployment_alarm_names" {
   description = "CloudWatch alarms that fail (and roll back) a deployment of a service that serves web and runs no signaling."
   type        = list(string)
+}
+
+variable "shard_deployment_alarm_names" {
+  description = "CloudWatch alarms that fail (and roll back) a deployment of a service that serves web beside signaling (the compact shard): the target group's own 5xx and p99."
+  type        = list(string)
+  default     = []
+}
+
+variable "bridge_deployment_alarm_names" {
+  description = "CloudWatch alarms that fail (and roll back) a deployment of the bridges alone: a running bridge jicofo cannot use."
+  type        = list(string)
+  default     = []
 }
 
 variable "vpc_id" {

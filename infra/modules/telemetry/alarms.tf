@@ -12,9 +12,10 @@ locals {
       missing     = "notBreaching"
     }
     # No operational bridge: every new conference fails. Missing data means the collector
-    # or jicofo is gone, which is just as bad.
+    # or jicofo is gone, which is just as bad. In compact the shard stays up without its
+    # bridge (restarted in place): this is what says the shard has no working bridge.
     no-bridge = {
-      description = "jicofo sees no operational bridge: conferences cannot start"
+      description = "jicofo sees no operational bridge: conferences cannot start (compact: the shard's bridge is down or restarting in place, and no bridge alone runs)"
       metric      = "OperationalBridges"
       service     = "jicofo"
       statistic   = "Minimum"
@@ -53,6 +54,53 @@ resource "aws_cloudwatch_metric_alarm" "this" {
   alarm_actions       = [var.alarm_topic_arn]
   ok_actions          = [var.alarm_topic_arn]
   tags                = var.tags
+}
+
+# A bridge that runs but never joins jicofo's brewery (a wrong password or XMPP address in a
+# new bridge release): its /colibri/stats answer, its /about/health does too (JVB's check
+# does not test XMPP), so ECS keeps it. The bridges answering the collector (BridgesUp, the
+# shard's included) above those jicofo can use (OperationalBridges) for three minutes says so;
+# a bridge joins within seconds of starting. It is the bridges' deployment alarm: such a
+# release rolls back. Missing data (the stack asleep, telemetry paused) is not a problem.
+resource "aws_cloudwatch_metric_alarm" "bridges_not_joined" {
+  alarm_name          = "${var.name}-bridges-not-joined"
+  alarm_description   = "A running bridge is not in jicofo's brewery (wrong password or address?): operational bridges below bridges up"
+  evaluation_periods  = 3
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [var.alarm_topic_arn]
+  ok_actions          = [var.alarm_topic_arn]
+  tags                = var.tags
+
+  metric_query {
+    id          = "missing"
+    expression  = "up - operational"
+    label       = "Bridges up but not operational"
+    return_data = true
+  }
+
+  metric_query {
+    id = "up"
+    metric {
+      namespace   = var.namespace
+      metric_name = "BridgesUp"
+      dimensions  = { Service = "summary" }
+      period      = 60
+      stat        = "Minimum"
+    }
+  }
+
+  metric_query {
+    id = "operational"
+    metric {
+      namespace   = var.namespace
+      metric_name = "OperationalBridges"
+      dimensions  = { Service = "jicofo" }
+      period      = 60
+      stat        = "Maximum"
+    }
+  }
 }
 
 # Media egress grows with use and AWS Budgets sees it a day late. The bridges' upload rate,

@@ -13,7 +13,13 @@ output "alarm_names" {
   value = merge(
     { for k, a in aws_cloudwatch_metric_alarm.this : k => a.alarm_name },
     { for a in aws_cloudwatch_metric_alarm.egress : "media-egress" => a.alarm_name },
+    { bridges-not-joined = aws_cloudwatch_metric_alarm.bridges_not_joined.alarm_name },
   )
+}
+
+output "bridge_deployment_alarm_names" {
+  description = "Alarms that fail and roll back a deployment of the bridges alone: a running bridge jicofo cannot use."
+  value       = [aws_cloudwatch_metric_alarm.bridges_not_joined.alarm_name]
 }
 
 output "availability_alarm_names" {

@@ -4,7 +4,9 @@ Routes (the ALB sends /auth and /auth/* here, after its authenticate action):
 - GET  /auth          -> 301 /auth/
 - GET  /auth/health   -> 200 when the signing secret can be read (the target group's health
                          check: it reaches the function directly, without a login)
-- GET  /auth/         -> the room form, for a verified identity
+- GET  /auth/         -> the room form, for a verified identity; ?room=<room> (Jitsi's
+                         TOKEN_AUTH_URL, when the host opened the plain room link) fills it in
+                         if it is a valid room name, and the member joins it with one click
 - POST /auth/         -> 303 to https://<domain>/<room>?jwt=<moderator token>, or the form
                          again with the reason (400)
 Any request without a valid `x-amzn-oidc-data` gets 401 and a log line with the reason.
@@ -35,6 +37,9 @@ log.setLevel(logging.INFO)
 
 HEALTH_PATH = "/auth/health"
 FORM_PATH = "/auth/"
+# Jitsi's TOKEN_AUTH_URL after the page (web's config.tokenAuthUrl; Jitsi fills in {room}):
+# the stack sets it to https://<domain>/auth/?room={room} while the page is on.
+ROOM_QUERY = "?room={room}"
 _REASONS = {
     200: "OK",
     301: "Moved Permanently",
@@ -154,7 +159,12 @@ class App:
         except alb.IdentityError as exc:
             return self._deny(exc.reason, exc.detail, path)
         if method == "GET":
-            body = page.form(identity.display_name, suggest_room(), guests=self.settings.guests)
+            body = page.form(
+                identity.display_name,
+                suggest_room(),
+                room=_asked_room(event),
+                guests=self.settings.guests,
+            )
             return self._html(200, body)
         origin = headers.get("origin")
         if origin is not None and origin.rstrip("/") != self.settings.public_url:
@@ -210,6 +220,14 @@ class App:
         if allow:
             headers["allow"] = allow
         return _response(status, body, headers)
+
+
+def _asked_room(event: Mapping[str, Any]) -> str:
+    """?room= of the request (the ALB passes query values still URL-encoded), if it is a room
+    name the form would accept; anything else is dropped, never echoed."""
+    raw = str((event.get("queryStringParameters") or {}).get("room") or "")
+    room = urllib.parse.unquote_plus(raw).strip()
+    return room if room and tokens.room_problem(room) is None else ""
 
 
 def _form_field(event: Mapping[str, Any], name: str) -> str:

@@ -3,7 +3,9 @@ an invitation link with a token the deployment accepts.
 
 The token is signed with the deployment's JWT secret, read from its SSM parameter for this one
 command and never written anywhere; only the token is printed. Input is checked before the
-target is reached: a room name Jitsi would change, a bad --ttl or e-mail is exit 2.
+target is reached: a room name Jitsi would change, a bad --ttl or e-mail is exit 2, and so is
+--no-moderator, which the pinned images cannot honour (jicofo makes every token holder a
+moderator; no bundled prosody module reads the claim).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from jitsi_ecs.aws import calling
 from jitsi_ecs.commands import Globals
 from jitsi_ecs.commands.common import check_email, deployed
 from jitsi_ecs.durations import parse_duration
-from jitsi_ecs.errors import EXIT_OK
+from jitsi_ecs.errors import EXIT_OK, UsageError
 from jitsi_ecs.ui import err, out, print_json
 
 
@@ -33,6 +35,15 @@ def run(
     ttl_text: str,
     as_json: bool,
 ) -> int:
+    if not moderator:
+        raise UsageError(
+            "--no-moderator cannot be honoured at the pinned images: with token auth jicofo "
+            "grants ownership to every authenticated participant (its AuthenticationRoleManager), "
+            "and the images bundle no prosody module that reads the token's "
+            "context.user.moderator, so a token holder is always a moderator",
+            hint="For someone who should not moderate, send the plain room link: with "
+            "jitsi.guests = true they join as a guest once a token holder is in.",
+        )
     tokens.check_room(room)
     ttl = parse_duration(
         ttl_text,

@@ -64,6 +64,17 @@ def print_status(data: dict[str, Any]) -> None:
         )
     else:
         out.print("Jitsi now: no telemetry data yet (the collector publishes every minute).")
+    bridge = data.get("shard_bridge")
+    if bridge and bridge["tasks"]:
+        states = ", ".join(f"{r['status']} {r['health']}" for r in bridge["tasks"])
+        if bridge["working"]:
+            out.print(f"Shard's bridge: {states}.")
+        else:
+            out.print(
+                f"[bold red]The shard has no working bridge[/] ({states}): ECS restarts it in "
+                "place (its guard shuts down a bridge that stays unhealthy); web and signaling "
+                "stay up, meetings need another bridge meanwhile."
+            )
     budgets = Table(title="Budgets (USD this month)")
     for col in ("budget", "limit", "actual", "forecast"):
         budgets.add_column(col)

@@ -109,6 +109,15 @@ def expected_alarms(config: Config, outputs: StackOutputs) -> dict[str, dict[str
             "statistic": "Minimum",
             "threshold": 1.0,
         }
+        # The bridges' deployment alarm: a running bridge jicofo cannot use.
+        wanted["bridges-not-joined"] = {
+            **jitsi,
+            "comparison": "GreaterThanThreshold",
+            "missing_data": "notBreaching",
+            "metric": "up - operational (BridgesUp, OperationalBridges)",
+            "statistic": None,
+            "threshold": 0.0,
+        }
         wanted["jicofo-unhealthy"] = {
             **jitsi,
             "comparison": "LessThanThreshold",

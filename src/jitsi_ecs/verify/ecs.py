@@ -20,6 +20,9 @@ from jitsi_ecs.verify.result import Check, VerifyContext, compare, missing
 
 # A plain environment variable with one of these in its name is a leaked secret.
 SECRET_NAME = re.compile(config_rules.SECRET_NAME)
+# Names that look like a secret but are not: web's TOKEN_AUTH_URL is the /auth/ page's public
+# URL, which Jitsi puts in config.js for every browser.
+NOT_SECRET = {"TOKEN_AUTH_URL"}
 # The sidecar beside every bridge (the compact shard's too): not essential, no health check
 # of its own, no secrets, no ADOT; the jitsi group checks what it runs.
 GUARD = "guard"
@@ -128,8 +131,10 @@ def _service_checks(ctx: VerifyContext, key: str, service: Any) -> Iterator[Chec
             "alarms": sorted(alarms.get("alarmNames", [])) if enabled else [],
             "rollback": enabled and bool(alarms.get("rollback")),
         },
-        "the alarms that mean something for this service roll it back; a signaling "
-        "replacement answers 5xx for a minute by design, so there the circuit breaker decides",
+        "the alarms that mean something for this service roll it back: web alone also on the "
+        "ALB's 5xx; the shard (web beside signaling, replaced 0%/100%) on its target group's "
+        "own 5xx and p99 only, since the ALB answers 503 while no target is healthy; "
+        "signaling or bridges alone: the circuit breaker",
     )
     yield compare(
         f"service.{key}.grace-period",
@@ -247,11 +252,12 @@ def _task_checks(ctx: VerifyContext, service: str, task_def: Any) -> Iterator[Ch
             continue
         env = {e["name"]: e.get("value", "") for e in container.get("environment", [])}
         observed_secrets[name] = sorted(s["name"] for s in container.get("secrets", []))
-        leaked += [f"{name}:{k}" for k in env if SECRET_NAME.search(k)]
+        leaked += [f"{name}:{k}" for k in env if SECRET_NAME.search(k) and k not in NOT_SECRET]
 
-        # A sidecar (the bridge's guard) is not essential: its health decides nothing, and
-        # its own checks are in the jitsi group.
-        if container.get("essential", True):
+        # The sidecar (the bridge's guard) has no health check: its own checks are in the
+        # jitsi group. (The shard's bridge is not essential either, but has one: its guard
+        # heals it by it.)
+        if name != GUARD:
             yield _health_check(ctx, prefix, container, spec.probe)
         log = container.get("logConfiguration", {})
         options = log.get("options", {})

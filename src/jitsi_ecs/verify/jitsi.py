@@ -1,7 +1,8 @@
 """How the Jitsi images run: the image line and its file system, images pinned by digest,
-nginx's keep-alive against the ALB, how the bridge finds its public address, the guard that
-keeps a bridge with meetings from being stopped (and its narrow task role), the
-bridge-to-bridge relay, and TURN over TLS.
+the JVM heaps the memory budget leaves (jitsi_ecs.memory), nginx's keep-alive against the
+ALB, where Jitsi sends a host to log in (TOKEN_AUTH_URL), how the bridge finds its public
+address, the guard that keeps a bridge with meetings from being stopped (and its narrow task
+role), the bridge-to-bridge relay, and TURN over TLS.
 
 Which images and whether the line is rootless or relays are on come from Terraform's outputs;
 what each must look like comes from the config and the requirements below.
@@ -14,6 +15,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from jitsi_ecs import iam_policy as policy
+from jitsi_ecs import memory
+from jitsi_ecs.auth.handler import FORM_PATH, ROOM_QUERY
 from jitsi_ecs.ecs_rules import FARGATE_MAX_STOP_TIMEOUT
 from jitsi_ecs.verify.ecs import GUARD
 from jitsi_ecs.verify.result import WARNING, Check, VerifyContext, compare, missing, skip
@@ -24,6 +27,8 @@ IMAGES = ("web", "prosody", "jicofo", "jvb")
 IMAGE_UID = "uid=1000"
 WRITABLE = {"/run", "/tmp"}
 EXTRA_WRITABLE = {"prosody": {"/var/lib/prosody"}}
+# How ECS restarts the shard's bridge (bridges.tf: local.shard_bridge_restart).
+SHARD_BRIDGE_RESTART = {"enabled": True, "restartAttemptPeriod": 60}
 PROTECTION_ACTIONS = ["ecs:GetTaskProtection", "ecs:UpdateTaskProtection"]
 RELAY_STRATEGY = "IntraRegionBridgeSelectionStrategy"
 EPHEMERAL_PORTS = (32768, 65535)  # where a relay's offering side binds (Linux ephemeral)
@@ -64,17 +69,23 @@ def checks(ctx: VerifyContext) -> Iterator[Check]:
     def running(container: str) -> list[str]:
         return [k for k in tasks if container in outputs.service_containers.get(k, [])]
 
+    for key, task in tasks.items():
+        names = outputs.service_containers.get(key, [])
+        if "jvb" in names or "jicofo" in names:
+            yield _heaps(ctx, key, names, task)
     for key in running("web"):
         web = tasks[key]["containers"].get("web")
         if web is not None:
             yield _keepalive(ctx, web)
+            yield _token_auth_url(ctx, key, web)
     bridges = running("jvb")
     for key in bridges:
         jvb = tasks[key]["containers"].get("jvb")
         if jvb is None:
             continue  # the ecs group reports a missing container
         yield _address_discovery(ctx, key, jvb)
-        yield _guard(ctx, key, jvb, tasks[key]["containers"].get(GUARD))
+        shard = "jicofo" in outputs.service_containers.get(key, [])
+        yield _guard(ctx, key, jvb, tasks[key]["containers"].get(GUARD), shard)
     if bridges:
         yield _task_roles(ctx, bridges, tasks)
         jicofo = next((tasks[k]["containers"].get("jicofo") for k in running("jicofo")), None)
@@ -133,6 +144,38 @@ def _filesystem(ctx: VerifyContext, prefix: str, name: str, container: Any) -> C
     )
 
 
+# ---------------------------------------------------------------- memory budget
+HEAP_VARIABLES = {"jvb": "VIDEOBRIDGE_MAX_MEMORY", "jicofo": "JICOFO_MAX_MEMORY"}
+
+
+def _heaps(ctx: VerifyContext, key: str, names: list[str], task: dict[str, Any]) -> Check:
+    """The task's memory is the config's, and each JVM's heap what the budget leaves it."""
+    section = getattr(ctx.config.jitsi, key, None)
+    size = getattr(section, "memory", None)
+    raw = task["definition"].get("memory")
+    deployed = int(raw) if str(raw).isdigit() else None
+    return compare(
+        f"task.{key}.heaps",
+        {
+            "memory": size,
+            **{
+                HEAP_VARIABLES[c]: f"{mib}m"
+                for c, mib in memory.heaps(names, size if size is not None else 0).items()
+            },
+        },
+        {
+            "memory": deployed,
+            **{
+                HEAP_VARIABLES[c]: _env(task["containers"].get(c, {})).get(HEAP_VARIABLES[c])
+                for c in HEAP_VARIABLES
+                if c in names
+            },
+        },
+        'the JVM heaps are what the memory budget leaves (README "Memory budget"): the images '
+        "default to 3 GB each, and a heap that does not fit gets the task OOM-killed",
+    )
+
+
 # ---------------------------------------------------------------- media and web
 def _keepalive(ctx: VerifyContext, web: Any) -> Check:
     attributes = ctx.aws.elbv2.describe_load_balancer_attributes(
@@ -150,6 +193,19 @@ def _keepalive(ctx: VerifyContext, web: Any) -> Check:
         {"nginx_keepalive_timeout": nginx, "alb_idle_timeout": alb},
         "nginx must keep an idle connection longer than the ALB, or the ALB reuses one nginx "
         "closed and the user gets a 502 (nginx's default is 65 s)",
+    )
+
+
+def _token_auth_url(ctx: VerifyContext, service: str, web: Any) -> Check:
+    on = ctx.config.auth.enabled
+    return compare(
+        f"web.{service}.token-auth-url",
+        ctx.outputs.url + FORM_PATH + ROOM_QUERY if on else None,
+        _env(web).get("TOKEN_AUTH_URL"),
+        "the host who opens the plain room link logs in at /auth/, which takes the room back "
+        "(without it Jitsi shows its own login, which cannot succeed with tokens)"
+        if on
+        else "no /auth/ page: no TOKEN_AUTH_URL",
     )
 
 
@@ -173,10 +229,15 @@ def _address_discovery(ctx: VerifyContext, service: str, jvb: Any) -> Check:
 
 
 # ---------------------------------------------------------------- bridges leave gracefully
-def _guard(ctx: VerifyContext, service: str, jvb: Any, guard: Any) -> Check:
+def _guard(ctx: VerifyContext, service: str, jvb: Any, guard: Any, shard: bool) -> Check:
+    """The guard beside every bridge; beside the shard's (which shares its task with jicofo)
+    it stops at once and heals the bridge, which is not essential and restarted in place."""
     script = _script("guard.sh")
     env = _env(jvb)
     expected = {
+        "shard_setting": {"GUARD_SHARD": "1" if shard else "0"},
+        "jvb_essential": not shard,
+        "jvb_restart": SHARD_BRIDGE_RESTART if shard else None,
         "essential": False,
         "image": jvb.get("image"),
         "runs": ["/bin/sh", "-c", _digest(script)],
@@ -192,6 +253,9 @@ def _guard(ctx: VerifyContext, service: str, jvb: Any, guard: Any) -> Check:
         f"task.{service}.guard",
         expected,
         {
+            "shard_setting": {"GUARD_SHARD": _env(guard).get("GUARD_SHARD")},
+            "jvb_essential": jvb.get("essential", True),
+            "jvb_restart": jvb.get("restartPolicy"),
             "essential": guard.get("essential", True),
             "image": guard.get("image"),
             "runs": [*guard.get("entryPoint", []), _digest(command[0])],
@@ -203,7 +267,12 @@ def _guard(ctx: VerifyContext, service: str, jvb: Any, guard: Any) -> Check:
             },
         },
         "guard.sh keeps scale-in protection on while the bridge has conferences and, when the "
-        "task is stopped anyway, moves the participants before jvb gets SIGTERM",
+        "task is stopped anyway, moves the participants before jvb gets SIGTERM; in the shard "
+        "jicofo stops too, so it exits at once, and a bridge that stays unhealthy is shut down "
+        "and restarted in place (not essential: web and signaling stay up)"
+        if shard
+        else "guard.sh keeps scale-in protection on while the bridge has conferences and, when "
+        "the task is stopped anyway, moves the participants before jvb gets SIGTERM",
     )
 
 

@@ -11,6 +11,7 @@ the test's tmp_path and ./test-artifacts/. No Chromium is a failure, never a ski
 from __future__ import annotations
 
 import base64
+import html
 import http.server
 import shutil
 import threading
@@ -25,6 +26,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from jitsi_ecs.auth.handler import FORM_PATH, ROOM_QUERY
 from jitsi_ecs.tokens import ProsodyRules
 from tests.unit.auth.fake_alb import APP_ID, SECRET, CountingMetrics, FakeAlb, app
 
@@ -43,6 +45,8 @@ class Alb:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.app = app(self.fake, self.metrics, public_url=self.url)
         self.meetings: list[str] = []
+        # What module jitsi sets as web's TOKEN_AUTH_URL while the page is on.
+        self.token_auth_url = self.url + FORM_PATH + ROOM_QUERY
 
     def _handler(self) -> type[http.server.BaseHTTPRequestHandler]:
         alb = self
@@ -52,7 +56,14 @@ class Alb:
                 path, _, query = self.path.partition("?")
                 if not (path == "/auth" or path.startswith("/auth/")):
                     alb.meetings.append(self.path)
-                    body = b"<!doctype html><title>meeting</title><p>in the meeting</p>"
+                    # Jitsi's "I am the host" for someone without a token: its tokenAuthUrl
+                    # (TOKEN_AUTH_URL as the stack sets it) with {room} filled in.
+                    room = html.escape(path.strip("/"))
+                    host = html.escape(alb.token_auth_url.replace("{room}", room))
+                    body = (
+                        "<!doctype html><title>meeting</title><p>in the meeting</p>"
+                        f'<a id="host" href="{host}">I am the host</a>'
+                    ).encode()
                     self._send(200, {"content-type": "text/html"}, body)
                     return
                 length = int(self.headers.get("Content-Length", 0))
@@ -184,3 +195,31 @@ def test_a_room_jitsi_would_change_comes_back_with_the_reason(
     assert browser.find_element(By.ID, "room").get_attribute("value") == "Stand Up"
     _screenshot(browser, tmp_path, "auth-page-error.png")
     assert alb.meetings == [] and alb.metrics.issued == 0
+
+
+def test_the_host_of_a_plain_room_link_logs_in_and_lands_back_in_that_room(
+    alb: Alb, browser: webdriver.Chrome, tmp_path: Path
+) -> None:
+    """The redirect chain TOKEN_AUTH_URL makes: the plain room link, Jitsi's "I am the host",
+    /auth/?room=<room> (after the ALB's login), the form filled in for that room, the
+    meeting with a moderator token for it."""
+    browser.get(f"{alb.url}/retro")
+    browser.find_element(By.ID, "host").click()
+    WebDriverWait(browser, 20).until(lambda d: d.title == "Start a meeting")
+    asked = urllib.parse.urlsplit(browser.current_url)
+    assert (asked.path, asked.query) == ("/auth/", "room=retro")
+    assert browser.find_element(By.ID, "room").get_attribute("value") == "retro"
+    _screenshot(browser, tmp_path, "auth-page-host.png")
+    browser.find_element(By.CSS_SELECTOR, "button[type='submit']").click()
+    WebDriverWait(browser, 20).until(lambda d: "jwt=" in urllib.parse.urlsplit(d.current_url).query)
+    landed = urllib.parse.urlsplit(browser.current_url)
+    assert landed.path == "/retro"
+    token = urllib.parse.parse_qs(landed.query)["jwt"][0]
+    claims = ProsodyRules.for_deployment(APP_ID, SECRET).join(token, "retro")
+    assert claims["context"]["user"]["moderator"] is True
+    meetings = [m for m in alb.meetings if m != "/favicon.ico"]
+    assert meetings == ["/retro", landed.path + "?" + landed.query]
+
+    # A room name Jitsi would not keep is not filled in (nor echoed): the member types one.
+    browser.get(f"{alb.url}/auth/?room=Retro%20Two")
+    assert browser.find_element(By.ID, "room").get_attribute("value") == ""

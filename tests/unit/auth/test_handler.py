@@ -84,6 +84,29 @@ def test_form_page_for_a_verified_member(fake: FakeAlb) -> None:
 
 
 @pytest.mark.parametrize(
+    ("query", "filled"),
+    [
+        ("standup", "standup"),
+        ("team%2D42", "team-42"),  # the ALB passes query values still URL-encoded
+        ("Stand%20Up", ""),  # Jitsi would change it: not filled in, never echoed
+        ("%22%3E%3Cscript%3E", ""),
+        ("", ""),
+    ],
+)
+def test_the_room_jitsi_sends_the_host_back_with_is_filled_in_when_valid(
+    fake: FakeAlb, query: str, filled: str
+) -> None:
+    """TOKEN_AUTH_URL (https://<domain>/auth/?room={room}): a host who opened the plain room
+    link logs in and finds the form ready for that room; the POST mints the token as always."""
+    event = fake.event("GET")
+    event["queryStringParameters"] = {"room": query}
+    body = app(fake).handle(event)["body"]
+    assert f'value="{filled}"' in body
+    assert "<script>" not in body and "Stand Up" not in body
+    assert handler.FORM_PATH + handler.ROOM_QUERY == "/auth/?room={room}"
+
+
+@pytest.mark.parametrize(
     ("make", "reason"),
     [
         (lambda f: None, "missing"),

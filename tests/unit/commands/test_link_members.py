@@ -118,7 +118,6 @@ def test_link_options_reach_the_token(aws: AwsContext, monkeypatch: pytest.Monke
             "link",
             "--room",
             "team-42",
-            "--no-moderator",
             "--name",
             "Ada",
             "--email",
@@ -134,10 +133,21 @@ def test_link_options_reach_the_token(aws: AwsContext, monkeypatch: pytest.Monke
     assert claims["context"]["user"] == {
         "name": "Ada",
         "email": "ada@example.com",
-        "moderator": False,
+        "moderator": True,
     }
     assert claims["exp"] - claims["iat"] == 7200
     assert "guests are off" in result.stderr
+
+
+def test_no_moderator_is_refused_with_the_reason_before_the_target(in_tmp: Path) -> None:
+    """The pinned images cannot honour it (jicofo grants every token holder ownership):
+    refused, exit 2, nothing deployed needed to say so."""
+    result = runner.invoke(app, ["link", "--room", "standup", "--no-moderator"])
+    assert result.exit_code == 2
+    text = " ".join(result.stderr.split())
+    assert "--no-moderator cannot be honoured at the pinned images" in text
+    assert "AuthenticationRoleManager" in text and "plain room link" in text
+    assert result.stdout == ""
 
 
 def test_link_without_auth_prints_the_plain_url(

@@ -178,3 +178,19 @@ def test_init_through_the_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     # The file it wrote loads: env gets past the config to the (absent) emulator.
     uses = runner.invoke(app, ["--config", "my.toml", "env"])
     assert uses.exit_code == 1 and "the local emulator is not running" in uses.stderr
+
+
+def test_status_says_when_the_shard_has_no_working_bridge(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    def bridge(health: str) -> dict[str, Any]:
+        tasks = [{"task": "abc", "status": "RUNNING", "health": health}]
+        return {"service": "shard", "tasks": tasks, "working": health == "HEALTHY"}
+
+    print_status({**_status(), "shard_bridge": bridge("UNHEALTHY")})
+    text = " ".join(capsys.readouterr().out.split())
+    assert "The shard has no working bridge (RUNNING UNHEALTHY)" in text
+    assert "web and signaling stay up" in text
+    print_status({**_status(), "shard_bridge": bridge("HEALTHY")})
+    text = capsys.readouterr().out
+    assert "Shard's bridge: RUNNING HEALTHY." in text and "no working bridge" not in text

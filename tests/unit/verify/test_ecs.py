@@ -18,6 +18,7 @@ from tests.unit.deployed import (
     CONFIG,
     GROWTH,
     NAME,
+    SHARD_DEPLOYMENT_ALARMS,
     WEB_DEPLOYMENT_ALARMS,
     Deployed,
     all_services,
@@ -133,6 +134,12 @@ def test_the_growth_layout_passes(growth: Deployed) -> None:
         "rollback": True,
     }
     assert checks["service.jvb.desired-count"].observed == {"min": 1, "max": 3}
+    # A bridge release that cannot join the brewery rolls back (telemetry's alarm).
+    assert checks["service.jvb.deployment-alarms"].observed == {
+        "alarms": [f"{NAME}-bridges-not-joined"],
+        "rollback": True,
+    }
+    assert checks["service.xmpp.deployment-alarms"].observed == {"alarms": [], "rollback": False}
 
 
 def test_a_service_without_circuit_breaker_fails(d: Deployed) -> None:
@@ -163,15 +170,24 @@ def test_deployment_alarms_off_or_incomplete_fail(growth: Deployed) -> None:
     assert checks["service.web.deployment-alarms"].observed["alarms"] == [f"{NAME}-target-5xx"]
 
 
-def test_web_s_alarms_rolling_back_the_shard_fail(d: Deployed) -> None:
-    # A signaling replacement answers 5xx for a minute by design: the ALB's alarms would roll
-    # back every shard deployment. There the circuit breaker alone decides.
+def test_the_alb_s_5xx_rolling_back_the_shard_fails(d: Deployed) -> None:
+    # A signaling replacement leaves no healthy target for a minute by design (0%/100%): the
+    # ALB's own 5xx would roll back every shard deployment. The shard's are the target
+    # group's own 5xx and p99, which judge the new task.
+    checks = _checks(d)
+    assert checks["service.shard.deployment-alarms"].expected == {
+        "alarms": sorted(SHARD_DEPLOYMENT_ALARMS),
+        "rollback": True,
+    }
+    assert checks["service.shard.deployment-alarms"].status == "pass"
     config = deployment_configuration(d, "shard")
     config["alarms"] = {"alarmNames": WEB_DEPLOYMENT_ALARMS, "enable": True, "rollback": True}
     update_service(d, "shard", deploymentConfiguration=config)
     checks = _checks(d)
     assert failed(checks) == {"service.shard.deployment-alarms"}
-    assert checks["service.shard.deployment-alarms"].expected == {"alarms": [], "rollback": False}
+    config["alarms"] = {**config["alarms"], "alarmNames": SHARD_DEPLOYMENT_ALARMS, "enable": False}
+    update_service(d, "shard", deploymentConfiguration=config)
+    assert failed(_checks(d)) == {"service.shard.deployment-alarms"}
 
 
 def test_a_shorter_grace_period_fails(d: Deployed) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from moto import mock_aws
 
+from jitsi_ecs import memory
 from jitsi_ecs.aws import AwsContext
 from jitsi_ecs.config import Config
 from jitsi_ecs.outputs import StackOutputs
@@ -23,6 +24,8 @@ SCRIPTS = infra_source() / "modules" / "jitsi"
 GUARD = (SCRIPTS / "guard.sh").read_text()
 RELAY_ID = (SCRIPTS / "relay-id.sh").read_text()
 REGISTRY, TAG = "ghcr.io/jitsi", "stable-11146-2"
+# Each service's task memory in the default config.
+MEMORY = {"web": 512, "xmpp": 1024, "jvb": 2048, "shard": 3072}
 DIGEST = "sha256:" + "ab" * 32
 ASSUME = json.dumps(
     {
@@ -95,6 +98,7 @@ def containers(relay: bool = False) -> dict[str, list[dict[str, Any]]]:
         "essential": False,
         "entryPoint": ["/bin/sh", "-c"],
         "command": [GUARD],
+        "environment": _env({"GUARD_SHARD": "0"}),
         "dependsOn": [{"containerName": "jvb", "condition": "START"}],
         "stopTimeout": 120,
         "readonlyRootFilesystem": True,
@@ -105,7 +109,12 @@ def containers(relay: bool = False) -> dict[str, list[dict[str, Any]]]:
                 "name": "web",
                 "image": f"{REGISTRY}/web:{TAG}",
                 "essential": True,
-                "environment": _env({"NGINX_KEEPALIVE_TIMEOUT": "130"}),
+                "environment": _env(
+                    {
+                        "NGINX_KEEPALIVE_TIMEOUT": "130",
+                        "TOKEN_AUTH_URL": "https://meet.example.com/auth/?room={room}",
+                    }
+                ),
                 **_tmpfs(),
             }
         ],
@@ -135,15 +144,33 @@ class Stack:
     jvb_group: str
     roles: dict[str, str]
 
-    def register(self, service: str, defs: list[dict[str, Any]]) -> None:
+    def register(self, service: str, defs: list[dict[str, Any]], size: int | None = None) -> None:
+        """Register the containers as the service's task, of the config's size (or size), the
+        JVM heaps set as the memory budget leaves them unless a container sets its own."""
         ecs = self.aws.ecs
+        size = size or MEMORY[service]
+        names = [c["name"] for c in defs]
+        heaps = memory.heaps(names, size)
+        defs = [
+            {
+                **c,
+                "environment": [
+                    *c.get("environment", []),
+                    *_env({variable: f"{heaps[c['name']]}m"}),
+                ],
+            }
+            if (variable := jitsi.HEAP_VARIABLES.get(c["name"])) is not None
+            and variable not in {e["name"] for e in c.get("environment", [])}
+            else c
+            for c in defs
+        ]
         arn = ecs.register_task_definition(
             family=f"jitsi-{service}",
             taskRoleArn=self.roles[service],
             networkMode="awsvpc",
             requiresCompatibilities=["FARGATE"],
             cpu="1024",
-            memory="2048",
+            memory=str(size),
             containerDefinitions=[{"memory": 128, **c} for c in defs],
         )["taskDefinition"]["taskDefinitionArn"]
         ecs.update_service(cluster="jitsi", service=service, taskDefinition=arn)
@@ -275,9 +302,13 @@ def test_a_stack_as_terraform_makes_it_passes(stack: Stack) -> None:
         "web.keepalive",
         "task.jvb.jvb.address-discovery",
         "task.jvb.guard",
+        "task.jvb.heaps",
+        "task.xmpp.heaps",
         "iam.task-protection",
         "jitsi.relay",
     } <= set(results)
+    assert results["task.jvb.heaps"].observed == {"memory": 2048, "VIDEOBRIDGE_MAX_MEMORY": "1600m"}
+    assert results["task.xmpp.heaps"].observed == {"memory": 1024, "JICOFO_MAX_MEMORY": "512m"}
 
 
 def test_tag_only_images_pass_with_a_warning_and_digests_without(stack: Stack) -> None:
@@ -501,7 +532,7 @@ def _compact(stack: Stack, relay: bool = False) -> dict[str, list[dict[str, Any]
     )
     stack.roles["shard"] = stack.roles["jvb"]  # it runs a bridge: the bridges' role
     defs = containers(relay)
-    shard = [*defs["web"], *defs["xmpp"], *copy.deepcopy(defs["jvb"])]
+    shard = [*defs["web"], *defs["xmpp"], *_in_shard(defs["jvb"])]
     stack.register("shard", shard)
     stack.register("jvb", defs["jvb"])
     stack.outputs = stack.outputs.model_copy(
@@ -516,6 +547,37 @@ def _compact(stack: Stack, relay: bool = False) -> dict[str, list[dict[str, Any]
         }
     )
     return {"shard": shard, "jvb": defs["jvb"]}
+
+
+def _in_shard(bridge: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The bridge and guard as the shard runs them: the bridge not essential and restarted in
+    place, the guard told it shares the task with jicofo."""
+    jvb, guard = copy.deepcopy(bridge)
+    jvb.update(essential=False, restartPolicy={"enabled": True, "restartAttemptPeriod": 60})
+    guard["environment"] = _env({"GUARD_SHARD": "1"})
+    return [jvb, guard]
+
+
+def test_the_shard_s_bridge_stops_fast_and_heals_in_place(stack: Stack) -> None:
+    defs = _compact(stack)
+    check = stack.check()["task.shard.guard"]
+    assert check.status == "pass", (check.expected, check.observed)
+    assert check.observed["shard_setting"] == {"GUARD_SHARD": "1"}
+    assert stack.check()["task.jvb.guard"].observed["jvb_essential"] is True
+    web, prosody, jicofo, jvb, guard = defs["shard"]
+    # The bridge essential again (a bridge problem replaces signaling), or no restart policy,
+    # or a guard that drains (a minute of outage at every stop): each fails.
+    for broken in (
+        [web, prosody, jicofo, {**jvb, "essential": True}, guard],
+        [web, prosody, jicofo, {k: v for k, v in jvb.items() if k != "restartPolicy"}, guard],
+        [web, prosody, jicofo, jvb, {**guard, "environment": _env({"GUARD_SHARD": "0"})}],
+    ):
+        stack.register("shard", broken)
+        assert stack.check()["task.shard.guard"].status == "fail"
+    # A bridge alone that is healed in place (and so never replaced) fails too.
+    alone_jvb, alone_guard = defs["jvb"]
+    stack.register("jvb", [{**alone_jvb, "restartPolicy": {"enabled": True}}, alone_guard])
+    assert stack.check()["task.jvb.guard"].status == "fail"
 
 
 def test_compact_the_shard_s_bridge_is_held_to_every_bridge_rule(stack: Stack) -> None:
@@ -547,7 +609,66 @@ def test_compact_relay_reaches_the_shard_s_bridge_too(stack: Stack) -> None:
     # The shard's bridge started by the image's own entrypoint (no relay id of its own): fail.
     defs = containers(relay=False)
     octo = containers(relay=True)
-    shard = [*octo["web"], *octo["xmpp"], *defs["jvb"]]
+    shard = [*octo["web"], *octo["xmpp"], *_in_shard(defs["jvb"])]
     stack.register("shard", shard)
     check = stack.check(bridge_relay=True)["jitsi.relay"]
     assert check.status == "fail" and check.observed["bridges"]["shard"]["relay_id"] is None
+
+
+def test_heaps_that_the_budget_does_not_leave_fail(stack: Stack) -> None:
+    defs = _compact(stack)
+    results = stack.check()
+    assert results["task.shard.heaps"].status == "pass"
+    assert results["task.shard.heaps"].observed == {
+        "memory": 3072,
+        "VIDEOBRIDGE_MAX_MEMORY": "1472m",
+        "JICOFO_MAX_MEMORY": "512m",
+    }
+    # The heaps of the old share rule (half the task to the bridge), or the images' 3 GB.
+    old = [
+        {
+            **c,
+            "environment": [*c.get("environment", []), *_env({"VIDEOBRIDGE_MAX_MEMORY": "1536m"})],
+        }
+        if c["name"] == "jvb"
+        else c
+        for c in defs["shard"]
+    ]
+    stack.register("shard", old)
+    assert stack.check()["task.shard.heaps"].status == "fail"
+    unset = [{**c, "environment": []} if c["name"] == "jicofo" else c for c in defs["shard"]]
+    stack.register(
+        "shard",
+        [c for c in unset if c["name"] != "jicofo"]
+        + [
+            {**c, "environment": _env({"JICOFO_MAX_MEMORY": "3072m"})}
+            for c in unset
+            if c["name"] == "jicofo"
+        ],
+    )
+    assert stack.check()["task.shard.heaps"].status == "fail"
+    # A task of another size than the config's: the heaps it got do not match either.
+    stack.register("jvb", defs["jvb"], size=4096)
+    check = stack.check()["task.jvb.heaps"]
+    assert check.status == "fail" and check.observed["memory"] == 4096
+    assert (
+        stack.check(Config.model_validate({"jitsi": {"jvb": {"memory": 4096}}}))[
+            "task.jvb.heaps"
+        ].status
+        == "pass"
+    )
+
+
+def test_token_auth_url_sends_the_host_to_the_auth_page_only_while_it_is_on(
+    stack: Stack,
+) -> None:
+    check = stack.check()["web.web.token-auth-url"]
+    assert check.status == "pass"
+    assert check.expected == "https://meet.example.com/auth/?room={room}"
+    off = Config.model_validate({"auth": {"enabled": False}})
+    assert stack.check(off)["web.web.token-auth-url"].status == "fail"
+    defs = containers()
+    web = defs["web"][0]
+    stack.register("web", [{**web, "environment": _env({"NGINX_KEEPALIVE_TIMEOUT": "130"})}])
+    assert stack.check()["web.web.token-auth-url"].status == "fail"  # unset: Jitsi's login
+    assert stack.check(off)["web.web.token-auth-url"].status == "pass"

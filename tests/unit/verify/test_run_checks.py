@@ -51,10 +51,11 @@ def test_every_group_runs_and_the_deployment_passes(d: Deployed) -> None:
     # compact: shard 6, jvb 7 (autoscaling), api 6 and the services group's 3; shard's four
     # containers, jvb's one and api's one, each 3 and secrets (21), each bridge's guard its
     # logs and adot (4); the jitsi group: image, digest and file system of the five Jitsi
-    # containers (15), address discovery and guard of both bridges (4); alarms 5 + 3
+    # containers (15), address discovery and guard of both bridges (4), the heaps of the
+    # shard and the bridges (2); alarms 5 + 4
     # telemetry + 4 of api + /auth/'s errors; guests, token settings and the eight of the
     # /auth/ page.
-    assert per_group["service"] == 22 and per_group["task"] == 44 and per_group["alarm"] == 13
+    assert per_group["service"] == 22 and per_group["task"] == 46 and per_group["alarm"] == 14
     assert per_group["auth"] == 10
 
     # The JSON report of a real run: exactly the documented shape, drift included.
