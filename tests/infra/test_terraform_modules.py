@@ -31,7 +31,9 @@ def _tf(terraform: str, cwd: Path, *args: str) -> subprocess.CompletedProcess[st
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        timeout=600,
+        # A guard against a hung terraform, not a speed limit: the whole mocked suite shares
+        # two cores with the emulator flows, and took over 600 s on a loaded machine.
+        timeout=1500,
     )
 
 

@@ -122,7 +122,9 @@ def test_aws_target_end_to_end_as_a_least_privilege_user(
             monkeypatch.setenv(key, value)
         env = {**os.environ, **user}
 
-        # A run applying holds the lock: a second one is refused, saying who and since when.
+        # Stopped mid-apply (a cancelled CI job): terraform saves its state and frees the lock.
+        logs = project / ".jitsi-ecs" / "aws" / "logs"
+        before = set(logs.glob("up-*.log"))
         log = project / "up-1.log"
         with log.open("w") as written:
             first = subprocess.Popen(
@@ -134,24 +136,17 @@ def test_aws_target_end_to_end_as_a_least_privilege_user(
                 stdin=subprocess.DEVNULL,
             )
         try:
-            logs = project / ".jitsi-ecs" / "aws" / "logs"
-            _wait_for(
-                "the first up to start applying",
-                lambda: (
-                    first.poll() is not None
-                    or any(
-                        '"type":"apply_complete"' in p.read_text() for p in logs.glob("up-*.log")
-                    )
-                ),
-            )
+
+            def applying() -> bool:
+                if first.poll() is not None:
+                    return True
+                own = set(logs.glob("up-*.log")) - before
+                return any('"type":"apply_progress"' in p.read_text() for p in own)
+
+            _wait_for("the first up to start applying", applying)
             assert first.poll() is None, log.read_text()[-3000:]
-            second = _aws("up", "--yes")
-            _no_traceback(second)
-            assert second.exit_code == 2, second.output[-3000:]
-            said = _flat(second.output)
-            assert "the Terraform state is locked: " in said
-            assert re.search(r"has held it since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", said)
-            # Stopped mid-apply (a cancelled CI job): terraform saves its state, frees the lock.
+            # It holds the state lock while it applies.
+            assert "Contents" in admin.s3.list_objects_v2(Bucket=bucket, Prefix=_lock_key())
             first.send_signal(signal.SIGTERM)
             assert first.wait(timeout=300) == 130, log.read_text()[-3000:]
         finally:
@@ -181,6 +176,26 @@ def test_aws_target_end_to_end_as_a_least_privilege_user(
         assert not [
             p for p in (project / ".jitsi-ecs").rglob("*.tfstate") if ".terraform" not in p.parts
         ]
+
+        # Another machine's run holding the lock: a second up is refused, saying who and since
+        # when, and changes nothing. (Terraform takes and keeps the lock; this is its message.)
+        held = {
+            "ID": str(uuid.uuid4()),
+            "Operation": "OperationTypeApply",
+            "Info": "",
+            "Who": "ops@laptop-2",
+            "Version": "1.11.4",
+            "Created": time.strftime("%Y-%m-%dT%H:%M:%S.000000Z", time.gmtime()),
+            "Path": f"{bucket}/jitsi/terraform.tfstate",
+        }
+        s3.put_object(Bucket=bucket, Key=_lock_key(), Body=json.dumps(held).encode())
+        second = _aws("up", "--yes")
+        _no_traceback(second)
+        assert second.exit_code == 2, second.output[-3000:]
+        said = _flat(second.output)
+        assert "the Terraform state is locked: ops@laptop-2 has held it since " in said
+        assert re.search(r"has held it since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", said)
+        s3.delete_object(Bucket=bucket, Key=_lock_key())  # that run ends
 
         # A stale lock (a run whose machine vanished): refused; the hint's command frees it.
         stale = {

@@ -142,6 +142,7 @@ class Stack:
             service_names={self.key: self.name},
             task_definition_arns={self.key: self.revision},
             turn_service_name=None,
+            service_containers={self.key: ["app"]},
             alarm_names={},
             budget_names={},
         )

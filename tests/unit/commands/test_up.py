@@ -129,7 +129,7 @@ def test_up_fails_when_a_service_is_not_stable_and_still_verifies(
             ],
         ),
     ]
-    monkeypatch.setattr(up, "prepared", lambda g, command: made.append("prepare") or "stack")
+    monkeypatch.setattr(up, "prepared", lambda g, command, **_: made.append("prepare") or "stack")
     monkeypatch.setattr(up, "apply_plan", lambda stack, **_: made.append("apply"))
     monkeypatch.setattr(up, "wait_for_services", lambda stack: made.append("wait") or verdicts)
     monkeypatch.setattr(up, "verify_stack", lambda stack: made.append("verify") or [])

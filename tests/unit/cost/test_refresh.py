@@ -146,7 +146,7 @@ def test_an_unknown_region_is_refused_before_any_call() -> None:
             botocore.exceptions.ClientError(
                 {"Error": {"Code": "AccessDeniedException", "Message": "no"}}, "GetProducts"
             ),
-            "AWS answered AccessDeniedException: no",
+            "AWS refused GetProducts (AccessDeniedException): no",
         ),
         (botocore.exceptions.ParamValidationError(report="bad filter"), "bad filter"),
     ],

@@ -15,7 +15,7 @@ from jitsi_ecs.cli import app
 from jitsi_ecs.drills import DrillResult
 from jitsi_ecs.drills.alarm import BudgetWiring, run
 from jitsi_ecs.emulator.extensions import install
-from jitsi_ecs.errors import AwsError
+from jitsi_ecs.errors import UsageError
 from jitsi_ecs.targets import Watch
 from tests.unit.drills.denied import deny
 
@@ -119,11 +119,11 @@ def test_a_denied_queue_exits_through_the_error_type(aws: AwsContext) -> None:
     wiring = _stack(aws)
     deny(aws.sqs, "CreateQueue")
     result = DrillResult("alarm")
-    with pytest.raises(AwsError) as caught:
+    with pytest.raises(UsageError) as caught:  # a refused action: exit 2
         run(aws, ["jitsi-target-5xx"], wiring, Watch(5, 0.05), result)
     assert caught.value.message.startswith("create the temporary queue jitsi-ecs-drill-")
     assert caught.value.message.endswith(
-        "AWS answered AccessDeniedException: not allowed to CreateQueue"
+        "AWS refused CreateQueue (AccessDeniedException): not allowed to CreateQueue"
     )
     assert caught.value.hint == _HINTS["AccessDeniedException"]
     assert [s["step"] for s in result.steps] == ["clean up"]  # nothing was made: nothing left
@@ -148,8 +148,8 @@ def test_the_cli_reports_a_denied_call_without_a_traceback(
     )
     monkeypatch.setattr("jitsi_ecs.commands.drill.open_stack", lambda *a, **k: stack)
     result = CliRunner().invoke(app, ["drill", "alarm"])
-    assert result.exit_code == 1
-    assert isinstance(result.exception, SystemExit)  # not the AwsError escaping
+    assert result.exit_code == 2  # a refused action: the principal's permissions
+    assert isinstance(result.exception, SystemExit)  # not the error escaping
     assert "error: create the temporary queue jitsi-ecs-drill-" in result.output
     assert "AccessDeniedException" in result.output and "hint:" in result.output
     assert "Traceback" not in result.output
@@ -165,8 +165,9 @@ def test_denied_budget_notifications_fail_that_budget(aws: AwsContext) -> None:
     budget = steps["budget jitsi-monthly-5usd"]
     assert budget["status"] == "fail"
     assert budget["detail"] == (
-        "describe the notifications of budget jitsi-monthly-5usd: AWS answered "
-        "AccessDeniedException: not allowed to DescribeNotificationsForBudget"
+        "describe the notifications of budget jitsi-monthly-5usd: AWS refused "
+        "DescribeNotificationsForBudget (AccessDeniedException): "
+        "not allowed to DescribeNotificationsForBudget"
     )
 
 

@@ -220,8 +220,8 @@ def test_a_denied_deployment_is_a_failed_step_and_the_revision_goes(
     assert not result.passed
     steps = {s["step"]: s for s in result.steps}
     assert steps["error"]["detail"] == (
-        "deploy the broken revision to service web: AWS answered AccessDeniedException: "
-        "not allowed to UpdateService"
+        "deploy the broken revision to service web: AWS refused UpdateService "
+        "(AccessDeniedException): not allowed to UpdateService"
     )
     assert "restore" not in steps  # still on the original: nothing to restore
     assert steps["final task definition"]["status"] == "ok"
@@ -245,7 +245,7 @@ def test_a_denied_restore_is_reported_and_the_clean_up_still_runs(
         run(aws, "jitsi", "web", Watch(timeout_s=3600, poll_s=10), result, clock)
     assert info.value.message == (
         "drill interrupted; restoring web failed: restore service web to jitsi-web:1: "
-        "AWS answered AccessDeniedException: not allowed to UpdateService"
+        "AWS refused UpdateService (AccessDeniedException): not allowed to UpdateService"
     )
     assert info.value.hint is not None and f"--task-definition {original}" in info.value.hint
     steps = {s["step"]: s for s in result.steps}
@@ -274,7 +274,8 @@ def test_a_denied_deregistration_fails_the_drill_without_raising(
     assert steps["failures vs threshold"]["status"] == "ok"
     assert steps["clean up"]["status"] == "fail"
     assert steps["clean up"]["detail"].startswith(
-        "deregister the broken revision jitsi-web:2: AWS answered AccessDeniedException"
+        "deregister the broken revision jitsi-web:2: AWS refused DeregisterTaskDefinition "
+        "(AccessDeniedException)"
     )
     assert "aws ecs deregister-task-definition --task-definition" in steps["clean up"]["detail"]
     assert len(_active_revisions(aws)) == 2 and original in _active_revisions(aws)

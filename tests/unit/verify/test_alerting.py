@@ -383,7 +383,8 @@ def test_denied_budget_subscribers_fail_each_budget_and_nothing_else(d: Deployed
     detail = checks["budget.5"].detail
     assert detail.startswith("describe the subscribers of the ")  # the first notification's
     assert detail.endswith(
-        f"notification of budget {NAME}-monthly-5usd: AWS answered AccessDeniedException: "
+        f"notification of budget {NAME}-monthly-5usd: AWS refused "
+        "DescribeSubscribersForNotification (AccessDeniedException): "
         "not allowed to DescribeSubscribersForNotification"
     )
     assert failed(_checks(d)) == set()  # allowed again: the same budgets pass
