@@ -78,6 +78,21 @@ def _ec2(kind: str) -> str:
     return "arn:{p}:ec2:{r}:{a}:" + kind + "/*"
 
 
+# The network the stack makes, as EC2 names its resource types (ids are AWS's choice).
+_EC2_NETWORK = tuple(
+    _ec2(kind)
+    for kind in (
+        "vpc",
+        "subnet",
+        "internet-gateway",
+        "route-table",
+        "security-group",
+        "security-group-rule",
+        "vpc-flow-log",
+    )
+)
+
+
 def _ecs(kind: str) -> str:
     return "arn:{p}:ecs:{r}:{a}:" + kind
 
@@ -165,18 +180,7 @@ POLICIES: dict[str, tuple[Grant, ...]] = {
                 "ec2:CreateFlowLogs",
                 "ec2:CreateTags",
             ),
-            tuple(
-                _ec2(kind)
-                for kind in (
-                    "vpc",
-                    "subnet",
-                    "internet-gateway",
-                    "route-table",
-                    "security-group",
-                    "security-group-rule",
-                    "vpc-flow-log",
-                )
-            ),
+            _EC2_NETWORK,
         ),
         Grant(
             "Ec2Change",
@@ -206,18 +210,7 @@ POLICIES: dict[str, tuple[Grant, ...]] = {
                 "ec2:DeleteSecurityGroup",
                 "ec2:DeleteFlowLogs",
             ),
-            tuple(
-                _ec2(kind)
-                for kind in (
-                    "vpc",
-                    "subnet",
-                    "internet-gateway",
-                    "route-table",
-                    "security-group",
-                    "security-group-rule",
-                    "vpc-flow-log",
-                )
-            ),
+            _EC2_NETWORK,
         ),
         Grant(
             "FlowLogDelivery",
