@@ -140,7 +140,7 @@ def _check_version(binary: str) -> str:
 def _parse_version(stdout: str) -> str | None:
     """The version in `terraform version -json`'s output (or its text form: Terraform
     before 0.13 ignores -json)."""
-    with contextlib.suppress(json.JSONDecodeError, AttributeError):
+    with contextlib.suppress(json.JSONDecodeError, KeyError, TypeError):
         version = json.loads(stdout).get("terraform_version")
         if isinstance(version, str) and re.fullmatch(r"\d+(\.\d+)*(-\S+)?", version):
             return version
@@ -456,9 +456,10 @@ def lock_holder(lines: list[str]) -> dict[str, str] | None:
     """The Lock Info terraform prints when another run holds the state lock (JSON or text)."""
     text = "\n".join(lines)
     for line in lines:
-        if line.startswith("{") and "state lock" in line:
-            with contextlib.suppress(json.JSONDecodeError):
-                text = str(json.loads(line).get("diagnostic", {}).get("detail", "")) or text
+        # The error diagnostic, not the "Acquiring state lock" progress line before it.
+        if line.startswith("{") and "Lock Info:" in line:
+            with contextlib.suppress(json.JSONDecodeError, KeyError, TypeError):
+                text = str(json.loads(line)["diagnostic"]["detail"])
                 break
     if "Lock Info:" not in text:
         return None

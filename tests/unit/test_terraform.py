@@ -323,6 +323,11 @@ LOCK_DETAIL = (
         # plan -json: the diagnostic on stdout
         'echo \'{"@level":"error","@message":"Error: Error acquiring the state lock",'
         f'"diagnostic":{{"summary":"Error acquiring the state lock","detail":"{LOCK_DETAIL}"}}}}\'',
+        # ... after the progress line Terraform prints first (it names the state lock too)
+        'echo \'{"@level":"info","@message":"Acquiring state lock. This may take a few '
+        'moments...","type":"state_lock_acquire"}\'; '
+        'echo \'{"@level":"error","@message":"Error: Error acquiring the state lock",'
+        f'"diagnostic":{{"summary":"Error acquiring the state lock","detail":"{LOCK_DETAIL}"}}}}\'',
         # plain text (init, output)
         f"printf 'Error: Error acquiring the state lock\\n\\n%b\\n' '{LOCK_DETAIL}' >&2",
     ],
