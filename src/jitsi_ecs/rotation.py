@@ -11,7 +11,7 @@ protected shard waits for its meetings) did. So the readers are never restarted 
    end, as it would for any deployment);
 2. then all of them start again together on the new values (the count each had, and a new
    deployment), as on a first `up`: a bridge that starts before prosody retries until it
-   can log in.
+   can log in (jicoco's MucClient retries every 1-5 s and joins the brewery).
 
 At every moment the running readers carry one version. Meetings end in both orders (the
 signaling task is replaced); this one adds no bridge start to that gap, since the bridges
