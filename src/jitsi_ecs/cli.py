@@ -195,15 +195,24 @@ def drill_rollback(
     service: Annotated[
         str, typer.Option("--service", help="A service of the stack (status lists them).")
     ] = "web",
+    failure: Annotated[
+        str,
+        typer.Option(
+            "--failure",
+            help="crash: health checks fail (circuit breaker); http-500: the targets answer "
+            "500 (its target-5xx deployment alarm); wrong-password: bridges that cannot join "
+            "the brewery (the bridges' deployment alarm).",
+        ),
+    ] = "crash",
     as_json: JsonOpt = False,
     config: ConfigOpt = None,
     target: TargetOpt = None,
     yes: YesOpt = False,
 ) -> None:
-    """Deploy a revision whose health check fails; watch ECS roll it back; restore anyway."""
+    """Deploy a bad revision; watch ECS roll it back; restore anyway."""
     from jitsi_ecs.commands import drill as cmd
 
-    _invoke(lambda: cmd.run_rollback(_globals(ctx, config, target, yes), service, as_json))
+    _invoke(lambda: cmd.run_rollback(_globals(ctx, config, target, yes), service, as_json, failure))
 
 
 @drill_app.command("alarm")

@@ -1,4 +1,5 @@
-"""`jitsi-ecs drill rollback|alarm [--json]`: prove the safety nets on the live deployment."""
+"""`jitsi-ecs drill rollback [--failure crash|http-500|wrong-password]|alarm [--json]`: prove
+the safety nets on the live deployment."""
 
 from __future__ import annotations
 
@@ -6,12 +7,14 @@ from typing import Any
 
 from rich.table import Table
 
+from jitsi_ecs.aws import AwsContext
 from jitsi_ecs.commands import Globals
 from jitsi_ecs.commands.common import open_stack
 from jitsi_ecs.drills import DrillResult
 from jitsi_ecs.drills import alarm as alarm_drill
 from jitsi_ecs.drills import rollback as rollback_drill
 from jitsi_ecs.errors import EXIT_FAILED, EXIT_OK, UsageError
+from jitsi_ecs.outputs import StackOutputs
 from jitsi_ecs.ui import err, out, print_json
 
 
@@ -35,13 +38,28 @@ def _report(result: DrillResult, as_json: bool) -> int:
     return EXIT_OK if result.passed else EXIT_FAILED
 
 
-def run_rollback(g: Globals, service: str, as_json: bool) -> int:
+def run_rollback(g: Globals, service: str, as_json: bool, failure: str = "crash") -> int:
+    if failure not in rollback_drill.FAILURES:
+        raise UsageError(
+            f"unknown --failure {failure!r}",
+            hint=f"Choose one of {', '.join(rollback_drill.FAILURES)}.",
+        )
     stack = open_stack(g, "drill-rollback", start=False)
     outputs = stack.attach()
     if service not in outputs.service_names:
         raise UsageError(
             f"unknown service {service!r}",
             hint=f"Choose one of {', '.join(outputs.service_names)}.",
+        )
+    trip = None
+    if failure != rollback_drill.CRASH:
+        trip = rollback_drill.alarm_trip(
+            stack.aws,
+            failure,
+            outputs.deployment_alarms(service),
+            stand_in=not stack.target.serves_traffic,
+            namespace=stack.config.observability.metric_namespace,
+            bridges_up=_bridges_up(stack.aws, outputs, service),
         )
     stack.target.confirm_disruption(
         f"The rollback drill replaces the tasks of {service} twice: every meeting on them ends."
@@ -53,8 +71,22 @@ def run_rollback(g: Globals, service: str, as_json: bool) -> int:
         outputs.service_names[service],
         stack.target.rollback_watch,
         result,
+        failure=failure,
+        trip=trip,
     )
     return _report(result, as_json)
+
+
+def _bridges_up(aws: AwsContext, outputs: StackOutputs, drilled: str) -> int:
+    """The bridges the telemetry collector would reach during the drill: every task that
+    runs a bridge, the drilled service's at least one (the drill starts one if it has none)."""
+    keys = [k for k, c in outputs.service_containers.items() if "jvb" in c]
+    names = {outputs.service_names[k]: k for k in keys}
+    up = 0
+    for s in aws.services(outputs.cluster_name, list(names)):
+        count = int(s.get("desiredCount", 0))
+        up += max(1, count) if names[str(s["serviceName"])] == drilled else count
+    return up
 
 
 def run_alarm(g: Globals, as_json: bool) -> int:

@@ -13,7 +13,9 @@ whenever a service is described:
   the last COMPLETED task definition starts.
 - A deployment alarm in ALARM during a deployment fails it the same way.
 - With the breaker off, a failing deployment stays IN_PROGRESS and keeps failing tasks.
-- UpdateService keeps the deployment settings the request leaves out, as ECS does.
+- UpdateService keeps the deployment settings the request leaves out, as ECS does. A new
+  desired count moves a COMPLETED primary deployment's counts with it (moto moved only the
+  service's): scaled to 0 and deployed again, the old tasks do not come back.
 - Tasks (ecs_tasks.py): ListTasks and DescribeTasks answer with each deployment's RUNNING
   tasks and a STOPPED task, with its reason, for every task a failing deployment loses. A test
   can make a service's tasks stop with a reason of its choice (`POST
@@ -226,9 +228,17 @@ def install() -> None:
             deployment.update(id=deployment_id, createdAt=created)
         arn = self.describe_task_definition(wanted).arn if wanted else before
         if arn != before or force:
-            start_deployment(self, result, arn)
+            start_deployment(self, result, arn)  # the old ones keep what they run
         else:
             result.task_definition = before
+            if props.get("desired_count") is not None:
+                count = int(props["desired_count"])
+                for deployment in service.deployments:
+                    if (
+                        deployment["status"] == "PRIMARY"
+                        and deployment["rolloutState"] == "COMPLETED"
+                    ):
+                        deployment.update(desiredCount=count, runningCount=count, pendingCount=0)
         return result
 
     def describe_services(self: Any, cluster_str: str, names: list[str]) -> Any:

@@ -85,6 +85,15 @@ def test_the_read_side_on_a_deployment(
     assert unknown.exit_code == 2
     assert "error: unknown service 'nope'" in unknown.stderr
     assert "hint: Choose one of api, jvb, shard." in unknown.stderr
+    nope = runner.invoke(app, ["drill", "rollback", "--service", "shard", "--failure", "nope"])
+    assert nope.exit_code == 2
+    assert "hint: Choose one of crash, http-500, wrong-password." in nope.stderr
+    # A failure whose alarm the service does not have is refused before anything changes.
+    no_alarm = runner.invoke(
+        app, ["drill", "rollback", "--service", "api", "--failure", "wrong-password"]
+    )
+    assert no_alarm.exit_code == 2, no_alarm.output
+    assert "no deployment alarm on OperationalBridges" in " ".join(no_alarm.stderr.split())
 
     d.aws.logs.put_retention_policy(
         logGroupName=d.config.observability.log_group_name, retentionInDays=7

@@ -127,6 +127,25 @@ def test_a_new_deployment_replaces_the_tasks(ecs: Any, monkeypatch: pytest.Monke
     assert {t["taskArn"] for t in _tasks(ecs, "STOPPED")} == before
 
 
+def test_scaled_to_zero_then_started_again_no_old_task_comes_back(
+    ecs: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # rotate-secrets' order: a service scaled to 0, then a new deployment with a count.
+    clock = Clock(monkeypatch)
+    _service(ecs)
+    before = {t["taskArn"] for t in _tasks(ecs, "RUNNING")}
+    ecs.update_service(cluster="jitsi", service="web", desiredCount=0)
+    assert _tasks(ecs, "RUNNING") == []
+    service = ecs.describe_services(cluster="jitsi", services=["web"])["services"][0]
+    assert (service["runningCount"], service["deployments"][0]["runningCount"]) == (0, 0)
+    ecs.update_service(cluster="jitsi", service="web", desiredCount=2, forceNewDeployment=True)
+    assert _tasks(ecs, "RUNNING") == []  # the stopped ones stay stopped while it rolls out
+    clock.pass_(100)
+    after = _tasks(ecs, "RUNNING")
+    assert len(after) == 2 and {t["startedBy"] for t in after} == {_deployments(ecs)[0]["id"]}
+    assert {t["taskArn"] for t in _tasks(ecs, "STOPPED")} == before
+
+
 def test_tasks_that_fail_their_health_check_stop_with_that_reason(
     ecs: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
