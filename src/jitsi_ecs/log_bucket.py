@@ -15,6 +15,7 @@ import botocore.exceptions
 
 from jitsi_ecs.aws import AwsContext, calling, error_code
 from jitsi_ecs.config import Config
+from jitsi_ecs.errors import AwsError
 
 if TYPE_CHECKING:
     from mypy_boto3_s3.type_defs import ObjectIdentifierTypeDef
@@ -82,7 +83,18 @@ def delete(aws: AwsContext, bucket: str) -> int:
                 for v in [*page.get("Versions", []), *page.get("DeleteMarkers", [])]
             ]
             if objects:
-                aws.s3.delete_objects(Bucket=bucket, Delete={"Objects": objects, "Quiet": True})
+                answer = aws.s3.delete_objects(
+                    Bucket=bucket, Delete={"Objects": objects, "Quiet": True}
+                )
+                if refused := answer.get("Errors"):  # judged per object: a 200 with errors
+                    first = refused[0]
+                    raise AwsError(
+                        f"cannot delete the log bucket {bucket}: S3 kept {len(refused)} "
+                        f"object(s), {first.get('Key')}: {first.get('Code')} "
+                        f"{first.get('Message', '')}".rstrip(),
+                        hint="Run `jitsi-ecs iam-policy` for the permissions (s3:DeleteObject "
+                        "on the bucket's objects), then `jitsi-ecs down --delete-logs` again.",
+                    )
                 deleted += len(objects)
         aws.s3.delete_bucket(Bucket=bucket, ExpectedBucketOwner=aws.account_id())
     return deleted

@@ -13,6 +13,7 @@ from jitsi_ecs import log_bucket
 from jitsi_ecs.aws import AwsContext
 from jitsi_ecs.commands.down import destroy
 from jitsi_ecs.config import Config
+from jitsi_ecs.errors import AwsError
 from jitsi_ecs.stack import Stack
 from jitsi_ecs.targets.aws import AwsTarget
 from jitsi_ecs.targets.local import LocalTarget
@@ -133,6 +134,18 @@ def test_the_local_emulator_keeps_nothing_once_stopped(tmp_path: Path) -> None:
     ws = Workspace.for_target("local", tmp_path).open()
     assert LocalTarget(ws).outlives_down(keep_running=True)
     assert not LocalTarget(ws).outlives_down(keep_running=False)
-    assert AwsTarget(Workspace.for_target("aws", tmp_path).open()).outlives_down(
-        keep_running=False
-    )
+    assert AwsTarget(Workspace.for_target("aws", tmp_path).open()).outlives_down(keep_running=False)
+
+
+def test_objects_s3_refuses_to_delete_are_named_not_a_bucket_not_empty(
+    moto_aws: AwsContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DeleteObjects answers 200 and lists the objects it refused (AccessDenied per key)."""
+    bucket = _bucket_with_a_log(moto_aws, LOGS)
+    refused = {"Errors": [{"Key": "alb/AWSLogs/x.log.gz", "Code": "AccessDenied", "Message": "no"}]}
+    monkeypatch.setattr(moto_aws.s3, "delete_objects", lambda **kwargs: refused)
+    with pytest.raises(
+        AwsError, match=r"S3 kept 1 object\(s\), alb/AWSLogs/x.log.gz: AccessDenied"
+    ):
+        log_bucket.delete(moto_aws, bucket)
+    assert log_bucket.exists(moto_aws, bucket)
