@@ -46,6 +46,50 @@ module "log_bucket" {
   retention_days = var.observability.log_retention_days
 }
 
+# `jitsi-ecs down` keeps the log bucket (and its logs) unless --delete-logs: it leaves the
+# bucket and its settings out of the state before destroying the rest. A later up takes them
+# back here instead of failing on "bucket exists" (an import of what the state already holds
+# changes nothing).
+locals {
+  log_bucket_imports = var.kept_log_bucket != null && (var.alb.access_logs || var.network.flow_logs) ? toset([var.kept_log_bucket]) : toset([])
+}
+
+import {
+  for_each = local.log_bucket_imports
+  to       = module.log_bucket[0].aws_s3_bucket.this
+  id       = each.value
+}
+
+import {
+  for_each = local.log_bucket_imports
+  to       = module.log_bucket[0].aws_s3_bucket_public_access_block.this
+  id       = each.value
+}
+
+import {
+  for_each = local.log_bucket_imports
+  to       = module.log_bucket[0].aws_s3_bucket_ownership_controls.this
+  id       = each.value
+}
+
+import {
+  for_each = local.log_bucket_imports
+  to       = module.log_bucket[0].aws_s3_bucket_server_side_encryption_configuration.this
+  id       = each.value
+}
+
+import {
+  for_each = local.log_bucket_imports
+  to       = module.log_bucket[0].aws_s3_bucket_lifecycle_configuration.this
+  id       = each.value
+}
+
+import {
+  for_each = local.log_bucket_imports
+  to       = module.log_bucket[0].aws_s3_bucket_policy.this
+  id       = each.value
+}
+
 module "edge" {
   source = "./modules/edge"
 

@@ -83,3 +83,9 @@ variable "egress_alarm_kbps" {
     error_message = "egress_alarm_kbps must be above 0 (or null for no egress alarm)."
   }
 }
+
+variable "kept_log_bucket" {
+  description = "The stack's log bucket when it already exists (a plain `jitsi-ecs down` keeps it, with its logs): Terraform imports it and its settings instead of creating them. jitsi-ecs sets it when the bucket exists; null: create it."
+  type        = string
+  default     = null
+}

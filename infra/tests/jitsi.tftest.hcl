@@ -234,6 +234,14 @@ run "containers_checks_secrets_env" {
     )
     error_message = "JVM heaps are what the memory budget leaves (3 GB defaults OOM): a 3 GiB shard holds web, prosody, jicofo (512 MiB heap) and ~1.5 GB of bridge heap; a 2 GiB bridge 1600 MiB (tests/unit/test_memory.py: the same figures)"
   }
+  # issue 21: JVB's REST APIs that neither the guard nor telemetry uses are off, on every bridge.
+  assert {
+    condition = alltrue([for svc in ["jvb", "shard"] : [
+      for c in jsondecode(aws_ecs_task_definition.this[svc].container_definitions) :
+      { for e in c.environment : e.name => e.value }["VIDEOBRIDGE_DEBUG_OPTIONS"] if c.name == "jvb"
+    ] == ["-Dvideobridge.rest.debug.enabled=false -Dvideobridge.rest.drain.enabled=false"]])
+    error_message = "every bridge runs with /debug and /colibri/drain off (jitsi_ecs.verify.jitsi.JVB_CLOSED_APIS, the same string)"
+  }
   assert {
     condition     = jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[2].dependsOn[0].condition == "HEALTHY"
     error_message = "jicofo waits for prosody HEALTHY"

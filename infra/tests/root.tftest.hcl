@@ -75,6 +75,35 @@ run "request_and_flow_logs_share_one_private_bucket" {
   }
 }
 
+# A bucket an earlier `jitsi-ecs down` kept is imported, not created anew ("bucket exists");
+# with no log bucket in the config there is nothing to import it into, and nothing fails.
+run "a_kept_log_bucket_is_imported" {
+  command = plan
+
+  variables {
+    alb             = { access_logs = true }
+    kept_log_bucket = "jitsi-logs-123456789012-us-west-2"
+  }
+
+  assert {
+    condition     = local.log_bucket_imports == toset(["jitsi-logs-123456789012-us-west-2"])
+    error_message = "the kept bucket and its five settings are imported (infra/main.tf)"
+  }
+}
+
+run "a_kept_log_bucket_without_logs_in_the_config_is_left_alone" {
+  command = plan
+
+  variables {
+    kept_log_bucket = "jitsi-logs-123456789012-us-west-2"
+  }
+
+  assert {
+    condition     = length(local.log_bucket_imports) == 0 && length(module.log_bucket) == 0
+    error_message = "no log bucket in the config: no import (down --delete-logs deletes the kept one)"
+  }
+}
+
 run "growth_layout" {
   command = apply
 

@@ -311,12 +311,21 @@ def down(
         bool,
         typer.Option("--keep-emulator", help="local: leave the emulator running to inspect it."),
     ] = False,
+    delete_logs: Annotated[
+        bool,
+        typer.Option(
+            "--delete-logs",
+            help="also delete the log bucket and its ALB request and VPC flow logs "
+            "(kept by default, also one an earlier down kept).",
+        ),
+    ] = False,
     yes: YesOpt = False,
 ) -> None:
-    """Destroy everything (aws: after you type the stack name); locally also stop the emulator."""
+    """Destroy everything but the log bucket (aws: after you type the stack name); locally
+    also stop the emulator."""
     from jitsi_ecs.commands import down as cmd
 
-    _invoke(lambda: cmd.run(_globals(ctx, config, target, yes), keep_emulator))
+    _invoke(lambda: cmd.run(_globals(ctx, config, target, yes), keep_emulator, delete_logs))
 
 
 @app.command()

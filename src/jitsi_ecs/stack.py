@@ -15,6 +15,7 @@ import string
 from dataclasses import dataclass, field
 from typing import Any
 
+from jitsi_ecs import log_bucket
 from jitsi_ecs.auth import package as auth_package
 from jitsi_ecs.aws import AwsContext
 from jitsi_ecs.config import Config
@@ -75,6 +76,8 @@ class Stack:
                 tool["telemetry_package"] = telemetry_package.variable(stack_dir)
             if config.auth.enabled:
                 tool["auth_package"] = auth_package.variable(stack_dir)
+            # A bucket an earlier `down` kept: Terraform imports it (infra/main.tf).
+            tool["kept_log_bucket"] = log_bucket.kept(config, self.aws)
             self._tool_variables = tool
         filled = {k: v for k, v in self._tool_variables.items() if k in Config.model_fields}
         config.model_copy(update=filled).check_deployable()

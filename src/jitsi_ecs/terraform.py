@@ -428,6 +428,10 @@ class Terraform:
                 found.update(str(values[k]) for k in ("arn", "name", "id") if values.get(k))
         return found
 
+    def state_rm(self, addresses: list[str]) -> None:
+        """Forget resources without touching them (they stay on the account)."""
+        self.run(["state", "rm", "-no-color", *addresses])
+
     def state_resources(self) -> list[str]:
         try:
             text = self.run(["state", "list"])

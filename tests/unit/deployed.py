@@ -502,6 +502,8 @@ def _jvb_env(config: Config) -> dict[str, str]:
         "JVB_ADVERTISE_PRIVATE_CANDIDATES": "0",
         "COLIBRI_REST_ENABLED": "true",
         "SHUTDOWN_REST_ENABLED": "true",
+        "VIDEOBRIDGE_DEBUG_OPTIONS": "-Dvideobridge.rest.debug.enabled=false "
+        "-Dvideobridge.rest.drain.enabled=false",
         **octo,
     }
 

@@ -7,6 +7,15 @@ locals {
   # checks, the guard and the telemetry function reach them; no group opens them to anyone
   # else. (Python's copy is jitsi_ecs.telemetry.sources; `verify` holds the two together.)
   rest_ports = { jvb = 8080, jicofo = 8888 }
+  # JVB's REST APIs nothing here uses are switched off: /debug (it also switches debug
+  # features) and /colibri/drain. The image has no variable for them; jvb.sh passes
+  # VIDEOBRIDGE_DEBUG_OPTIONS to the JVM, whose system properties override jvb.conf. What
+  # stays: /about/health, /metrics, and the COLIBRI group (/colibri/stats, v2 conferences,
+  # muc-client, /colibri/debug), which JVB switches as one and without which its shutdown
+  # API is off: the guard needs /colibri/stats and POST /colibri/shutdown (in the task,
+  # 127.0.0.1); telemetry reads /colibri/stats or /metrics through the one group that
+  # reaches the port. (Python's copy: jitsi_ecs.verify.jitsi.JVB_CLOSED_APIS.)
+  jvb_closed_apis = "-Dvideobridge.rest.debug.enabled=false -Dvideobridge.rest.drain.enabled=false"
 
   # Settings several containers share. The logical XMPP names never resolve, but must match
   # everywhere they are read.

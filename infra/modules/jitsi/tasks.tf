@@ -158,9 +158,11 @@ locals {
       # (bridge-to-bridge relays use them regardless).
       JVB_ADVERTISE_PRIVATE_CANDIDATES = "0"
       # Stats for telemetry and the guard on the private REST port (closed in the
-      # security group); the guard's shutdown request needs the shutdown API too.
-      COLIBRI_REST_ENABLED  = "true"
-      SHUTDOWN_REST_ENABLED = "true"
+      # security group); the guard's shutdown request needs the shutdown API too. The
+      # APIs neither uses are off (local.jvb_closed_apis).
+      COLIBRI_REST_ENABLED      = "true"
+      SHUTDOWN_REST_ENABLED     = "true"
+      VIDEOBRIDGE_DEBUG_OPTIONS = local.jvb_closed_apis
     }, local.relay_env["jvb"], var.adot_env["jvb"]) : { name = k, value = v }]
     secrets          = [local.secrets["JVB_AUTH_PASSWORD"]]
     healthCheck      = merge(local.health, { command = ["CMD-SHELL", "curl -fsS -o /dev/null http://127.0.0.1:${local.rest_ports.jvb}/about/health || exit 1"] })

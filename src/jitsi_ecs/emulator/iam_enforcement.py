@@ -38,6 +38,7 @@ role); the main action is.
 
 from __future__ import annotations
 
+import html
 import re
 import sys
 from collections.abc import Callable
@@ -152,6 +153,13 @@ def s3_bucket_action(method: str, query: str) -> str | None:
         if action:
             return action
     return None
+
+
+def s3_deleted_objects(bucket_arn: str, body: bytes | str | None) -> list[str]:
+    """The objects a DeleteObjects request (POST ?delete) names: AWS authorizes it as
+    s3:DeleteObject on each of them, not on the bucket."""
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body or ""
+    return [f"{bucket_arn}/{html.unescape(k)}" for k in re.findall(r"<Key>(.*?)</Key>", text, re.S)]
 
 
 def iam_action(signing_name: str, operation: str) -> str:
@@ -332,7 +340,15 @@ def _logging_check(original: Any) -> Any:
 
     def check(self: IAMRequestBase, resource: str) -> None:
         if self._service == "s3" and "/" not in resource.partition(":::")[2]:
-            action = s3_bucket_action(self._method, self._path.partition("?")[2])
+            query = self._path.partition("?")[2]
+            deleted = (
+                s3_deleted_objects(resource, self._body) if "delete" in query.split("&") else []
+            )
+            if self._method == "POST" and deleted:
+                for key in deleted:  # each object, as AWS judges DeleteObjects
+                    check(self, key)
+                return
+            action = s3_bucket_action(self._method, query)
             self._action = action or self._action
         try:
             original(self, resource)

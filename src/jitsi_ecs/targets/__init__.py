@@ -125,6 +125,11 @@ class Target(ABC):
     def after_destroy(self, config: Config, aws: AwsContext, *, keep_running: bool) -> None:
         """Clean up what the target made outside Terraform."""
 
+    def outlives_down(self, *, keep_running: bool) -> bool:
+        """Whether what `down` keeps (the log bucket) is still there after it: on an account,
+        yes; the local emulator loses everything when it stops."""
+        return True
+
     # ------------------------------------------------------------ shared helpers
     def _ask(self, question: str, refusal: str, hint: str) -> None:
         if self.assume_yes or self.prompt.confirm(question):

@@ -91,6 +91,9 @@ class LocalTarget(Target):
     def cost_gate(self, estimate: Estimate, accept_cost: bool) -> None:
         return None  # the emulator spends nothing: the estimate is shown, then we go on
 
+    def outlives_down(self, *, keep_running: bool) -> bool:
+        return keep_running  # a stopped emulator keeps nothing: keeping the bucket would lie
+
     def after_destroy(self, config: Config, aws: AwsContext, *, keep_running: bool) -> None:
         self._delete_certificate(aws, config.domain)
         if keep_running:

@@ -32,6 +32,8 @@ SHARD_BRIDGE_RESTART = {"enabled": True, "restartAttemptPeriod": 60}
 PROTECTION_ACTIONS = ["ecs:GetTaskProtection", "ecs:UpdateTaskProtection"]
 RELAY_STRATEGY = "IntraRegionBridgeSelectionStrategy"
 EPHEMERAL_PORTS = (32768, 65535)  # where a relay's offering side binds (Linux ephemeral)
+# JVB's REST APIs the stack switches off, as JVM system properties (modules/jitsi main.tf).
+JVB_CLOSED_APIS = "-Dvideobridge.rest.debug.enabled=false -Dvideobridge.rest.drain.enabled=false"
 
 
 def _script(name: str) -> str:
@@ -84,6 +86,7 @@ def checks(ctx: VerifyContext) -> Iterator[Check]:
         if jvb is None:
             continue  # the ecs group reports a missing container
         yield _address_discovery(ctx, key, jvb)
+        yield _rest_apis(key, jvb)
         shard = "jicofo" in outputs.service_containers.get(key, [])
         yield _guard(ctx, key, jvb, tasks[key]["containers"].get(GUARD), shard)
     if bridges:
@@ -225,6 +228,22 @@ def _address_discovery(ctx: VerifyContext, service: str, jvb: Any) -> Check:
         },
         "several STUN servers; a bridge that found no public address fails its health check "
         "instead of advertising its private one (no media); VPC addresses never reach users",
+    )
+
+
+def _rest_apis(service: str, jvb: Any) -> Check:
+    env = _env(jvb)
+    names = ("COLIBRI_REST_ENABLED", "SHUTDOWN_REST_ENABLED", "VIDEOBRIDGE_DEBUG_OPTIONS")
+    return compare(
+        f"task.{service}.jvb.rest-apis",
+        {
+            "COLIBRI_REST_ENABLED": "true",
+            "SHUTDOWN_REST_ENABLED": "true",
+            "VIDEOBRIDGE_DEBUG_OPTIONS": JVB_CLOSED_APIS,
+        },
+        {k: env.get(k) for k in names},
+        "only the APIs the guard (stats, shutdown) and telemetry (stats) use: /debug and "
+        "/colibri/drain off; telemetry.stats-access says who reaches the port",
     )
 
 

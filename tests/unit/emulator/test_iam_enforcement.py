@@ -15,6 +15,7 @@ from jitsi_ecs.emulator.iam_enforcement import (
     iam_action,
     judge_conditions,
     s3_bucket_action,
+    s3_deleted_objects,
 )
 from jitsi_ecs.targets.aws import tls_only_policy
 
@@ -138,3 +139,24 @@ def test_bucket_subresources_moto_does_not_know_get_their_iam_action(
 ) -> None:
     assert s3_bucket_action(method, query) == action
     assert iam_action("s3", "ListObjectsV2") == "s3:ListBucket"
+
+
+def test_delete_objects_is_judged_on_each_object_as_aws_does() -> None:
+    """A user allowed s3:DeleteObject on a bucket's objects may empty it with DeleteObjects
+    (the emulator judged the bucket's ARN and refused; `down --delete-logs` needs it)."""
+    body = (
+        b'<Delete xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Quiet>true</Quiet>'
+        b"<Object><Key>alb/AWSLogs/a&amp;b.log.gz</Key><VersionId>null</VersionId></Object>"
+        b"<Object><Key>vpc/x</Key></Object></Delete>"
+    )
+    assert s3_deleted_objects("arn:aws:s3:::logs", body) == [
+        "arn:aws:s3:::logs/alb/AWSLogs/a&b.log.gz",
+        "arn:aws:s3:::logs/vpc/x",
+    ]
+    objects_only = _policy(
+        {"Effect": "Allow", "Action": "s3:DeleteObject", "Resource": "arn:aws:s3:::logs/*"}
+    )
+    assert objects_only.is_action_permitted("s3:DeleteObject", "arn:aws:s3:::logs/vpc/x") == (
+        PERMITTED
+    )
+    assert s3_deleted_objects("arn:aws:s3:::logs", None) == []

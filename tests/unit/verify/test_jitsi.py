@@ -85,6 +85,8 @@ def containers(relay: bool = False) -> dict[str, list[dict[str, Any]]]:
                 "JVB_ADVERTISE_PRIVATE_CANDIDATES": "0",
                 "COLIBRI_REST_ENABLED": "true",
                 "SHUTDOWN_REST_ENABLED": "true",
+                "VIDEOBRIDGE_DEBUG_OPTIONS": "-Dvideobridge.rest.debug.enabled=false "
+                "-Dvideobridge.rest.drain.enabled=false",
                 **octo_jvb,
             }
         ),
@@ -672,3 +674,24 @@ def test_token_auth_url_sends_the_host_to_the_auth_page_only_while_it_is_on(
     stack.register("web", [{**web, "environment": _env({"NGINX_KEEPALIVE_TIMEOUT": "130"})}])
     assert stack.check()["web.web.token-auth-url"].status == "fail"  # unset: Jitsi's login
     assert stack.check(off)["web.web.token-auth-url"].status == "pass"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("VIDEOBRIDGE_DEBUG_OPTIONS", None),  # /debug and /colibri/drain back on
+        ("VIDEOBRIDGE_DEBUG_OPTIONS", "-Dvideobridge.rest.debug.enabled=false"),
+        ("SHUTDOWN_REST_ENABLED", None),  # the guard could not move the meetings
+    ],
+)
+def test_jvb_rest_apis_only_what_the_guard_and_telemetry_use(
+    stack: Stack, name: str, value: str | None
+) -> None:
+    assert stack.check()["task.jvb.jvb.rest-apis"].status == "pass"
+    defs = containers()
+    env = [e for e in defs["jvb"][0]["environment"] if e["name"] != name]
+    defs["jvb"][0]["environment"] = env + (_env({name: value}) if value else [])
+    stack.register("jvb", defs["jvb"])
+    check = stack.check()["task.jvb.jvb.rest-apis"]
+    assert check.status == "fail"
+    assert check.observed[name] == value
