@@ -6,16 +6,17 @@ included, nothing read from the checkout).
 test or xdist worker asks first (a lock file in `shared`), and returns the installed
 `jitsi-ecs`. `shared_dir(tmp_path_factory)` is the session's directory all workers see.
 
-How it installs: with pipx (PIPX_HOME and PIPX_BIN_DIR in `shared`), the way the README tells
-operators to, when pipx can be imported (it is in the dev extras); otherwise `python -m venv`
-and that venv's pip. Either way into a fresh environment, from real wheels: jitsi-ecs's and
-its dependencies', which `pip download` fetched from the index pip is configured with (the
+How it installs: with pipx (PIPX_HOME and PIPX_BIN_DIR in `shared`), the way operators install
+command-line tools, when pipx can be imported (it is in the dev extras); otherwise `python -m
+venv` and that venv's pip. Either way into a fresh environment, from real wheels: jitsi-ecs's
+and its dependencies', which `pip download` fetched from the index pip is configured with (the
 machine's pip.conf: PyPI and its local mirrors) into a wheelhouse kept in the user's cache,
-keyed by the wheel's requirements. Why a wheelhouse: resolving moto[server]'s ~70
-dependencies against the index took pip 2-4 minutes on the shared CI machine every time
-(pip's HTTP cache keeps the files, not the resolution); from the wheelhouse
-(`--no-index --find-links`) the install is local. The first session on a machine, or after a
-requirement changed, pays the download once.
+keyed by the wheel's requirements. Why a wheelhouse: resolving moto[server]'s ~70 dependencies
+against the index took pip 2-4 minutes on the shared CI machine every time (pip's HTTP cache
+keeps the files, not the resolution); from the wheelhouse (`--no-index --find-links`) the
+install is local. The first session on a machine, or after a requirement changed, pays the
+download once; the versions then stay those of that day (remove ~/.cache/jitsi-ecs-tests to
+take newer releases).
 
 The build runs on a copy of the files the wheel is made from (pyproject.toml, setup.py, src/,
 infra/ without its tests, ...) in `shared`: setuptools' build/ directory never lands in the
@@ -131,7 +132,7 @@ def wheelhouse(wheel: Path) -> Path:
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     house = cache / "jitsi-ecs-tests" / "wheelhouse" / key
     if not (house / "complete").is_file():
-        partial = house.with_name(key + ".partial")
+        partial = house.with_name(f"{key}.partial-{os.getpid()}")  # sessions may race
         shutil.rmtree(partial, ignore_errors=True)
         # The wheel itself resolves its requirements; only the dependencies are kept.
         download = [sys.executable, "-m", "pip", "download", "--quiet", "--only-binary=:all:"]
@@ -139,8 +140,12 @@ def wheelhouse(wheel: Path) -> Path:
         for own in partial.glob("jitsi_ecs-*.whl"):
             own.unlink()
         (partial / "complete").write_text("\n".join(requires) + "\n")
-        shutil.rmtree(house, ignore_errors=True)
-        partial.rename(house)
+        try:
+            partial.rename(house)
+        except OSError:  # another session finished first: keep its wheelhouse
+            shutil.rmtree(partial, ignore_errors=True)
+    if not (house / "complete").is_file():
+        raise AssertionError(f"{house} is incomplete; remove it and run again")
     return house
 
 
