@@ -61,8 +61,29 @@ YesOpt = Annotated[
 ]
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        print(f"jitsi-ecs {version('jitsi-ecs')}")  # pyproject.toml's, one source
+        raise typer.Exit(0)
+
+
+VersionOpt = Annotated[
+    bool,
+    typer.Option(
+        "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+    ),
+]
+
+
 @app.callback()
-def main_options(ctx: typer.Context, config: ConfigOpt = None, target: TargetOpt = None) -> None:
+def main_options(
+    ctx: typer.Context,
+    config: ConfigOpt = None,
+    target: TargetOpt = None,
+    show_version: VersionOpt = False,
+) -> None:
     ctx.obj = Globals(config_path=config, target=target or "local")
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Literal
 
@@ -28,16 +29,24 @@ _LAYOUT_FILE = "layout"
 
 
 def infra_source() -> Path:
-    """The Terraform root module shipped with this checkout (override: JITSI_ECS_INFRA)."""
+    """The Terraform root module the working copy is made from.
+
+    JITSI_ECS_INFRA when it holds a main.tf; else the copy an installed package carries
+    (jitsi_ecs/infra, put there when the wheel is built: setup.py); else infra/ of the
+    checkout an editable install runs from. The repository has one infra/, the wheel a copy
+    made at build time.
+    """
     override = os.environ.get("JITSI_ECS_INFRA")
     candidates = [Path(override)] if override else []
+    candidates.append(Path(str(resources.files("jitsi_ecs").joinpath("infra"))))
     candidates.append(Path(__file__).resolve().parents[2] / "infra")
     for candidate in candidates:
         if (candidate / "main.tf").is_file():
             return candidate
     raise FileNotFoundError(
-        "the Terraform modules (infra/) were not found next to the package; install jitsi-ecs "
-        "from a checkout with `pip install -e .` or set JITSI_ECS_INFRA to the infra directory"
+        "the Terraform modules are missing from this installation of jitsi-ecs (neither "
+        "jitsi_ecs/infra in the package nor infra/ of a checkout); reinstall it from a wheel "
+        "or a checkout, or set JITSI_ECS_INFRA to an infra directory"
     )
 
 

@@ -135,3 +135,18 @@ def test_no_infra_anywhere_says_how_to_fix_it(
     monkeypatch.setattr(workspace, "__file__", str(tmp_path / "site" / "jitsi_ecs" / "ws.py"))
     with pytest.raises(FileNotFoundError, match="set JITSI_ECS_INFRA"):
         infra_source()
+
+
+def test_an_installed_package_s_modules_come_before_the_checkout(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Installed from a wheel, the package carries jitsi_ecs/infra (setup.py copies it)."""
+    monkeypatch.delenv("JITSI_ECS_INFRA", raising=False)
+    (tmp_path / "infra").mkdir()
+    (tmp_path / "infra" / "main.tf").write_text("")
+    monkeypatch.setattr(workspace.resources, "files", lambda package: tmp_path)
+    assert infra_source() == tmp_path / "infra"
+    monkeypatch.setenv("JITSI_ECS_INFRA", str(tmp_path / "elsewhere"))
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "main.tf").write_text("")
+    assert infra_source() == tmp_path / "elsewhere"  # the override still wins
