@@ -20,8 +20,10 @@ import os
 import re
 import shlex
 import subprocess
+import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,18 +38,28 @@ PLACEHOLDERS = {
     "OWNER/REPO": "example/meet",
 }
 
-# Commands (their leading words, after `jitsi-ecs`) that are not run here, and why.
+# Commands (their leading words, after `jitsi-ecs`) that are not run here, and why. The first
+# entry that matches a command gives its reason.
 NOT_RUN: dict[str, str] = {
+    "--target aws": "needs an AWS account (the aws flow runs these against the emulator)",
+    "cost --refresh-prices": "reads the AWS Price List API with real AWS credentials",
+    "cost --compare": "plans once per lever (3 minutes on 2 cores); the CLI flow runs "
+    "`cost --compare --json` on the same deployment and checks its rows",
+    "plan": "env_matrix.check_commands runs `plan` as written, as a process, on the same "
+    "deployment (a minute on 2 cores)",
+    "cost": "env_matrix.check_commands runs `cost` as written, as a process, on the same "
+    "deployment (a minute on 2 cores)",
     "up": "applies the config: the flow that calls this ran it already (and it takes a minute)",
     "down": "destroys the deployment the flow still uses; the flow's own teardown runs it",
     "rotate-secrets": "replaces the shard task and applies: slow, and the CLI flow runs it",
     "secret set": "needs an operator service ([services.api]); the services flow runs it",
-    "cost --refresh-prices": "reads the AWS Price List API with real AWS credentials",
-    "--target aws": "needs an AWS account (the aws flow runs these against the emulator)",
 }
 
 # Commands the docs show failing on purpose, with the exit code they give.
 EXPECTED_EXIT: dict[str, int] = {}
+
+# What to run after a command so the deployment is as the caller left it (its leading words).
+UNDO = {("members", "add"): ("members", "remove")}
 
 # A text a command prints when Python itself failed.
 TRACEBACK = "Traceback (most recent call last)"
@@ -180,26 +192,20 @@ def parses(command: DocCommand) -> str | None:
     return None
 
 
-def _run(command: DocCommand, project: Path, executable: Path, env: dict[str, str]) -> Outcome:
+def _run(command: DocCommand, project: Path, executable: list[str], env: dict[str, str]) -> Outcome:
     started = time.monotonic()
-    cwd = project
-    scratch = Path(tempfile.mkdtemp(prefix="docs-commands-"))
-    if command.argv[:1] == ("init",):
-        cwd = scratch  # init writes ./jitsi-ecs.toml: not over the deployment's own config
-    stdin = (scratch / "stdin").open("w+") if command.stdin else None
-    try:
+    with tempfile.TemporaryDirectory(prefix="docs-commands-") as scratch:
+        # init writes ./jitsi-ecs.toml: not over the deployment's own config.
+        cwd = Path(scratch) if command.argv[:1] == ("init",) else project
         done = subprocess.run(
-            [str(executable), *command.argv],
+            [*executable, *command.argv],
             cwd=cwd,
             env=env,
-            stdin=stdin if stdin else subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL,  # a command that asks would wait: none shown here does
             capture_output=True,
             text=True,
             timeout=600,
         )
-    finally:
-        if stdin:
-            stdin.close()
     output = done.stdout + done.stderr
     outcome = Outcome(command, done.returncode, time.monotonic() - started, output)
     wanted = EXPECTED_EXIT.get(command.text, 0)
@@ -211,17 +217,28 @@ def _run(command: DocCommand, project: Path, executable: Path, env: dict[str, st
 
 
 def run_documented_commands(
-    project: Path, executable: Path, env: dict[str, str] | None = None
+    project: Path,
+    executable: Path | Sequence[str] = (sys.executable, "-m", "jitsi_ecs"),
+    env: dict[str, str] | None = None,
 ) -> list[Outcome]:
-    """Run every documented command that NOT_RUN lets run against the deployment in project;
-    raise AssertionError naming each one that failed (with where the docs show it)."""
+    """Run every documented command that NOT_RUN lets run against the deployment in project
+    (the default config, deployed on the local target), one at a time, as processes of
+    executable (the `jitsi-ecs` script, or the command line that runs it); undo what one adds
+    (a member). Raise AssertionError naming each command that failed, with where the docs show
+    it; return the outcomes (with their timings)."""
+    program = [str(executable)] if isinstance(executable, (str, Path)) else list(executable)
     env = dict(os.environ if env is None else env)
     env.setdefault("NO_COLOR", "1")
-    outcomes = [
-        _run(command, project, executable, env)
-        for command in documented_commands()
-        if reason_not_run(command) is None
-    ]
+    outcomes = []
+    for command in documented_commands():
+        if reason_not_run(command) is not None:
+            continue
+        outcomes.append(_run(command, project, program, env))
+        undo = UNDO.get(command.argv[:2])
+        if undo is not None:
+            words = (*undo, *command.argv[2:])
+            again = DocCommand(command.source, " ".join(("jitsi-ecs", *words)), words)
+            outcomes.append(_run(again, project, program, env))
     failed = [o for o in outcomes if o.problems]
     if failed:
         raise AssertionError(
