@@ -210,7 +210,7 @@ variable "jitsi" {
 
   validation {
     condition     = var.jitsi.shard.memory >= 2592
-    error_message = "jitsi.shard: memory ${try(jsonencode(var.jitsi.shard.memory), "")} MiB cannot hold the shard's web, prosody, jicofo and bridge with their heaps: at least 2592 MiB (README \"Memory budget\" lists each process's share)"
+    error_message = "jitsi.shard: memory ${try(jsonencode(var.jitsi.shard.memory), "")} MiB cannot hold the shard's web, prosody, jicofo and bridge with their heaps: at least 2592 MiB (docs/architecture.md, \"Memory budget\", lists each process's share)"
   }
 
   validation {
@@ -240,7 +240,7 @@ variable "jitsi" {
 
   validation {
     condition     = var.jitsi.xmpp.memory >= 1008
-    error_message = "jitsi.xmpp: memory ${try(jsonencode(var.jitsi.xmpp.memory), "")} MiB cannot hold prosody and jicofo with its heap: at least 1008 MiB (README \"Memory budget\" lists each process's share)"
+    error_message = "jitsi.xmpp: memory ${try(jsonencode(var.jitsi.xmpp.memory), "")} MiB cannot hold prosody and jicofo with its heap: at least 1008 MiB (docs/architecture.md, \"Memory budget\", lists each process's share)"
   }
 
   validation {
@@ -290,7 +290,7 @@ variable "jitsi" {
 
   validation {
     condition     = var.jitsi.jvb.memory >= 1472
-    error_message = "jitsi.jvb: memory ${try(jsonencode(var.jitsi.jvb.memory), "")} MiB cannot hold a bridge and its guard with the bridge's heap: at least 1472 MiB (README \"Memory budget\" lists each process's share)"
+    error_message = "jitsi.jvb: memory ${try(jsonencode(var.jitsi.jvb.memory), "")} MiB cannot hold a bridge and its guard with the bridge's heap: at least 1472 MiB (docs/architecture.md, \"Memory budget\", lists each process's share)"
   }
 
   validation {

@@ -221,8 +221,8 @@ def _holds(task: str, what: str) -> Rule:
     """A task too small for its memory budget (jitsi_ecs.memory) is refused, not OOM-killed."""
     least = memory.minimum(memory.TASKS[task])
     return Rule(
-        f'memory {{memory}} MiB cannot hold {what}: at least {least} MiB (README "Memory '
-        "budget\" lists each process's share)",
+        f"memory {{memory}} MiB cannot hold {what}: at least {least} MiB (docs/architecture.md, "
+        '"Memory budget", lists each process\'s share)',
         lambda s: s.memory >= least,
         f"self.memory >= {least}",
     )
@@ -704,7 +704,7 @@ class Service(_Model):
     deployment alarms on its own target group), target group and listener rule, container
     health check on health_path, logs in the log group under its own stream prefix, a security
     group open to the ALB only, jitsi.schedule and its own Spot lever. The container check runs
-    `curl` or `wget` through /bin/sh in the image (see README "Services").
+    `curl` or `wget` through /bin/sh in the image (see docs/services.md).
     """
 
     image: ServiceImage = _key(..., "container image, pinned (a version tag or a digest)")
@@ -1087,7 +1087,7 @@ def parse_config(data: dict[str, Any], source: str = DEFAULT_CONFIG_FILE) -> Con
             "table with one block per route, naming its image:\n\n"
             + (_routes_rewritten(data["routes"]) or "[services.api]\nimage = ...")
             + "\n",
-            hint='Every key is in README.md, "Services" (cpu, memory, desired_count, '
+            hint="Every key is in docs/services.md (cpu, memory, desired_count, "
             "environment, secrets, adot, spot); `jitsi-ecs plan` checks the result.",
         )
     try:

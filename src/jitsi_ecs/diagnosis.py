@@ -182,8 +182,9 @@ def classify(task: Mapping[str, Any], facts: ServiceFacts) -> Finding | None:
             "tmpfs-refused",
             reason,
             f"Fargate refused a tmpfs mount (linuxParameters.tmpfs) of {where}. The documented "
-            'fallback (FACTS.md, README "First real deploy"): a task volume per writable path '
-            'plus a non-essential init container with user "0" that chowns it to 1000:1000 and '
+            'fallback (FACTS.md; docs/deploy.md, "First real deploy"): a task volume per '
+            'writable path plus a non-essential init container with user "0" that chowns it to '
+            "1000:1000 and "
             "exits 0, the main containers dependsOn it (SUCCESS). Until the modules do that, "
             'jitsi.image.tag = "stable-11031" runs the root line, which needs no tmpfs.',
         )

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 # Exit codes, the contract scripts rely on.
-EXIT_OK = 0
+EXIT_OK = 0  # success: every check passed, the drill passed, the work is done
 EXIT_FAILED = 1  # the command ran and found a problem (a failed check, a failed drill)
 EXIT_USAGE = 2  # bad input or environment: nothing was changed
-EXIT_INTERRUPTED = 130
+EXIT_INTERRUPTED = 130  # Ctrl-C or SIGTERM: stopped cleanly; run the command again to resume
 
 
 class JitsiEcsError(Exception):
