@@ -19,6 +19,13 @@ if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
 if [ "$dev" = 1 ]; then
+  # checkov's own venv installs beside the dev tools (two cores, two pip runs).
+  checkov_pid=""
+  if [ ! -x .venv-checkov/bin/checkov ]; then
+    ( python3 -m venv .venv-checkov &&
+      .venv-checkov/bin/pip install --quiet --disable-pip-version-check checkov ) &
+    checkov_pid=$!
+  fi
   .venv/bin/pip install --quiet --disable-pip-version-check -e '.[dev]'
   # The /auth/ page's browser test drives Debian's Chromium and its driver
   # (tests/unit/auth/test_browser.py); installed once, about a minute and a half.
@@ -31,9 +38,8 @@ if [ "$dev" = 1 ]; then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
       chromium chromium-driver >/dev/null
   fi
-  if [ ! -x .venv-checkov/bin/checkov ]; then
-    python3 -m venv .venv-checkov
-    .venv-checkov/bin/pip install --quiet --disable-pip-version-check checkov
+  if [ -n "$checkov_pid" ]; then
+    wait "$checkov_pid" || { echo "error: installing checkov into .venv-checkov failed" >&2; exit 1; }
   fi
 else
   .venv/bin/pip install --quiet --disable-pip-version-check -e .
