@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.integration import wheel
 
 WRITE = (["plan"], ["cost"], ["up"])
 READ = (["verify"], ["status"], ["link", "--room", "standup"], ["members", "list"])
@@ -90,8 +91,8 @@ TOO_OLD = {"terraform too old": f"Terraform {OLD_VERSION} was found"}
 REFUSED = {**NO_TERRAFORM, **TOO_OLD}
 
 
-def run(project: Path, name: str, env: Env, command: list[str]) -> Outcome:
-    full = {**os.environ}
+def run(project: Path, cli: Path, name: str, env: Env, command: list[str]) -> Outcome:
+    full = wheel.project_env(project)  # the installed tool's, nothing from the checkout
     for key, value in env.items():
         if value is None:
             full.pop(key, None)
@@ -99,7 +100,7 @@ def run(project: Path, name: str, env: Env, command: list[str]) -> Outcome:
             full[key] = value
     started = time.monotonic()
     done = subprocess.run(
-        [sys.executable, "-m", "jitsi_ecs", *command],
+        [str(cli), *command],
         cwd=project,
         env=full,
         stdin=subprocess.DEVNULL,
@@ -134,9 +135,9 @@ def _combined(envs: dict[str, Env]) -> Env:
 ALL_AT_ONCE = "all the working environments at once"
 
 
-def check_commands(project: Path) -> list[Outcome]:
-    """The matrix above against the deployment in project; fails the test with every problem
-    found. Returns the outcomes (for their timings)."""
+def check_commands(project: Path, cli: Path) -> list[Outcome]:
+    """The matrix above, `cli` (the installed jitsi-ecs) against the deployment in project;
+    fails the test with every problem found. Returns the outcomes (for their timings)."""
     with tempfile.TemporaryDirectory() as scratch:
         envs = environments(Path(scratch))
         working = {n: e for n, e in envs.items() if n not in REFUSED}
@@ -146,11 +147,11 @@ def check_commands(project: Path) -> list[Outcome]:
         outcomes: list[Outcome] = []
 
         def serial() -> list[Outcome]:
-            return [run(project, ALL_AT_ONCE, combined, c) for c in WRITE]
+            return [run(project, cli, ALL_AT_ONCE, combined, c) for c in WRITE]
 
         with ThreadPoolExecutor(max_workers=4) as pool:
             writes = pool.submit(serial)  # one at a time: they take the state's lock
-            outcomes += pool.map(lambda job: run(project, *job), parallel)
+            outcomes += pool.map(lambda job: run(project, cli, *job), parallel)
             outcomes += writes.result()
     assert len(outcomes) == len(REFUSED) * 8 + len(working) * len(READ) + len(WRITE)
     problems = _check(outcomes)
@@ -158,10 +159,11 @@ def check_commands(project: Path) -> list[Outcome]:
     return outcomes
 
 
-def check_down(project: Path) -> Outcome:
+def check_down(project: Path, cli: Path) -> Outcome:
     """`down` under all the working environments at once: destroys, exit 0."""
     with tempfile.TemporaryDirectory() as scratch:
-        outcome = run(project, ALL_AT_ONCE, _combined(environments(Path(scratch))), ["down"])
+        env = _combined(environments(Path(scratch)))
+        outcome = run(project, cli, ALL_AT_ONCE, env, ["down"])
     problem = outcome.problem(0, None)
     assert problem is None, problem
     return outcome

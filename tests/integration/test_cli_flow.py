@@ -1,5 +1,10 @@
 """The whole CLI flow on the embedded emulator: up -> verify -> links and members -> drills ->
-tamper -> verify -> down. One up/down cycle for all of it: each costs minutes."""
+tamper -> verify -> down. One up/down cycle for all of it: each costs minutes.
+
+It starts and ends as an operator who installed the wheel (issue 22): `init` and `up` run the
+`jitsi-ecs` that tests/integration/wheel.py installed outside the repository, in an empty
+directory; the environment matrix (verify, status, link, members list, plan, cost, up, down)
+runs that executable too, so the installed tool is what deploys, answers and destroys."""
 
 from __future__ import annotations
 
@@ -17,7 +22,7 @@ from jitsi_ecs.cli import app
 from jitsi_ecs.emulator import manager
 from jitsi_ecs.tokens import ProsodyRules
 from jitsi_ecs.workspace import Workspace
-from tests.integration import env_matrix
+from tests.integration import docs_commands, drill_checks, env_matrix, rotation_order, wheel
 from tests.integration.leftovers import leftovers
 
 pytestmark = pytest.mark.integration
@@ -173,14 +178,28 @@ def _assert_nothing_secret_on_disk(secrets: dict[str, str], project: Path) -> No
 
 
 def test_up_verify_tamper_down(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, terraform_bin: str
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    terraform_bin: str,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
     monkeypatch.chdir(tmp_path)
     ws = Workspace.for_target("local")
+    installed = wheel.installed_cli(wheel.shared_dir(tmp_path_factory))
     try:
-        up = runner.invoke(app, ["up"])
-        assert up.exit_code == 0, up.output[-5000:]
-        assert "0 failed" in up.output
+        for command in (["init"], ["up"]):
+            done = subprocess.run(
+                [str(installed), *command],
+                cwd=tmp_path,
+                env=wheel.project_env(tmp_path),
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            assert done.returncode == 0, (done.stdout + done.stderr)[-5000:]
+        assert "0 failed" in done.stdout + done.stderr
+        assert (tmp_path / "jitsi-ecs.toml").is_file()  # init's commented defaults
 
         code, report = _verify("--junit", "verify.xml")
         assert code == 0 and report["summary"]["fail"] == 0 and report["summary"]["pass"] >= 50
@@ -206,7 +225,7 @@ def test_up_verify_tamper_down(
         assert '"secrets_version"' in shown and not any(v in shown for v in secrets.values())
 
         # Every command under every hostile environment: an exit code, never a traceback.
-        env_matrix.check_commands(tmp_path)
+        env_matrix.check_commands(tmp_path, installed)
 
         # Read-only commands need no terraform init (and so no network): with a CLI config
         # that can fetch no provider, status still answers.
@@ -231,6 +250,8 @@ def test_up_verify_tamper_down(
             "alarm.auth-errors",
         }
         _links_and_members(aws)
+        # Every command the README and the manual show works as written (the installed tool).
+        docs_commands.run_documented_commands(tmp_path, installed, wheel.project_env(tmp_path))
 
         # Each cost lever that applies saves money, and comparing leaves the config untouched.
         compare = runner.invoke(app, ["cost", "--compare", "--json"])
@@ -263,6 +284,10 @@ def test_up_verify_tamper_down(
         events = _json(runner.invoke(app, ["status", "--json"]).stdout)
         web_events = next(s for s in events["services"] if s["name"] == "shard")["events"]
         assert any("circuit breaker" in e for e in web_events)
+        # Releases that pass their health checks roll back by their deployment alarms: the
+        # shard's answering 500, the bridges' that cannot join the brewery.
+        drill_checks.shard_http_500(lambda args: runner.invoke(app, args), aws)
+        drill_checks.bridges_wrong_password(lambda args: runner.invoke(app, args), aws)
 
         # ... and every alarm reaches the on-call topic, leaving nothing behind.
         drill = runner.invoke(app, ["drill", "alarm", "--json"])
@@ -309,7 +334,10 @@ def test_up_verify_tamper_down(
         assert back.exit_code == 0, _failures(back.output)
 
         # Rotation writes new values and restarts the services that read them.
-        rotated = runner.invoke(app, ["rotate-secrets", "--force"])
+        # ... never a bridge beside a prosody of the other secret version (checked as it runs).
+        rotated = rotation_order.rotate_and_check(
+            aws, lambda: runner.invoke(app, ["rotate-secrets", "--force"])
+        )
         assert rotated.exit_code == 0, rotated.output[-3000:]
         fresh = _secret_values(aws)
         assert fresh.keys() == secrets.keys()
@@ -410,7 +438,7 @@ def test_up_verify_tamper_down(
         aws.client("ecs").deregister_task_definition(taskDefinition=tampered_task)
         assert leftovers(aws) == {}
 
-        env_matrix.check_down(tmp_path)  # as a process, with every environment's quirk
+        env_matrix.check_down(tmp_path, installed)  # the installed tool, every quirk at once
         assert manager.running(ws) is None
     finally:
         manager.stop(ws)

@@ -19,6 +19,7 @@ from jitsi_ecs.aws import AwsContext
 from jitsi_ecs.cli import app
 from jitsi_ecs.targets.aws import state_bucket_name
 from jitsi_ecs.workspace import Workspace
+from tests.integration import kept_logs
 from tests.integration.account import start_account
 from tests.integration.leftovers import leftovers
 
@@ -257,8 +258,11 @@ def test_two_services_up_verify_drill_down(
         checks, failed = _verify()
         assert set(failed) == {"service.api.network"}
 
+        # down keeps the access logs (issue 21); --delete-logs deletes them.
+        bucket = kept_logs.leave_a_log(aws, "jitsi")
         down = _cli(["down", "--yes"])
         assert down.exit_code == 0, down.output[-3000:]
+        kept_logs.kept_then_deleted(_cli, aws, bucket, down.output)
         for arn in certificates:  # the test's own
             aws.acm.delete_certificate(CertificateArn=arn)
         left = leftovers(aws)
