@@ -201,7 +201,9 @@ def test_bad_inputs_are_refused_with_their_message(terraform_bin: str, initialis
         for case in batch:
             expected = case.terraform_type_error or case.named_key
             # The error about this case: Terraform quotes the variable it refused in it.
-            quoted = re.compile(rf"var\.{case.variable} |\d+: {case.variable} = ")
+            quoted = re.compile(
+                rf'var\.{case.variable}\b|\d+: {case.variable} = |variable "{case.variable}"'
+            )
             mine = [e for e in errors if quoted.search(e)]
             assert any("Invalid value for" in b and expected in b for b in mine), (
                 case.id,
