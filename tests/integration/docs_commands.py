@@ -171,6 +171,7 @@ def reason_not_run(command: DocCommand) -> str | None:
 
 def parses(command: DocCommand) -> str | None:
     """None when the typer app accepts the command line (without running it), else why not."""
+    import typer
     import typer.main
 
     from jitsi_ecs.cli import _normalise_argv, app
@@ -185,6 +186,8 @@ def parses(command: DocCommand) -> str | None:
                 return f"no command {name}"
             ctx = sub.make_context(name, rest, parent=ctx)
             current = sub
+    except typer.Exit as done:  # an eager option (--version, --help) answered: it parsed
+        return None if done.exit_code == 0 else f"exit {done.exit_code}"
     except Exception as exc:  # click's UsageError and its kin (typer vendors click)
         if hasattr(exc, "format_message"):
             return str(exc.format_message())

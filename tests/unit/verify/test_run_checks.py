@@ -50,12 +50,12 @@ def test_every_group_runs_and_the_deployment_passes(d: Deployed) -> None:
     per_group = Counter(i.split(".")[0] for i in checks)
     # compact: shard 6, jvb 7 (autoscaling), api 6 and the services group's 3; shard's four
     # containers, jvb's one and api's one, each 3 and secrets (21), each bridge's guard its
-    # logs and adot (4); the jitsi group: image, digest and file system of the five Jitsi
-    # containers (15), address discovery and guard of both bridges (4), the heaps of the
-    # shard and the bridges (2); alarms 5 + 4
+    # logs and adot (4) and its REST APIs (2); the jitsi group: image, digest and file system
+    # of the five Jitsi containers (15), address discovery and guard of both bridges (4), the
+    # heaps of the shard and the bridges (2); alarms 5 + 4
     # telemetry + 4 of api + /auth/'s errors; guests, token settings and the eight of the
     # /auth/ page.
-    assert per_group["service"] == 22 and per_group["task"] == 46 and per_group["alarm"] == 14
+    assert per_group["service"] == 22 and per_group["task"] == 48 and per_group["alarm"] == 14
     assert per_group["auth"] == 10
 
     # The JSON report of a real run: exactly the documented shape, drift included.
