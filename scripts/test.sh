@@ -35,4 +35,5 @@ done
 step "pytest: unit, terraform and the emulator integration tests"
 # One run on four workers: the long tests start one per worker (see tests/conftest.py) and the
 # emulator tests' waits on the AWS provider's fixed delays are filled with the short tests.
-.venv/bin/pytest -n 4 --maxschedchunk=1 "$@"
+# --durations: the slowest tests in every CI log, for the next round of CI time work.
+.venv/bin/pytest -n 4 --maxschedchunk=1 --durations=30 "$@"
