@@ -22,7 +22,14 @@ def ws(tmp_path: Path) -> Workspace:
 
 def _spawn(*args: str) -> subprocess.Popen[bytes]:
     # Sleeps with the given arguments on its command line (python -c keeps them in argv).
-    return subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", *args])
+    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", *args])
+    # Until the child has exec'd, /proc shows the parent's command line (pytest's): on a
+    # loaded machine the check below could read it first.
+    deadline = time.monotonic() + 30
+    cmdline = Path(f"/proc/{proc.pid}/cmdline")
+    while b"time.sleep(60)" not in cmdline.read_bytes() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return proc
 
 
 @pytest.fixture
