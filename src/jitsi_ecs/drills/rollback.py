@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import copy
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -440,34 +442,39 @@ def _restore(
     None."""
     ecs = aws.ecs
     failed: list[str] = []
-    if trip is not None and (trip.tripped or trip.telemetry is not None):
+
+    @contextmanager
+    def best_effort(step: str, by_hand: str) -> Iterator[None]:
+        """An AWS error inside is a failed step, with the command that finishes by hand."""
         try:
-            trip.clear(aws)
+            yield
         except JitsiEcsError as exc:
             failed.append(exc.message)
             result.passed = False
-            result.step(
-                "clean up",
-                False,
-                f"{exc.message}; set it back by hand: aws cloudwatch set-alarm-state "
-                f"--alarm-name {trip.alarm} --state-value OK --state-reason drill",
-            )
+            result.step(step, False, f"{exc.message}; {by_hand}")
+
+    if trip is not None and (trip.tripped or trip.telemetry is not None):
+        with best_effort(
+            "clean up",
+            f"set it back by hand: aws cloudwatch set-alarm-state --alarm-name {trip.alarm} "
+            "--state-value OK --state-reason drill",
+        ):
+            trip.clear(aws)
     if found_desired is not None and desired is not None and found_desired != desired:
-        try:
+        with best_effort(
+            "scale back",
+            f"by hand: aws ecs update-service --cluster {cluster} --service {name} "
+            f"--desired-count {found_desired}",
+        ):
             with calling(f"put service {name}'s desired count back to {found_desired}"):
                 ecs.update_service(cluster=cluster, service=name, desiredCount=found_desired)
             result.step("scale back", True, f"{name} desired count back to {found_desired}")
-        except JitsiEcsError as exc:
-            failed.append(exc.message)
-            result.passed = False
-            result.step(
-                "scale back",
-                False,
-                f"{exc.message}; by hand: aws ecs update-service --cluster {cluster} "
-                f"--service {name} --desired-count {found_desired}",
-            )
     try:
-        try:
+        with best_effort(
+            "restore",
+            f"restore it by hand: aws ecs update-service --cluster {cluster} --service {name} "
+            f"--task-definition {original}",
+        ):
             current = _service(aws, cluster, name)["taskDefinition"]
             if current != original:
                 with calling(f"restore service {name} to {original.rsplit('/', 1)[-1]}"):
@@ -485,27 +492,12 @@ def _restore(
             )
             if current != original:
                 result.passed = False
-        except JitsiEcsError as exc:
-            failed.append(exc.message)
-            result.passed = False
-            result.step(
-                "restore",
-                False,
-                f"{exc.message}; restore it by hand: aws ecs update-service --cluster {cluster} "
-                f"--service {name} --task-definition {original}",
-            )
     finally:
-        try:
+        with best_effort(
+            "clean up",
+            f"deregister it by hand: aws ecs deregister-task-definition --task-definition {broken}",
+        ):
             with calling(f"deregister the broken revision {broken.rsplit('/', 1)[-1]}"):
                 ecs.deregister_task_definition(taskDefinition=broken)
             result.step("clean up", True, f"deregistered {broken.rsplit('/', 1)[-1]}")
-        except JitsiEcsError as exc:
-            failed.append(exc.message)
-            result.passed = False
-            result.step(
-                "clean up",
-                False,
-                f"{exc.message}; deregister it by hand: aws ecs deregister-task-definition "
-                f"--task-definition {broken}",
-            )
     return "; ".join(failed) or None
