@@ -4,6 +4,8 @@ input runs once without it and the message is read from the failure)."""
 
 from __future__ import annotations
 
+import copy
+
 import os
 import re
 import shutil
@@ -140,6 +142,9 @@ def _clash(a: validation_cases.Bad, b: validation_cases.Bad, refs: dict[str, set
 
 
 def _merged(batch: list[validation_cases.Bad]) -> dict[str, object]:
+    """One run's variables: the batch's values merged into a fresh dict. The corpus is shared by
+    every test in the worker, so nothing of it is merged into in place (a nested dict of the first
+    case would otherwise collect the others' values, and the generated file's test would see it)."""
     data: dict[str, object] = {}
 
     def put(into: dict[str, object], value: dict[str, object]) -> None:
@@ -150,7 +155,7 @@ def _merged(batch: list[validation_cases.Bad]) -> dict[str, object]:
                 into[key] = item
 
     for case in batch:
-        put(data, case.data)
+        put(data, copy.deepcopy(case.data))
     return data
 
 
@@ -173,6 +178,16 @@ def _diagnostics(section: str) -> list[str]:
     """Terraform's errors (-no-color: each from its "Error: " line to the next), each as one
     line of text."""
     return [" ".join(("Error: " + e).split()) for e in section.split("\nError: ")[1:]]
+
+
+def test_packing_leaves_the_corpus_as_it_was() -> None:
+    """Packing merges cases' values; the corpus itself (read by the generated file's test in the
+    same worker) must come out unchanged, whatever order the tests run in."""
+    cases = validation_cases.terraform_cases()
+    before = copy.deepcopy([case.data for case in cases])
+    for batch in _batches(cases):
+        _merged(batch)
+    assert [case.data for case in cases] == before
 
 
 def test_bad_inputs_are_refused_with_their_message(terraform_bin: str, initialised: Path) -> None:
