@@ -5,7 +5,6 @@ input runs once without it and the message is read from the failure)."""
 from __future__ import annotations
 
 import copy
-
 import os
 import re
 import shutil
