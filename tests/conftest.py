@@ -8,10 +8,12 @@ writes a CLI config that points at it, unless TF_CLI_CONFIG_FILE already names a
 from __future__ import annotations
 
 import os
+import resource
 import shutil
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
+import pluggy
 import pytest
 
 # Terraform and its AWS provider are Go programs that allocate heavily (the provider builds
@@ -97,3 +99,47 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if short:
             ordered.append(short.pop(0))
     items[:] = ordered + short
+
+
+# CPU per test (its process and the children it waited for: terraform, its providers, the
+# emulator), beside --durations' wall time: on two cores the suite is bound by the CPU all
+# tests spend, not only by its longest test. Measured on the worker from setup to teardown,
+# sent with the teardown's report, listed by the controller at the end of every run.
+def _cpu_seconds() -> float:
+    used = (resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return sum(u.ru_utime + u.ru_stime for u in used)
+
+
+_CPU_START: dict[str, float] = {}
+_CPU_SPENT: dict[str, float] = {}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    _CPU_START[item.nodeid] = _cpu_seconds()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item,
+) -> Generator[None, pluggy.Result[pytest.TestReport], None]:
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "teardown" and item.nodeid in _CPU_START:
+        spent = _cpu_seconds() - _CPU_START.pop(item.nodeid)
+        report.user_properties.append(("cpu_s", round(spent, 2)))
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "teardown":
+        for key, value in report.user_properties:
+            if key == "cpu_s":
+                _CPU_SPENT[report.nodeid] = float(value)  # type: ignore[arg-type]
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _CPU_SPENT:
+        total = sum(_CPU_SPENT.values())
+        terminalreporter.section(f"CPU: {total:.0f} s over all tests; the 15 hungriest")
+        for nodeid, spent in sorted(_CPU_SPENT.items(), key=lambda kv: -kv[1])[:15]:
+            terminalreporter.write_line(f"{spent:8.1f}s  {nodeid}")
