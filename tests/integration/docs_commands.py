@@ -53,6 +53,8 @@ NOT_RUN: dict[str, str] = {
     "down": "destroys the deployment the flow still uses; the flow's own teardown runs it",
     "rotate-secrets": "replaces the shard task and applies: slow, and the CLI flow runs it",
     "secret set": "needs an operator service ([services.api]); the services flow runs it",
+    "drill rollback": "the CLI flow runs `drill rollback --service shard --json` on the same "
+    "deployment right after and checks its report (twenty seconds a run on 2 cores)",
 }
 
 # Commands the docs show failing on purpose, with the exit code they give.
