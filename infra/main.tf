@@ -299,6 +299,7 @@ module "auth" {
   jwt_secret_parameter = module.jitsi.jwt_secret_parameter
   token_ttl_hours      = var.auth.token_ttl_hours
   mfa                  = var.auth.mfa
+  login_rate_limit     = var.auth.login_rate_limit
   guests               = var.jitsi.guests
   package              = var.auth_package
   adot_layer_arn       = var.adot_lambda_layer_arn

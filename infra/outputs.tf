@@ -165,6 +165,7 @@ output "auth" {
     user_pool_arn       = module.auth[0].user_pool_arn
     user_pool_client_id = module.auth[0].user_pool_client_id
     user_pool_domain    = module.auth[0].user_pool_domain
+    login_web_acl_name  = module.auth[0].login_web_acl_name
     callback_url        = module.auth[0].callback_url
     log_stream_name     = module.auth[0].log_stream_name
     adot_layer_arn      = module.auth[0].adot_layer_arn

@@ -453,8 +453,9 @@ variable "auth" {
       client_id               = string
       client_secret_parameter = string
     }))
-    token_ttl_hours = optional(number, 1)
-    mfa             = optional(string, "optional")
+    token_ttl_hours  = optional(number, 1)
+    mfa              = optional(string, "optional")
+    login_rate_limit = optional(number, 0)
   })
   default = {}
 
@@ -499,8 +500,23 @@ variable "auth" {
   }
 
   validation {
+    condition     = var.auth.login_rate_limit >= 0 && var.auth.login_rate_limit <= 2000000000
+    error_message = "auth.login_rate_limit must be at least 0 and at most 2000000000."
+  }
+
+  validation {
     condition     = var.auth.provider != "oidc" || var.auth.oidc != null
     error_message = "auth: provider = oidc needs an [auth.oidc] section"
+  }
+
+  validation {
+    condition     = var.auth.login_rate_limit == 0 || var.auth.login_rate_limit >= 10
+    error_message = "auth: login_rate_limit is 0 (off) or at least 10, AWS WAF's minimum for a rate rule (got ${try(jsonencode(var.auth.login_rate_limit), "")})"
+  }
+
+  validation {
+    condition     = var.auth.login_rate_limit == 0 || var.auth.provider == "cognito"
+    error_message = "auth: login_rate_limit guards the Cognito user pool: with provider = oidc your IdP rate-limits its own logins; set it to 0"
   }
 
   validation {

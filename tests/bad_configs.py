@@ -462,6 +462,30 @@ BAD: list[Bad] = [
         "auth.oidc.issuer: 'http://idp.example.com' is not an https:// URL",
     ),
     Bad(
+        "login_rate_limit_below_waf_minimum",
+        {"auth": {"login_rate_limit": 9}},
+        "auth: login_rate_limit is 0 (off) or at least 10, AWS WAF's minimum for a rate rule "
+        "(got 9)",
+    ),
+    Bad(
+        "login_rate_limit_with_oidc",
+        {
+            "auth": {
+                "login_rate_limit": 100,
+                "provider": "oidc",
+                "oidc": {
+                    "issuer": "https://idp.example.com",
+                    "authorization_endpoint": "https://idp.example.com/a",
+                    "token_endpoint": "https://idp.example.com/t",
+                    "user_info_endpoint": "https://idp.example.com/u",
+                    "client_id": "x",
+                    "client_secret_parameter": "/x",
+                },
+            }
+        },
+        "auth: login_rate_limit guards the Cognito user pool",
+    ),
+    Bad(
         "auth_without_jwt",
         {"jitsi": {"auth_type": "none"}},
         "(top level): auth.enabled needs jitsi.auth_type = jwt",

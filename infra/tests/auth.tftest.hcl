@@ -22,6 +22,7 @@ variables {
   guests             = true
   token_ttl_hours    = 1
   mfa                = "optional"
+  login_rate_limit   = 0
   log_retention_days = 30
 }
 
@@ -105,6 +106,67 @@ run "cognito_login_then_the_function" {
 }
 
 # issue 21: a second factor for members, and a removed member out within the hour.
+run "no_login_rate_limit_by_default" {
+  command = plan
+
+  module {
+    source = "./modules/auth"
+  }
+
+  assert {
+    condition     = length(aws_wafv2_web_acl.this) == 0 && length(aws_wafv2_web_acl_association.this) == 0 && output.login_web_acl_name == null
+    error_message = "login_rate_limit = 0: no web ACL (it costs money)"
+  }
+}
+
+run "a_login_rate_limit_on_the_user_pool" {
+  command = apply
+
+  module {
+    source = "./modules/auth"
+  }
+
+  variables {
+    login_rate_limit = 100
+  }
+
+  assert {
+    condition = (aws_wafv2_web_acl.this[0].scope == "REGIONAL" &&
+      length(aws_wafv2_web_acl.this[0].default_action[0].allow) == 1 &&
+      length(aws_wafv2_web_acl.this[0].rule) == 1 &&
+    output.login_web_acl_name == "jitsi-login-rate-limit")
+    error_message = "one regional web ACL named after the stack that allows by default, with one rule"
+  }
+  assert {
+    condition = alltrue([for r in aws_wafv2_web_acl.this[0].rule : (
+      length(r.action[0].block) == 1 &&
+      r.statement[0].rate_based_statement[0].limit == 100 &&
+      r.statement[0].rate_based_statement[0].aggregate_key_type == "IP" &&
+      r.visibility_config[0].cloudwatch_metrics_enabled
+    )])
+    error_message = "the rule blocks an IP address past the configured requests per 5 minutes, with CloudWatch metrics"
+  }
+  assert {
+    condition = (aws_wafv2_web_acl_association.this[0].resource_arn == aws_cognito_user_pool.this[0].arn &&
+    aws_wafv2_web_acl_association.this[0].web_acl_arn == aws_wafv2_web_acl.this[0].arn)
+    error_message = "the ACL guards the user pool (its hosted login), not the ALB"
+  }
+}
+
+run "a_login_rate_limit_below_the_waf_minimum" {
+  command = plan
+
+  module {
+    source = "./modules/auth"
+  }
+
+  variables {
+    login_rate_limit = 9
+  }
+
+  expect_failures = [var.login_rate_limit]
+}
+
 run "mfa_and_an_hour_long_login" {
   command = apply
 

@@ -601,6 +601,22 @@ run "oidc_plain_http_issuer" {
   expect_failures = [var.auth]
 }
 
+run "login_rate_limit_below_waf_minimum" {
+  command = plan
+  variables {
+    auth = { login_rate_limit = 9 }
+  }
+  expect_failures = [var.auth]
+}
+
+run "login_rate_limit_with_oidc" {
+  command = plan
+  variables {
+    auth = { login_rate_limit = 100, provider = "oidc", oidc = { issuer = "https://idp.example.com", authorization_endpoint = "https://idp.example.com/a", token_endpoint = "https://idp.example.com/t", user_info_endpoint = "https://idp.example.com/u", client_id = "x", client_secret_parameter = "/x" } }
+  }
+  expect_failures = [var.auth]
+}
+
 run "auth_without_jwt" {
   command = plan
   variables {

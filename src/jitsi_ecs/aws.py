@@ -267,6 +267,11 @@ class AwsContext:
         return self.client("cognito-idp")  # type: ignore[no-any-return]
 
     @property
+    def wafv2(self) -> Any:
+        """WAF (no boto3 stubs installed for it: untyped)."""
+        return self.client("wafv2")
+
+    @property
     def ec2(self) -> EC2Client:
         return self.client("ec2")  # type: ignore[no-any-return]
 

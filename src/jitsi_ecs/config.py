@@ -468,12 +468,30 @@ class Auth(_Model):
         "cognito: a TOTP authenticator app as a second factor; required asks every member to "
         "set one up at the next login",
     )
+    login_rate_limit: Annotated[int, Field(ge=0, le=2_000_000_000)] = _key(
+        0,
+        "cognito: login requests one IP address may send the user pool in 5 minutes before a "
+        "WAF rate rule blocks it; 10 or more (AWS WAF's minimum), e.g. 100; 0 = off. Costs "
+        "~$6/month plus $0.60 per million requests",
+    )
 
     RULES = (
         Rule(
             "provider = oidc needs an [auth.oidc] section",
             lambda a: a.provider != "oidc" or a.oidc is not None,
             'self.provider != "oidc" || self.oidc != null',
+        ),
+        Rule(
+            "login_rate_limit is 0 (off) or at least 10, AWS WAF's minimum for a rate rule "
+            "(got {login_rate_limit})",
+            lambda a: a.login_rate_limit == 0 or a.login_rate_limit >= 10,
+            "self.login_rate_limit == 0 || self.login_rate_limit >= 10",
+        ),
+        Rule(
+            "login_rate_limit guards the Cognito user pool: with provider = oidc your IdP "
+            "rate-limits its own logins; set it to 0",
+            lambda a: a.login_rate_limit == 0 or a.provider == "cognito",
+            'self.login_rate_limit == 0 || self.provider == "cognito"',
         ),
     )
 

@@ -31,6 +31,7 @@ class AuthOutputs(BaseModel):
     user_pool_arn: str | None = None
     user_pool_client_id: str | None = None
     user_pool_domain: str | None = None
+    login_web_acl_name: str | None = None  # auth.login_rate_limit's WAF web ACL
     callback_url: str
     log_stream_name: str
     adot_layer_arn: str | None = None

@@ -522,6 +522,32 @@ POLICIES: dict[str, tuple[Grant, ...]] = {
             ("arn:{p}:cognito-idp:{r}:{a}:userpool/*",),
         ),
         Grant(
+            # auth.login_rate_limit's web ACL, <name>-login-rate-limit, on the user pool (AWS
+            # asks both services, each on the ACL or the pool); verify reads it back.
+            "LoginRateLimit",
+            (
+                "cognito-idp:AssociateWebACL",
+                "cognito-idp:DisassociateWebACL",
+                "cognito-idp:GetWebACLForResource",
+                "cognito-idp:ListResourcesForWebACL",
+                "wafv2:CreateWebACL",
+                "wafv2:GetWebACL",
+                "wafv2:UpdateWebACL",
+                "wafv2:DeleteWebACL",
+                "wafv2:ListTagsForResource",
+                "wafv2:TagResource",
+                "wafv2:UntagResource",
+                "wafv2:AssociateWebACL",
+                "wafv2:DisassociateWebACL",
+                "wafv2:GetWebACLForResource",
+                "wafv2:ListResourcesForWebACL",
+            ),
+            (
+                "arn:{p}:wafv2:{r}:{a}:regional/webacl/{n}-*/*",
+                "arn:{p}:cognito-idp:{r}:{a}:userpool/*",
+            ),
+        ),
+        Grant(
             "Parameters",
             (
                 "ssm:PutParameter",

@@ -106,3 +106,25 @@ def test_every_action_the_tool_calls_itself_is_granted() -> None:
     granted = {a for s in _statements(permissions.policies(Config(), "*")) for a in s["Action"]}
     assert set(PREFLIGHT_ACTIONS) <= granted
     assert set(DIAGNOSIS_ACTIONS) <= granted
+
+
+def test_the_login_rate_limit_web_acl_is_granted_on_this_stack_only() -> None:
+    """auth.login_rate_limit: Terraform creates, tags and associates the ACL; verify reads it."""
+    statements = {s["Sid"]: s for s in _statements(permissions.policies(Config(), "111122223333"))}
+    waf = statements["LoginRateLimit"]
+    assert {
+        "wafv2:CreateWebACL",
+        "wafv2:GetWebACL",
+        "wafv2:UpdateWebACL",
+        "wafv2:DeleteWebACL",
+        "wafv2:TagResource",
+        "wafv2:ListTagsForResource",
+        "wafv2:AssociateWebACL",
+        "wafv2:DisassociateWebACL",
+        "wafv2:GetWebACLForResource",
+        "cognito-idp:AssociateWebACL",
+        "cognito-idp:DisassociateWebACL",
+        "cognito-idp:GetWebACLForResource",
+    } <= set(waf["Action"])
+    assert "arn:aws:wafv2:us-west-2:111122223333:regional/webacl/jitsi-*/*" in waf["Resource"]
+    assert "arn:aws:cognito-idp:us-west-2:111122223333:userpool/*" in waf["Resource"]

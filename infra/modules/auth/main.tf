@@ -331,6 +331,60 @@ resource "aws_cloudwatch_metric_alarm" "errors" {
   tags                = var.tags
 }
 
+# ---------------------------------------------------------------- login rate limit
+# Members type their password on Cognito's hosted UI, not behind the ALB: password guessing
+# reaches the user pool's endpoints, so the rate rule sits on the pool. Off at 0: a web ACL
+# costs $5 a month and its rule $1 (`jitsi-ecs cost` prices it).
+resource "aws_wafv2_web_acl" "this" {
+  #checkov:skip=CKV2_AWS_31: WAF logging needs a Firehose stream or a log group whose name starts with aws-waf-logs- and costs per GB; the rule's CloudWatch metrics and sampled requests show what it blocks
+  #checkov:skip=CKV_AWS_192: the ACL guards Cognito's hosted login, which runs no Java of ours; one rate rule is its whole purpose (a managed rule group costs more per request)
+  count = local.cognito && var.login_rate_limit > 0 ? 1 : 0
+
+  name        = "${var.name}-login-rate-limit"
+  description = "Blocks an IP address that sends the member login more than ${var.login_rate_limit} requests in 5 minutes"
+  scope       = "REGIONAL"
+  tags        = var.tags
+
+  default_action {
+    allow {}
+  }
+
+  rule {
+    name     = "login-rate-limit"
+    priority = 0
+
+    action {
+      block {}
+    }
+
+    statement {
+      rate_based_statement {
+        limit              = var.login_rate_limit
+        aggregate_key_type = "IP"
+      }
+    }
+
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${var.name}-login-rate-limit"
+      sampled_requests_enabled   = true
+    }
+  }
+
+  visibility_config {
+    cloudwatch_metrics_enabled = true
+    metric_name                = "${var.name}-login"
+    sampled_requests_enabled   = true
+  }
+}
+
+resource "aws_wafv2_web_acl_association" "this" {
+  count = length(aws_wafv2_web_acl.this)
+
+  resource_arn = aws_cognito_user_pool.this[0].arn
+  web_acl_arn  = aws_wafv2_web_acl.this[0].arn
+}
+
 # Collector-less ADOT export (modules/adot_env); no metric namespace: the function prints its
 # own EMF lines.
 module "adot_env" {

@@ -48,6 +48,11 @@ output "user_pool_domain" {
   value       = try(aws_cognito_user_pool_domain.this[0].domain, null)
 }
 
+output "login_web_acl_name" {
+  description = "WAF web ACL rate-limiting logins at the user pool; null when auth.login_rate_limit is 0 (or with oidc)."
+  value       = try(aws_wafv2_web_acl.this[0].name, null)
+}
+
 output "callback_url" {
   description = "Where the IdP returns to: the ALB's own callback on the site's name."
   value       = "${local.public_url}/oauth2/idpresponse"

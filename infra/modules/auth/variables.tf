@@ -75,6 +75,16 @@ variable "mfa" {
   }
 }
 
+variable "login_rate_limit" {
+  description = "cognito: login requests one IP address may send the user pool in 5 minutes before a WAF rate rule blocks it (AWS WAF's minimum is 10); 0: no web ACL."
+  type        = number
+
+  validation {
+    condition     = var.login_rate_limit == 0 || (var.login_rate_limit >= 10 && var.login_rate_limit <= 2000000000 && floor(var.login_rate_limit) == var.login_rate_limit)
+    error_message = "login_rate_limit must be 0 (off) or a whole number from 10 to 2000000000."
+  }
+}
+
 variable "token_ttl_hours" {
   description = "How long a token from /auth/ stays valid."
   type        = number

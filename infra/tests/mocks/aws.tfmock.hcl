@@ -74,6 +74,9 @@ mock_resource "aws_s3_bucket" {
 mock_resource "aws_cognito_user_pool" {
   defaults = { arn = "arn:aws:cognito-idp:us-west-2:123456789012:userpool/us-west-2_mock", id = "us-west-2_mock" }
 }
+mock_resource "aws_wafv2_web_acl" {
+  defaults = { arn = "arn:aws:wafv2:us-west-2:123456789012:regional/webacl/mock/0123456789abcdef" }
+}
 mock_resource "aws_lb_listener_rule" {
   defaults = { arn = "arn:aws:elasticloadbalancing:us-west-2:123456789012:listener-rule/app/mock/0123456789abcdef/0123456789abcdef/0123456789abcdef" }
 }

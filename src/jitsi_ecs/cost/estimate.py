@@ -534,6 +534,30 @@ def cognito(view: PlanView, usage: Usage, book: PriceBook) -> Iterator[Item]:
         )
 
 
+# Requests one login sends the user pool's hosted UI and OAuth endpoints (the WAF inspects each):
+# authorize, the login page and its POST, the MFA page and its POST, the ALB's token and
+# userInfo calls, with room for a retyped password.
+WAF_REQUESTS_PER_LOGIN = 10
+
+
+def login_rate_limit(view: PlanView, usage: Usage, book: PriceBook) -> Iterator[Item]:
+    """auth.login_rate_limit: a WAF web ACL on the user pool, priced per ACL, rule and request."""
+    for acl in view.of_type("aws_wafv2_web_acl"):
+        rules = len(acl.values.get("rule") or [])
+        logins = usage.meetings_per_month  # the host logs in once per meeting, at most
+        requests = logins * WAF_REQUESTS_PER_LOGIN
+        yield _item(acl.address, "WAF web ACL (login rate limit)", 1, book["waf_web_acl_month"])
+        yield _item(acl.address, "WAF rules", rules, book["waf_rule_month"], f"{rules} rule(s)")
+        yield _item(
+            acl.address,
+            "WAF requests (logins)",
+            requests,
+            book["waf_request"],
+            f"one login per meeting ({logins:,.0f}, usage.meetings_per_month) x "
+            f"{WAF_REQUESTS_PER_LOGIN} requests to the user pool each",
+        )
+
+
 def media_egress_gb(usage: Usage) -> float:
     """Each participant receives every other participant's stream for the meeting's length."""
     streams = usage.participants_per_meeting * max(0, usage.participants_per_meeting - 1)
@@ -568,6 +592,7 @@ RULES: tuple[Callable[[PlanView, Usage, PriceBook], Iterator[Item]], ...] = (
     telemetry,
     auth_page,
     cognito,
+    login_rate_limit,
     data_transfer,
 )
 

@@ -21,6 +21,7 @@ from jitsi_ecs.verify.result import WARNING, Check, VerifyContext, compare, miss
 PAGE_IDS = (
     "auth.listener-rule",
     "auth.user-pool",
+    "auth.login-rate-limit",
     "auth.target",
     "auth.invoke-permission",
     "auth.function",
@@ -44,6 +45,7 @@ def checks(ctx: VerifyContext) -> Iterator[Check]:
         return
     yield from _rule(ctx, auth)
     yield from _user_pool(ctx, auth)
+    yield from _login_rate_limit(ctx, auth)
     yield from _target(ctx, auth)
     yield from _function(ctx, auth)
     yield from _iam(ctx, auth)
@@ -246,6 +248,50 @@ def _user_pool(ctx: VerifyContext, auth: AuthOutputs) -> Iterator[Check]:
         "members are invited; the ALB's app client returns to https://<domain>/oauth2/idpresponse; "
         "a TOTP second factor (auth.mfa); no token outlives an hour, so a removed member is out "
         "within it",
+    )
+
+
+def _login_rate_limit(ctx: VerifyContext, auth: AuthOutputs) -> Iterator[Check]:
+    """auth.login_rate_limit: a WAF web ACL on the user pool blocks an IP address that sends
+    more login requests in 5 minutes than the limit (password guessing)."""
+    config = ctx.config.auth
+    if config.provider != "cognito":
+        yield skip(
+            "auth.login-rate-limit", "provider = oidc: the identity provider guards its logins"
+        )
+        return
+    if config.login_rate_limit == 0:
+        yield skip(
+            "auth.login-rate-limit",
+            "auth.login_rate_limit = 0 in the config: no WAF rate rule on the user pool (set it, "
+            "e.g. to 100 requests per IP address in 5 minutes, to slow password guessing; "
+            "~$6/month)",
+        )
+        return
+    expected = {
+        "rate_rules": [{"action": "block", "limit": config.login_rate_limit, "key": "IP"}],
+    }
+    pool_arn = auth.user_pool_arn or ""
+    found: Any = or_none(lambda: ctx.aws.wafv2.get_web_acl_for_resource(ResourceArn=pool_arn))
+    acl = (found or {}).get("WebACL")
+    if not acl:
+        yield missing("auth.login-rate-limit", expected, f"a WAF web ACL on user pool {pool_arn}")
+        return
+    rules = [
+        {
+            "action": next(iter(rule.get("Action") or {"none": {}})).lower(),
+            "limit": rate.get("Limit"),
+            "key": rate.get("AggregateKeyType"),
+        }
+        for rule in acl.get("Rules", [])
+        if (rate := rule.get("Statement", {}).get("RateBasedStatement")) is not None
+    ]
+    yield compare(
+        "auth.login-rate-limit",
+        expected,
+        {"rate_rules": rules},
+        f"web ACL {acl.get('Name')} on the user pool blocks an IP address past "
+        f"{config.login_rate_limit} login requests in 5 minutes (auth.login_rate_limit)",
     )
 
 

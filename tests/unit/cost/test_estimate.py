@@ -548,3 +548,24 @@ def test_functions_share_one_lambda_free_tier() -> None:
     every = 43_800 + 730 * 3600 / 300 * 2 + 1_000_000
     assert total(est, "Lambda requests") == approx((every - 1_000_000) * 0.0000002)
     assert next(i for i in est.items if i.component == "Lambda requests").monthly == 0
+
+
+def test_no_login_rate_limit_no_waf_item() -> None:
+    est = estimate(_auth_plan(), Usage(), BOOK)
+    assert not [i for i in est.items if i.component.startswith("WAF")]
+
+
+def test_login_rate_limit_priced_per_acl_rule_and_request() -> None:
+    acl = res(
+        "aws_wafv2_web_acl",
+        {"name": "jitsi-login-rate-limit", "rule": [{"name": "login-rate-limit"}]},
+        module="module.auth[0]",
+    )
+    est = estimate(_auth_plan(acl), Usage(meetings_per_month=1000), BOOK)
+    items = {i.component: i for i in est.items}
+    assert items["WAF web ACL (login rate limit)"].monthly == approx(5.0)
+    assert items["WAF rules"].quantity == 1 and items["WAF rules"].monthly == approx(1.0)
+    requests = items["WAF requests (logins)"]
+    # 1,000 logins x 10 requests = 10,000 requests at $0.60 per million.
+    assert requests.quantity == 10_000 and requests.monthly == approx(0.006)
+    assert "usage.meetings_per_month" in requests.assumption

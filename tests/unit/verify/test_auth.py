@@ -209,3 +209,52 @@ def test_an_alb_session_of_days_fails(deployed: Deployed) -> None:
     checks = by_id(auth.checks(d.context()))
     assert failed(checks) == {"auth.listener-rule"}
     assert checks["auth.listener-rule"].observed["login"]["session_timeout"] == 43200
+
+
+def _rate_limited(d: Deployed, limit: int) -> Config:
+    """The config with auth.login_rate_limit set, and a web ACL of `limit` on the pool."""
+    waf = d.aws.wafv2
+    rule = {
+        "Name": "login-rate-limit",
+        "Priority": 0,
+        "Action": {"Block": {}},
+        "Statement": {"RateBasedStatement": {"Limit": limit, "AggregateKeyType": "IP"}},
+        "VisibilityConfig": {
+            "SampledRequestsEnabled": True,
+            "CloudWatchMetricsEnabled": True,
+            "MetricName": "jitsi-login-rate-limit",
+        },
+    }
+    acl = waf.create_web_acl(
+        Name="jitsi-login-rate-limit",
+        Scope="REGIONAL",
+        DefaultAction={"Allow": {}},
+        Rules=[rule],
+        VisibilityConfig={**rule["VisibilityConfig"], "MetricName": "jitsi-login"},
+    )["Summary"]
+    waf.associate_web_acl(WebACLArn=acl["ARN"], ResourceArn=d.outputs["auth"]["user_pool_arn"])
+    return Config.model_validate({**d.config.model_dump(), "auth": {"login_rate_limit": 100}})
+
+
+def test_no_login_rate_limit_by_default_skips_saying_how_to_turn_it_on(deployed: Deployed) -> None:
+    check = by_id(auth.checks(_page(deployed).context()))["auth.login-rate-limit"]
+    assert check.status == "skip" and "auth.login_rate_limit = 0" in check.detail
+
+
+def test_a_login_rate_limit_on_the_pool_passes(deployed: Deployed) -> None:
+    d = _page(deployed)
+    checks = by_id(auth.checks(d.context(_rate_limited(d, 100))))
+    assert failed(checks) == set()
+    assert checks["auth.login-rate-limit"].status == "pass"
+
+
+def test_a_missing_or_looser_login_rate_limit_fails(deployed: Deployed) -> None:
+    """issue 21: the config asks for a rate limit on logins; without the ACL (or with a looser
+    limit) password guessing runs unchecked."""
+    d = _page(deployed)
+    config = Config.model_validate({**d.config.model_dump(), "auth": {"login_rate_limit": 100}})
+    check = by_id(auth.checks(d.context(config)))["auth.login-rate-limit"]
+    assert check.status == "fail" and "web ACL on user pool" in check.detail
+    checks = by_id(auth.checks(d.context(_rate_limited(d, 2000))))
+    assert failed(checks) == {"auth.login-rate-limit"}
+    assert checks["auth.login-rate-limit"].observed["rate_rules"][0]["limit"] == 2000
