@@ -40,16 +40,20 @@ BASE_VARIABLES = {
     },
 }
 
-HEADER = """\
-# GENERATED from tests/bad_configs.py by `python -m tests.infra.validation_cases`: do not edit.
-# Every bad input the CLI refuses is refused here too, by variable validation, before anything
-# is planned. (Cases Terraform cannot see, such as unknown keys its object types drop, and
-# values refused by type conversion, are listed in tests/bad_configs.py with the reason.)
-
+MOCK_PROVIDER = """
 mock_provider "aws" {
   source = "./tests/mocks"
 }
 """
+HEADER = (
+    """\
+# GENERATED from tests/bad_configs.py by `python -m tests.infra.validation_cases`: do not edit.
+# Every bad input the CLI refuses is refused here too, by variable validation, before anything
+# is planned. (Cases Terraform cannot see, such as unknown keys its object types drop, and
+# values refused by type conversion, are listed in tests/bad_configs.py with the reason.)
+"""
+    + MOCK_PROVIDER
+)
 
 
 def variables_block(values: dict[str, object], indent: str = "") -> str:
