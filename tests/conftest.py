@@ -80,7 +80,6 @@ LONGEST_FIRST = (
     "tests/integration/test_aws_flow.py",
     "tests/infra/test_terraform_modules.py::test_terraform_test_suite_passes",
     "tests/integration/test_services_flow.py",
-    "tests/infra/test_terraform_modules.py::test_bad_inputs_are_refused_with_their_message",
 )
 
 
