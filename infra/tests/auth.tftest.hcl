@@ -103,6 +103,28 @@ run "cognito_login_then_the_function" {
     condition     = output.user_pool_id == aws_cognito_user_pool.this[0].id && output.callback_url == "https://meet.example.com/oauth2/idpresponse"
     error_message = "the outputs members and verify read"
   }
+
+  # ---- mfa and an hour long login
+  assert {
+    condition     = aws_cognito_user_pool.this[0].mfa_configuration == "OPTIONAL" && aws_cognito_user_pool.this[0].software_token_mfa_configuration[0].enabled
+    error_message = "TOTP offered as a second factor"
+  }
+  assert {
+    condition = (aws_lb_listener_rule.this.action[0].authenticate_cognito[0].session_timeout == 3600 &&
+      aws_cognito_user_pool_client.this[0].id_token_validity == 60 &&
+      aws_cognito_user_pool_client.this[0].access_token_validity == 60 &&
+      aws_cognito_user_pool_client.this[0].refresh_token_validity == 60 &&
+    aws_cognito_user_pool_client.this[0].token_validity_units[0].refresh_token == "minutes")
+    error_message = "the ALB session and every Cognito token last an hour at most"
+  }
+
+  # ---- the function knows its issuer and client:
+  # issue 21: the function accepts headers of this stack's IdP and app client only.
+  assert {
+    condition = (aws_lambda_function.this.environment[0].variables["IDP_ISSUER"] == "https://cognito-idp.us-west-2.amazonaws.com/us-west-2_mock" &&
+    aws_lambda_function.this.environment[0].variables["IDP_CLIENT_ID"] == aws_cognito_user_pool_client.this[0].id)
+    error_message = "cognito: the pool's issuer URL and the ALB's app client"
+  }
 }
 
 # issue 21: a second factor for members, and a removed member out within the hour.
@@ -167,27 +189,6 @@ run "a_login_rate_limit_below_the_waf_minimum" {
   expect_failures = [var.login_rate_limit]
 }
 
-run "mfa_and_an_hour_long_login" {
-  command = apply
-
-  module {
-    source = "./modules/auth"
-  }
-
-  assert {
-    condition     = aws_cognito_user_pool.this[0].mfa_configuration == "OPTIONAL" && aws_cognito_user_pool.this[0].software_token_mfa_configuration[0].enabled
-    error_message = "TOTP offered as a second factor"
-  }
-  assert {
-    condition = (aws_lb_listener_rule.this.action[0].authenticate_cognito[0].session_timeout == 3600 &&
-      aws_cognito_user_pool_client.this[0].id_token_validity == 60 &&
-      aws_cognito_user_pool_client.this[0].access_token_validity == 60 &&
-      aws_cognito_user_pool_client.this[0].refresh_token_validity == 60 &&
-    aws_cognito_user_pool_client.this[0].token_validity_units[0].refresh_token == "minutes")
-    error_message = "the ALB session and every Cognito token last an hour at most"
-  }
-}
-
 run "mfa_required" {
   command = apply
 
@@ -202,21 +203,6 @@ run "mfa_required" {
   assert {
     condition     = aws_cognito_user_pool.this[0].mfa_configuration == "ON"
     error_message = "required: every member sets up an authenticator app"
-  }
-}
-
-# issue 21: the function accepts headers of this stack's IdP and app client only.
-run "the_function_knows_its_issuer_and_client" {
-  command = apply
-
-  module {
-    source = "./modules/auth"
-  }
-
-  assert {
-    condition = (aws_lambda_function.this.environment[0].variables["IDP_ISSUER"] == "https://cognito-idp.us-west-2.amazonaws.com/us-west-2_mock" &&
-    aws_lambda_function.this.environment[0].variables["IDP_CLIENT_ID"] == aws_cognito_user_pool_client.this[0].id)
-    error_message = "cognito: the pool's issuer URL and the ALB's app client"
   }
 }
 

@@ -74,6 +74,23 @@ run "edge_https_redirect_and_default_route" {
     condition     = length(aws_lb.this.access_logs) == 0 && !aws_lb.this.enable_deletion_protection
     error_message = "no request logs and no deletion protection unless the config asks"
   }
+
+  # ---- target group health check plan numbers
+  assert {
+    condition = (aws_lb_target_group.this.health_check[0].interval == 30 &&
+      aws_lb_target_group.this.health_check[0].timeout == 5 &&
+      aws_lb_target_group.this.health_check[0].healthy_threshold == 2 &&
+    aws_lb_target_group.this.health_check[0].unhealthy_threshold == 3)
+    error_message = "target group check must be 30 s / 5 s / healthy 2 / unhealthy 3"
+  }
+  assert {
+    condition     = aws_lb_target_group.this.health_check[0].path == "/"
+    error_message = "web has no health path: /health is a room page, so the check is GET /"
+  }
+  assert {
+    condition     = aws_lb_target_group.this.port == 80 && aws_lb_target_group.this.target_type == "ip"
+    error_message = "stable-11031 web listens on 80; awsvpc tasks register by IP"
+  }
 }
 
 run "hsts_off_protection_and_request_logs_on" {
@@ -102,30 +119,6 @@ run "hsts_off_protection_and_request_logs_on" {
       aws_lb.this.access_logs[0].bucket == "jitsi-logs-123456789012-us-west-2" &&
     aws_lb.this.access_logs[0].prefix == "alb")
     error_message = "request logs go to the given bucket and prefix"
-  }
-}
-
-run "target_group_health_check_plan_numbers" {
-  command = apply
-
-  module {
-    source = "./modules/edge"
-  }
-
-  assert {
-    condition = (aws_lb_target_group.this.health_check[0].interval == 30 &&
-      aws_lb_target_group.this.health_check[0].timeout == 5 &&
-      aws_lb_target_group.this.health_check[0].healthy_threshold == 2 &&
-    aws_lb_target_group.this.health_check[0].unhealthy_threshold == 3)
-    error_message = "target group check must be 30 s / 5 s / healthy 2 / unhealthy 3"
-  }
-  assert {
-    condition     = aws_lb_target_group.this.health_check[0].path == "/"
-    error_message = "web has no health path: /health is a room page, so the check is GET /"
-  }
-  assert {
-    condition     = aws_lb_target_group.this.port == 80 && aws_lb_target_group.this.target_type == "ip"
-    error_message = "stable-11031 web listens on 80; awsvpc tasks register by IP"
   }
 }
 

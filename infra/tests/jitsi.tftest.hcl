@@ -97,50 +97,8 @@ run "compact_one_task_per_shard" {
     condition     = contains([for st in aws_ecs_cluster.this.setting : "${st.name}=${st.value}"], "containerInsights=disabled")
     error_message = "Container Insights off by default"
   }
-}
 
-run "growth_services" {
-  command = apply
-
-  module {
-    source = "./modules/jitsi"
-  }
-
-  variables {
-    layout = "growth"
-  }
-
-  assert {
-    condition     = toset(keys(aws_ecs_service.this)) == toset(["jvb", "web", "xmpp"])
-    error_message = "growth: web, signaling and bridges each alone"
-  }
-  assert {
-    condition     = aws_ecs_service.this["web"].alarms[0].enable && aws_ecs_service.this["web"].alarms[0].rollback && length(output.deployment_alarm_names["web"]) == 2 && !aws_ecs_service.this["xmpp"].alarms[0].enable && aws_ecs_service.this["jvb"].alarms[0].rollback && tolist(aws_ecs_service.this["jvb"].alarms[0].alarm_names) == tolist(["jitsi-bridges-not-joined"])
-    error_message = "web rolls back on 5xx, bridges on a bridge that cannot join; signaling relies on the circuit breaker"
-  }
-  assert {
-    condition     = !can(jsondecode(aws_ecs_task_definition.this["web"].container_definitions)[0].dependsOn)
-    error_message = "growth: web alone depends on nothing in its task"
-  }
-  assert {
-    condition = (aws_ecs_service.this["xmpp"].desired_count == 1 &&
-      aws_ecs_service.this["xmpp"].deployment_minimum_healthy_percent == 0 &&
-    aws_ecs_service.this["xmpp"].deployment_maximum_percent == 100)
-    error_message = "xmpp: one shard, deployed 0%/100% so two signaling stacks never run at once"
-  }
-  assert {
-    condition     = aws_appautoscaling_target.this["web"].min_capacity == 2 && aws_appautoscaling_target.this["jvb"].min_capacity == 1 && aws_appautoscaling_target.this["jvb"].max_capacity == 3
-    error_message = "web 2 across the AZs; bridges 1-3"
-  }
-}
-
-run "services_safety_nets" {
-  command = apply
-
-  module {
-    source = "./modules/jitsi"
-  }
-
+  # ---- services safety nets
   assert {
     condition     = alltrue([for s in aws_ecs_service.this : s.deployment_circuit_breaker[0].enable && s.deployment_circuit_breaker[0].rollback])
     error_message = "every service needs the circuit breaker with rollback"
@@ -153,15 +111,8 @@ run "services_safety_nets" {
     condition     = alltrue([for s in aws_ecs_service.this : s.deployment_controller[0].type == "ECS"])
     error_message = "circuit breaker and deployment alarms need the ECS (rolling) controller"
   }
-}
 
-run "containers_checks_secrets_env" {
-  command = apply
-
-  module {
-    source = "./modules/jitsi"
-  }
-
+  # ---- containers checks secrets env
   assert {
     condition = alltrue(flatten([for t in aws_ecs_task_definition.this : [
       for c in jsondecode(t.container_definitions) :
@@ -246,15 +197,8 @@ run "containers_checks_secrets_env" {
     condition     = jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[2].dependsOn[0].condition == "HEALTHY"
     error_message = "jicofo waits for prosody HEALTHY"
   }
-}
 
-run "jvb_media_path" {
-  command = apply
-
-  module {
-    source = "./modules/jitsi"
-  }
-
+  # ---- jvb media path
   assert {
     condition = (aws_vpc_security_group_ingress_rule.media.ip_protocol == "udp" &&
       aws_vpc_security_group_ingress_rule.media.from_port == 10000 &&
@@ -274,15 +218,8 @@ run "jvb_media_path" {
     aws_security_group.jvb.description == "JVB: media UDP 10000 from anywhere; REST 8080 never exposed")
     error_message = "the images' REST ports, said once; the jvb group's description renders as before (a new one replaces the group)"
   }
-}
 
-run "egress_narrowed_per_group" {
-  command = apply
-
-  module {
-    source = "./modules/jitsi"
-  }
-
+  # ---- egress narrowed per group
   assert {
     condition     = alltrue([for r in aws_vpc_security_group_egress_rule.this : r.ip_protocol != "-1"])
     error_message = "no Jitsi group sends every protocol everywhere"
@@ -298,6 +235,297 @@ run "egress_narrowed_per_group" {
   assert {
     condition     = length([for r in aws_vpc_security_group_egress_rule.this : r if r.ip_protocol == "udp" && r.security_group_id != aws_security_group.jvb.id]) == 0
     error_message = "only bridges send UDP (media, STUN, relays)"
+  }
+
+  # ---- one execution role reads the secrets
+  assert {
+    condition     = module.execution_role.name == "jitsi-execution" && alltrue([for t in aws_ecs_task_definition.this : t.execution_role_arn == module.execution_role.arn])
+    error_message = "every service's tasks run with the one execution role, jitsi-execution"
+  }
+  assert {
+    condition = (module.execution_role.secrets_policy.name == "read-jitsi-secrets" &&
+      jsondecode(module.execution_role.secrets_policy.document).Statement[0].Action == ["ssm:GetParameters"] &&
+    length(jsondecode(module.execution_role.secrets_policy.document).Statement[0].Resource) == length(aws_ssm_parameter.secret))
+    error_message = "its read policy (read-jitsi-secrets) covers each Jitsi secret, with ssm:GetParameters only"
+  }
+
+  # ---- no adot by default
+  assert {
+    condition     = alltrue(flatten([for t in aws_ecs_task_definition.this : [for c in jsondecode(t.container_definitions) : [for e in c.environment : !startswith(e.name, "OTEL_")]]]))
+    error_message = "no ADOT variables unless asked for (nginx, prosody and the Java bridges ignore them)"
+  }
+  assert {
+    condition     = length(aws_iam_role_policy_attachment.task_adot) == 0
+    error_message = "no ADOT policy unless asked for"
+  }
+
+  # ---- no levers by default
+  assert {
+    condition     = length(aws_appautoscaling_scheduled_action.stop) == 0 && alltrue([for s in aws_ecs_service.this : s.launch_type == "FARGATE"])
+    error_message = "always on, on-demand Fargate by default"
+  }
+
+  # ---- only variables the images read:
+  # tests/jitsi-env-<tag>.json lists the variables each image reads (docker-jitsi-meet templates
+  # and s6 scripts at that tag; the JVM heaps are read by the Debian start scripts, TZ by libc,
+  # S6_* by s6-overlay). The guard runs our script in the jvb image: it reads what guard.sh reads.
+  assert {
+    condition = alltrue(flatten([for t in aws_ecs_task_definition.this : [
+      for c in jsondecode(t.container_definitions) : [
+        for e in c.environment : contains(concat(
+          jsondecode(file("${path.cwd}/tests/jitsi-env-${var.image.tag}.json")).read[c.name],
+          lookup(jsondecode(file("${path.cwd}/tests/jitsi-env-${var.image.tag}.json")).extra, c.name, []),
+          jsondecode(file("${path.cwd}/tests/jitsi-env-${var.image.tag}.json")).extra["*"],
+        ), e.name)
+      ] if c.name != "guard"
+    ]]))
+    error_message = "a container sets an environment variable its Jitsi image never reads (at this tag)"
+  }
+  assert {
+    condition     = alltrue([for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1].environment : strcontains(file("${path.cwd}/modules/jitsi/guard.sh"), "${e.name}:-")])
+    error_message = "the guard gets only variables guard.sh reads"
+  }
+  assert {
+    condition     = !contains([for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[0].environment : e.name], "JWT_APP_ID") && contains([for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[1].environment : e.name], "JWT_APP_ID")
+    error_message = "JWT_APP_ID goes to prosody (which reads it), not to web (which does not)"
+  }
+
+  # ---- rootless line read only root and tmpfs:
+  # ---------------------------------------------------------------- image line
+  assert {
+    condition = alltrue(flatten([for t in aws_ecs_task_definition.this : [
+      for c in jsondecode(t.container_definitions) : c.readonlyRootFilesystem
+    ]]))
+    error_message = "every container of the rootless line runs on a read-only root"
+  }
+  assert {
+    condition = alltrue(flatten([for t in aws_ecs_task_definition.this : [
+      for c in jsondecode(t.container_definitions) : (
+        { for m in c.linuxParameters.tmpfs : m.containerPath => m.mountOptions }["/run"] == ["exec", "nosuid", "nodev", "mode=1750", "uid=1000", "gid=1000"] &&
+        { for m in c.linuxParameters.tmpfs : m.containerPath => m.mountOptions }["/tmp"] == ["noexec", "nosuid", "nodev", "mode=1777", "uid=1000", "gid=1000"] &&
+        alltrue([for m in c.linuxParameters.tmpfs : m.size == 16])
+      ) if c.name != "guard"
+    ]]))
+    error_message = "every Jitsi container gets tmpfs /run (exec) and /tmp, owned by uid 1000, 16 MiB each"
+  }
+  assert {
+    condition     = contains([for m in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[1].linuxParameters.tmpfs : "${m.containerPath}:${join(",", m.mountOptions)}"], "/var/lib/prosody:noexec,nosuid,nodev,mode=0750,uid=1000,gid=1000")
+    error_message = "prosody's data directory must be writable by uid 1000"
+  }
+  assert {
+    condition = alltrue(flatten([for t in aws_ecs_task_definition.this : [
+      for c in jsondecode(t.container_definitions) : !can(c.linuxParameters.initProcessEnabled) && !can(c.user)
+    ]]))
+    error_message = "s6-overlay must be PID 1 (no initProcessEnabled) and the images' own user (uid 1000) runs them"
+  }
+
+  # ---- keepalive and address discovery:
+  # ---------------------------------------------------------------- media and web
+  assert {
+    condition     = tonumber({ for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[0].environment : e.name => e.value }["NGINX_KEEPALIVE_TIMEOUT"]) > var.alb_idle_timeout && output.nginx_keepalive_timeout > var.alb_idle_timeout
+    error_message = "nginx must keep idle connections longer than the ALB, or the ALB reuses closed ones (502)"
+  }
+  assert {
+    condition = (
+      { for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].environment : e.name => e.value }["JVB_STUN_SERVERS"] == "meet-jit-si-turnrelay.jitsi.net:443,stun.l.google.com:19302" &&
+      { for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].environment : e.name => e.value }["JVB_REQUIRE_VALID_ADDRESS"] == "1" &&
+      { for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].environment : e.name => e.value }["JVB_ADVERTISE_PRIVATE_CANDIDATES"] == "0"
+    )
+    error_message = "every STUN server, health that fails without a public address, and no VPC addresses handed to participants"
+  }
+
+  # ---- bridge guard:
+  # ---------------------------------------------------------------- bridges leave gracefully
+  assert {
+    condition = (
+      jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1].name == "guard" &&
+      !jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1].essential &&
+      jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1].entryPoint == ["/bin/sh", "-c"] &&
+      jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1].command == [file("${path.cwd}/modules/jitsi/guard.sh")]
+    )
+    error_message = "the guard is a non-essential container running guard.sh with sh"
+  }
+  assert {
+    condition     = jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1].dependsOn == [{ containerName = "jvb", condition = "START" }]
+    error_message = "the guard starts after jvb, so ECS stops it before jvb"
+  }
+  assert {
+    condition = (
+      jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].stopTimeout == 120 &&
+      jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1].stopTimeout == 120 &&
+      tonumber({ for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1].environment : e.name => e.value }["GUARD_STOP_SECONDS"]) < 120
+    )
+    error_message = "Fargate's longest stop timeout (120 s) for the bridge and its guard; the guard gives up before it"
+  }
+  assert {
+    condition     = { for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].environment : e.name => e.value }["SHUTDOWN_REST_ENABLED"] == "true" && { for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].environment : e.name => e.value }["COLIBRI_REST_ENABLED"] == "true"
+    error_message = "the guard's shutdown request needs JVB's shutdown and colibri REST APIs"
+  }
+  assert {
+    condition = (
+      aws_ecs_task_definition.this["jvb"].task_role_arn == aws_iam_role.task["jvb"].arn &&
+      aws_ecs_task_definition.this["shard"].task_role_arn == aws_iam_role.task["shard"].arn &&
+      aws_iam_role.task["jvb"].name == "jitsi-jvb-task" && aws_iam_role.task["shard"].name == "jitsi-shard-task" &&
+      aws_iam_role_policy.task_protection["jvb"].role == aws_iam_role.task["jvb"].id &&
+      jsondecode(aws_iam_role_policy.task_protection["jvb"].policy).Statement[0].Action == ["ecs:GetTaskProtection", "ecs:UpdateTaskProtection"] &&
+      length(jsondecode(aws_iam_role_policy.task_protection["jvb"].policy).Statement) == 1 &&
+      jsondecode(aws_iam_role_policy.task_protection["jvb"].policy).Statement[0].Resource == "arn:aws:ecs:us-west-2:123456789012:task/mock/*"
+    )
+    error_message = "each service its own task role; a bridge's may read and set scale-in protection, of this cluster's tasks"
+  }
+  assert {
+    condition = (
+      [for c in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions) : c.name] == ["web", "prosody", "jicofo", "jvb", "guard"] &&
+      { for k, v in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[4] : k => v if k != "environment" } == { for k, v in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1] : k => v if k != "environment" } &&
+      jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[3].stopTimeout == 120 &&
+      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[3].environment : e.name => e.value }["SHUTDOWN_REST_ENABLED"] == "true" &&
+      aws_iam_role_policy.task_protection["shard"].role == aws_iam_role.task["shard"].id
+    )
+    error_message = "compact: the shard runs a bridge, so it runs the same guard beside it, and its role may protect it"
+  }
+
+  # ---- shard bridge stops fast and heals in place:
+  # The shard's bridge shares its task with jicofo: stopping the task cannot move its meetings,
+  # so its guard does not wait for them (GUARD_SHARD), and a bridge problem must not replace web
+  # and signaling, so the bridge is not essential and ECS restarts it in place. Bridges alone
+  # keep their graceful drain and are replaced with their task.
+  assert {
+    condition = (
+      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[4].environment : e.name => e.value }["GUARD_SHARD"] == "1" &&
+      { for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1].environment : e.name => e.value }["GUARD_SHARD"] == "0"
+    )
+    error_message = "the shard's guard stops at once and heals its bridge (GUARD_SHARD=1); a bridge alone's drains (0)"
+  }
+  assert {
+    condition = (
+      !jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[3].essential &&
+      jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[3].restartPolicy == { enabled = true, restartAttemptPeriod = 60 } &&
+      alltrue([for c in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions) : c.essential if contains(["web", "prosody", "jicofo"], c.name)])
+    )
+    error_message = "in the shard the bridge is not essential and ECS restarts it in place; web, prosody and jicofo stay essential"
+  }
+  assert {
+    condition = (
+      jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].essential &&
+      !can(jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].restartPolicy)
+    )
+    error_message = "a bridge alone stays essential: ECS replaces its task when it fails"
+  }
+
+  # ---- relay off with one bridge:
+  # ---------------------------------------------------------------- bridge-to-bridge relay
+  assert {
+    condition = (
+      length(aws_vpc_security_group_ingress_rule.relay) == 0 &&
+      !contains([for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].environment : e.name], "ENABLE_OCTO") &&
+      !contains([for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[2].environment : e.name], "ENABLE_OCTO") &&
+      !can(jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].entryPoint) &&
+      output.bridge_relay == false
+    )
+    error_message = "no relay, no relay port and the image's own entrypoint while relay is off"
+  }
+
+  # ---- turn off by default:
+  # ---------------------------------------------------------------- TURN
+  assert {
+    condition     = !contains([for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[1].environment : e.name], "TURNS_HOST") && !contains(keys(aws_ssm_parameter.secret), "TURN_CREDENTIALS") && output.turn_secret_arn == null
+    error_message = "no TURN unless asked for"
+  }
+
+  # ---- guests and token audience:
+  # Guests and the token settings reach the containers that read them in both layouts: in
+  # compact, web and prosody are containers 0 and 1 of the shard's task; in growth, the first
+  # container of web's and of xmpp's.
+  assert {
+    condition = (
+      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[0].environment : e.name => e.value }["ENABLE_GUESTS"] == "1" &&
+      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[1].environment : e.name => e.value }["ENABLE_GUESTS"] == "1"
+    )
+    error_message = "guests by default: web and prosody both get ENABLE_GUESTS=1 (the guest VirtualHost and the client's anonymousdomain)"
+  }
+  assert {
+    condition = (
+      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[1].environment : e.name => e.value }["JWT_ACCEPTED_ISSUERS"] == "jitsi" &&
+      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[1].environment : e.name => e.value }["JWT_ACCEPTED_AUDIENCES"] == "jitsi"
+    )
+    error_message = "prosody accepts exactly jwt_app_id as issuer and audience"
+  }
+  assert {
+    condition = alltrue([for i in [0, 2, 3] : !contains(
+      [for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[i].environment : e.name], "JWT_ACCEPTED_AUDIENCES"
+    )])
+    error_message = "only prosody reads the accepted issuers and audiences"
+  }
+  assert {
+    condition     = output.jwt_secret_parameter.name == "/jitsi/jwt_app_secret"
+    error_message = "the signing secret's parameter is an output (link and the auth function read it)"
+  }
+
+  # ---- no token auth url without the page
+  assert {
+    condition     = !contains([for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[0].environment : e.name], "TOKEN_AUTH_URL")
+    error_message = "without the /auth/ page web sets no TOKEN_AUTH_URL (Jitsi's own login dialog stays)"
+  }
+}
+
+run "growth_services" {
+  command = apply
+
+  module {
+    source = "./modules/jitsi"
+  }
+
+  variables {
+    layout = "growth"
+  }
+
+  assert {
+    condition     = toset(keys(aws_ecs_service.this)) == toset(["jvb", "web", "xmpp"])
+    error_message = "growth: web, signaling and bridges each alone"
+  }
+  assert {
+    condition     = aws_ecs_service.this["web"].alarms[0].enable && aws_ecs_service.this["web"].alarms[0].rollback && length(output.deployment_alarm_names["web"]) == 2 && !aws_ecs_service.this["xmpp"].alarms[0].enable && aws_ecs_service.this["jvb"].alarms[0].rollback && tolist(aws_ecs_service.this["jvb"].alarms[0].alarm_names) == tolist(["jitsi-bridges-not-joined"])
+    error_message = "web rolls back on 5xx, bridges on a bridge that cannot join; signaling relies on the circuit breaker"
+  }
+  assert {
+    condition     = !can(jsondecode(aws_ecs_task_definition.this["web"].container_definitions)[0].dependsOn)
+    error_message = "growth: web alone depends on nothing in its task"
+  }
+  assert {
+    condition = (aws_ecs_service.this["xmpp"].desired_count == 1 &&
+      aws_ecs_service.this["xmpp"].deployment_minimum_healthy_percent == 0 &&
+    aws_ecs_service.this["xmpp"].deployment_maximum_percent == 100)
+    error_message = "xmpp: one shard, deployed 0%/100% so two signaling stacks never run at once"
+  }
+  assert {
+    condition     = aws_appautoscaling_target.this["web"].min_capacity == 2 && aws_appautoscaling_target.this["jvb"].min_capacity == 1 && aws_appautoscaling_target.this["jvb"].max_capacity == 3
+    error_message = "web 2 across the AZs; bridges 1-3"
+  }
+
+  # ---- growth bridges keep their drain
+  assert {
+    condition = (
+      { for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1].environment : e.name => e.value }["GUARD_SHARD"] == "0" &&
+      jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].essential &&
+      alltrue([for c in jsondecode(aws_ecs_task_definition.this["xmpp"].container_definitions) : c.essential])
+    )
+    error_message = "growth: every bridge runs alone, essential, and its guard drains it on stop"
+  }
+
+  # ---- guests and token audience growth
+  assert {
+    condition = (
+      { for e in jsondecode(aws_ecs_task_definition.this["web"].container_definitions)[0].environment : e.name => e.value }["ENABLE_GUESTS"] == "1" &&
+      { for e in jsondecode(aws_ecs_task_definition.this["xmpp"].container_definitions)[0].environment : e.name => e.value }["ENABLE_GUESTS"] == "1"
+    )
+    error_message = "growth: web and prosody both get ENABLE_GUESTS=1"
+  }
+  assert {
+    condition = (
+      { for e in jsondecode(aws_ecs_task_definition.this["xmpp"].container_definitions)[0].environment : e.name => e.value }["JWT_ACCEPTED_ISSUERS"] == "jitsi" &&
+      { for e in jsondecode(aws_ecs_task_definition.this["xmpp"].container_definitions)[0].environment : e.name => e.value }["JWT_ACCEPTED_AUDIENCES"] == "jitsi"
+    )
+    error_message = "growth: prosody accepts exactly jwt_app_id as issuer and audience"
   }
 }
 
@@ -328,25 +556,6 @@ run "task_role_trust_scoped" {
   }
 }
 
-run "one_execution_role_reads_the_secrets" {
-  command = apply
-
-  module {
-    source = "./modules/jitsi"
-  }
-
-  assert {
-    condition     = module.execution_role.name == "jitsi-execution" && alltrue([for t in aws_ecs_task_definition.this : t.execution_role_arn == module.execution_role.arn])
-    error_message = "every service's tasks run with the one execution role, jitsi-execution"
-  }
-  assert {
-    condition = (module.execution_role.secrets_policy.name == "read-jitsi-secrets" &&
-      jsondecode(module.execution_role.secrets_policy.document).Statement[0].Action == ["ssm:GetParameters"] &&
-    length(jsondecode(module.execution_role.secrets_policy.document).Statement[0].Resource) == length(aws_ssm_parameter.secret))
-    error_message = "its read policy (read-jitsi-secrets) covers each Jitsi secret, with ssm:GetParameters only"
-  }
-}
-
 run "logs_per_container_and_adot_wiring" {
   command = apply
 
@@ -372,23 +581,6 @@ run "logs_per_container_and_adot_wiring" {
   assert {
     condition     = keys(aws_iam_role_policy_attachment.task_adot) == keys(aws_iam_role.task) && alltrue([for a in aws_iam_role_policy_attachment.task_adot : a.policy_arn == "arn:aws:iam::123456789012:policy/jitsi-adot-export"])
     error_message = "the ADOT policy is attached to every service's task role"
-  }
-}
-
-run "no_adot_by_default" {
-  command = apply
-
-  module {
-    source = "./modules/jitsi"
-  }
-
-  assert {
-    condition     = alltrue(flatten([for t in aws_ecs_task_definition.this : [for c in jsondecode(t.container_definitions) : [for e in c.environment : !startswith(e.name, "OTEL_")]]]))
-    error_message = "no ADOT variables unless asked for (nginx, prosody and the Java bridges ignore them)"
-  }
-  assert {
-    condition     = length(aws_iam_role_policy_attachment.task_adot) == 0
-    error_message = "no ADOT policy unless asked for"
   }
 }
 
@@ -423,51 +615,6 @@ run "spot_and_schedule_levers" {
   assert {
     condition     = aws_appautoscaling_scheduled_action.start["jvb"].scalable_target_action[0].min_capacity == "1" && aws_appautoscaling_scheduled_action.start["jvb"].scalable_target_action[0].max_capacity == "3"
     error_message = "bridges come back to their autoscaling range"
-  }
-}
-
-run "no_levers_by_default" {
-  command = apply
-
-  module {
-    source = "./modules/jitsi"
-  }
-
-  assert {
-    condition     = length(aws_appautoscaling_scheduled_action.stop) == 0 && alltrue([for s in aws_ecs_service.this : s.launch_type == "FARGATE"])
-    error_message = "always on, on-demand Fargate by default"
-  }
-}
-
-# tests/jitsi-env-<tag>.json lists the variables each image reads (docker-jitsi-meet templates
-# and s6 scripts at that tag; the JVM heaps are read by the Debian start scripts, TZ by libc,
-# S6_* by s6-overlay). The guard runs our script in the jvb image: it reads what guard.sh reads.
-run "only_variables_the_images_read" {
-  command = apply
-
-  module {
-    source = "./modules/jitsi"
-  }
-
-  assert {
-    condition = alltrue(flatten([for t in aws_ecs_task_definition.this : [
-      for c in jsondecode(t.container_definitions) : [
-        for e in c.environment : contains(concat(
-          jsondecode(file("${path.cwd}/tests/jitsi-env-${var.image.tag}.json")).read[c.name],
-          lookup(jsondecode(file("${path.cwd}/tests/jitsi-env-${var.image.tag}.json")).extra, c.name, []),
-          jsondecode(file("${path.cwd}/tests/jitsi-env-${var.image.tag}.json")).extra["*"],
-        ), e.name)
-      ] if c.name != "guard"
-    ]]))
-    error_message = "a container sets an environment variable its Jitsi image never reads (at this tag)"
-  }
-  assert {
-    condition     = alltrue([for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1].environment : strcontains(file("${path.cwd}/modules/jitsi/guard.sh"), "${e.name}:-")])
-    error_message = "the guard gets only variables guard.sh reads"
-  }
-  assert {
-    condition     = !contains([for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[0].environment : e.name], "JWT_APP_ID") && contains([for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[1].environment : e.name], "JWT_APP_ID")
-    error_message = "JWT_APP_ID goes to prosody (which reads it), not to web (which does not)"
   }
 }
 
@@ -522,41 +669,39 @@ run "relay_variables_are_read_by_the_rootless_line" {
     ]]))
     error_message = "a relay variable is not read by the stable-11146-2 images"
   }
-}
 
-# ---------------------------------------------------------------- image line
-run "rootless_line_read_only_root_and_tmpfs" {
-  command = apply
-
-  module {
-    source = "./modules/jitsi"
-  }
-
+  # ---- relay on
   assert {
-    condition = alltrue(flatten([for t in aws_ecs_task_definition.this : [
-      for c in jsondecode(t.container_definitions) : c.readonlyRootFilesystem
-    ]]))
-    error_message = "every container of the rootless line runs on a read-only root"
+    condition = (
+      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[2].environment : e.name => e.value }["ENABLE_OCTO"] == "1" &&
+      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[2].environment : e.name => e.value }["OCTO_BRIDGE_SELECTION_STRATEGY"] == "IntraRegionBridgeSelectionStrategy" &&
+      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[2].environment : e.name => e.value }["JICOFO_OCTO_REGION"] == "us-west-2"
+    )
+    error_message = "jicofo: relays on, a strategy that splits a meeting across bridges, in the bridges' region"
   }
   assert {
-    condition = alltrue(flatten([for t in aws_ecs_task_definition.this : [
-      for c in jsondecode(t.container_definitions) : (
-        { for m in c.linuxParameters.tmpfs : m.containerPath => m.mountOptions }["/run"] == ["exec", "nosuid", "nodev", "mode=1750", "uid=1000", "gid=1000"] &&
-        { for m in c.linuxParameters.tmpfs : m.containerPath => m.mountOptions }["/tmp"] == ["noexec", "nosuid", "nodev", "mode=1777", "uid=1000", "gid=1000"] &&
-        alltrue([for m in c.linuxParameters.tmpfs : m.size == 16])
-      ) if c.name != "guard"
-    ]]))
-    error_message = "every Jitsi container gets tmpfs /run (exec) and /tmp, owned by uid 1000, 16 MiB each"
+    condition = (
+      { for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].environment : e.name => e.value }["ENABLE_OCTO"] == "1" &&
+      { for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].environment : e.name => e.value }["JVB_OCTO_REGION"] == "us-west-2" &&
+      jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].entryPoint == ["/bin/sh", "-c", file("${path.cwd}/modules/jitsi/relay-id.sh")]
+    )
+    error_message = "every bridge: relays on, same region, its own relay id from relay-id.sh (which execs /init)"
   }
   assert {
-    condition     = contains([for m in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[1].linuxParameters.tmpfs : "${m.containerPath}:${join(",", m.mountOptions)}"], "/var/lib/prosody:noexec,nosuid,nodev,mode=0750,uid=1000,gid=1000")
-    error_message = "prosody's data directory must be writable by uid 1000"
+    condition = (
+      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[3].environment : e.name => e.value }["ENABLE_OCTO"] == "1" &&
+      jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[3].entryPoint == ["/bin/sh", "-c", file("${path.cwd}/modules/jitsi/relay-id.sh")] &&
+      contains(aws_ecs_service.this["shard"].network_configuration[0].security_groups, aws_security_group.jvb.id)
+    )
+    error_message = "compact: the shard's own bridge relays too (its own relay id, in the bridges' group that the relay rules open)"
   }
   assert {
-    condition = alltrue(flatten([for t in aws_ecs_task_definition.this : [
-      for c in jsondecode(t.container_definitions) : !can(c.linuxParameters.initProcessEnabled) && !can(c.user)
-    ]]))
-    error_message = "s6-overlay must be PID 1 (no initProcessEnabled) and the images' own user (uid 1000) runs them"
+    condition = (
+      toset([for r in aws_vpc_security_group_ingress_rule.relay : "${r.ip_protocol}:${r.from_port}-${r.to_port}"]) == toset(["udp:10000-10000", "udp:32768-65535"]) &&
+      alltrue([for r in aws_vpc_security_group_ingress_rule.relay : r.security_group_id == aws_security_group.jvb.id && r.referenced_security_group_id == aws_security_group.jvb.id && r.cidr_ipv4 == null]) &&
+      output.bridge_relay
+    )
+    error_message = "relay traffic is UDP (media port and the ephemeral range) between bridges only"
   }
 }
 
@@ -603,141 +748,6 @@ run "images_by_digest" {
       jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[0].image == "ghcr.io/jitsi/web:stable-11146-2"
     )
     error_message = "an image with a digest is pulled by it (the guard runs the same jvb build); the others by tag"
-  }
-}
-
-# ---------------------------------------------------------------- media and web
-run "keepalive_and_address_discovery" {
-  command = apply
-
-  module {
-    source = "./modules/jitsi"
-  }
-
-  assert {
-    condition     = tonumber({ for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[0].environment : e.name => e.value }["NGINX_KEEPALIVE_TIMEOUT"]) > var.alb_idle_timeout && output.nginx_keepalive_timeout > var.alb_idle_timeout
-    error_message = "nginx must keep idle connections longer than the ALB, or the ALB reuses closed ones (502)"
-  }
-  assert {
-    condition = (
-      { for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].environment : e.name => e.value }["JVB_STUN_SERVERS"] == "meet-jit-si-turnrelay.jitsi.net:443,stun.l.google.com:19302" &&
-      { for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].environment : e.name => e.value }["JVB_REQUIRE_VALID_ADDRESS"] == "1" &&
-      { for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].environment : e.name => e.value }["JVB_ADVERTISE_PRIVATE_CANDIDATES"] == "0"
-    )
-    error_message = "every STUN server, health that fails without a public address, and no VPC addresses handed to participants"
-  }
-}
-
-# ---------------------------------------------------------------- bridges leave gracefully
-run "bridge_guard" {
-  command = apply
-
-  module {
-    source = "./modules/jitsi"
-  }
-
-  assert {
-    condition = (
-      jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1].name == "guard" &&
-      !jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1].essential &&
-      jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1].entryPoint == ["/bin/sh", "-c"] &&
-      jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1].command == [file("${path.cwd}/modules/jitsi/guard.sh")]
-    )
-    error_message = "the guard is a non-essential container running guard.sh with sh"
-  }
-  assert {
-    condition     = jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1].dependsOn == [{ containerName = "jvb", condition = "START" }]
-    error_message = "the guard starts after jvb, so ECS stops it before jvb"
-  }
-  assert {
-    condition = (
-      jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].stopTimeout == 120 &&
-      jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1].stopTimeout == 120 &&
-      tonumber({ for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1].environment : e.name => e.value }["GUARD_STOP_SECONDS"]) < 120
-    )
-    error_message = "Fargate's longest stop timeout (120 s) for the bridge and its guard; the guard gives up before it"
-  }
-  assert {
-    condition     = { for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].environment : e.name => e.value }["SHUTDOWN_REST_ENABLED"] == "true" && { for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].environment : e.name => e.value }["COLIBRI_REST_ENABLED"] == "true"
-    error_message = "the guard's shutdown request needs JVB's shutdown and colibri REST APIs"
-  }
-  assert {
-    condition = (
-      aws_ecs_task_definition.this["jvb"].task_role_arn == aws_iam_role.task["jvb"].arn &&
-      aws_ecs_task_definition.this["shard"].task_role_arn == aws_iam_role.task["shard"].arn &&
-      aws_iam_role.task["jvb"].name == "jitsi-jvb-task" && aws_iam_role.task["shard"].name == "jitsi-shard-task" &&
-      aws_iam_role_policy.task_protection["jvb"].role == aws_iam_role.task["jvb"].id &&
-      jsondecode(aws_iam_role_policy.task_protection["jvb"].policy).Statement[0].Action == ["ecs:GetTaskProtection", "ecs:UpdateTaskProtection"] &&
-      length(jsondecode(aws_iam_role_policy.task_protection["jvb"].policy).Statement) == 1 &&
-      jsondecode(aws_iam_role_policy.task_protection["jvb"].policy).Statement[0].Resource == "arn:aws:ecs:us-west-2:123456789012:task/mock/*"
-    )
-    error_message = "each service its own task role; a bridge's may read and set scale-in protection, of this cluster's tasks"
-  }
-  assert {
-    condition = (
-      [for c in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions) : c.name] == ["web", "prosody", "jicofo", "jvb", "guard"] &&
-      { for k, v in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[4] : k => v if k != "environment" } == { for k, v in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1] : k => v if k != "environment" } &&
-      jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[3].stopTimeout == 120 &&
-      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[3].environment : e.name => e.value }["SHUTDOWN_REST_ENABLED"] == "true" &&
-      aws_iam_role_policy.task_protection["shard"].role == aws_iam_role.task["shard"].id
-    )
-    error_message = "compact: the shard runs a bridge, so it runs the same guard beside it, and its role may protect it"
-  }
-}
-
-# The shard's bridge shares its task with jicofo: stopping the task cannot move its meetings,
-# so its guard does not wait for them (GUARD_SHARD), and a bridge problem must not replace web
-# and signaling, so the bridge is not essential and ECS restarts it in place. Bridges alone
-# keep their graceful drain and are replaced with their task.
-run "shard_bridge_stops_fast_and_heals_in_place" {
-  command = apply
-
-  module {
-    source = "./modules/jitsi"
-  }
-
-  assert {
-    condition = (
-      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[4].environment : e.name => e.value }["GUARD_SHARD"] == "1" &&
-      { for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1].environment : e.name => e.value }["GUARD_SHARD"] == "0"
-    )
-    error_message = "the shard's guard stops at once and heals its bridge (GUARD_SHARD=1); a bridge alone's drains (0)"
-  }
-  assert {
-    condition = (
-      !jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[3].essential &&
-      jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[3].restartPolicy == { enabled = true, restartAttemptPeriod = 60 } &&
-      alltrue([for c in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions) : c.essential if contains(["web", "prosody", "jicofo"], c.name)])
-    )
-    error_message = "in the shard the bridge is not essential and ECS restarts it in place; web, prosody and jicofo stay essential"
-  }
-  assert {
-    condition = (
-      jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].essential &&
-      !can(jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].restartPolicy)
-    )
-    error_message = "a bridge alone stays essential: ECS replaces its task when it fails"
-  }
-}
-
-run "growth_bridges_keep_their_drain" {
-  command = apply
-
-  module {
-    source = "./modules/jitsi"
-  }
-
-  variables {
-    layout = "growth"
-  }
-
-  assert {
-    condition = (
-      { for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[1].environment : e.name => e.value }["GUARD_SHARD"] == "0" &&
-      jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].essential &&
-      alltrue([for c in jsondecode(aws_ecs_task_definition.this["xmpp"].container_definitions) : c.essential])
-    )
-    error_message = "growth: every bridge runs alone, essential, and its guard drains it on stop"
   }
 }
 
@@ -795,85 +805,6 @@ run "growth_guard_beside_the_bridges_only" {
   }
 }
 
-# ---------------------------------------------------------------- bridge-to-bridge relay
-run "relay_off_with_one_bridge" {
-  command = apply
-
-  module {
-    source = "./modules/jitsi"
-  }
-
-  assert {
-    condition = (
-      length(aws_vpc_security_group_ingress_rule.relay) == 0 &&
-      !contains([for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].environment : e.name], "ENABLE_OCTO") &&
-      !contains([for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[2].environment : e.name], "ENABLE_OCTO") &&
-      !can(jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].entryPoint) &&
-      output.bridge_relay == false
-    )
-    error_message = "no relay, no relay port and the image's own entrypoint while relay is off"
-  }
-}
-
-run "relay_on" {
-  command = apply
-
-  module {
-    source = "./modules/jitsi"
-  }
-
-  variables {
-    relay = true
-  }
-
-  assert {
-    condition = (
-      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[2].environment : e.name => e.value }["ENABLE_OCTO"] == "1" &&
-      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[2].environment : e.name => e.value }["OCTO_BRIDGE_SELECTION_STRATEGY"] == "IntraRegionBridgeSelectionStrategy" &&
-      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[2].environment : e.name => e.value }["JICOFO_OCTO_REGION"] == "us-west-2"
-    )
-    error_message = "jicofo: relays on, a strategy that splits a meeting across bridges, in the bridges' region"
-  }
-  assert {
-    condition = (
-      { for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].environment : e.name => e.value }["ENABLE_OCTO"] == "1" &&
-      { for e in jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].environment : e.name => e.value }["JVB_OCTO_REGION"] == "us-west-2" &&
-      jsondecode(aws_ecs_task_definition.this["jvb"].container_definitions)[0].entryPoint == ["/bin/sh", "-c", file("${path.cwd}/modules/jitsi/relay-id.sh")]
-    )
-    error_message = "every bridge: relays on, same region, its own relay id from relay-id.sh (which execs /init)"
-  }
-  assert {
-    condition = (
-      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[3].environment : e.name => e.value }["ENABLE_OCTO"] == "1" &&
-      jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[3].entryPoint == ["/bin/sh", "-c", file("${path.cwd}/modules/jitsi/relay-id.sh")] &&
-      contains(aws_ecs_service.this["shard"].network_configuration[0].security_groups, aws_security_group.jvb.id)
-    )
-    error_message = "compact: the shard's own bridge relays too (its own relay id, in the bridges' group that the relay rules open)"
-  }
-  assert {
-    condition = (
-      toset([for r in aws_vpc_security_group_ingress_rule.relay : "${r.ip_protocol}:${r.from_port}-${r.to_port}"]) == toset(["udp:10000-10000", "udp:32768-65535"]) &&
-      alltrue([for r in aws_vpc_security_group_ingress_rule.relay : r.security_group_id == aws_security_group.jvb.id && r.referenced_security_group_id == aws_security_group.jvb.id && r.cidr_ipv4 == null]) &&
-      output.bridge_relay
-    )
-    error_message = "relay traffic is UDP (media port and the ephemeral range) between bridges only"
-  }
-}
-
-# ---------------------------------------------------------------- TURN
-run "turn_off_by_default" {
-  command = apply
-
-  module {
-    source = "./modules/jitsi"
-  }
-
-  assert {
-    condition     = !contains([for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[1].environment : e.name], "TURNS_HOST") && !contains(keys(aws_ssm_parameter.secret), "TURN_CREDENTIALS") && output.turn_secret_arn == null
-    error_message = "no TURN unless asked for"
-  }
-}
-
 run "prosody_advertises_turn_over_tls" {
   command = apply
 
@@ -912,69 +843,6 @@ run "prosody_advertises_turn_over_tls" {
       jsondecode(file("${path.cwd}/tests/jitsi-env-${var.image.tag}.json")).extra["*"],
     ), e.name)])
     error_message = "prosody reads every TURN variable set"
-  }
-}
-
-# Guests and the token settings reach the containers that read them in both layouts: in
-# compact, web and prosody are containers 0 and 1 of the shard's task; in growth, the first
-# container of web's and of xmpp's.
-run "guests_and_token_audience" {
-  command = apply
-
-  module {
-    source = "./modules/jitsi"
-  }
-
-  assert {
-    condition = (
-      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[0].environment : e.name => e.value }["ENABLE_GUESTS"] == "1" &&
-      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[1].environment : e.name => e.value }["ENABLE_GUESTS"] == "1"
-    )
-    error_message = "guests by default: web and prosody both get ENABLE_GUESTS=1 (the guest VirtualHost and the client's anonymousdomain)"
-  }
-  assert {
-    condition = (
-      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[1].environment : e.name => e.value }["JWT_ACCEPTED_ISSUERS"] == "jitsi" &&
-      { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[1].environment : e.name => e.value }["JWT_ACCEPTED_AUDIENCES"] == "jitsi"
-    )
-    error_message = "prosody accepts exactly jwt_app_id as issuer and audience"
-  }
-  assert {
-    condition = alltrue([for i in [0, 2, 3] : !contains(
-      [for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[i].environment : e.name], "JWT_ACCEPTED_AUDIENCES"
-    )])
-    error_message = "only prosody reads the accepted issuers and audiences"
-  }
-  assert {
-    condition     = output.jwt_secret_parameter.name == "/jitsi/jwt_app_secret"
-    error_message = "the signing secret's parameter is an output (link and the auth function read it)"
-  }
-}
-
-run "guests_and_token_audience_growth" {
-  command = apply
-
-  module {
-    source = "./modules/jitsi"
-  }
-
-  variables {
-    layout = "growth"
-  }
-
-  assert {
-    condition = (
-      { for e in jsondecode(aws_ecs_task_definition.this["web"].container_definitions)[0].environment : e.name => e.value }["ENABLE_GUESTS"] == "1" &&
-      { for e in jsondecode(aws_ecs_task_definition.this["xmpp"].container_definitions)[0].environment : e.name => e.value }["ENABLE_GUESTS"] == "1"
-    )
-    error_message = "growth: web and prosody both get ENABLE_GUESTS=1"
-  }
-  assert {
-    condition = (
-      { for e in jsondecode(aws_ecs_task_definition.this["xmpp"].container_definitions)[0].environment : e.name => e.value }["JWT_ACCEPTED_ISSUERS"] == "jitsi" &&
-      { for e in jsondecode(aws_ecs_task_definition.this["xmpp"].container_definitions)[0].environment : e.name => e.value }["JWT_ACCEPTED_AUDIENCES"] == "jitsi"
-    )
-    error_message = "growth: prosody accepts exactly jwt_app_id as issuer and audience"
   }
 }
 
@@ -1143,18 +1011,5 @@ run "token_auth_url_on_every_web" {
   assert {
     condition     = { for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[0].environment : e.name => e.value }["TOKEN_AUTH_URL"] == "https://meet.example.com/auth/?room={room}"
     error_message = "web gets TOKEN_AUTH_URL with the {room} placeholder Jitsi fills in"
-  }
-}
-
-run "no_token_auth_url_without_the_page" {
-  command = apply
-
-  module {
-    source = "./modules/jitsi"
-  }
-
-  assert {
-    condition     = !contains([for e in jsondecode(aws_ecs_task_definition.this["shard"].container_definitions)[0].environment : e.name], "TOKEN_AUTH_URL")
-    error_message = "without the /auth/ page web sets no TOKEN_AUTH_URL (Jitsi's own login dialog stays)"
   }
 }

@@ -31,6 +31,12 @@ run "network_public_subnets_no_nat" {
     condition     = aws_route.internet[0].destination_cidr_block == "0.0.0.0/0" && aws_route.internet[0].gateway_id == aws_internet_gateway.this[0].id
     error_message = "the public route table must send 0.0.0.0/0 to the internet gateway (no NAT)"
   }
+
+  # ---- no flow logs by default
+  assert {
+    condition     = length(aws_flow_log.this) == 0 && output.flow_log_id == null
+    error_message = "flow logs cost per GB: none unless network.flow_logs"
+  }
 }
 
 run "existing_vpc" {
@@ -72,18 +78,5 @@ run "flow_logs_to_the_log_bucket" {
   assert {
     condition     = aws_flow_log.this[0].vpc_id == aws_vpc.this[0].id
     error_message = "the flow log watches the stack's VPC"
-  }
-}
-
-run "no_flow_logs_by_default" {
-  command = apply
-
-  module {
-    source = "./modules/network"
-  }
-
-  assert {
-    condition     = length(aws_flow_log.this) == 0 && output.flow_log_id == null
-    error_message = "flow logs cost per GB: none unless network.flow_logs"
   }
 }

@@ -55,6 +55,30 @@ run "composition_defaults" {
     condition     = output.log_bucket_name == null && output.flow_log_id == null
     error_message = "no log bucket, no flow logs unless the config asks (S3 and delivery cost per GB)"
   }
+
+  # ---- turn is off by default
+  assert {
+    condition     = output.turn_host == null && output.turn_load_balancer_arn == null
+    error_message = "no TURN server, load balancer or name unless jitsi.turn.enabled"
+  }
+
+  # ---- auth page by default
+  assert {
+    condition     = output.auth.url == "https://meet.example.com/auth/" && output.auth.provider == "cognito" && output.auth.user_pool_id != null
+    error_message = "the /auth/ page with a Cognito user pool is part of the default stack"
+  }
+  assert {
+    condition     = output.jwt_app_id == "jitsi" && output.jwt_secret_parameter_name == "/jitsi/jwt_app_secret" && output.auth_type == "jwt"
+    error_message = "link finds the token settings in the outputs"
+  }
+  assert {
+    condition     = module.auth[0].adot_layer_arn == null
+    error_message = "no ADOT layer unless the target supplies one"
+  }
+  assert {
+    condition     = module.jitsi.token_auth_url == "https://meet.example.com/auth/?room={room}"
+    error_message = "the host who opens the plain room link logs in at /auth/, which takes the room back"
+  }
 }
 
 run "request_and_flow_logs_share_one_private_bucket" {
@@ -218,15 +242,6 @@ run "no_relay_with_the_shard_s_bridge_alone" {
   }
 }
 
-run "turn_is_off_by_default" {
-  command = apply
-
-  assert {
-    condition     = output.turn_host == null && output.turn_load_balancer_arn == null
-    error_message = "no TURN server, load balancer or name unless jitsi.turn.enabled"
-  }
-}
-
 run "turn_on" {
   command = apply
 
@@ -325,27 +340,6 @@ run "operator_services_join_every_output_the_cli_reads" {
   assert {
     condition     = module.services["api"].listener_rule_arn != null && module.services["api"].task_role_arn != null
     error_message = "each service has its listener rule and task role"
-  }
-}
-
-run "auth_page_by_default" {
-  command = apply
-
-  assert {
-    condition     = output.auth.url == "https://meet.example.com/auth/" && output.auth.provider == "cognito" && output.auth.user_pool_id != null
-    error_message = "the /auth/ page with a Cognito user pool is part of the default stack"
-  }
-  assert {
-    condition     = output.jwt_app_id == "jitsi" && output.jwt_secret_parameter_name == "/jitsi/jwt_app_secret" && output.auth_type == "jwt"
-    error_message = "link finds the token settings in the outputs"
-  }
-  assert {
-    condition     = module.auth[0].adot_layer_arn == null
-    error_message = "no ADOT layer unless the target supplies one"
-  }
-  assert {
-    condition     = module.jitsi.token_auth_url == "https://meet.example.com/auth/?room={room}"
-    error_message = "the host who opens the plain room link logs in at /auth/, which takes the room back"
   }
 }
 

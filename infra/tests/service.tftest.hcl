@@ -79,42 +79,8 @@ run "deployment_safety_nets" {
     condition     = module.schedule.resource_id == null
     error_message = "no schedule, no scaling actions"
   }
-}
 
-run "task_role_trust_scoped" {
-  command = apply
-
-  module {
-    source = "./modules/service"
-  }
-
-  # The documents themselves are tested in trust.tftest.hcl; here, that each role uses its own.
-  override_data {
-    target = module.trust.data.aws_iam_policy_document.ecs_task
-    values = { json = "{\"Statement\":[{\"Sid\":\"scoped\"}]}" }
-  }
-  override_data {
-    target = module.execution_role.module.trust.data.aws_iam_policy_document.ecs_execution
-    values = { json = "{\"Statement\":[{\"Sid\":\"plain\"}]}" }
-  }
-
-  assert {
-    condition     = aws_iam_role.task.assume_role_policy == "{\"Statement\":[{\"Sid\":\"scoped\"}]}"
-    error_message = "the operator service's task role trusts ECS tasks of this account only"
-  }
-  assert {
-    condition     = module.execution_role.assume_role_policy == "{\"Statement\":[{\"Sid\":\"plain\"}]}"
-    error_message = "the execution role keeps the plain trust"
-  }
-}
-
-run "routing_and_target_group" {
-  command = apply
-
-  module {
-    source = "./modules/service"
-  }
-
+  # ---- routing and target group
   assert {
     condition = (aws_lb_target_group.this.port == 8004 && aws_lb_target_group.this.target_type == "ip" &&
       aws_lb_target_group.this.health_check[0].path == "/api/v1/health" &&
@@ -142,15 +108,8 @@ run "routing_and_target_group" {
     condition     = aws_lb_target_group.this.name == "jitsi-api" && aws_security_group.this.name == "jitsi-api-service"
     error_message = "resources are named after the stack and the service"
   }
-}
 
-run "container_check_logs_secrets" {
-  command = apply
-
-  module {
-    source = "./modules/service"
-  }
-
+  # ---- container check logs secrets
   assert {
     condition = (jsondecode(aws_ecs_task_definition.this.container_definitions)[0].healthCheck.command ==
       ["CMD-SHELL", "curl -fsS -o /dev/null http://127.0.0.1:8004/api/v1/health || wget -q -O /dev/null http://127.0.0.1:8004/api/v1/health || exit 1"] &&
@@ -191,6 +150,44 @@ run "container_check_logs_secrets" {
   assert {
     condition     = length(aws_iam_role_policy_attachment.task_adot) == 0 && length(aws_cloudwatch_log_stream.otel) == 0 && !anytrue([for e in jsondecode(aws_ecs_task_definition.this.container_definitions)[0].environment : startswith(e.name, "OTEL_")])
     error_message = "no ADOT variables, stream or policy unless adot = true"
+  }
+
+  # ---- egress https and what is declared:
+  # issue 21: HTTPS out by default; anything more only as the service block declares it.
+  assert {
+    condition = (aws_vpc_security_group_egress_rule.https.ip_protocol == "tcp" &&
+      aws_vpc_security_group_egress_rule.https.from_port == 443 &&
+      aws_vpc_security_group_egress_rule.https.to_port == 443 &&
+      aws_vpc_security_group_egress_rule.https.cidr_ipv4 == "0.0.0.0/0" &&
+    length(aws_vpc_security_group_egress_rule.declared) == 0)
+    error_message = "by default only HTTPS goes out (image pulls, AWS APIs), never every protocol"
+  }
+}
+
+run "task_role_trust_scoped" {
+  command = apply
+
+  module {
+    source = "./modules/service"
+  }
+
+  # The documents themselves are tested in trust.tftest.hcl; here, that each role uses its own.
+  override_data {
+    target = module.trust.data.aws_iam_policy_document.ecs_task
+    values = { json = "{\"Statement\":[{\"Sid\":\"scoped\"}]}" }
+  }
+  override_data {
+    target = module.execution_role.module.trust.data.aws_iam_policy_document.ecs_execution
+    values = { json = "{\"Statement\":[{\"Sid\":\"plain\"}]}" }
+  }
+
+  assert {
+    condition     = aws_iam_role.task.assume_role_policy == "{\"Statement\":[{\"Sid\":\"scoped\"}]}"
+    error_message = "the operator service's task role trusts ECS tasks of this account only"
+  }
+  assert {
+    condition     = module.execution_role.assume_role_policy == "{\"Statement\":[{\"Sid\":\"plain\"}]}"
+    error_message = "the execution role keeps the plain trust"
   }
 }
 
@@ -297,24 +294,6 @@ run "deployed_execution_role_is_moved_not_replaced" {
   assert {
     condition     = module.execution_role.secrets_policy.id == "jitsi-api-execution:read-api-secrets" && module.execution_role.secrets_policy.name == "read-api-secrets"
     error_message = "the read policy is kept too, under its name"
-  }
-}
-
-# issue 21: HTTPS out by default; anything more only as the service block declares it.
-run "egress_https_and_what_is_declared" {
-  command = apply
-
-  module {
-    source = "./modules/service"
-  }
-
-  assert {
-    condition = (aws_vpc_security_group_egress_rule.https.ip_protocol == "tcp" &&
-      aws_vpc_security_group_egress_rule.https.from_port == 443 &&
-      aws_vpc_security_group_egress_rule.https.to_port == 443 &&
-      aws_vpc_security_group_egress_rule.https.cidr_ipv4 == "0.0.0.0/0" &&
-    length(aws_vpc_security_group_egress_rule.declared) == 0)
-    error_message = "by default only HTTPS goes out (image pulls, AWS APIs), never every protocol"
   }
 }
 

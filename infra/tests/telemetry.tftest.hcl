@@ -59,15 +59,8 @@ run "collector_lambda_in_the_vpc" {
     aws_security_group.this.description == "Jitsi telemetry Lambda: reaches JVB 8080 and jicofo 8888 only")
     error_message = "the ports come from rest_ports; the group's description renders as before (a new one replaces the group)"
   }
-}
 
-run "jitsi_alarms" {
-  command = apply
-
-  module {
-    source = "./modules/telemetry"
-  }
-
+  # ---- jitsi alarms
   assert {
     condition = (aws_cloudwatch_metric_alarm.this["bridge-stress"].threshold == 0.8 &&
       aws_cloudwatch_metric_alarm.this["bridge-stress"].statistic == "Maximum" &&

@@ -71,15 +71,8 @@ run "tls_443_through_a_network_load_balancer" {
     condition     = output.host == "turn.meet.example.com" && output.port == 443
     error_message = "host and port, as prosody advertises them"
   }
-}
 
-run "coturn_container" {
-  command = apply
-
-  module {
-    source = "./modules/turn"
-  }
-
+  # ---- coturn container
   assert {
     condition = (
       jsondecode(aws_ecs_task_definition.this.container_definitions)[0].image == "coturn/coturn:4.17.0-r0" &&
@@ -132,15 +125,8 @@ run "coturn_container" {
     )
     error_message = "the same safety nets as the other services; a public IP to relay from"
   }
-}
 
-run "narrow_security_groups" {
-  command = apply
-
-  module {
-    source = "./modules/turn"
-  }
-
+  # ---- narrow security groups
   assert {
     condition     = aws_vpc_security_group_ingress_rule.tls.cidr_ipv4 == "0.0.0.0/0" && aws_vpc_security_group_ingress_rule.tls.from_port == 443 && aws_vpc_security_group_ingress_rule.tls.security_group_id == aws_security_group.nlb.id
     error_message = "participants reach the load balancer on 443 only"
@@ -165,6 +151,12 @@ run "narrow_security_groups" {
   assert {
     condition     = jsondecode(module.execution_role.secrets_policy.document).Statement[0].Resource == [var.secret_arn] && module.execution_role.secrets_policy.name == "read-turn-secret" && module.execution_role.name == "jitsi-turn-execution" && aws_ecs_task_definition.this.execution_role_arn == module.execution_role.arn
     error_message = "coturn's execution role reads its own secret only"
+  }
+
+  # ---- always on without a schedule
+  assert {
+    condition     = output.scaling_resource_id == null
+    error_message = "no schedule, no scaling"
   }
 }
 
@@ -200,19 +192,6 @@ run "asleep_with_the_stack" {
   assert {
     condition     = output.scaling_resource_id == "service/jitsi/turn"
     error_message = "the office-hours schedule scales coturn's service too"
-  }
-}
-
-run "always_on_without_a_schedule" {
-  command = apply
-
-  module {
-    source = "./modules/turn"
-  }
-
-  assert {
-    condition     = output.scaling_resource_id == null
-    error_message = "no schedule, no scaling"
   }
 }
 
